@@ -1,0 +1,14 @@
+//! SeaORM entities of the v1 model (server only). Rows are not DTOs: nothing here is
+//! `Serialize`, so a password hash cannot be sent to a browser by accident. Each domain maps
+//! rows to its own types.
+
+pub mod events;
+pub mod invoices;
+pub mod organization_users;
+pub mod organizations;
+pub mod provider_organizations;
+pub mod provider_plans;
+pub mod provider_users;
+pub mod providers;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "provider_users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub provider_id: i64,
+    /// Null while the invitation has not been accepted.
+    pub user_id: Option<i64>,
+    pub email: String,
+    /// `provider_admin` or `service_user`.
+    pub r#type: String,
+    /// `invited`, `accepted`, `confirmed` or `revoked`.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,79 @@
+//! The language menu. Without JavaScript it is a form posted to `/language`, which sets the
+//! cookie and sends the visitor back to the same page; once hydrated, choosing a language
+//! switches the texts in place (leptos_i18n writes the same cookie), so nothing on the page is
+//! lost.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::MenuButton;
+use crate::i18n::*;
+
+/// The name of each language in that language: people look for their own.
+fn native_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "English",
+        Locale::nl => "Nederlands",
+        Locale::fr => "Français",
+        Locale::sv => "Svenska",
+    }
+}
+
+#[component]
+pub fn LanguageMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let return_to = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        }
+    };
+    let label = Signal::derive(move || t_string!(i18n, topbar.change_language).to_string());
+
+    view! {
+        <MenuButton
+            menu_id="language-menu"
+            label
+            class="language-menu"
+            trigger=move || {
+                view! {
+                    <span class="menu-button-icon" aria-hidden="true">"🌐"</span>
+                    <span>{move || native_name(i18n.get_locale())}</span>
+                }
+            }
+        >
+            <li role="none">
+                <form method="post" action=crate::routes::LANGUAGE class="language-form">
+                    <input type="hidden" name="return_to" prop:value=return_to />
+                    {Locale::get_all()
+                        .iter()
+                        .copied()
+                        .map(|locale| {
+                            let choose = move |event: ev::MouseEvent| {
+                                event.prevent_default();
+                                i18n.set_locale(locale);
+                            };
+                            view! {
+                                <button
+                                    type="submit"
+                                    name="locale"
+                                    value=locale.as_str()
+                                    role="menuitemradio"
+                                    lang=locale.as_str()
+                                    aria-checked=move || (i18n.get_locale() == locale).to_string()
+                                    on:click=choose
+                                >
+                                    {native_name(locale)}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </form>
+            </li>
+        </MenuButton>
+    }
+}

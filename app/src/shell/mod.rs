@@ -1,0 +1,137 @@
+//! The application shell: document, router, top bar, side navigation, error boundary.
+
+mod home;
+mod language_menu;
+mod menu;
+mod not_found;
+mod product_switcher;
+mod side_nav;
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::error::{AppError, ErrorText};
+use crate::i18n::*;
+
+pub use menu::MenuButton;
+
+/// The HTML document the server streams; the body is hydrated by the `frontend` crate.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Keeps the chosen language for a year, for the whole site (not only the current path).
+fn language_cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
+    leptos_i18n::context::CookieOptions::<Locale>::default()
+        .path("/")
+        .max_age(365_i64 * 24 * 60 * 60 * 1000)
+        .same_site(leptos_use::SameSite::Lax)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider
+            cookie_name=crate::LANGUAGE_COOKIE
+            cookie_options=language_cookie_options()
+        >
+            <DocumentTitle />
+            <HydrationMarker />
+            <Router>
+                <Layout />
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn DocumentTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+}
+
+/// Sets `data-hydrated` on `<html>` once the browser bundle has taken over, so tests (and
+/// styles that only make sense without JavaScript) can tell the two phases apart.
+#[component]
+fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[component]
+fn Layout() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">
+            {t!(i18n, skip_to_content)}
+        </a>
+        <header class="topbar">
+            <a class="brand" href=crate::routes::HOME>
+                <span class="brand-mark" aria-hidden="true">"PP"</span>
+                <span class="brand-name">{t!(i18n, app_name)}</span>
+            </a>
+            <div class="topbar-actions">
+                <product_switcher::ProductSwitcher />
+                <language_menu::LanguageMenu />
+                // The account menu arrives with accounts and sessions.
+                <div class="account-slot" />
+            </div>
+        </header>
+        <div class="frame">
+            <side_nav::SideNav />
+            <main id="main" class="content" tabindex="-1">
+                <ErrorBoundary fallback=|errors| {
+                    view! { <ErrorPanel errors /> }
+                }>
+                    <Routes fallback=not_found::NotFound>
+                        <Route path=path!("") view=home::HomePage />
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+        </div>
+    }
+}
+
+/// What a page shows when something inside it failed: translated, never a raw message.
+#[component]
+fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let first = move || {
+        errors.with(|errors| {
+            errors
+                .iter()
+                .next()
+                .map(|(_, e)| e.downcast_ref::<AppError>().cloned())
+                .flatten()
+                .unwrap_or(AppError::Internal)
+        })
+    };
+    view! {
+        <section class="panel error-panel" role="alert">
+            <h1>{t!(i18n, errors.title)}</h1>
+            <p>{move || view! { <ErrorText error=first() /> }}</p>
+            <p class="muted">{t!(i18n, errors.retry)}</p>
+        </section>
+    }
+}

@@ -1,0 +1,34 @@
+//! Database migrations: append-only, one module per step, each with a `down`.
+//!
+//! Names follow `mYYYYMMDD_HHMMSS_verb_noun`; never edit a migration that has shipped,
+//! add a new one instead.
+
+// `#[async_trait]` methods must take `&SchemaManager` with its lifetime elided.
+#![allow(elided_lifetimes_in_paths)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_v1_model;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_create_v1_model::Migration)]
+    }
+}
+
+/// Every table the migrations create, in creation order (tests check them after `up` and `down`).
+pub const TABLES: &[&str] = &[
+    "users",
+    "sessions",
+    "providers",
+    "provider_users",
+    "organizations",
+    "organization_users",
+    "provider_organizations",
+    "provider_plans",
+    "events",
+    "invoices",
+];

@@ -1,0 +1,122 @@
+//! The HTTP router: Leptos pages and server functions, the bundle under `/pkg`, `/healthz`,
+//! and the no-JavaScript language switch. Layers apply to every route.
+
+use axum::extract::{FromRef, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use app::i18n::Locale;
+use app::routes;
+use leptos_i18n::Locale as _;
+
+use crate::db::backend_name;
+
+/// No form or server-function argument in the product comes near this; larger bodies are
+/// refused before any handler reads them.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// One year: the longest lifetime caches honour. Hashed file names change with their content.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let options = state.leptos_options.clone();
+    let pkg_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let cache_control = HeaderValue::from_static(if options.hash_files {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    });
+    let bundle = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            cache_control,
+        ))
+        .service(ServeDir::new(pkg_dir));
+    let db = state.db.clone();
+
+    Router::new()
+        .route(routes::HEALTHZ, get(healthz))
+        .route(routes::LANGUAGE, post(set_language))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(db.clone()),
+            move || app::shell(options.clone()),
+        )
+        .nest_service("/pkg", bundle)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 with the version and database status, 503 when the database is down.
+async fn healthz(State(db): State<DatabaseConnection>) -> Response {
+    let database_ok = db.ping().await.is_ok();
+    let status = if database_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "status": if database_ok { "ok" } else { "degraded" },
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": {
+            "backend": backend_name(&db),
+            "status": if database_ok { "ok" } else { "unavailable" },
+        },
+    });
+    (status, Json(body)).into_response()
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    locale: String,
+    return_to: Option<String>,
+}
+
+/// The language menu's form target without JavaScript: remember the choice, go back.
+async fn set_language(Form(form): Form<LanguageForm>) -> Response {
+    let back = form
+        .return_to
+        .filter(|target| routes::is_local_path(target))
+        .unwrap_or_else(|| routes::HOME.to_owned());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(locale) = form.locale.parse::<Locale>() {
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            app::LANGUAGE_COOKIE,
+            locale.as_str()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
