@@ -81,7 +81,8 @@ test('an unknown address shows the translated 404 page', async ({ page, context 
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
 
-  await context.addCookies([{ name: 'i18n_pref_locale', value: 'nl', url: page.url() }]);
+  // Site-wide, as the app itself stores it (it replaces the cookie hydration wrote).
+  await context.addCookies([{ name: 'i18n_pref_locale', value: 'nl', url: new URL('/', page.url()).href }]);
   await page.goto('/no/such/page');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pagina niet gevonden');
   await page.getByRole('link', { name: 'Naar de startpagina' }).click();

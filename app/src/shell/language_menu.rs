@@ -41,7 +41,10 @@ pub fn LanguageMenu() -> impl IntoView {
             class="language-menu"
             trigger=move || {
                 view! {
-                    <span class="menu-button-icon" aria-hidden="true">"🌐"</span>
+                    <svg class="menu-button-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                        <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" />
+                        <path d="M1.5 8h13M8 1.5c2 2 2 11 0 13M8 1.5c-2 2-2 11 0 13" fill="none" stroke="currentColor" />
+                    </svg>
                     <span>{move || native_name(i18n.get_locale())}</span>
                 }
             }

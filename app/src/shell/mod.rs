@@ -122,8 +122,7 @@ fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
             errors
                 .iter()
                 .next()
-                .map(|(_, e)| e.downcast_ref::<AppError>().cloned())
-                .flatten()
+                .and_then(|(_, e)| e.downcast_ref::<AppError>().cloned())
                 .unwrap_or(AppError::Internal)
         })
     };

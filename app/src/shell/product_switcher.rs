@@ -28,7 +28,9 @@ pub fn ProductSwitcher() -> impl IntoView {
             class="product-switcher"
             trigger=move || {
                 view! {
-                    <span class="menu-button-icon" aria-hidden="true">"▦"</span>
+                    <svg class="menu-button-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                        <path d="M2 2h4v4H2zM10 2h4v4h-4zM2 10h4v4H2zM10 10h4v4h-4z" fill="currentColor" />
+                    </svg>
                     <span>{current_name}</span>
                 }
             }
