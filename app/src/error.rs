@@ -23,12 +23,99 @@ pub enum AppError {
     /// A concurrent change won (a unique constraint or a stale read).
     #[error("conflict")]
     Conflict,
+    /// Input refused, with the field each problem belongs to.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Unknown email or wrong password: deliberately the same answer.
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("too many attempts; retry in {minutes} minutes")]
+    TooManyAttempts { minutes: u32 },
+    /// A business rule refused the action; nothing changed.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     /// Anything unexpected; the detail went to the server log.
     #[error("internal error")]
     Internal,
     /// The request never reached the server function, or its answer did not decode.
     #[error("transport: {0}")]
     Transport(String),
+}
+
+/// The form fields errors can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Email,
+    Name,
+    Password,
+    PasswordConfirm,
+    CurrentPassword,
+    Locale,
+    Code,
+    BusinessName,
+    BillingEmail,
+    Plan,
+    BillingCycle,
+    Seats,
+    OwnerEmail,
+}
+
+/// What is wrong with a field; each has one translated sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooShort(usize),
+    TooLong(usize),
+    InvalidEmail,
+    Taken,
+    Mismatch,
+    Unsupported,
+    Wrong,
+    /// A new password zxcvbn finds too guessable.
+    TooWeak,
+    /// Not a whole number.
+    NotANumber,
+    BelowMinimum(i64),
+    AboveMaximum(i64),
+    /// Seats below the members already taking one (DESIGN.md rule 2).
+    BelowUsed(i64),
+    /// A Service User may not purchase seats while the provider's setting is off (rule 8).
+    PurchaseNeedsProviderAdmin,
+}
+
+/// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// Rule 3: the organization became a client of a provider in the meantime.
+    AlreadyClient,
+    /// Rule 9: not (or no longer) an organization this admin may add.
+    NotEligible,
+    /// Rule 10: unlinking needs a confirmed Owner who is not a member of the provider.
+    NoOwnerOutsideProvider,
+    /// `PROVIDER_SETUP=operator`: providers are set up by the operator.
+    ProviderSetupClosed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub const fn new(field: Field, problem: Problem) -> Self {
+        Self { field, problem }
+    }
+}
+
+impl AppError {
+    /// The problem reported for `field`, if any (forms show it next to the field).
+    pub fn problem_for(&self, field: Field) -> Option<Problem> {
+        match self {
+            Self::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.problem),
+            _ => None,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -47,6 +134,34 @@ impl From<sea_orm::DbErr> for AppError {
     }
 }
 
+/// The translated sentence for a field's problem.
+#[component]
+pub fn ProblemText(problem: Problem) -> impl IntoView {
+    let i18n = use_i18n();
+    match problem {
+        Problem::Required => t!(i18n, problems.required).into_any(),
+        Problem::TooShort(min) => t!(i18n, problems.too_short, count = move || min).into_any(),
+        Problem::TooLong(max) => t!(i18n, problems.too_long, count = move || max).into_any(),
+        Problem::InvalidEmail => t!(i18n, problems.invalid_email).into_any(),
+        Problem::Taken => t!(i18n, problems.taken).into_any(),
+        Problem::Mismatch => t!(i18n, problems.mismatch).into_any(),
+        Problem::Unsupported => t!(i18n, problems.unsupported).into_any(),
+        Problem::Wrong => t!(i18n, problems.wrong).into_any(),
+        Problem::TooWeak => t!(i18n, problems.too_weak).into_any(),
+        Problem::NotANumber => t!(i18n, problems.not_a_number).into_any(),
+        Problem::BelowMinimum(min) => {
+            t!(i18n, problems.below_minimum, count = move || min).into_any()
+        }
+        Problem::AboveMaximum(max) => {
+            t!(i18n, problems.above_maximum, count = move || max).into_any()
+        }
+        Problem::BelowUsed(used) => t!(i18n, problems.below_used, count = move || used).into_any(),
+        Problem::PurchaseNeedsProviderAdmin => {
+            t!(i18n, problems.purchase_needs_provider_admin).into_any()
+        }
+    }
+}
+
 /// The translated sentence for an error, reactive to the language.
 #[component]
 pub fn ErrorText(error: AppError) -> impl IntoView {
@@ -56,6 +171,24 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
         AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
         AppError::NotFound => t!(i18n, errors.not_found).into_any(),
         AppError::Conflict => t!(i18n, errors.conflict).into_any(),
+        AppError::Invalid(_) => t!(i18n, errors.invalid).into_any(),
+        AppError::InvalidCredentials => t!(i18n, errors.invalid_credentials).into_any(),
+        AppError::TooManyAttempts { minutes } => {
+            t!(i18n, errors.too_many_attempts, count = move || minutes).into_any()
+        }
+        AppError::Refused(refusal) => view! { <RefusalText refusal /> }.into_any(),
         AppError::Internal | AppError::Transport(_) => t!(i18n, errors.internal).into_any(),
+    }
+}
+
+/// The translated sentence for a refused business rule.
+#[component]
+pub fn RefusalText(refusal: Refusal) -> impl IntoView {
+    let i18n = use_i18n();
+    match refusal {
+        Refusal::AlreadyClient => t!(i18n, refusals.already_client).into_any(),
+        Refusal::NotEligible => t!(i18n, refusals.not_eligible).into_any(),
+        Refusal::NoOwnerOutsideProvider => t!(i18n, refusals.no_owner_outside_provider).into_any(),
+        Refusal::ProviderSetupClosed => t!(i18n, refusals.provider_setup_closed).into_any(),
     }
 }

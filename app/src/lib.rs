@@ -2,9 +2,18 @@
 //! `hydrate` into the browser bundle. Domains live in their own modules (DESIGN.md §5);
 //! everything that touches the database sits behind the `ssr` feature.
 
+pub mod accounts;
+pub mod auth;
+pub mod clients;
 pub mod error;
+pub mod events;
+pub mod ids;
+pub mod members;
+pub mod organizations;
+pub mod providers;
 pub mod routes;
 pub mod shell;
+pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub mod db;

@@ -1,8 +1,82 @@
 //! Every place in the product has a URL; paths are built here, never by string formatting in
 //! components, so a renamed route is a compile-time change in one file.
 
+use crate::ids::{OrganizationId, ProviderId};
+
 /// The Password Manager's start page.
 pub const HOME: &str = "/";
+
+/// Create an account.
+pub const REGISTER: &str = "/register";
+
+/// Sign in; `?redirect_to=/path` returns there afterwards.
+pub const SIGN_IN: &str = "/sign-in";
+
+/// The second step of a sign-in with two-step login.
+pub const TWO_STEP_SIGN_IN: &str = "/sign-in/two-step";
+
+/// The second step, returning to `redirect_to` afterwards.
+pub fn two_step_sign_in(redirect_to: Option<&str>) -> String {
+    match redirect_to.filter(|t| is_local_path(t)) {
+        Some(target) => format!("{TWO_STEP_SIGN_IN}?redirect_to={}", encode_query(target)),
+        None => TWO_STEP_SIGN_IN.to_owned(),
+    }
+}
+
+/// Encodes a query value (`form_urlencoded`, as browsers do for forms).
+pub fn encode_query(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The signed-in user's account: profile, password, two-step login, sessions.
+pub const ACCOUNT: &str = "/account";
+
+/// Turning two-step login on.
+pub const ACCOUNT_TWO_STEP: &str = "/account/two-step";
+
+/// Setting up a provider (Password Manager).
+pub const NEW_PROVIDER: &str = "/providers/new";
+
+/// Creating an organization of one's own (Password Manager).
+pub const NEW_ORGANIZATION: &str = "/organizations/new";
+
+/// A provider's Clients page with a query string (`q`, `sort`, `page`, `dialog`…); an empty
+/// query gives the bare page.
+pub fn provider_clients_with(provider: ProviderId, query: &str) -> String {
+    if query.is_empty() {
+        provider_clients(provider)
+    } else {
+        format!("{}?{query}", provider_clients(provider))
+    }
+}
+
+/// A provider's Clients page, where the Provider Portal opens.
+pub fn provider_clients(provider: ProviderId) -> String {
+    format!("/providers/{provider}/clients")
+}
+
+/// An organization's Admin Console.
+pub fn organization_console(organization: OrganizationId) -> String {
+    format!("/organizations/{organization}")
+}
+
+/// The provider a Provider Portal path belongs to, if any.
+pub fn provider_of_path(path: &str) -> Option<ProviderId> {
+    path.strip_prefix("/providers/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The organization an Admin Console path belongs to, if any.
+pub fn organization_of_path(path: &str) -> Option<OrganizationId> {
+    path.strip_prefix("/organizations/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
+}
 
 /// The form target of the language menu before the browser bundle has loaded.
 pub const LANGUAGE: &str = "/language";
@@ -50,6 +124,22 @@ mod tests {
             Product::of_path("/organizations/9/members"),
             Product::AdminConsole
         );
+    }
+
+    #[test]
+    fn ids_are_read_back_from_paths() {
+        let provider = ProviderId(3);
+        let organization = OrganizationId(9);
+        assert_eq!(
+            provider_of_path(&provider_clients(provider)),
+            Some(provider)
+        );
+        assert_eq!(
+            organization_of_path(&organization_console(organization)),
+            Some(organization)
+        );
+        assert_eq!(organization_of_path("/organizations/x/members"), None);
+        assert_eq!(provider_of_path("/"), None);
     }
 
     #[test]

@@ -9,13 +9,19 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_v1_model;
+mod m20261124_000002_create_sign_in_tables;
+mod m20261125_000003_add_organization_name_key;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000001_create_v1_model::Migration)]
+        vec![
+            Box::new(m20261124_000001_create_v1_model::Migration),
+            Box::new(m20261124_000002_create_sign_in_tables::Migration),
+            Box::new(m20261125_000003_add_organization_name_key::Migration),
+        ]
     }
 }
 
@@ -31,4 +37,5 @@ pub const TABLES: &[&str] = &[
     "provider_plans",
     "events",
     "invoices",
+    "login_attempts",
 ];

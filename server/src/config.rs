@@ -7,7 +7,100 @@ use std::path::PathBuf;
 
 use leptos::config::{Env, LeptosOptions};
 
+use app::accounts::service::AuthConfig;
+use app::providers::service::{PlanDefaults, ProviderConfig, ProviderSetup};
+use chrono::Duration;
+
 use crate::error::StartupError;
+
+fn positive(name: &'static str, default: i64) -> Result<i64, StartupError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (1..=100_000).contains(v))
+            .ok_or_else(|| {
+                StartupError::Other(format!(
+                    "{name} must be a whole number from 1 to 100000 (got {raw})"
+                ))
+            }),
+    }
+}
+
+fn non_negative(name: &'static str, default: i64) -> Result<i64, StartupError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (0..=100_000).contains(v))
+            .ok_or_else(|| {
+                StartupError::Other(format!(
+                    "{name} must be a whole number from 0 to 100000 (got {raw})"
+                ))
+            }),
+    }
+}
+
+/// A price per seat and month such as `4` or `4.50`, in cents (at most 100000.00).
+fn parse_price(raw: &str) -> Option<i64> {
+    let raw = raw.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (units, fraction) = match raw.split_once('.') {
+        Some((units, fraction)) if digits(fraction) && fraction.len() <= 2 => (units, fraction),
+        Some(_) => return None,
+        None => (raw, ""),
+    };
+    if !digits(units) {
+        return None;
+    }
+    let units: i64 = units.parse().ok()?;
+    let cents: i64 = format!("{fraction:0<2}").parse().ok()?;
+    units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(cents))
+        .filter(|total| *total <= 10_000_000)
+}
+
+fn price_cents(name: &'static str, default: i64) -> Result<i64, StartupError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => parse_price(&raw).ok_or_else(|| {
+            StartupError::Other(format!(
+                "{name} must be a price such as 4 or 4.50, at most 100000 (got {raw})"
+            ))
+        }),
+    }
+}
+
+fn provider_config() -> Result<ProviderConfig, StartupError> {
+    let defaults = ProviderConfig::default();
+    let setup = match var("PROVIDER_SETUP").as_deref() {
+        None | Some("open") => ProviderSetup::Open,
+        Some("operator") => ProviderSetup::Operator,
+        Some(other) => {
+            return Err(StartupError::Other(format!(
+                "PROVIDER_SETUP must be open or operator (got {other})"
+            )));
+        }
+    };
+    Ok(ProviderConfig {
+        setup,
+        teams: PlanDefaults {
+            seat_minimum: non_negative("TEAMS_SEAT_MINIMUM", defaults.teams.seat_minimum)?,
+            price_cents: price_cents("TEAMS_SEAT_PRICE", defaults.teams.price_cents)?,
+        },
+        enterprise: PlanDefaults {
+            seat_minimum: non_negative(
+                "ENTERPRISE_SEAT_MINIMUM",
+                defaults.enterprise.seat_minimum,
+            )?,
+            price_cents: price_cents("ENTERPRISE_SEAT_PRICE", defaults.enterprise.price_cents)?,
+        },
+    })
+}
 
 /// The SQLite file used when `DATABASE_URL` is not set, relative to the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db";
@@ -23,6 +116,14 @@ pub struct Config {
     pub addr: SocketAddr,
     /// `LEPTOS_SITE_ROOT`: the built site (`target/site`), holding `pkg/` with the bundle.
     pub site_root: PathBuf,
+    /// `PUBLIC_URL`: the address users reach the portal at (`https://portal.example.com`).
+    /// When set, it is the only origin accepted on writes, and `https` turns on secure cookies.
+    pub public_url: Option<String>,
+    /// `SESSION_IDLE_MINUTES` (30) and `SESSION_ABSOLUTE_HOURS` (12); throttling defaults.
+    pub auth: AuthConfig,
+    /// `PROVIDER_SETUP` (open), `TEAMS_SEAT_MINIMUM` (10), `ENTERPRISE_SEAT_MINIMUM` (10),
+    /// `TEAMS_SEAT_PRICE` (4), `ENTERPRISE_SEAT_PRICE` (6): defaults for new providers.
+    pub providers: ProviderConfig,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -44,11 +145,55 @@ impl Config {
         let site_root = var("LEPTOS_SITE_ROOT")
             .unwrap_or_else(|| "target/site".into())
             .into();
+        let public_url = match var("PUBLIC_URL") {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(url.trim_end_matches('/').to_owned())
+            }
+            Some(url) => {
+                return Err(StartupError::Other(format!(
+                    "PUBLIC_URL must start with http:// or https:// (got {url})"
+                )));
+            }
+            None => None,
+        };
+        let mut auth = AuthConfig::default();
+        auth.session.idle = Duration::minutes(positive(
+            "SESSION_IDLE_MINUTES",
+            auth.session.idle.num_minutes(),
+        )?);
+        auth.session.absolute = Duration::hours(positive(
+            "SESSION_ABSOLUTE_HOURS",
+            auth.session.absolute.num_hours(),
+        )?);
         Ok(Self {
             database_url,
             addr,
             site_root,
+            public_url,
+            auth,
+            providers: provider_config()?,
         })
+    }
+
+    /// The origin (scheme, host, port) of `PUBLIC_URL`, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> Option<String> {
+        let url = self.public_url.as_deref()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let host = rest.split('/').next()?;
+        Some(format!("{scheme}://{host}"))
+    }
+
+    /// Session cookies are `Secure` (with the `__Host-` prefix) when the portal is served over
+    /// HTTPS; `COOKIE_SECURE=true|false` overrides the guess from `PUBLIC_URL`.
+    pub fn secure_cookies(&self) -> bool {
+        match var("COOKIE_SECURE").as_deref() {
+            Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            _ => self
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
+        }
     }
 
     /// Leptos's options, built here rather than from `Cargo.toml` so the binary runs from
@@ -70,5 +215,22 @@ impl Config {
             .env(env)
             .hash_files(hash_files)
             .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_price;
+
+    #[test]
+    fn prices_are_read_in_cents() {
+        assert_eq!(parse_price("4"), Some(400));
+        assert_eq!(parse_price(" 4.5 "), Some(450));
+        assert_eq!(parse_price("4.05"), Some(405));
+        assert_eq!(parse_price("4.005"), None);
+        assert_eq!(parse_price("4."), None);
+        assert_eq!(parse_price("x"), None);
+        assert_eq!(parse_price("-1"), None);
+        assert_eq!(parse_price("100001"), None);
     }
 }

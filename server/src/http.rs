@@ -19,11 +19,15 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use app::accounts::service::AuthConfig;
+use app::auth::request::ServerContext;
 use app::i18n::Locale;
+use app::providers::service::ProviderConfig;
 use app::routes;
 use leptos_i18n::Locale as _;
 
 use crate::db::backend_name;
+use crate::security::{OriginPolicy, check_origin, security_headers};
 
 /// No form or server-function argument in the product comes near this; larger bodies are
 /// refused before any handler reads them.
@@ -37,6 +41,34 @@ const REVALIDATE: &str = "no-cache";
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
+    pub origin_policy: OriginPolicy,
+    pub auth: AuthConfig,
+    /// Served over HTTPS (`PUBLIC_URL` is https): session cookies are `Secure` and `__Host-`.
+    pub secure_cookies: bool,
+    pub providers: ProviderConfig,
+}
+
+impl AppState {
+    /// State with the defaults of a laptop deployment (tests, and `serve` without settings).
+    pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection) -> Self {
+        Self {
+            leptos_options,
+            db,
+            origin_policy: OriginPolicy::default(),
+            auth: AuthConfig::default(),
+            secure_cookies: false,
+            providers: ProviderConfig::default(),
+        }
+    }
+
+    fn server_context(&self) -> ServerContext {
+        ServerContext {
+            db: self.db.clone(),
+            auth: self.auth,
+            secure_cookies: self.secure_cookies,
+            providers: self.providers,
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -55,7 +87,8 @@ pub fn router(state: AppState) -> Router {
             cache_control,
         ))
         .service(ServeDir::new(pkg_dir));
-    let db = state.db.clone();
+    let context = state.server_context();
+    let fallback_context = context.clone();
 
     Router::new()
         .route(routes::HEALTHZ, get(healthz))
@@ -63,14 +96,24 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(db.clone()),
+            move || provide_context(context.clone()),
             move || app::shell(options.clone()),
         )
         .nest_service("/pkg", bundle)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+        // Unknown paths render the app's 404 page, with the same context as every page.
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(
+            move || provide_context(fallback_context.clone()),
             app::shell,
         ))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.origin_policy.clone(),
+            check_origin,
+        ))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -5,6 +5,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod operator;
+pub mod security;
 
 pub use config::Config;
 pub use error::StartupError;

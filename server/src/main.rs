@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use app::providers::service::Minimums;
 use server::http::{AppState, router};
-use server::{Config, StartupError, db};
+use server::{Config, StartupError, db, operator};
 
 #[derive(Parser)]
 #[command(name = "server", version, about = "Provider Portal server")]
@@ -23,6 +24,65 @@ enum Command {
     Migrate {
         #[arg(long)]
         down: bool,
+    },
+    /// Accounts: `server user create --email … --name …` (password on stdin).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Providers: `server provider create --name … --admin-email …`.
+    Provider {
+        #[command(subcommand)]
+        command: ProviderCommand,
+    },
+    /// Demo data: the seeds' provider and clients (password for its accounts on stdin).
+    Seed {
+        #[command(subcommand)]
+        command: SeedCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// en, nl, fr or sv.
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProviderCommand {
+    /// Set up a provider whose Provider Admin is an existing account.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long)]
+        business_name: Option<String>,
+        /// Defaults to the admin's email.
+        #[arg(long)]
+        billing_email: Option<String>,
+        #[arg(long)]
+        teams_minimum: Option<u32>,
+        #[arg(long)]
+        enterprise_minimum: Option<u32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// admin@demo.example (Provider Admin) and service@demo.example (Service User) of
+    /// "Demo MSP" with the seeds' three clients; `--clients N` adds N generated ones.
+    Demo {
+        #[arg(long, default_value_t = 0)]
+        clients: u32,
     },
 }
 
@@ -69,7 +129,69 @@ async fn run(command: Command) -> Result<(), StartupError> {
             tracing::info!(down, "migrations done");
             Ok(())
         }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    locale,
+                },
+        } => {
+            let password = operator::read_password()?;
+            let db = migrated(&config).await?;
+            let id = operator::create_user(&db, &email, &name, &locale, password).await?;
+            tracing::info!(user = %id, %email, "account created");
+            Ok(())
+        }
+        Command::Provider {
+            command:
+                ProviderCommand::Create {
+                    name,
+                    admin_email,
+                    business_name,
+                    billing_email,
+                    teams_minimum,
+                    enterprise_minimum,
+                },
+        } => {
+            let db = migrated(&config).await?;
+            let args = operator::ProviderArgs {
+                name,
+                business_name,
+                billing_email,
+                admin_email,
+                minimums: Minimums {
+                    teams: teams_minimum.map(i64::from),
+                    enterprise: enterprise_minimum.map(i64::from),
+                },
+            };
+            let id = operator::create_provider(&db, &config.providers, args).await?;
+            tracing::info!(provider = %id, "provider created");
+            Ok(())
+        }
+        Command::Seed {
+            command: SeedCommand::Demo { clients },
+        } => {
+            let password = operator::read_password()?;
+            let db = migrated(&config).await?;
+            let id = operator::seed_demo(&db, &config.providers, password, clients).await?;
+            tracing::info!(
+                provider = %id,
+                admin = operator::DEMO_ADMIN,
+                service_user = operator::DEMO_SERVICE_USER,
+                "demo data loaded"
+            );
+            Ok(())
+        }
     }
+}
+
+async fn migrated(config: &Config) -> Result<sea_orm::DatabaseConnection, StartupError> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| StartupError::Migration(e.to_string()))?;
+    Ok(db)
 }
 
 async fn serve(config: Config) -> Result<(), StartupError> {
@@ -83,16 +205,19 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     db::migrate(&db)
         .await
         .map_err(|e| StartupError::Migration(e.to_string()))?;
-    let state = AppState {
-        leptos_options: config.leptos_options(),
-        db,
-    };
+    let mut state = AppState::new(config.leptos_options(), db);
+    state.origin_policy.public_origin = config.public_origin();
+    state.auth = config.auth;
+    state.providers = config.providers;
+    state.secure_cookies = config.secure_cookies();
     tracing::info!(
         database = %db::redact(&config.database_url),
         "Provider Portal listening on http://{}",
         config.addr
     );
-    axum::serve(listener, router(state))
+    // Connect info gives server functions the peer address (throttling, session list).
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| StartupError::Other(format!("the server stopped: {e}")))

@@ -22,10 +22,7 @@ fn options(site_root: &std::path::Path, hash_files: bool) -> LeptosOptions {
 }
 
 fn app(db: &sea_orm::DatabaseConnection, site_root: &std::path::Path, hash_files: bool) -> Router {
-    router(AppState {
-        leptos_options: options(site_root, hash_files),
-        db: db.clone(),
-    })
+    router(AppState::new(options(site_root, hash_files), db.clone()))
 }
 
 async fn send(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -234,4 +231,299 @@ async fn the_bundle_is_compressed_and_cached_for_a_year_when_hashed() {
     let response = plain.oneshot(request()).await.unwrap();
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
     t.cleanup().await;
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_csp_and_everything_carries_security_headers() {
+    let site = tempfile::tempdir().unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+
+    let (_, headers, body) = send(&app, get("/").body(Body::empty()).unwrap()).await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(nonce.len() >= 16, "{csp}");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    for directive in [
+        "'wasm-unsafe-eval'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+
+    // A new nonce for every response.
+    let (_, again, _) = send(&app, get("/").body(Body::empty()).unwrap()).await;
+    assert_ne!(
+        again[header::CONTENT_SECURITY_POLICY],
+        headers[header::CONTENT_SECURITY_POLICY]
+    );
+
+    for uri in ["/", "/healthz", "/no/such/page"] {
+        let (_, headers, _) = send(&app, get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
+        assert_eq!(headers[header::REFERRER_POLICY], "same-origin", "{uri}");
+        assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY", "{uri}");
+        assert!(
+            headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{uri}"
+        );
+    }
+    let (_, headers, _) = send(&app, get("/healthz").body(Body::empty()).unwrap()).await;
+    assert!(
+        headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn writes_from_a_foreign_origin_are_refused() {
+    let site = tempfile::tempdir().unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+    let write = |origin: Option<&str>, fetch_site: Option<&str>| {
+        let mut request = Request::builder()
+            .method("POST")
+            .uri("/language")
+            .header(header::HOST, "portal.test:3000")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(site) = fetch_site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.body(Body::from("locale=nl&return_to=%2F")).unwrap()
+    };
+    let (status, headers, _) = send(&app, write(Some("https://evil.example"), None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        headers.get(header::SET_COOKIE).is_none(),
+        "refused: nothing changed"
+    );
+    let (status, _, _) = send(&app, write(Some("http://portal.test:3001"), None)).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "another port is another origin"
+    );
+    let (status, _, _) = send(&app, write(None, Some("cross-site"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&app, write(Some("null"), None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let (status, _, _) = send(
+        &app,
+        write(Some("http://portal.test:3000"), Some("same-origin")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = send(&app, write(None, None)).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "non-browser clients send no Origin"
+    );
+
+    // With PUBLIC_URL configured, only that origin is accepted, whatever the Host says.
+    let mut state = AppState::new(options(site.path(), false), t.db.clone());
+    state.origin_policy.public_origin = Some("https://portal.example.com".into());
+    let pinned = router(state);
+    let (status, _, _) = send(&pinned, write(Some("http://portal.test:3000"), None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = send(&pinned, write(Some("https://portal.example.com"), None)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn the_404_page_knows_the_signed_in_user() {
+    use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
+    let site = tempfile::tempdir().unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+    let now = chrono::Utc::now();
+    let input = RegisterInput {
+        email: "ann@example.com".into(),
+        name: "Ann Admin".into(),
+        password: "correct horse battery staple".into(),
+        password_confirm: "correct horse battery staple".into(),
+        locale: "en".into(),
+    };
+    service::register(&t.db, input, now).await.unwrap();
+    let client = app::accounts::session::ClientInfo::default();
+    let SignIn::Session(token) = service::sign_in(
+        &t.db,
+        &AuthConfig::default(),
+        "ann@example.com",
+        "correct horse battery staple".into(),
+        &client,
+        now,
+    )
+    .await
+    .unwrap() else {
+        panic!("no second factor")
+    };
+    for uri in ["/", "/no/such/page"] {
+        let request = get(uri)
+            .header(header::COOKIE, format!("portal_session={token}"))
+            .body(Body::empty())
+            .unwrap();
+        let (_, _, body) = send(&app, request).await;
+        assert!(
+            body.contains("Ann Admin"),
+            "{uri}: the top bar shows the user"
+        );
+    }
+    let (_, _, body) = send(&app, get("/").body(Body::empty()).unwrap()).await;
+    assert!(
+        !body.contains("Ann Admin") && body.contains("/sign-in"),
+        "visitors get the way in"
+    );
+    t.cleanup().await;
+}
+
+/// Every account server function that acts on a signed-in user, with a valid body.
+const SIGNED_IN_ENDPOINTS: [(&str, &str); 9] = [
+    ("/api/accounts/sign-out-everywhere", ""),
+    (
+        "/api/accounts/change-password",
+        "current_password=correct+horse+battery+staple&new_password=a+brand+new+passphrase+here&new_password_confirm=a+brand+new+passphrase+here",
+    ),
+    ("/api/accounts/details", ""),
+    ("/api/accounts/update-name", "name=Mallory"),
+    (
+        "/api/accounts/change-email",
+        "email=mallory%40example.com&current_password=correct+horse+battery+staple",
+    ),
+    ("/api/accounts/end-session", "session=1"),
+    ("/api/accounts/begin-two-step", ""),
+    (
+        "/api/accounts/enable-two-step",
+        "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&code=123456&current_password=correct+horse+battery+staple",
+    ),
+    (
+        "/api/accounts/disable-two-step",
+        "current_password=correct+horse+battery+staple",
+    ),
+];
+
+fn server_fn_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(body.to_owned())).unwrap()
+}
+
+async fn snapshot(db: &sea_orm::DatabaseConnection) -> (Vec<app::db::users::Model>, u64) {
+    use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
+    let users = app::db::users::Entity::find()
+        .order_by_asc(app::db::users::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let sessions = app::db::sessions::Entity::find().count(db).await.unwrap();
+    (users, sessions)
+}
+
+#[tokio::test]
+async fn account_server_functions_refuse_visitors_and_half_signed_in_callers() {
+    use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
+    use app::accounts::session::ClientInfo;
+    use sea_orm::EntityTrait;
+    let site = tempfile::tempdir().unwrap();
+    for t in support::databases().await {
+        let app = app(&t.db, site.path(), false);
+        let password = "correct horse battery staple";
+        let now = chrono::Utc::now();
+        service::register(
+            &t.db,
+            RegisterInput {
+                email: "ann@example.com".into(),
+                name: "Ann".into(),
+                password: password.into(),
+                password_confirm: password.into(),
+                locale: "en".into(),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        // A caller who gave the password but not yet the TOTP code holds a pending session.
+        app::db::users::Entity::update_many()
+            .col_expr(
+                app::db::users::Column::TotpSecret,
+                sea_orm::sea_query::Expr::value("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+            )
+            .exec(&t.db)
+            .await
+            .unwrap();
+        let config = AuthConfig::default();
+        let SignIn::SecondFactorRequired(pending) = service::sign_in(
+            &t.db,
+            &config,
+            "ann@example.com",
+            password.into(),
+            &ClientInfo::default(),
+            now,
+        )
+        .await
+        .unwrap() else {
+            panic!("expected the second step");
+        };
+        let before = snapshot(&t.db).await;
+        let pending_cookie = format!("portal_session={pending}");
+        for cookie in [
+            None,
+            Some("portal_session=forged"),
+            Some(pending_cookie.as_str()),
+        ] {
+            for (path, body) in SIGNED_IN_ENDPOINTS {
+                let (status, _, answer) = send(&app, server_fn_call(path, body, cookie)).await;
+                assert!(
+                    !status.is_success() && !status.is_redirection(),
+                    "{path} with {cookie:?} answered {status} ({})",
+                    t.backend
+                );
+                assert!(
+                    answer.contains("Unauthenticated"),
+                    "{path} with {cookie:?}: {answer}"
+                );
+                assert_eq!(snapshot(&t.db).await, before, "{path}: nothing changed");
+            }
+        }
+        // The second step itself refuses callers without a pending session.
+        for cookie in [None, Some("portal_session=forged")] {
+            let (_, _, answer) = send(
+                &app,
+                server_fn_call("/api/accounts/two-step-sign-in", "code=123456", cookie),
+            )
+            .await;
+            assert!(answer.contains("Unauthenticated"), "{answer}");
+        }
+        assert_eq!(snapshot(&t.db).await, before);
+        t.cleanup().await;
+    }
 }

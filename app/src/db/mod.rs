@@ -4,6 +4,8 @@
 
 pub mod events;
 pub mod invoices;
+pub mod lock;
+pub mod login_attempts;
 pub mod organization_users;
 pub mod organizations;
 pub mod provider_organizations;

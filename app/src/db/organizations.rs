@@ -6,6 +6,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
+    /// `name` case-folded by the application (see `organizations::types::name_key`): what
+    /// search and sort by name use.
+    pub name_key: String,
     pub billing_email: String,
     pub billing_address: Option<String>,
     pub tax_id: Option<String>,

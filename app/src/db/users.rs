@@ -12,6 +12,8 @@ pub struct Model {
     pub locale: String,
     pub totp_secret: Option<String>,
     pub totp_recovery_hash: Option<String>,
+    /// The last TOTP time step accepted: a code works once.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -11,7 +11,7 @@ use super::MenuButton;
 use crate::i18n::*;
 
 /// The name of each language in that language: people look for their own.
-fn native_name(locale: Locale) -> &'static str {
+pub fn native_name(locale: Locale) -> &'static str {
     match locale {
         Locale::en => "English",
         Locale::nl => "Nederlands",

@@ -1,8 +1,11 @@
 //! The application shell: document, router, top bar, side navigation, error boundary.
 
+mod form;
 mod home;
 mod language_menu;
+mod local_time;
 mod menu;
+mod modal;
 mod not_found;
 mod product_switcher;
 mod side_nav;
@@ -10,15 +13,43 @@ mod side_nav;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
 
+pub use form::{FormAlert, TextField, problem_of};
+pub use language_menu::native_name;
+pub use local_time::LocalTime;
 pub use menu::MenuButton;
+pub use modal::Modal;
+pub use not_found::NotFound;
+
+/// The page's Content-Security-Policy: only this site's scripts, styles and wasm, plus the one
+/// inline hydration script Leptos writes, which carries this response's nonce.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    let nonce = leptos::nonce::use_nonce();
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(nonce), Some(response)) = (nonce, response)
+        && let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce.to_string()))
+    {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
 
 /// The HTML document the server streams; the body is hydrated by the `frontend` crate.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html>
@@ -82,6 +113,7 @@ fn HydrationMarker() -> impl IntoView {
 #[component]
 fn Layout() -> impl IntoView {
     let i18n = use_i18n();
+    crate::accounts::ui::provide_viewer();
     view! {
         <a class="skip-link" href="#main">
             {t!(i18n, skip_to_content)}
@@ -94,8 +126,9 @@ fn Layout() -> impl IntoView {
             <div class="topbar-actions">
                 <product_switcher::ProductSwitcher />
                 <language_menu::LanguageMenu />
-                // The account menu arrives with accounts and sessions.
-                <div class="account-slot" />
+                <div class="account-slot">
+                    <crate::accounts::ui::AccountMenu />
+                </div>
             </div>
         </header>
         <div class="frame">
@@ -106,6 +139,15 @@ fn Layout() -> impl IntoView {
                 }>
                     <Routes fallback=not_found::NotFound>
                         <Route path=path!("") view=home::HomePage />
+                        <Route path=path!("register") view=crate::accounts::ui::RegisterPage />
+                        <Route path=path!("sign-in") view=crate::accounts::ui::SignInPage />
+                        <Route path=path!("sign-in/two-step") view=crate::accounts::ui::TwoStepSignInPage />
+                        <Route path=path!("account") view=crate::accounts::ui::AccountPage />
+                        <Route path=path!("account/two-step") view=crate::accounts::ui::TwoStepSetupPage />
+                        <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage />
+                        <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage />
+                        <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -1,21 +1,50 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::i18n::*;
+use crate::routes;
 
-/// The side navigation of the current product; each product adds its sections as it grows.
+/// The side navigation of the current product: the Password Manager's pages, or the sections
+/// of the provider or organization in the address. Each product adds its sections as it grows.
 #[component]
 pub fn SideNav() -> impl IntoView {
     let i18n = use_i18n();
+    let location = use_location();
+    let path = Memo::new(move |_| location.pathname.get());
+    let section = move || {
+        let path = path.get();
+        if let Some(provider) = routes::provider_of_path(&path) {
+            let clients = routes::provider_clients(provider);
+            view! {
+                <li>
+                    <A href=clients>{t!(i18n, clients.title)}</A>
+                </li>
+            }
+            .into_any()
+        } else if let Some(organization) = routes::organization_of_path(&path) {
+            let console = routes::organization_console(organization);
+            view! {
+                <li>
+                    <A href=console exact=true>{t!(i18n, nav.overview)}</A>
+                </li>
+            }
+            .into_any()
+        } else {
+            view! {
+                <li>
+                    <A href=routes::HOME exact=true>{t!(i18n, nav.home)}</A>
+                </li>
+                <li>
+                    <A href=routes::ACCOUNT exact=true>{t!(i18n, nav.account)}</A>
+                </li>
+            }
+            .into_any()
+        }
+    };
     view! {
         <nav class="sidenav" aria-label=move || t_string!(i18n, nav.label)>
-            <ul>
-                <li>
-                    <A href=crate::routes::HOME exact=true>
-                        {t!(i18n, nav.home)}
-                    </A>
-                </li>
-            </ul>
+            <ul>{section}</ul>
         </nav>
     }
 }

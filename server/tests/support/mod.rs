@@ -13,6 +13,8 @@ use tempfile::TempDir;
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub backend: &'static str,
+    /// The URL (and, on PostgreSQL, the schema) this test's database lives at.
+    url: String,
     _dir: Option<TempDir>,
     pg: Option<(String, String)>,
 }
@@ -25,6 +27,7 @@ impl TestDb {
         Self {
             db,
             backend: "sqlite",
+            url,
             _dir: Some(dir),
             pg: None,
         }
@@ -64,6 +67,7 @@ impl TestDb {
         Some(Self {
             db,
             backend: "postgres",
+            url: url.clone(),
             _dir: None,
             pg: Some((url, schema)),
         })
@@ -72,6 +76,14 @@ impl TestDb {
     pub async fn migrated(self) -> Self {
         db::migrate(&self.db).await.unwrap();
         self
+    }
+
+    /// Another connection pool on the same database, as a second server instance would have.
+    pub async fn second_connection(&self) -> DatabaseConnection {
+        let extras = ConnectExtras {
+            pg_schema: self.pg.as_ref().map(|(_, schema)| schema.clone()),
+        };
+        db::connect_with(&self.url, extras).await.unwrap()
     }
 
     /// Drops the PostgreSQL schema; the SQLite directory goes with the value.

@@ -1,0 +1,19 @@
+//! Accounts: registration, sign-in (password, then TOTP when enabled), sessions, and the actor
+//! every server function starts from.
+
+pub mod api;
+pub mod types;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod strength;
+#[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod two_step;

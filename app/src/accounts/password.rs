@@ -1,0 +1,73 @@
+//! Password hashing with Argon2id at OWASP's parameters, off the async worker threads.
+
+use std::sync::LazyLock;
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::error::AppError;
+
+/// OWASP Password Storage Cheat Sheet: Argon2id with 19 MiB of memory, 2 iterations, 1 lane.
+pub const MEMORY_KIB: u32 = 19_456;
+pub const ITERATIONS: u32 = 2;
+pub const PARALLELISM: u32 = 1;
+
+fn hasher() -> Result<Argon2<'static>, AppError> {
+    let params = Params::new(MEMORY_KIB, ITERATIONS, PARALLELISM, None).map_err(|e| {
+        tracing::error!(error = %e, "invalid Argon2 parameters");
+        AppError::Internal
+    })?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+fn hash_blocking(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })
+}
+
+/// A hash nobody's password matches, verified against when the email is unknown so that an
+/// unknown account costs the same time as a wrong password.
+static DECOY: LazyLock<Option<String>> = LazyLock::new(|| hash_blocking("decoy: no account").ok());
+
+/// Argon2 takes tens of milliseconds of CPU: run it on the blocking pool so a burst of
+/// sign-ins does not stall the runtime's workers (and every other request with them).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "hashing task failed");
+        AppError::Internal
+    })?
+}
+
+pub async fn hash(password: String) -> Result<String, AppError> {
+    blocking(move || hash_blocking(&password)).await
+}
+
+/// True when `password` matches `stored`; with `None` (unknown account) it verifies against the
+/// decoy and returns false.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    blocking(move || {
+        let known = stored.is_some();
+        let Some(stored) = stored.or_else(|| DECOY.clone()) else {
+            return Err(AppError::Internal);
+        };
+        let parsed = PasswordHash::new(&stored).map_err(|e| {
+            tracing::error!(error = %e, "stored password hash does not parse");
+            AppError::Internal
+        })?;
+        // Verification uses the parameters recorded in the hash itself.
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        Ok(known && matches)
+    })
+    .await
+}

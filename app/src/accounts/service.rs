@@ -1,0 +1,484 @@
+//! The account rules, on a database connection: testable without HTTP.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    SqlErr,
+};
+
+use super::password;
+use super::session::{self, ClientInfo, SessionConfig};
+use super::throttle::{self, ThrottleConfig};
+use super::types::{
+    AccountOverview, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, MembershipInfo, Named,
+    Products, SWITCHER_CLIENTS, SessionInfo, normalize_email,
+};
+use crate::auth::{Actor, OrganizationMembership, ProviderMembership};
+use crate::db::{organization_users, provider_users, users};
+use crate::error::{AppError, Field, FieldError, Problem};
+use crate::i18n::Locale;
+use crate::ids::{OrganizationId, ProviderId, SessionId, UserId};
+use crate::members::types::{MemberStatus, OrgUserType, Permissions};
+use crate::providers::types::ProviderUserType;
+
+/// Everything the account rules need to know about the deployment.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AuthConfig {
+    pub session: SessionConfig,
+    pub throttle: ThrottleConfig,
+}
+
+#[derive(Clone, Debug)]
+pub struct RegisterInput {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub password_confirm: String,
+    pub locale: String,
+}
+
+/// Length, strength (zxcvbn, knowing the user's own `context` words) and the repetition.
+pub fn check_new_password(
+    password: &str,
+    confirm: &str,
+    context: &[&str],
+    errors: &mut Vec<FieldError>,
+) {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            Field::Password,
+            Problem::TooShort(MIN_PASSWORD_CHARS),
+        ));
+    } else if chars > MAX_PASSWORD_CHARS {
+        errors.push(FieldError::new(
+            Field::Password,
+            Problem::TooLong(MAX_PASSWORD_CHARS),
+        ));
+    } else if !super::strength::estimate(password, context).acceptable() {
+        errors.push(FieldError::new(Field::Password, Problem::TooWeak));
+    }
+    if password != confirm {
+        errors.push(FieldError::new(Field::PasswordConfirm, Problem::Mismatch));
+    }
+}
+
+fn check_name(name: &str, errors: &mut Vec<FieldError>) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        errors.push(FieldError::new(Field::Name, Problem::Required));
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        errors.push(FieldError::new(
+            Field::Name,
+            Problem::TooLong(MAX_NAME_CHARS),
+        ));
+    }
+    name.to_owned()
+}
+
+/// Creates an account; emails are unique case-insensitively (stored lowercased, unique index).
+pub async fn register(
+    db: &impl ConnectionTrait,
+    input: RegisterInput,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
+    let mut errors = Vec::new();
+    let email = normalize_email(&input.email);
+    if email.is_none() {
+        errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
+    }
+    let name = check_name(&input.name, &mut errors);
+    check_new_password(
+        &input.password,
+        &input.password_confirm,
+        &[&input.email, &name],
+        &mut errors,
+    );
+    let locale = input.locale.parse::<Locale>().ok();
+    if locale.is_none() {
+        errors.push(FieldError::new(Field::Locale, Problem::Unsupported));
+    }
+    let (Some(email), Some(locale)) = (email, locale) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let taken = || AppError::Invalid(vec![FieldError::new(Field::Email, Problem::Taken)]);
+    // Checked first so a duplicate costs no hashing; the unique index settles races.
+    if users::Entity::find()
+        .filter(users::Column::Email.eq(&email))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(taken());
+    }
+    let password_hash = password::hash(input.password).await?;
+    let inserted = users::ActiveModel {
+        email: Set(email),
+        name: Set(name),
+        password_hash: Set(password_hash),
+        locale: Set(leptos_i18n::Locale::as_str(locale).to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    match inserted {
+        Ok(user) => Ok(UserId(user.id)),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(taken())
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignIn {
+    /// Signed in: the token for the session cookie.
+    Session(String),
+    /// Password accepted; the TOTP code is still due. The token names the pending session.
+    SecondFactorRequired(String),
+}
+
+/// Checks a password, throttled per account and address. An unknown email and a wrong
+/// password get the same answer in about the same time.
+pub async fn sign_in(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    email: &str,
+    password: String,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<SignIn, AppError> {
+    let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+    let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
+    throttle::check(db, &config.throttle, &email, &ip, now).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(&email))
+        .one(db)
+        .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = password::verify(password, stored).await?;
+    throttle::record(db, &email, &ip, matches, now).await?;
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(AppError::InvalidCredentials);
+    };
+    let pending = user.totp_secret.is_some();
+    let token = session::create(db, &config.session, UserId(user.id), client, pending, now).await?;
+    Ok(if pending {
+        SignIn::SecondFactorRequired(token)
+    } else {
+        SignIn::Session(token)
+    })
+}
+
+/// The actor behind a session token, or `None` for a missing, expired or pending session.
+/// Constant cost: the session, the user, the provider and organization memberships.
+pub async fn load_actor(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Actor>, AppError> {
+    let Some(session) = session::resolve(db, &config.session, token, false, now).await? else {
+        return Ok(None);
+    };
+    let Some(user) = users::Entity::find_by_id(session.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let providers = provider_users::Entity::find()
+        .filter(provider_users::Column::UserId.eq(user.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some(ProviderMembership {
+                provider_id: ProviderId(m.provider_id),
+                user_type: ProviderUserType::parse(&m.r#type)?,
+                status: MemberStatus::parse(&m.status)?,
+            })
+        })
+        .collect();
+    let organizations = organization_users::Entity::find()
+        .filter(organization_users::Column::UserId.eq(user.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some(OrganizationMembership {
+                organization_id: OrganizationId(m.organization_id),
+                user_type: OrgUserType::parse(&m.r#type)?,
+                status: MemberStatus::parse(&m.status)?,
+                permissions: Permissions(m.permissions),
+            })
+        })
+        .collect();
+    Ok(Some(Actor {
+        user_id: UserId(user.id),
+        session_id: SessionId(session.id),
+        email: user.email,
+        name: user.name,
+        providers,
+        organizations,
+    }))
+}
+
+/// Changes the password after checking the current one; every other session ends.
+pub async fn change_password(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    current: String,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let Some(user) = users::Entity::find_by_id(actor.user_id.0).one(db).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let mut errors = Vec::new();
+    check_new_password(&new, &confirm, &[&user.email, &user.name], &mut errors);
+    if !password::verify(current, Some(user.password_hash.clone())).await? {
+        errors.insert(0, FieldError::new(Field::CurrentPassword, Problem::Wrong));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let hash = password::hash(new).await?;
+    let mut user = user.into_active_model();
+    user.password_hash = Set(hash);
+    user.update(db).await?;
+    session::revoke_all(db, actor.user_id, Some(actor.session_id)).await?;
+    Ok(())
+}
+
+/// What the product switcher offers `actor`, in three queries whatever the memberships:
+/// the organizations it administers itself, a first page of its providers' clients, and
+/// its providers. Only confirmed memberships count; disabled organizations are left out.
+pub async fn product_access(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<Products, AppError> {
+    use crate::auth::{Capability, OrgScope, Scope};
+    use crate::db::{organizations, provider_organizations, providers};
+    use sea_orm::{JoinType, QueryOrder, QuerySelect};
+
+    // Own roles (Owner, Admin, Custom) do not depend on the organization's provider.
+    let administered: Vec<i64> = actor
+        .organizations
+        .iter()
+        .filter(|m| {
+            actor.can(
+                Capability::AdministerOrganization,
+                Scope::Organization(OrgScope {
+                    organization_id: m.organization_id,
+                    provider_id: None,
+                }),
+            )
+        })
+        .map(|m| m.organization_id.0)
+        .collect();
+    let provider_ids: Vec<i64> = actor
+        .providers
+        .iter()
+        .filter(|m| actor.is_confirmed_provider_member(m.provider_id))
+        .map(|m| m.provider_id.0)
+        .collect();
+
+    let named_org = |(id, name): (i64, String)| Named {
+        id: OrganizationId(id),
+        name,
+    };
+    let mut organizations: Vec<Named<OrganizationId>> = if administered.is_empty() {
+        Vec::new()
+    } else {
+        organizations::Entity::find()
+            .select_only()
+            .columns([organizations::Column::Id, organizations::Column::Name])
+            .filter(organizations::Column::Id.is_in(administered))
+            .filter(organizations::Column::Enabled.eq(true))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(named_org)
+            .collect()
+    };
+    let (mut providers, mut more_clients) = (Vec::new(), false);
+    if !provider_ids.is_empty() {
+        let clients: Vec<(i64, String)> = organizations::Entity::find()
+            .select_only()
+            .columns([organizations::Column::Id, organizations::Column::Name])
+            .join(
+                JoinType::InnerJoin,
+                organizations::Entity::belongs_to(provider_organizations::Entity)
+                    .from(organizations::Column::Id)
+                    .to(provider_organizations::Column::OrganizationId)
+                    .into(),
+            )
+            .filter(provider_organizations::Column::ProviderId.is_in(provider_ids.clone()))
+            .filter(organizations::Column::Enabled.eq(true))
+            .order_by_asc(organizations::Column::Name)
+            .order_by_asc(organizations::Column::Id)
+            .limit(SWITCHER_CLIENTS + 1)
+            .into_tuple()
+            .all(db)
+            .await?;
+        more_clients = clients.len() as u64 > SWITCHER_CLIENTS;
+        for client in clients.into_iter().take(SWITCHER_CLIENTS as usize) {
+            if !organizations.iter().any(|o| o.id.0 == client.0) {
+                organizations.push(named_org(client));
+            }
+        }
+        providers = providers::Entity::find()
+            .select_only()
+            .columns([providers::Column::Id, providers::Column::Name])
+            .filter(providers::Column::Id.is_in(provider_ids))
+            .filter(providers::Column::Enabled.eq(true))
+            .order_by_asc(providers::Column::Name)
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(id, name)| Named {
+                id: ProviderId(id),
+                name,
+            })
+            .collect();
+    }
+    organizations.sort_by_key(|entry| entry.name.to_lowercase());
+    Ok(Products {
+        organizations,
+        more_clients,
+        providers,
+    })
+}
+
+/// The account page's data, in five queries whatever the number of sessions or memberships.
+pub async fn overview(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<AccountOverview, AppError> {
+    use crate::db::{organizations, providers};
+    use sea_orm::QueryOrder;
+
+    let user = users::Entity::find_by_id(actor.user_id.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let sessions = session::list(db, actor.user_id)
+        .await?
+        .into_iter()
+        .map(|s| SessionInfo {
+            id: SessionId(s.id),
+            signed_in_at: s.created_at.to_rfc3339(),
+            last_seen_at: s.last_seen_at.to_rfc3339(),
+            user_agent: s.user_agent,
+            ip: s.ip,
+            current: s.id == actor.session_id.0,
+        })
+        .collect();
+    let org_names: std::collections::HashMap<i64, String> = organizations::Entity::find()
+        .filter(
+            organizations::Column::Id
+                .is_in(actor.organizations.iter().map(|m| m.organization_id.0)),
+        )
+        .order_by_asc(organizations::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let provider_names: std::collections::HashMap<i64, String> = providers::Entity::find()
+        .filter(providers::Column::Id.is_in(actor.providers.iter().map(|m| m.provider_id.0)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let mut organizations: Vec<_> = actor
+        .organizations
+        .iter()
+        .filter_map(|m| {
+            Some(MembershipInfo {
+                name: org_names.get(&m.organization_id.0)?.clone(),
+                role: m.user_type,
+                status: m.status,
+            })
+        })
+        .collect();
+    organizations.sort_by_key(|entry| entry.name.to_lowercase());
+    let mut providers: Vec<_> = actor
+        .providers
+        .iter()
+        .filter_map(|m| {
+            Some(MembershipInfo {
+                name: provider_names.get(&m.provider_id.0)?.clone(),
+                role: m.user_type,
+                status: m.status,
+            })
+        })
+        .collect();
+    providers.sort_by_key(|entry| entry.name.to_lowercase());
+    Ok(AccountOverview {
+        name: user.name,
+        email: user.email,
+        two_step_enabled: user.totp_secret.is_some(),
+        sessions,
+        organizations,
+        providers,
+    })
+}
+
+pub async fn update_name(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    name: &str,
+) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    let name = check_name(name, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    users::Entity::update_many()
+        .col_expr(users::Column::Name, sea_orm::sea_query::Expr::value(name))
+        .filter(users::Column::Id.eq(actor.user_id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Changes the sign-in email after checking the password; unique case-insensitively.
+pub async fn change_email(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    email: &str,
+    current_password: String,
+) -> Result<(), AppError> {
+    let Some(user) = users::Entity::find_by_id(actor.user_id.0).one(db).await? else {
+        return Err(AppError::Unauthenticated);
+    };
+    let mut errors = Vec::new();
+    let email = normalize_email(email);
+    if email.is_none() {
+        errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
+    }
+    if !password::verify(current_password, Some(user.password_hash.clone())).await? {
+        errors.push(FieldError::new(Field::CurrentPassword, Problem::Wrong));
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    if email == user.email {
+        return Ok(());
+    }
+    let mut user = user.into_active_model();
+    user.email = Set(email);
+    match user.update(db).await {
+        Ok(_) => Ok(()),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
+            AppError::Invalid(vec![FieldError::new(Field::Email, Problem::Taken)]),
+        ),
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,142 @@
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{OrganizationId, ProviderId, SessionId};
+use crate::members::types::{MemberStatus, OrgUserType};
+use crate::providers::types::ProviderUserType;
+
+/// Passwords shorter than this are refused (NIST SP 800-63B accepts 8; a password manager's
+/// master password deserves more).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// zxcvbn's score a new password needs: 2 ("somewhat guessable") keeps out the common
+/// passwords and patterns that a length rule alone lets through ("password1234").
+pub const MIN_PASSWORD_SCORE: u8 = 2;
+/// Long enough for any passphrase, short enough that hashing it is not a denial of service.
+pub const MAX_PASSWORD_CHARS: usize = 128;
+pub const MAX_NAME_CHARS: usize = 100;
+/// RFC 5321's limit for a forward path.
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// Lowercases and trims an email; `None` when it is not plausibly an address. Full RFC 5322
+/// parsing rejects nothing that matters here; the invitation mail proves the address.
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let plausible = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(char::is_whitespace)
+        && email.matches('@').count() == 1
+        && email.chars().count() <= MAX_EMAIL_CHARS;
+    plausible.then_some(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalized_or_refused() {
+        assert_eq!(
+            normalize_email("  Ann@Example.COM "),
+            Some("ann@example.com".into())
+        );
+        assert_eq!(normalize_email("ann@example"), None);
+        assert_eq!(normalize_email("ann example@x.org"), None);
+        assert_eq!(normalize_email("@x.org"), None);
+        assert_eq!(normalize_email("a@b@x.org"), None);
+        assert_eq!(normalize_email(&format!("{}@x.org", "a".repeat(260))), None);
+    }
+}
+
+/// What the browser knows about the signed-in user: enough for the top bar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub name: String,
+    pub email: String,
+    pub products: Products,
+}
+
+/// Something the switcher links to, by id and display name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named<I> {
+    pub id: I,
+    pub name: String,
+}
+
+/// What the product switcher offers beyond the Password Manager, which everyone may open.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Products {
+    /// Organizations whose Admin Console the user may open, by name; provider clients are
+    /// capped at [`SWITCHER_CLIENTS`] (a provider may have thousands: its Clients page lists
+    /// them all).
+    pub organizations: Vec<Named<OrganizationId>>,
+    /// More provider clients exist than are listed: the Provider Portal entries lead to them.
+    pub more_clients: bool,
+    /// Providers the user is a confirmed member of.
+    pub providers: Vec<Named<ProviderId>>,
+}
+
+/// How many provider clients the switcher lists before pointing to the Clients page.
+pub const SWITCHER_CLIENTS: u64 = 10;
+
+/// A password's estimated strength, for the meter beside a new-password field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Strength {
+    /// 0 (too guessable) to 4 (very unguessable), zxcvbn's scale.
+    pub score: u8,
+}
+
+impl Strength {
+    pub const fn acceptable(self) -> bool {
+        self.score >= MIN_PASSWORD_SCORE
+    }
+}
+
+/// What the account page needs to enable two-step login: the secret (also typed by hand when
+/// scanning is impossible) and its QR code as an image URL.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    pub secret: String,
+    pub qr_data_url: String,
+}
+
+/// Where a password sign-in leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInStep {
+    /// Signed in.
+    Done,
+    /// Two-step login is on: the code is asked next.
+    SecondStep,
+}
+
+/// One of the user's sessions, as the account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: SessionId,
+    /// RFC 3339, shown in the viewer's own time zone by the browser.
+    pub signed_in_at: String,
+    pub last_seen_at: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// A membership in an organization or provider, for the account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipInfo<R> {
+    pub name: String,
+    pub role: R,
+    pub status: MemberStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub name: String,
+    pub email: String,
+    pub two_step_enabled: bool,
+    pub sessions: Vec<SessionInfo>,
+    pub organizations: Vec<MembershipInfo<OrgUserType>>,
+    pub providers: Vec<MembershipInfo<ProviderUserType>>,
+}

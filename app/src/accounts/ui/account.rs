@@ -1,0 +1,353 @@
+//! The account area (`/account`): profile, password, two-step login, sessions, memberships.
+//! Every form posts to a server function and works without the browser bundle; with it, the
+//! page refetches in place after each change.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::NewPasswordFields;
+use crate::accounts::api::{
+    ChangeEmail, ChangePassword, DisableTwoStep, EndSession, SignOutEverywhere, UpdateName,
+    account_details,
+};
+use crate::accounts::types::{AccountOverview, MAX_NAME_CHARS, MembershipInfo, SessionInfo};
+use crate::error::{AppError, ErrorText, Field};
+use crate::i18n::*;
+use crate::members::types::{MemberStatus, OrgUserType};
+use crate::providers::types::ProviderUserType;
+use crate::routes;
+use crate::shell::{FormAlert, LocalTime, TextField, problem_of};
+
+/// Shown after a form succeeded, until the next submission.
+#[component]
+pub fn Saved<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, AppError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="saved" role="status">
+            {move || matches!(value.get(), Some(Ok(_))).then(|| t!(i18n, accounts.saved))}
+        </p>
+    }
+}
+
+/// What a page shows instead of its content when the visitor is not signed in.
+#[component]
+pub fn SignInRequired(error: AppError, #[prop(into)] here: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!(
+        "{}?redirect_to={}",
+        routes::SIGN_IN,
+        routes::encode_query(&here)
+    );
+    let signed_out = matches!(error, AppError::Unauthenticated);
+    view! {
+        <section class="panel narrow" role="alert">
+            <p><ErrorText error /></p>
+            {signed_out.then(|| view! { <a class="button primary" href=href>{t!(i18n, accounts.sign_in)}</a> })}
+        </section>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    // Bumped after every successful change: the overview reloads.
+    let version = RwSignal::new(0_u32);
+    let overview = Resource::new(move || version.get(), |_| account_details());
+    provide_context(Refresh(version));
+    view! {
+        <h1>{t!(i18n, accounts.account_title)}</h1>
+        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
+            {move || {
+                overview
+                    .get()
+                    .map(|result| match result {
+                        Ok(overview) => view! { <Sections overview /> }.into_any(),
+                        Err(error) => view! { <SignInRequired error here=routes::ACCOUNT /> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Refresh(RwSignal<u32>);
+
+/// Refreshes the overview when `value` turns successful.
+fn refresh_on_success<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, AppError>>>,
+) {
+    let Refresh(version) = expect_context::<Refresh>();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            version.update(|v| *v += 1);
+        }
+    });
+}
+
+#[component]
+fn Sections(overview: AccountOverview) -> impl IntoView {
+    let AccountOverview {
+        name,
+        email,
+        two_step_enabled,
+        sessions,
+        organizations,
+        providers,
+    } = overview;
+    view! {
+        // Each section's view type is erased: nested together they exceed the compiler's
+        // type-depth limit, and nothing here benefits from static view types.
+        <div class="account-sections">
+            {view! { <ProfileSection name email /> }.into_any()}
+            {view! { <PasswordSection /> }.into_any()}
+            {view! { <TwoStepSection enabled=two_step_enabled /> }.into_any()}
+            {view! { <SessionsSection sessions /> }.into_any()}
+            {view! { <MembershipsSection organizations providers /> }.into_any()}
+        </div>
+    }
+}
+
+#[component]
+fn ProfileSection(name: String, email: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let rename = ServerAction::<UpdateName>::new();
+    let renamed = super::outcome(rename);
+    let move_email = ServerAction::<ChangeEmail>::new();
+    let moved = super::outcome(move_email);
+    refresh_on_success(renamed);
+    refresh_on_success(moved);
+    view! {
+        <section class="panel" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">{t!(i18n, accounts.profile)}</h2>
+            <ActionForm action=rename attr:class="inline-form">
+                <FormAlert value=renamed />
+                <TextField
+                    name="name"
+                    autocomplete="name"
+                    required=true
+                    maxlength=MAX_NAME_CHARS
+                    value=name
+                    label=Signal::derive(move || t_string!(i18n, accounts.name).to_string())
+                    problem=problem_of(renamed, Field::Name)
+                />
+                <button type="submit" class="button">{t!(i18n, accounts.save)}</button>
+                <Saved value=renamed />
+            </ActionForm>
+            <ActionForm action=move_email attr:class="inline-form">
+                <FormAlert value=moved />
+                <TextField
+                    name="email"
+                    input_type="email"
+                    autocomplete="username"
+                    required=true
+                    value=email
+                    form="email"
+                    label=Signal::derive(move || t_string!(i18n, accounts.email).to_string())
+                    problem=problem_of(moved, Field::Email)
+                />
+                <TextField
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    form="email"
+                    label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
+                    problem=problem_of(moved, Field::CurrentPassword)
+                />
+                <button type="submit" class="button">{t!(i18n, accounts.change_email)}</button>
+                <Saved value=moved />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ChangePassword>::new();
+    let value = super::outcome(action);
+    refresh_on_success(value);
+    view! {
+        <section class="panel" aria-labelledby="password-heading">
+            <h2 id="password-heading">{t!(i18n, accounts.change_password)}</h2>
+            <p class="muted">{t!(i18n, accounts.change_password_note)}</p>
+            <ActionForm action>
+                <FormAlert value />
+                <TextField
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
+                    problem=problem_of(value, Field::CurrentPassword)
+                />
+                <NewPasswordFields value />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!(i18n, accounts.change_password)}
+                </button>
+                <Saved value />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn TwoStepSection(enabled: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let disable = ServerAction::<DisableTwoStep>::new();
+    let value = super::outcome(disable);
+    refresh_on_success(value);
+    view! {
+        <section class="panel" aria-labelledby="two-step-heading">
+            <h2 id="two-step-heading">{t!(i18n, accounts.two_step)}</h2>
+            {if enabled {
+                view! {
+                    <p><span class="badge badge-on">{t!(i18n, accounts.two_step_on)}</span></p>
+                    <ActionForm action=disable>
+                        <FormAlert value />
+                        <TextField
+                            name="current_password"
+                            input_type="password"
+                            autocomplete="current-password"
+                            required=true
+                            form="two-step"
+                            label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
+                            problem=problem_of(value, Field::CurrentPassword)
+                        />
+                        <button type="submit" class="button danger">{t!(i18n, accounts.two_step_disable)}</button>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p><span class="badge badge-off">{t!(i18n, accounts.two_step_off)}</span></p>
+                    <p class="muted">{t!(i18n, accounts.two_step_explain)}</p>
+                    <a class="button primary" href=routes::ACCOUNT_TWO_STEP>{t!(i18n, accounts.two_step_enable)}</a>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SessionsSection(sessions: Vec<SessionInfo>) -> impl IntoView {
+    let i18n = use_i18n();
+    let end = ServerAction::<EndSession>::new();
+    let ended = super::outcome(end);
+    refresh_on_success(ended);
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
+    super::reload_on_success(super::outcome(everywhere), |_| routes::HOME.to_owned());
+    let rows = sessions
+        .into_iter()
+        .map(|session| {
+            let id = session.id.to_string();
+            view! {
+                <tr>
+                    <td>{session.user_agent.unwrap_or_default()}</td>
+                    <td>{session.ip.unwrap_or_default()}</td>
+                    <td><LocalTime at=session.signed_in_at /></td>
+                    <td><LocalTime at=session.last_seen_at /></td>
+                    <td>
+                        {if session.current {
+                            view! { <span class="badge">{t!(i18n, accounts.this_session)}</span> }.into_any()
+                        } else {
+                            view! {
+                                <ActionForm action=end>
+                                    <input type="hidden" name="session" value=id />
+                                    <button type="submit" class="button small">{t!(i18n, accounts.end_session)}</button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">{t!(i18n, accounts.sessions)}</h2>
+            <FormAlert value=ended />
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, accounts.session_device)}</th>
+                        <th scope="col">{t!(i18n, accounts.session_address)}</th>
+                        <th scope="col">{t!(i18n, accounts.session_signed_in)}</th>
+                        <th scope="col">{t!(i18n, accounts.session_last_seen)}</th>
+                        <th scope="col"><span class="visually-hidden">{t!(i18n, accounts.actions)}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <ActionForm action=everywhere>
+                <button type="submit" class="button">{t!(i18n, accounts.sign_out_everywhere)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn StatusBadge(status: MemberStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match status {
+        MemberStatus::Invited => t_string!(i18n, members.status_invited),
+        MemberStatus::Accepted => t_string!(i18n, members.status_accepted),
+        MemberStatus::Confirmed => t_string!(i18n, members.status_confirmed),
+        MemberStatus::Revoked => t_string!(i18n, members.status_revoked),
+    };
+    view! { <span class=format!("badge status-{}", status.as_str())>{text}</span> }
+}
+
+#[component]
+fn MembershipsSection(
+    organizations: Vec<MembershipInfo<OrgUserType>>,
+    providers: Vec<MembershipInfo<ProviderUserType>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let none = organizations.is_empty() && providers.is_empty();
+    let org_rows = organizations
+        .into_iter()
+        .map(|m| {
+            let role = move || match m.role {
+                OrgUserType::Owner => t_string!(i18n, members.owner),
+                OrgUserType::Admin => t_string!(i18n, members.admin),
+                OrgUserType::User => t_string!(i18n, members.user),
+                OrgUserType::Custom => t_string!(i18n, members.custom),
+            };
+            view! {
+                <li>
+                    <strong>{m.name}</strong> " · " {role} " " <StatusBadge status=m.status />
+                </li>
+            }
+        })
+        .collect_view();
+    let provider_rows = providers
+        .into_iter()
+        .map(|m| {
+            let role = move || match m.role {
+                ProviderUserType::ProviderAdmin => t_string!(i18n, members.provider_admin),
+                ProviderUserType::ServiceUser => t_string!(i18n, members.service_user),
+            };
+            view! {
+                <li>
+                    <strong>{m.name}</strong> " · " {role} " " <StatusBadge status=m.status />
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="memberships-heading">
+            <h2 id="memberships-heading">{t!(i18n, accounts.memberships)}</h2>
+            {none.then(|| view! { <p class="muted">{t!(i18n, accounts.no_memberships)}</p> })}
+            <ul class="plain-list">{org_rows} {provider_rows}</ul>
+            <p class="section-actions">
+                <a class="button" href=routes::NEW_ORGANIZATION>{t!(i18n, organizations.new_link)}</a>
+                <a class="button" href=routes::NEW_PROVIDER>{t!(i18n, providers.new_link)}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,47 @@
+//! Account pages: register, sign in, and the account menu of the top bar.
+
+mod account;
+mod account_menu;
+mod new_password;
+mod register;
+mod sign_in;
+mod two_step_setup;
+mod viewer;
+
+pub use account::{AccountPage, Saved, SignInRequired};
+pub use account_menu::AccountMenu;
+pub use new_password::NewPasswordFields;
+pub use register::RegisterPage;
+pub use sign_in::{SignInPage, TwoStepSignInPage};
+pub use two_step_setup::TwoStepSetupPage;
+pub use viewer::{ViewerResource, provide_viewer, use_viewer};
+
+use leptos::prelude::*;
+
+/// The last result of a server action, as a plain signal the form helpers accept.
+pub(crate) fn outcome<S, T>(
+    action: ServerAction<S>,
+) -> Signal<Option<Result<T, crate::error::AppError>>>
+where
+    S: leptos::server_fn::ServerFn<Output = T, Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get())
+}
+
+/// After a successful sign-in, registration or sign-out, load the target page afresh so that
+/// everything on screen (top bar, switcher) reflects the new session.
+pub(crate) fn reload_on_success<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, crate::error::AppError>>>,
+    target: impl Fn(&T) -> String + 'static,
+) {
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = value.get() {
+            let _ = window().location().set_href(&target(&done));
+        }
+    });
+}

@@ -1,0 +1,105 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::accounts::api::{CompleteTwoStepSignIn, SignIn};
+use crate::accounts::types::SignInStep;
+use crate::error::Field;
+use crate::i18n::*;
+use crate::routes;
+use crate::shell::{FormAlert, TextField, problem_of};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignIn>::new();
+    let value = super::outcome(action);
+    // Where to go after signing in: a page that asked for a session passes itself along.
+    let query = use_query_map();
+    let redirect_to = move || {
+        query
+            .with(|q| q.get("redirect_to"))
+            .filter(|target| routes::is_local_path(target))
+            .unwrap_or_else(|| routes::HOME.to_owned())
+    };
+    super::reload_on_success(value, move |step| match step {
+        SignInStep::Done => redirect_to(),
+        SignInStep::SecondStep => routes::two_step_sign_in(Some(&redirect_to())),
+    });
+
+    view! {
+        <section class="panel narrow">
+            <h1>{t!(i18n, accounts.sign_in_title)}</h1>
+            <ActionForm action>
+                <FormAlert value />
+                <input type="hidden" name="redirect_to" prop:value=redirect_to />
+                <TextField
+                    name="email"
+                    input_type="email"
+                    autocomplete="username"
+                    required=true
+                    label=Signal::derive(move || t_string!(i18n, accounts.email).to_string())
+                    problem=problem_of(value, Field::Email)
+                />
+                <TextField
+                    name="password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    required=true
+                    label=Signal::derive(move || t_string!(i18n, accounts.password).to_string())
+                    problem=problem_of(value, Field::Password)
+                />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!(i18n, accounts.sign_in_submit)}
+                </button>
+            </ActionForm>
+            <p class="muted">
+                {t!(i18n, accounts.no_account)} " "
+                <a href=routes::REGISTER>{t!(i18n, accounts.register)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// The second step: the code from the authenticator app, or the recovery code.
+#[component]
+pub fn TwoStepSignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<CompleteTwoStepSignIn>::new();
+    let value = super::outcome(action);
+    let query = use_query_map();
+    let redirect_to = move || {
+        query
+            .with(|q| q.get("redirect_to"))
+            .filter(|target| routes::is_local_path(target))
+            .unwrap_or_else(|| routes::HOME.to_owned())
+    };
+    super::reload_on_success(value, move |_| redirect_to());
+
+    view! {
+        <section class="panel narrow">
+            <h1>{t!(i18n, accounts.two_step_title)}</h1>
+            <p>{t!(i18n, accounts.two_step_prompt)}</p>
+            <ActionForm action>
+                <FormAlert value />
+                <input type="hidden" name="redirect_to" prop:value=redirect_to />
+                <TextField
+                    name="code"
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    required=true
+                    maxlength=64
+                    label=Signal::derive(move || t_string!(i18n, accounts.two_step_code).to_string())
+                    hint=ViewFn::from(move || t!(i18n, accounts.two_step_recovery_hint))
+                    problem=problem_of(value, Field::Code)
+                />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!(i18n, accounts.two_step_submit)}
+                </button>
+            </ActionForm>
+            <p class="muted">
+                <a href=routes::SIGN_IN>{t!(i18n, accounts.two_step_restart)}</a>
+            </p>
+        </section>
+    }
+}

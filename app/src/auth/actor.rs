@@ -1,0 +1,40 @@
+//! The actor: who is calling, with every membership the guard needs, built once per request
+//! from the session cookie in a constant number of queries (see `accounts::service`).
+
+use crate::ids::{OrganizationId, ProviderId, SessionId, UserId};
+use crate::members::types::{MemberStatus, OrgUserType, Permissions};
+use crate::providers::types::ProviderUserType;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderMembership {
+    pub provider_id: ProviderId,
+    pub user_type: ProviderUserType,
+    pub status: MemberStatus,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrganizationMembership {
+    pub organization_id: OrganizationId,
+    pub user_type: OrgUserType,
+    pub status: MemberStatus,
+    pub permissions: Permissions,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub email: String,
+    pub name: String,
+    pub providers: Vec<ProviderMembership>,
+    pub organizations: Vec<OrganizationMembership>,
+}
+
+impl Actor {
+    /// True when the actor is a confirmed member of the provider (either type).
+    pub fn is_confirmed_provider_member(&self, provider: ProviderId) -> bool {
+        self.providers
+            .iter()
+            .any(|m| m.provider_id == provider && m.status == MemberStatus::Confirmed)
+    }
+}

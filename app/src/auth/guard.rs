@@ -1,0 +1,80 @@
+//! The one guard. Every server function asks it, with the scope it acts in:
+//! `require(&actor, Capability::X, scope)?`. It derives the actor's roles in that scope and
+//! consults the decision table; it never reads the database itself, so the data it needs
+//! (an organization's provider) is loaded by the caller in one query.
+
+use super::actor::Actor;
+use super::capability::{Capability, Role, decide};
+use crate::error::AppError;
+use crate::ids::{OrganizationId, ProviderId};
+use crate::members::types::{MemberStatus, OrgUserType};
+use crate::providers::types::ProviderUserType;
+
+/// An organization together with the provider it is a client of, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrgScope {
+    pub organization_id: OrganizationId,
+    pub provider_id: Option<ProviderId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Provider(ProviderId),
+    Organization(OrgScope),
+}
+
+impl Actor {
+    /// The roles the actor holds in `scope`: only confirmed memberships count.
+    pub fn roles_in(&self, scope: Scope) -> Vec<Role> {
+        match scope {
+            Scope::Provider(provider) => self
+                .providers
+                .iter()
+                .filter(|m| m.provider_id == provider && m.status == MemberStatus::Confirmed)
+                .map(|m| match m.user_type {
+                    ProviderUserType::ProviderAdmin => Role::ProviderAdmin,
+                    ProviderUserType::ServiceUser => Role::ServiceUser,
+                })
+                .collect(),
+            Scope::Organization(org) => {
+                let own = self
+                    .organizations
+                    .iter()
+                    .filter(|m| {
+                        m.organization_id == org.organization_id
+                            && m.status == MemberStatus::Confirmed
+                    })
+                    .map(|m| match m.user_type {
+                        OrgUserType::Owner => Role::Owner,
+                        OrgUserType::Admin => Role::Admin,
+                        OrgUserType::User => Role::User,
+                        OrgUserType::Custom => Role::Custom(m.permissions),
+                    });
+                let through_provider = org
+                    .provider_id
+                    .filter(|p| self.is_confirmed_provider_member(*p))
+                    .map(|_| Role::ProviderUserInClient);
+                own.chain(through_provider).collect()
+            }
+        }
+    }
+
+    pub fn can(&self, capability: Capability, scope: Scope) -> bool {
+        let scope_fits = capability.is_provider_scoped() == matches!(scope, Scope::Provider(_));
+        scope_fits
+            && self
+                .roles_in(scope)
+                .into_iter()
+                .any(|role| decide(role, capability))
+    }
+}
+
+/// Refuses with [`AppError::Forbidden`] unless the actor may use `capability` in `scope`.
+/// Anonymous callers never get this far: building the actor fails with `Unauthenticated`.
+pub fn require(actor: &Actor, capability: Capability, scope: Scope) -> Result<(), AppError> {
+    if actor.can(capability, scope) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

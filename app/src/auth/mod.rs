@@ -1,0 +1,13 @@
+//! Who may do what: the capability decision table ([`capability`]), the actor built once per
+//! request from the session ([`actor`]), and the one guard every server function calls
+//! ([`guard::require`]).
+
+pub mod actor;
+pub mod capability;
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod request;
+
+pub use actor::{Actor, OrganizationMembership, ProviderMembership};
+pub use capability::{Capability, Role};
+pub use guard::{OrgScope, Scope, require};

@@ -1,0 +1,736 @@
+//! The Clients rules on a database connection. Listing is one SQL statement per page (search,
+//! seat counts, sort, paging and the total together); every change locks the rows whose
+//! invariants it relies on, checks, writes, and records its events in one transaction.
+
+use sea_orm::sea_query::{
+    Alias, Expr, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
+};
+
+use super::types::{
+    ClientDetails, ClientPage, ClientQuery, ClientRow, ClientSort, EligibleOrganization,
+    SortDirection, purchases_seats,
+};
+use crate::auth::{Actor, Capability, Scope};
+use crate::db::{lock, organization_users, organizations, provider_organizations, providers};
+use crate::error::{AppError, Field, Problem, Refusal};
+use crate::events::service::{EventContext, NewEvent, record};
+use crate::events::types::{EventTarget, EventType};
+use crate::ids::{OrganizationId, ProviderId, UserId};
+use crate::members::types::{MemberStatus, OrgUserType, Permissions};
+use crate::organizations::service::{seat_taking_statuses, used_seats};
+use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS, Plan, name_key};
+use crate::validate::{self, Problems};
+
+#[derive(Debug, FromQueryResult)]
+struct ClientRecord {
+    id: i64,
+    name: String,
+    plan: String,
+    seats: i32,
+    used: i64,
+    remaining: i64,
+    total: i64,
+}
+
+/// `%` and `_` typed by a person are literal, not wildcards.
+fn like_pattern(search: &str) -> String {
+    let mut pattern = String::with_capacity(search.len() + 2);
+    pattern.push('%');
+    for c in name_key(search).chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// The provider's clients with their seat counts, one row each:
+/// `id, name, name_key, plan, seats, used`.
+fn clients_of(provider: ProviderId, search: &str) -> SelectStatement {
+    let (o, po, ou) = (Alias::new("o"), Alias::new("po"), Alias::new("ou"));
+    // Used = members taking a seat (DESIGN.md §2), counted per client through the
+    // (organization_id, status) index, never a query per row.
+    let used = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_as(organization_users::Entity, ou.clone())
+        .and_where(
+            Expr::col((ou.clone(), organization_users::Column::OrganizationId))
+                .equals((o.clone(), organizations::Column::Id)),
+        )
+        .and_where(
+            Expr::col((ou, organization_users::Column::Status)).is_in(seat_taking_statuses()),
+        )
+        .to_owned();
+    let mut clients = Query::select();
+    clients
+        .column((o.clone(), organizations::Column::Id))
+        .column((o.clone(), organizations::Column::Name))
+        .column((o.clone(), organizations::Column::NameKey))
+        .column((o.clone(), organizations::Column::Plan))
+        .column((o.clone(), organizations::Column::Seats))
+        .expr_as(
+            SimpleExpr::SubQuery(None, Box::new(used.into_sub_query_statement())),
+            Alias::new("used"),
+        )
+        .from_as(organizations::Entity, o.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            provider_organizations::Entity,
+            po.clone(),
+            Expr::col((po.clone(), provider_organizations::Column::OrganizationId))
+                .equals((o.clone(), organizations::Column::Id)),
+        )
+        .and_where(Expr::col((po, provider_organizations::Column::ProviderId)).eq(provider.0));
+    if !search.is_empty() {
+        clients.and_where(
+            Expr::col((o, organizations::Column::NameKey))
+                .like(LikeExpr::new(like_pattern(search)).escape('\\')),
+        );
+    }
+    clients.to_owned()
+}
+
+fn page_statement(
+    backend: DbBackend,
+    provider: ProviderId,
+    query: &ClientQuery,
+    page: u32,
+) -> SelectStatement {
+    let c = Alias::new("c");
+    let col = |name: &str| Expr::col((c.clone(), Alias::new(name)));
+    // Names sort by code point on both backends (PostgreSQL would otherwise use the
+    // database's locale collation, which SQLite does not have): one order everywhere.
+    let name_order = || match backend {
+        DbBackend::Postgres => Expr::cust(r#""c"."name_key" COLLATE "C""#),
+        _ => col("name_key").into(),
+    };
+    let order = match query.direction {
+        SortDirection::Asc => Order::Asc,
+        SortDirection::Desc => Order::Desc,
+    };
+    let remaining = || col("seats").sub(col("used"));
+    let key: SimpleExpr = match query.sort {
+        ClientSort::Name => name_order(),
+        ClientSort::Assigned => col("seats").into(),
+        ClientSort::Used => col("used").into(),
+        ClientSort::Remaining => remaining(),
+        ClientSort::Plan => col("plan").into(),
+    };
+    let mut statement = Query::select();
+    statement
+        .column((c.clone(), Alias::new("id")))
+        .column((c.clone(), Alias::new("name")))
+        .column((c.clone(), Alias::new("plan")))
+        .column((c.clone(), Alias::new("seats")))
+        .column((c.clone(), Alias::new("used")))
+        .expr_as(remaining(), Alias::new("remaining"))
+        // The total that matched, in the same statement as the page.
+        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
+        .from_subquery(clients_of(provider, &query.search), c.clone())
+        .order_by_expr(key, order);
+    // Stable tie-break: equal values keep one order on every page, by name then id.
+    if query.sort != ClientSort::Name {
+        statement.order_by_expr(name_order(), Order::Asc);
+    }
+    statement
+        .order_by_expr(col("id").into(), Order::Asc)
+        .limit(u64::from(query.size))
+        .offset(u64::from(page - 1) * u64::from(query.size));
+    statement.to_owned()
+}
+
+fn row(record: ClientRecord) -> Result<ClientRow, AppError> {
+    Ok(ClientRow {
+        id: OrganizationId(record.id),
+        name: record.name,
+        plan: Plan::parse(&record.plan).ok_or(AppError::Internal)?,
+        seats: i64::from(record.seats),
+        used: record.used,
+        remaining: record.remaining,
+    })
+}
+
+/// One page of the provider's clients. A page past the end shows the last page instead
+/// (then, and only then, a count and a second page query run).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    query: &ClientQuery,
+) -> Result<ClientPage, AppError> {
+    let query = query.normalized();
+    let backend = db.get_database_backend();
+    let mut page = query.page;
+    let mut records = ClientRecord::find_by_statement(
+        backend.build(&page_statement(backend, provider, &query, page)),
+    )
+    .all(db)
+    .await?;
+    let total = match records.first() {
+        Some(first) => u64::try_from(first.total).unwrap_or(0),
+        None if page > 1 => {
+            let count = Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from_subquery(clients_of(provider, &query.search), Alias::new("c"))
+                .to_owned();
+            let total: i64 = match db.query_one(backend.build(&count)).await? {
+                Some(result) => result.try_get_by_index(0)?,
+                None => 0,
+            };
+            let total = u64::try_from(total).unwrap_or(0);
+            if total > 0 {
+                let last = total.div_ceil(u64::from(query.size));
+                page = u32::try_from(last).unwrap_or(1);
+                records = ClientRecord::find_by_statement(
+                    backend.build(&page_statement(backend, provider, &query, page)),
+                )
+                .all(db)
+                .await?;
+            } else {
+                page = 1;
+            }
+            total
+        }
+        None => 0,
+    };
+    Ok(ClientPage {
+        rows: records.into_iter().map(row).collect::<Result<_, _>>()?,
+        total,
+        page,
+        size: query.size,
+    })
+}
+
+/// The organization when it is a client of `provider`; `NotFound` otherwise (another
+/// provider's client is not revealed).
+async fn client_of(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    client: OrganizationId,
+) -> Result<organizations::Model, AppError> {
+    let linked = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(provider.0))
+        .filter(provider_organizations::Column::OrganizationId.eq(client.0))
+        .one(db)
+        .await?
+        .is_some();
+    if !linked {
+        return Err(AppError::NotFound);
+    }
+    organizations::Entity::find_by_id(client.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn provider_row(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+) -> Result<providers::Model, AppError> {
+    providers::Entity::find_by_id(provider.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Σ assigned seats of the provider's clients on `plan`.
+async fn plan_assigned(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    plan: Plan,
+) -> Result<i64, AppError> {
+    let (o, po) = (Alias::new("o"), Alias::new("po"));
+    let statement = Query::select()
+        .expr(Expr::cust("COALESCE(SUM(o.seats), 0)"))
+        .from_as(organizations::Entity, o.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            provider_organizations::Entity,
+            po.clone(),
+            Expr::col((po.clone(), provider_organizations::Column::OrganizationId))
+                .equals((o.clone(), organizations::Column::Id)),
+        )
+        .and_where(Expr::col((po, provider_organizations::Column::ProviderId)).eq(provider.0))
+        .and_where(Expr::col((o, organizations::Column::Plan)).eq(plan.as_str()))
+        .to_owned();
+    let backend = db.get_database_backend();
+    let Some(result) = db.query_one(backend.build(&statement)).await? else {
+        return Ok(0);
+    };
+    // PostgreSQL sums integers as bigint, SQLite as integer: both read as i64.
+    Ok(result.try_get_by_index::<i64>(0)?)
+}
+
+/// Whether the viewer may purchase seats in this provider (DESIGN.md rule 8).
+fn may_purchase(actor: &Actor, provider: &providers::Model) -> bool {
+    provider.service_users_may_purchase_seats
+        || actor.can(
+            Capability::PurchaseSeats,
+            Scope::Provider(ProviderId(provider.id)),
+        )
+}
+
+/// The Manage subscription dialog's figures.
+pub async fn details(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    provider: ProviderId,
+    client: OrganizationId,
+) -> Result<ClientDetails, AppError> {
+    let organization = client_of(db, provider, client).await?;
+    let plan = Plan::parse(&organization.plan).ok_or(AppError::Internal)?;
+    let provider_model = provider_row(db, provider).await?;
+    let terms = crate::providers::service::plan_terms(db, provider)
+        .await?
+        .into_iter()
+        .find(|t| t.plan == plan)
+        .ok_or(AppError::Internal)?;
+    Ok(ClientDetails {
+        id: client,
+        name: organization.name,
+        plan,
+        seats: i64::from(organization.seats),
+        used: used_seats(db, client).await?,
+        terms,
+        plan_assigned: plan_assigned(db, provider, plan).await?,
+        may_purchase: may_purchase(actor, &provider_model),
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NewClient {
+    pub name: String,
+    pub plan: String,
+    pub seats: String,
+    pub owner_email: String,
+}
+
+/// DESIGN.md rules 5 and 11: the organization is created, linked, its owner invited and the
+/// events recorded in one transaction; any failure leaves nothing behind.
+pub async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    provider: ProviderId,
+    input: NewClient,
+    context: &EventContext,
+) -> Result<OrganizationId, AppError> {
+    let mut problems = Problems::default();
+    let name = problems.check(
+        Field::Name,
+        validate::name(&input.name, MAX_ORGANIZATION_NAME_CHARS),
+    );
+    let plan = problems.check(
+        Field::Plan,
+        Plan::parse(&input.plan)
+            .filter(|p| p.is_provider_plan())
+            .ok_or(Problem::Unsupported),
+    );
+    let seats = problems.check(
+        Field::Seats,
+        validate::whole_number(&input.seats, 1, MAX_SEATS),
+    );
+    let owner_email = problems.check(Field::OwnerEmail, validate::email(&input.owner_email));
+    problems.finish()?;
+    let (Some(name), Some(plan), Some(seats), Some(owner_email)) = (name, plan, seats, owner_email)
+    else {
+        return Err(AppError::Internal);
+    };
+
+    let txn = db.begin().await?;
+    lock::provider(&txn, provider).await?;
+    let provider_model = provider_row(&txn, provider).await?;
+    let organization = organizations::ActiveModel {
+        name_key: Set(name_key(&name)),
+        name: Set(name),
+        // The provider pays until the client is unlinked (rule 11).
+        billing_email: Set(provider_model.billing_email),
+        plan: Set(plan.as_str().to_owned()),
+        billing_cycle: Set("monthly".to_owned()),
+        seats: Set(i32::try_from(seats).map_err(|_| AppError::Internal)?),
+        enabled: Set(true),
+        created_at: Set(context.at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let id = OrganizationId(organization.id);
+    provider_organizations::ActiveModel {
+        provider_id: Set(provider.0),
+        organization_id: Set(organization.id),
+        created_at: Set(context.at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let owner = organization_users::ActiveModel {
+        organization_id: Set(organization.id),
+        user_id: Set(None),
+        email: Set(owner_email),
+        r#type: Set(OrgUserType::Owner.as_str().to_owned()),
+        status: Set(MemberStatus::Invited.as_str().to_owned()),
+        permissions: Set(Permissions::empty().0),
+        reset_password_enrolled: Set(false),
+        created_at: Set(context.at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::ProviderClientCreated)
+            .provider(provider)
+            .organization(id)
+            .target(EventTarget::Organization(id.0)),
+        None,
+    )
+    .await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::OrganizationUserInvited)
+            .organization(id)
+            .target(EventTarget::OrganizationMember(owner.id)),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// DESIGN.md rule 9, as a query: organizations `user` owns (confirmed) that are enabled, have
+/// seats, are on Teams or Enterprise, and belong to no provider.
+fn eligible_statement(user: UserId) -> SelectStatement {
+    let (o, ou, po) = (Alias::new("o"), Alias::new("ou"), Alias::new("po"));
+    let linked = Query::select()
+        .expr(Expr::val(1))
+        .from_as(provider_organizations::Entity, po.clone())
+        .and_where(
+            Expr::col((po, provider_organizations::Column::OrganizationId))
+                .equals((o.clone(), organizations::Column::Id)),
+        )
+        .to_owned();
+    Query::select()
+        .column((o.clone(), organizations::Column::Id))
+        .column((o.clone(), organizations::Column::Name))
+        .column((o.clone(), organizations::Column::Plan))
+        .column((o.clone(), organizations::Column::Seats))
+        .from_as(organizations::Entity, o.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            organization_users::Entity,
+            ou.clone(),
+            Expr::col((ou.clone(), organization_users::Column::OrganizationId))
+                .equals((o.clone(), organizations::Column::Id)),
+        )
+        .and_where(Expr::col((ou.clone(), organization_users::Column::UserId)).eq(user.0))
+        .and_where(
+            Expr::col((ou.clone(), organization_users::Column::Type))
+                .eq(OrgUserType::Owner.as_str()),
+        )
+        .and_where(
+            Expr::col((ou, organization_users::Column::Status))
+                .eq(MemberStatus::Confirmed.as_str()),
+        )
+        .and_where(Expr::col((o.clone(), organizations::Column::Enabled)).eq(true))
+        .and_where(Expr::col((o.clone(), organizations::Column::Seats)).gt(0))
+        .and_where(
+            Expr::col((o.clone(), organizations::Column::Plan))
+                .is_in([Plan::Teams.as_str(), Plan::Enterprise.as_str()]),
+        )
+        .and_where(Expr::exists(linked).not())
+        .order_by((o.clone(), organizations::Column::NameKey), Order::Asc)
+        .order_by((o, organizations::Column::Id), Order::Asc)
+        .to_owned()
+}
+
+#[derive(Debug, FromQueryResult)]
+struct EligibleRecord {
+    id: i64,
+    name: String,
+    plan: String,
+    seats: i32,
+}
+
+pub async fn eligible_organizations(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Vec<EligibleOrganization>, AppError> {
+    let backend = db.get_database_backend();
+    EligibleRecord::find_by_statement(backend.build(&eligible_statement(user)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(EligibleOrganization {
+                id: OrganizationId(r.id),
+                name: r.name,
+                plan: Plan::parse(&r.plan).ok_or(AppError::Internal)?,
+                seats: i64::from(r.seats),
+            })
+        })
+        .collect()
+}
+
+/// Rule 4: whether "+ Add existing organization" is offered at all.
+pub async fn has_eligible_organizations(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<bool, AppError> {
+    let backend = db.get_database_backend();
+    let statement = eligible_statement(user).limit(1).to_owned();
+    Ok(db.query_one(backend.build(&statement)).await?.is_some())
+}
+
+/// Rules 3, 4 and 9: links an organization the admin owns. The organization's row is locked
+/// and its eligibility re-checked inside the transaction; the unique index on the link settles
+/// a race with another provider, whose loser gets `AlreadyClient`.
+pub async fn add_existing(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    provider: ProviderId,
+    organization: OrganizationId,
+    context: &EventContext,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    lock::organization(&txn, organization)
+        .await
+        .map_err(|_| AppError::Refused(Refusal::NotEligible))?;
+    let already_linked = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::OrganizationId.eq(organization.0))
+        .one(&txn)
+        .await?
+        .is_some();
+    if already_linked {
+        return Err(AppError::Refused(Refusal::AlreadyClient));
+    }
+    let eligible = eligible_organizations(&txn, actor.user_id)
+        .await?
+        .into_iter()
+        .find(|o| o.id == organization)
+        .ok_or(AppError::Refused(Refusal::NotEligible))?;
+    let provider_model = provider_row(&txn, provider).await?;
+    let linked = provider_organizations::ActiveModel {
+        provider_id: Set(provider.0),
+        organization_id: Set(organization.0),
+        created_at: Set(context.at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await;
+    match linked {
+        Ok(_) => {}
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AppError::Refused(Refusal::AlreadyClient));
+        }
+        Err(err) => return Err(err.into()),
+    }
+    // Rule 9: the provider's monthly plan of the same kind, and the provider pays.
+    organizations::Entity::update_many()
+        .col_expr(organizations::Column::BillingCycle, Expr::value("monthly"))
+        .col_expr(
+            organizations::Column::BillingEmail,
+            Expr::value(provider_model.billing_email),
+        )
+        .filter(organizations::Column::Id.eq(organization.0))
+        .exec(&txn)
+        .await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::ProviderClientAdded)
+            .provider(provider)
+            .organization(organization)
+            .target(EventTarget::Organization(organization.0)),
+        Some(serde_json::json!({ "plan": eligible.plan.as_str() }).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Update name, by a Provider Admin or a Service User.
+pub async fn rename(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    provider: ProviderId,
+    client: OrganizationId,
+    name: &str,
+    context: &EventContext,
+) -> Result<(), AppError> {
+    let name = validate::name(name, MAX_ORGANIZATION_NAME_CHARS).map_err(|problem| {
+        AppError::Invalid(vec![crate::error::FieldError::new(Field::Name, problem)])
+    })?;
+    let txn = db.begin().await?;
+    lock::organization(&txn, client).await?;
+    let organization = client_of(&txn, provider, client).await?;
+    if organization.name == name {
+        return Ok(());
+    }
+    let previous = organization.name.clone();
+    let mut active = organization.into_active_model();
+    active.name_key = Set(name_key(&name));
+    active.name = Set(name.clone());
+    active.update(&txn).await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::OrganizationUpdated)
+            .provider(provider)
+            .organization(client)
+            .target(EventTarget::Organization(client.0)),
+        Some(serde_json::json!({ "name": { "from": previous, "to": name } }).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Manage subscription: rules 2 and 8. The provider's row is locked first, so two seat changes
+/// in one provider see each other's sums (the purchase rule), then the client's row, so an
+/// invitation cannot slip between counting Used and writing the seats.
+pub async fn set_seats(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    provider: ProviderId,
+    client: OrganizationId,
+    seats: &str,
+    context: &EventContext,
+) -> Result<(), AppError> {
+    let invalid =
+        |problem| AppError::Invalid(vec![crate::error::FieldError::new(Field::Seats, problem)]);
+    let seats = validate::whole_number(seats, 1, MAX_SEATS).map_err(invalid)?;
+    let txn = db.begin().await?;
+    lock::provider(&txn, provider).await?;
+    lock::organization(&txn, client).await?;
+    let organization = client_of(&txn, provider, client).await?;
+    let current = i64::from(organization.seats);
+    if seats == current {
+        return Ok(());
+    }
+    let used = used_seats(&txn, client).await?;
+    if seats < used {
+        return Err(invalid(Problem::BelowUsed(used)));
+    }
+    let plan = Plan::parse(&organization.plan).ok_or(AppError::Internal)?;
+    let provider_model = provider_row(&txn, provider).await?;
+    if !may_purchase(actor, &provider_model) {
+        let minimum = crate::providers::service::plan_terms(&txn, provider)
+            .await?
+            .into_iter()
+            .find(|t| t.plan == plan)
+            .map_or(0, |t| t.seat_minimum);
+        let assigned = plan_assigned(&txn, provider, plan).await?;
+        if purchases_seats(minimum, assigned, seats - current) {
+            return Err(invalid(Problem::PurchaseNeedsProviderAdmin));
+        }
+    }
+    let mut active = organization.into_active_model();
+    active.seats = Set(i32::try_from(seats).map_err(|_| AppError::Internal)?);
+    active.update(&txn).await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::OrganizationSeatsChanged)
+            .provider(provider)
+            .organization(client)
+            .target(EventTarget::Organization(client.0)),
+        Some(serde_json::json!({ "seats": { "from": current, "to": seats } }).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Rule 10: the provider lets go of a client that has a confirmed Owner outside the provider;
+/// the organization keeps its members and data, and that owner becomes its billing contact.
+pub async fn unlink(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    provider: ProviderId,
+    client: OrganizationId,
+    context: &EventContext,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    lock::provider(&txn, provider).await?;
+    lock::organization(&txn, client).await?;
+    let organization = client_of(&txn, provider, client).await?;
+    let owner = independent_owner(&txn, provider, client)
+        .await?
+        .ok_or(AppError::Refused(Refusal::NoOwnerOutsideProvider))?;
+    provider_organizations::Entity::delete_many()
+        .filter(provider_organizations::Column::ProviderId.eq(provider.0))
+        .filter(provider_organizations::Column::OrganizationId.eq(client.0))
+        .exec(&txn)
+        .await?;
+    let mut active = organization.into_active_model();
+    active.billing_email = Set(owner);
+    active.update(&txn).await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::ProviderClientRemoved)
+            .provider(provider)
+            .organization(client)
+            .target(EventTarget::Organization(client.0)),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The email of the earliest confirmed Owner who has no membership in the provider.
+async fn independent_owner(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    client: OrganizationId,
+) -> Result<Option<String>, AppError> {
+    use crate::db::provider_users;
+    let (ou, pu) = (Alias::new("ou"), Alias::new("pu"));
+    let in_provider = Query::select()
+        .expr(Expr::val(1))
+        .from_as(provider_users::Entity, pu.clone())
+        .and_where(Expr::col((pu.clone(), provider_users::Column::ProviderId)).eq(provider.0))
+        .and_where(
+            Expr::col((pu, provider_users::Column::UserId))
+                .equals((ou.clone(), organization_users::Column::UserId)),
+        )
+        .to_owned();
+    let statement = Query::select()
+        .column((ou.clone(), organization_users::Column::Email))
+        .from_as(organization_users::Entity, ou.clone())
+        .and_where(Expr::col((ou.clone(), organization_users::Column::OrganizationId)).eq(client.0))
+        .and_where(
+            Expr::col((ou.clone(), organization_users::Column::Type))
+                .eq(OrgUserType::Owner.as_str()),
+        )
+        .and_where(
+            Expr::col((ou.clone(), organization_users::Column::Status))
+                .eq(MemberStatus::Confirmed.as_str()),
+        )
+        .and_where(Expr::col((ou.clone(), organization_users::Column::UserId)).is_not_null())
+        .and_where(Expr::exists(in_provider).not())
+        .order_by((ou, organization_users::Column::Id), Order::Asc)
+        .limit(1)
+        .to_owned();
+    let backend = db.get_database_backend();
+    match db.query_one(backend.build(&statement)).await? {
+        Some(result) => Ok(Some(result.try_get_by_index::<String>(0)?)),
+        None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn wildcards_typed_by_people_are_literal() {
+        assert_eq!(like_pattern("Acme"), "%acme%");
+        assert_eq!(like_pattern("100%_x"), "%100\\%\\_x%");
+        assert_eq!(like_pattern("ÖREBRO"), "%örebro%");
+    }
+}

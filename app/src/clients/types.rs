@@ -1,0 +1,342 @@
+use serde::{Deserialize, Serialize};
+
+use crate::ids::OrganizationId;
+use crate::organizations::types::Plan;
+use crate::providers::types::PlanTerms;
+
+/// The columns of the Clients table, each sortable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientSort {
+    #[default]
+    Name,
+    Assigned,
+    Used,
+    Remaining,
+    Plan,
+}
+
+impl ClientSort {
+    pub const ALL: [Self; 5] = [
+        Self::Name,
+        Self::Assigned,
+        Self::Used,
+        Self::Remaining,
+        Self::Plan,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Assigned => "assigned",
+            Self::Used => "used",
+            Self::Remaining => "remaining",
+            Self::Plan => "plan",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortDirection {
+    #[default]
+    Asc,
+    Desc,
+}
+
+impl SortDirection {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Asc => "asc",
+            Self::Desc => "desc",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "asc" => Some(Self::Asc),
+            "desc" => Some(Self::Desc),
+            _ => None,
+        }
+    }
+
+    pub const fn flipped(self) -> Self {
+        match self {
+            Self::Asc => Self::Desc,
+            Self::Desc => Self::Asc,
+        }
+    }
+}
+
+pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
+/// Longer searches match nothing useful; they are cut, not refused.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// Search, sort and page of the Clients list: read from and written to the URL, so reload,
+/// back and shared links show the same list. Anything unknown falls back to the default.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClientQuery {
+    pub search: String,
+    pub sort: ClientSort,
+    pub direction: SortDirection,
+    /// 1-based.
+    pub page: u32,
+    pub size: u32,
+}
+
+impl ClientQuery {
+    /// From URL parameters `q`, `sort`, `dir`, `page`, `size`.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let search: String = get("q")
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(MAX_SEARCH_CHARS)
+            .collect();
+        let size = get("size")
+            .and_then(|s| s.parse().ok())
+            .filter(|s| PAGE_SIZES.contains(s))
+            .unwrap_or(DEFAULT_PAGE_SIZE);
+        Self {
+            search,
+            sort: get("sort")
+                .and_then(|s| ClientSort::parse(&s))
+                .unwrap_or_default(),
+            direction: get("dir")
+                .and_then(|d| SortDirection::parse(&d))
+                .unwrap_or_default(),
+            page: get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+            size,
+        }
+    }
+
+    /// The same list, normalized (as the server does before querying).
+    pub fn normalized(&self) -> Self {
+        let (search, sort, direction, page, size) = (
+            self.search.clone(),
+            self.sort.as_str().to_owned(),
+            self.direction.as_str().to_owned(),
+            self.page.to_string(),
+            self.size.to_string(),
+        );
+        Self::from_params(|key| match key {
+            "q" => Some(search.clone()),
+            "sort" => Some(sort.clone()),
+            "dir" => Some(direction.clone()),
+            "page" => Some(page.clone()),
+            "size" => Some(size.clone()),
+            _ => None,
+        })
+    }
+
+    /// The URL query (without `?`), leaving out defaults so links stay short.
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.search.is_empty() {
+            pairs.push(("q", self.search.clone()));
+        }
+        if self.sort != ClientSort::default() {
+            pairs.push(("sort", self.sort.as_str().to_owned()));
+        }
+        if self.direction != SortDirection::default() {
+            pairs.push(("dir", self.direction.as_str().to_owned()));
+        }
+        if self.page != 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        if self.size != DEFAULT_PAGE_SIZE {
+            pairs.push(("size", self.size.to_string()));
+        }
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    }
+
+    /// Sorting by `column`: ascending first, descending when it already sorts ascending.
+    /// Back to the first page, since the rows move.
+    pub fn sorted_by(&self, column: ClientSort) -> Self {
+        let direction = if self.sort == column {
+            self.direction.flipped()
+        } else {
+            SortDirection::Asc
+        };
+        Self {
+            sort: column,
+            direction,
+            page: 1,
+            ..self.clone()
+        }
+    }
+
+    pub fn at_page(&self, page: u32) -> Self {
+        Self {
+            page,
+            ..self.clone()
+        }
+    }
+
+    pub fn with_size(&self, size: u32) -> Self {
+        Self {
+            size,
+            page: 1,
+            ..self.clone()
+        }
+    }
+}
+
+/// One row of the Clients table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRow {
+    pub id: OrganizationId,
+    pub name: String,
+    pub plan: Plan,
+    /// Assigned seats.
+    pub seats: i64,
+    /// Members who are Invited, Accepted or Confirmed.
+    pub used: i64,
+    pub remaining: i64,
+}
+
+/// One page of clients, with the total that matched the search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientPage {
+    pub rows: Vec<ClientRow>,
+    pub total: u64,
+    /// The page shown: the requested one, or the last when it was past the end.
+    pub page: u32,
+    pub size: u32,
+}
+
+impl ClientPage {
+    pub fn page_count(&self) -> u32 {
+        let pages = self.total.div_ceil(u64::from(self.size.max(1)));
+        u32::try_from(pages).unwrap_or(u32::MAX).max(1)
+    }
+}
+
+/// What the Manage subscription dialog needs to explain its limits (DESIGN.md rules 2, 8).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientDetails {
+    pub id: OrganizationId,
+    pub name: String,
+    pub plan: Plan,
+    pub seats: i64,
+    pub used: i64,
+    pub terms: PlanTerms,
+    /// Assigned seats of every client on this plan, this one included.
+    pub plan_assigned: i64,
+    /// The viewer may raise seats above the plan's minimum (purchase).
+    pub may_purchase: bool,
+}
+
+impl ClientDetails {
+    /// The most seats this client can have without purchasing (for those who may not).
+    pub fn max_without_purchase(&self) -> i64 {
+        let others = self.plan_assigned - self.seats;
+        (self.terms.seat_minimum - others).max(self.seats)
+    }
+}
+
+/// An organization the Provider Admin owns and may add as a client (DESIGN.md rule 9).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibleOrganization {
+    pub id: OrganizationId,
+    pub name: String,
+    pub plan: Plan,
+    pub seats: i64,
+}
+
+/// Rule 8: seats above the plan minimum are purchased; a change purchases when it raises the
+/// number of purchased seats.
+pub fn purchases_seats(seat_minimum: i64, plan_assigned_before: i64, change: i64) -> bool {
+    let purchased = |assigned: i64| (assigned - seat_minimum).max(0);
+    purchased(plan_assigned_before + change) > purchased(plan_assigned_before)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |key| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn unknown_parameters_fall_back_to_defaults() {
+        let query = ClientQuery::from_params(params(&[
+            ("sort", "password"),
+            ("dir", "sideways"),
+            ("page", "-2"),
+            ("size", "1000000"),
+        ]));
+        assert_eq!(
+            query,
+            ClientQuery {
+                page: 1,
+                size: DEFAULT_PAGE_SIZE,
+                ..ClientQuery::default()
+            }
+        );
+    }
+
+    #[test]
+    fn queries_round_trip_through_the_url() {
+        let query = ClientQuery::from_params(params(&[
+            ("q", " Acme & Co "),
+            ("sort", "remaining"),
+            ("dir", "desc"),
+            ("page", "3"),
+            ("size", "50"),
+        ]));
+        assert_eq!(query.search, "Acme & Co");
+        let url = query.to_query_string();
+        let parsed: Vec<(String, String)> = form_urlencoded::parse(url.as_bytes())
+            .into_owned()
+            .collect();
+        let back = ClientQuery::from_params(|key| {
+            parsed
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, query);
+        let default = ClientQuery::from_params(|_| None);
+        assert_eq!(default.to_query_string(), "");
+    }
+
+    #[test]
+    fn sorting_toggles_and_returns_to_the_first_page() {
+        let query = ClientQuery::from_params(params(&[("page", "4")]));
+        let by_used = query.sorted_by(ClientSort::Used);
+        assert_eq!(
+            (by_used.sort, by_used.direction, by_used.page),
+            (ClientSort::Used, SortDirection::Asc, 1)
+        );
+        let again = by_used.sorted_by(ClientSort::Used);
+        assert_eq!(again.direction, SortDirection::Desc);
+    }
+
+    #[test]
+    fn purchases_are_seats_above_the_minimum() {
+        // Minimum 10, 8 assigned: +2 stays within it, +3 buys one.
+        assert!(!purchases_seats(10, 8, 2));
+        assert!(purchases_seats(10, 8, 3));
+        // Already above: every increase buys, a decrease never does.
+        assert!(purchases_seats(10, 12, 1));
+        assert!(!purchases_seats(10, 12, -1));
+        assert!(!purchases_seats(10, 12, 0));
+    }
+}

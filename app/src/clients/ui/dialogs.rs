@@ -1,0 +1,378 @@
+//! The Clients page's dialogs: New client, Add existing organization, Update name, Manage
+//! subscription and Unlink. Each is a form posting to its server function with `return_to`
+//! (the list without the dialog), so success closes the dialog with or without the bundle.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::{ClientsContext, Dialog, refresh_on_success};
+use crate::accounts::ui::outcome;
+use crate::clients::api::{
+    AddExistingOrganization, CreateClient, RenameClient, SetClientSeats, UnlinkClient,
+    eligible_organizations, get_client_details,
+};
+use crate::clients::types::ClientDetails;
+use crate::error::{AppError, ErrorText, Field};
+use crate::i18n::*;
+use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS};
+use crate::organizations::ui::PlanName;
+use crate::providers::types::{ProviderOverview, format_cents};
+use crate::shell::{FormAlert, Modal, TextField, problem_of};
+
+/// A dialog's submit button (disabled while the call runs) and its way out.
+#[component]
+fn SubmitOrCancel(
+    pending: Memo<bool>,
+    #[prop(optional)] danger: bool,
+    close: Signal<String>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = if danger {
+        "button danger"
+    } else {
+        "button primary"
+    };
+    view! {
+        <div class="modal-actions">
+            <button type="submit" class=class disabled=move || pending.get()>
+                {children()}
+            </button>
+            <a class="button" href=move || close.get()>{t!(i18n, dialog.cancel)}</a>
+        </div>
+    }
+}
+
+/// A dialog that could not open (no access, a client of another provider): why, and Close.
+#[component]
+fn ErrorDialog(error: AppError, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Modal id="client-dialog" title=Signal::derive(move || t_string!(i18n, clients.title).to_string()) close_href=close>
+            <p class="alert alert-error" role="alert"><ErrorText error /></p>
+            <div class="modal-actions">
+                <a class="button" href=move || close.get()>{t!(i18n, dialog.close)}</a>
+            </div>
+        </Modal>
+    }
+}
+
+/// The hidden fields every dialog form carries.
+#[component]
+fn Context() -> impl IntoView {
+    let context = expect_context::<ClientsContext>();
+    view! {
+        <input type="hidden" name="provider" value=context.provider.to_string() />
+        <input type="hidden" name="return_to" value=move || context.here(None) />
+    }
+}
+
+#[component]
+pub fn ClientDialog(dialog: Dialog, overview: ProviderOverview) -> impl IntoView {
+    let context = expect_context::<ClientsContext>();
+    let close = Signal::derive(move || context.here(None));
+    let admin_only = matches!(
+        dialog,
+        Dialog::NewClient | Dialog::AddExisting | Dialog::Unlink(_)
+    );
+    if admin_only && !overview.may_manage_clients {
+        return view! { <ErrorDialog error=AppError::Forbidden close /> }.into_any();
+    }
+    match dialog {
+        Dialog::NewClient => view! { <NewClientDialog overview close /> }.into_any(),
+        Dialog::AddExisting => view! { <AddExistingDialog close /> }.into_any(),
+        Dialog::Rename(client) | Dialog::Seats(client) | Dialog::Unlink(client) => {
+            view! { <ClientDialogWithDetails dialog client close /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn NewClientDialog(overview: ProviderOverview, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<ClientsContext>();
+    let action = ServerAction::<CreateClient>::new();
+    let value = outcome(action);
+    refresh_on_success(context.refresh, value);
+    let plans = overview.plans.clone();
+    view! {
+        <Modal id="new-client" title=Signal::derive(move || t_string!(i18n, clients.new_client_title).to_string()) close_href=close>
+            <ActionForm action>
+                <Context />
+                <FormAlert value />
+                <TextField
+                    name="name"
+                    required=true
+                    maxlength=MAX_ORGANIZATION_NAME_CHARS
+                    label=Signal::derive(move || t_string!(i18n, clients.organization_name).to_string())
+                    problem=problem_of(value, Field::Name)
+                />
+                <div class="field" class:invalid=move || problem_of(value, Field::Plan).get().is_some()>
+                    <label for="field-new-client-plan">{t!(i18n, clients.plan)}</label>
+                    <select id="field-new-client-plan" name="plan" required=true>
+                        {plans
+                            .into_iter()
+                            .map(|terms| {
+                                let price = format_cents(terms.price_cents);
+                                view! {
+                                    <option value=terms.plan.as_str()>
+                                        <PlanName plan=terms.plan />
+                                        " — "
+                                        {t!(i18n, clients.price_per_seat, price = move || price.clone())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="problem" role="alert">
+                        {move || problem_of(value, Field::Plan).get().map(|problem| view! { <crate::error::ProblemText problem /> })}
+                    </p>
+                </div>
+                <TextField
+                    name="seats"
+                    input_type="number"
+                    inputmode="numeric"
+                    required=true
+                    value="1".to_owned()
+                    label=Signal::derive(move || t_string!(i18n, clients.seats).to_string())
+                    hint=ViewFn::from(move || t!(i18n, clients.seats_hint, max = move || MAX_SEATS))
+                    problem=problem_of(value, Field::Seats)
+                />
+                <TextField
+                    name="owner_email"
+                    input_type="email"
+                    required=true
+                    autocomplete="off"
+                    label=Signal::derive(move || t_string!(i18n, clients.owner_email).to_string())
+                    hint=ViewFn::from(move || t!(i18n, clients.owner_email_hint))
+                    problem=problem_of(value, Field::OwnerEmail)
+                />
+                <SubmitOrCancel pending=action.pending() close>
+                    {t!(i18n, clients.create)}
+                </SubmitOrCancel>
+            </ActionForm>
+        </Modal>
+    }
+}
+
+/// Seed 004: the organizations this admin owns and may add, each with "Add"; and "Close".
+#[component]
+fn AddExistingDialog(close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<ClientsContext>();
+    let action = ServerAction::<AddExistingOrganization>::new();
+    let value = outcome(action);
+    refresh_on_success(context.refresh, value);
+    let provider = context.provider;
+    let eligible = Resource::new_blocking(
+        move || context.refresh.get(),
+        move |_| eligible_organizations(provider),
+    );
+    view! {
+        <Modal id="add-existing" title=Signal::derive(move || t_string!(i18n, clients.add_existing_title).to_string()) close_href=close>
+            <p>{t!(i18n, clients.add_existing_intro)}</p>
+            <FormAlert value />
+            <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || {
+                    eligible
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="muted">{t!(i18n, clients.add_existing_none)}</p> }.into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="eligible-list">
+                                        {list
+                                            .into_iter()
+                                            .map(|organization| {
+                                                view! {
+                                                    <li>
+                                                        <span class="eligible-name">{organization.name.clone()}</span>
+                                                        <span class="muted">
+                                                            <PlanName plan=organization.plan />
+                                                            " · "
+                                                            {t!(i18n, clients.seat_count, count = move || organization.seats)}
+                                                        </span>
+                                                        <ActionForm action>
+                                                            <Context />
+                                                            <input type="hidden" name="organization" value=organization.id.to_string() />
+                                                            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                                                                {t!(i18n, clients.add)}
+                                                            </button>
+                                                        </ActionForm>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
+                        })
+                }}
+            </Transition>
+            <div class="modal-actions">
+                <a class="button" href=move || close.get()>{t!(i18n, dialog.close)}</a>
+            </div>
+        </Modal>
+    }
+}
+
+/// Rename, seats and unlink need the client's current figures (it may not be on this page).
+#[component]
+fn ClientDialogWithDetails(
+    dialog: Dialog,
+    client: crate::ids::OrganizationId,
+    close: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<ClientsContext>();
+    let provider = context.provider;
+    let details = Resource::new_blocking(
+        move || context.refresh.get(),
+        move |_| get_client_details(provider, client),
+    );
+    view! {
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || {
+                details
+                    .get()
+                    .map(|result| match result {
+                        Ok(details) => match dialog {
+                            Dialog::Rename(_) => view! { <RenameDialog details close /> }.into_any(),
+                            Dialog::Seats(_) => view! { <SeatsDialog details close /> }.into_any(),
+                            _ => view! { <UnlinkDialog details close /> }.into_any(),
+                        },
+                        Err(error) => view! { <ErrorDialog error close /> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn RenameDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<ClientsContext>();
+    let action = ServerAction::<RenameClient>::new();
+    let value = outcome(action);
+    refresh_on_success(context.refresh, value);
+    view! {
+        <Modal id="rename-client" title=Signal::derive(move || t_string!(i18n, clients.update_name).to_string()) close_href=close>
+            <ActionForm action>
+                <Context />
+                <input type="hidden" name="client" value=details.id.to_string() />
+                <FormAlert value />
+                <TextField
+                    name="name"
+                    required=true
+                    maxlength=MAX_ORGANIZATION_NAME_CHARS
+                    value=details.name.clone()
+                    label=Signal::derive(move || t_string!(i18n, clients.organization_name).to_string())
+                    problem=problem_of(value, Field::Name)
+                />
+                <SubmitOrCancel pending=action.pending() close>
+                    {t!(i18n, clients.save)}
+                </SubmitOrCancel>
+            </ActionForm>
+        </Modal>
+    }
+}
+
+/// Manage subscription: every limit on the number is explained next to it (rules 2 and 8).
+#[component]
+fn SeatsDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<ClientsContext>();
+    let action = ServerAction::<SetClientSeats>::new();
+    let value = outcome(action);
+    refresh_on_success(context.refresh, value);
+    let ClientDetails {
+        id,
+        name,
+        plan,
+        seats,
+        used,
+        terms,
+        plan_assigned,
+        may_purchase,
+    } = details.clone();
+    let max_without_purchase = details.max_without_purchase();
+    let price = format_cents(terms.price_cents);
+    let minimum = terms.seat_minimum;
+    view! {
+        <Modal id="client-seats" title=Signal::derive(move || t_string!(i18n, clients.manage_subscription).to_string()) close_href=close>
+            <p class="dialog-subject">{name}</p>
+            <dl class="figures">
+                <div><dt>{t!(i18n, clients.plan)}</dt><dd><PlanName plan /></dd></div>
+                <div><dt>{t!(i18n, clients.column_assigned)}</dt><dd>{seats}</dd></div>
+                <div><dt>{t!(i18n, clients.column_used)}</dt><dd>{used}</dd></div>
+                <div><dt>{t!(i18n, clients.column_remaining)}</dt><dd>{seats - used}</dd></div>
+            </dl>
+            <ActionForm action>
+                <Context />
+                <input type="hidden" name="client" value=id.to_string() />
+                <FormAlert value />
+                <TextField
+                    name="seats"
+                    input_type="number"
+                    inputmode="numeric"
+                    required=true
+                    value=seats.to_string()
+                    label=Signal::derive(move || t_string!(i18n, clients.seats).to_string())
+                    problem=problem_of(value, Field::Seats)
+                />
+                <ul class="limits">
+                    <li>{t!(i18n, clients.limit_used, count = move || used)}</li>
+                    <li>
+                        {t!(
+                            i18n,
+                            clients.limit_minimum,
+                            assigned = move || plan_assigned,
+                            minimum = move || minimum,
+                            price = move || price.clone()
+                        )}
+                    </li>
+                    {(!may_purchase)
+                        .then(|| {
+                            view! {
+                                <li class="limit-strong">
+                                    {t!(i18n, clients.limit_no_purchase, max = move || max_without_purchase)}
+                                </li>
+                            }
+                        })}
+                </ul>
+                <SubmitOrCancel pending=action.pending() close>
+                    {t!(i18n, clients.save)}
+                </SubmitOrCancel>
+            </ActionForm>
+        </Modal>
+    }
+}
+
+/// Rule 10, stated before the admin confirms.
+#[component]
+fn UnlinkDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<ClientsContext>();
+    let action = ServerAction::<UnlinkClient>::new();
+    let value = outcome(action);
+    refresh_on_success(context.refresh, value);
+    let name = details.name.clone();
+    view! {
+        <Modal id="unlink-client" title=Signal::derive(move || t_string!(i18n, clients.unlink_title).to_string()) close_href=close>
+            <p>{t!(i18n, clients.unlink_question, name = move || name.clone())}</p>
+            <p class="muted">{t!(i18n, clients.unlink_explained)}</p>
+            <ActionForm action>
+                <Context />
+                <input type="hidden" name="client" value=details.id.to_string() />
+                <FormAlert value />
+                <SubmitOrCancel pending=action.pending() danger=true close>
+                    {t!(i18n, clients.unlink)}
+                </SubmitOrCancel>
+            </ActionForm>
+        </Modal>
+    }
+}

@@ -1,0 +1,50 @@
+//! Organization server functions: thin, actor → guard → service → DTO.
+
+use leptos::prelude::*;
+
+use super::types::OrganizationOverview;
+use crate::error::AppError;
+use crate::ids::OrganizationId;
+
+/// Any signed-in user may create an organization of their own and becomes its Owner.
+#[server(prefix = "/api", endpoint = "organizations/create")]
+pub async fn create_organization(
+    name: String,
+    billing_email: String,
+    plan: String,
+    billing_cycle: String,
+    seats: String,
+) -> Result<OrganizationId, AppError> {
+    use super::service::{self, NewOrganization};
+    use crate::auth::request::{current_actor, event_context, server_context};
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let input = NewOrganization {
+        name,
+        billing_email,
+        plan,
+        billing_cycle,
+        seats,
+    };
+    let id = service::create(&context.db, &actor, input, &event_context(&actor)).await?;
+    leptos_axum::redirect(&crate::routes::organization_console(id));
+    Ok(id)
+}
+
+/// The Admin Console's start page: for those who may administer the organization.
+#[server(prefix = "/api", endpoint = "organizations/overview")]
+pub async fn get_organization_overview(
+    organization: OrganizationId,
+) -> Result<OrganizationOverview, AppError> {
+    use crate::auth::request::{current_actor, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    let db = server_context()?.db;
+    let scope = super::service::scope(&db, organization).await?;
+    require(
+        &actor,
+        Capability::AdministerOrganization,
+        Scope::Organization(scope),
+    )?;
+    super::service::overview(&db, &actor, scope).await
+}

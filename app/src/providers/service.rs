@@ -1,0 +1,276 @@
+//! Provider rules: setting one up (its creator, or the operator's chosen user, becomes its
+//! confirmed Provider Admin, and it gets its two plans), and the Provider Portal's frame.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+
+use super::types::{
+    MAX_BUSINESS_NAME_CHARS, MAX_PROVIDER_NAME_CHARS, PlanTerms, ProviderOverview, ProviderUserType,
+};
+use crate::auth::{Actor, Capability, Scope};
+use crate::db::{provider_plans, provider_users, providers, users};
+use crate::error::{AppError, Field, Refusal};
+use crate::events::service::{EventContext, NewEvent, record};
+use crate::events::types::{EventTarget, EventType};
+use crate::ids::{ProviderId, UserId};
+use crate::members::types::MemberStatus;
+use crate::organizations::types::Plan;
+use crate::validate::{self, Problems};
+
+/// Who may set up a provider: anyone signed in (self-hosters), or only the operator through
+/// `server provider create`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProviderSetup {
+    #[default]
+    Open,
+    Operator,
+}
+
+/// A new provider's terms for one plan; operators override them per provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanDefaults {
+    pub seat_minimum: i64,
+    pub price_cents: i64,
+}
+
+/// Deployment settings for providers (environment variables, see the README).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProviderConfig {
+    pub setup: ProviderSetup,
+    pub teams: PlanDefaults,
+    pub enterprise: PlanDefaults,
+}
+
+impl Default for ProviderConfig {
+    /// DESIGN.md rule 8: Teams 4 and Enterprise 6 per seat per month; a minimum of 10 seats
+    /// per plan, a small MSP's first commitment.
+    fn default() -> Self {
+        Self {
+            setup: ProviderSetup::Open,
+            teams: PlanDefaults {
+                seat_minimum: 10,
+                price_cents: 400,
+            },
+            enterprise: PlanDefaults {
+                seat_minimum: 10,
+                price_cents: 600,
+            },
+        }
+    }
+}
+
+impl ProviderConfig {
+    pub const fn defaults_for(&self, plan: Plan) -> PlanDefaults {
+        match plan {
+            Plan::Enterprise => self.enterprise,
+            _ => self.teams,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct NewProvider {
+    pub name: String,
+    pub business_name: String,
+    pub billing_email: String,
+}
+
+/// Seat minimums chosen by the operator instead of the configured defaults.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Minimums {
+    pub teams: Option<i64>,
+    pub enterprise: Option<i64>,
+}
+
+/// Self-service setup (`PROVIDER_SETUP=open`): the actor becomes the Provider Admin.
+pub async fn create_by_user(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    config: &ProviderConfig,
+    actor: &Actor,
+    input: NewProvider,
+    context: &EventContext,
+) -> Result<ProviderId, AppError> {
+    if config.setup != ProviderSetup::Open {
+        return Err(AppError::Refused(Refusal::ProviderSetupClosed));
+    }
+    create(
+        db,
+        config,
+        (actor.user_id, actor.email.clone()),
+        input,
+        Minimums::default(),
+        context,
+    )
+    .await
+}
+
+/// Operator setup (`server provider create`): the account with `admin_email` becomes the
+/// Provider Admin; it must exist (the operator asks the person to register first).
+pub async fn create_by_operator(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    config: &ProviderConfig,
+    admin_email: &str,
+    input: NewProvider,
+    minimums: Minimums,
+    context: &EventContext,
+) -> Result<ProviderId, AppError> {
+    let email = validate::email(admin_email).map_err(|problem| {
+        AppError::Invalid(vec![crate::error::FieldError::new(Field::Email, problem)])
+    })?;
+    let admin = users::Entity::find()
+        .filter(users::Column::Email.eq(&email))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    create(
+        db,
+        config,
+        (UserId(admin.id), admin.email),
+        input,
+        minimums,
+        context,
+    )
+    .await
+}
+
+async fn create(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    config: &ProviderConfig,
+    (admin, admin_email): (UserId, String),
+    input: NewProvider,
+    minimums: Minimums,
+    context: &EventContext,
+) -> Result<ProviderId, AppError> {
+    let mut problems = Problems::default();
+    let name = problems.check(
+        Field::Name,
+        validate::name(&input.name, MAX_PROVIDER_NAME_CHARS),
+    );
+    let business_name = if input.business_name.trim().is_empty() {
+        Some(None)
+    } else {
+        problems
+            .check(
+                Field::BusinessName,
+                validate::name(&input.business_name, MAX_BUSINESS_NAME_CHARS),
+            )
+            .map(Some)
+    };
+    let billing_email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
+    problems.finish()?;
+    let (Some(name), Some(business_name), Some(billing_email)) =
+        (name, business_name, billing_email)
+    else {
+        return Err(AppError::Internal);
+    };
+
+    let txn = db.begin().await?;
+    let provider = providers::ActiveModel {
+        name: Set(name),
+        business_name: Set(business_name),
+        billing_email: Set(billing_email),
+        enabled: Set(true),
+        service_users_may_purchase_seats: Set(true),
+        created_at: Set(context.at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let id = ProviderId(provider.id);
+    for plan in Plan::PROVIDER_PLANS {
+        let defaults = config.defaults_for(plan);
+        let minimum = match plan {
+            Plan::Enterprise => minimums.enterprise,
+            _ => minimums.teams,
+        }
+        .unwrap_or(defaults.seat_minimum);
+        provider_plans::ActiveModel {
+            provider_id: Set(provider.id),
+            plan: Set(plan.as_str().to_owned()),
+            seat_minimum: Set(i32::try_from(minimum).map_err(|_| AppError::Internal)?),
+            price_per_seat_cents: Set(defaults.price_cents),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let member = provider_users::ActiveModel {
+        provider_id: Set(provider.id),
+        user_id: Set(Some(admin.0)),
+        email: Set(admin_email),
+        r#type: Set(ProviderUserType::ProviderAdmin.as_str().to_owned()),
+        status: Set(MemberStatus::Confirmed.as_str().to_owned()),
+        created_at: Set(context.at),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::ProviderCreated)
+            .provider(id)
+            .target(EventTarget::Provider(id.0)),
+        None,
+    )
+    .await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::ProviderUserConfirmed)
+            .provider(id)
+            .target(EventTarget::ProviderMember(member.id)),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// The provider's plan terms, Teams first.
+pub async fn plan_terms(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+) -> Result<Vec<PlanTerms>, AppError> {
+    let rows = provider_plans::Entity::find()
+        .filter(provider_plans::Column::ProviderId.eq(provider.0))
+        .order_by_asc(provider_plans::Column::Id)
+        .all(db)
+        .await?;
+    let mut terms: Vec<PlanTerms> = rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(PlanTerms {
+                plan: Plan::parse(&row.plan)?,
+                seat_minimum: i64::from(row.seat_minimum),
+                price_cents: row.price_per_seat_cents,
+            })
+        })
+        .collect();
+    terms.sort_by_key(|t| t.plan);
+    Ok(terms)
+}
+
+/// The Provider Portal's frame for a viewer who passed `ViewClients`.
+pub async fn overview(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    provider: ProviderId,
+) -> Result<ProviderOverview, AppError> {
+    let row = providers::Entity::find_by_id(provider.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let may_manage_clients = actor.can(Capability::ManageClients, Scope::Provider(provider));
+    let has_eligible_organizations = may_manage_clients
+        && crate::clients::service::has_eligible_organizations(db, actor.user_id).await?;
+    Ok(ProviderOverview {
+        id: provider,
+        name: row.name,
+        may_manage_clients,
+        plans: plan_terms(db, provider).await?,
+        has_eligible_organizations,
+    })
+}

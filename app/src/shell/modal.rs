@@ -1,0 +1,108 @@
+//! A modal dialog that lives at a URL (`?dialog=…`): it is rendered on the server, so it
+//! opens and its form posts without the browser bundle, and reload, back and shared links
+//! reopen it. With the bundle it takes focus, keeps Tab inside, and Escape closes it.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
+
+use crate::i18n::*;
+
+const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled])";
+
+fn focusables(dialog: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+    let Ok(list) = dialog.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect()
+}
+
+#[component]
+pub fn Modal(
+    /// The DOM id of the heading, for `aria-labelledby`.
+    id: &'static str,
+    #[prop(into)] title: Signal<String>,
+    /// Where closing goes: the page without the dialog.
+    #[prop(into)]
+    close_href: Signal<String>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let dialog = NodeRef::<html::Div>::new();
+    let navigate = use_navigate();
+    // Focus the first field (or button) once the dialog is on screen.
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            let items = focusables(&dialog);
+            let first_field = items
+                .iter()
+                .find(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+                .or_else(|| items.iter().find(|e| e.tag_name() == "BUTTON"))
+                .or(items.first());
+            if let Some(item) = first_field {
+                let _ = item.focus();
+            }
+        }
+    });
+    let on_key = move |event: ev::KeyboardEvent| {
+        let Some(element) = dialog.get_untracked() else {
+            return;
+        };
+        match event.key().as_str() {
+            "Escape" => {
+                event.prevent_default();
+                navigate(&close_href.get_untracked(), Default::default());
+            }
+            // Tab cycles within the dialog.
+            "Tab" => {
+                let items = focusables(&element);
+                let (Some(first), Some(last)) = (items.first(), items.last()) else {
+                    return;
+                };
+                let active = document().active_element();
+                let is = |item: &web_sys::HtmlElement| {
+                    active.as_ref() == Some(item.unchecked_ref::<web_sys::Element>())
+                };
+                if event.shift_key() && is(first) {
+                    event.prevent_default();
+                    let _ = last.focus();
+                } else if !event.shift_key() && is(last) {
+                    event.prevent_default();
+                    let _ = first.focus();
+                }
+            }
+            _ => {}
+        }
+    };
+    let heading = format!("{id}-title");
+    view! {
+        <div class="modal-backdrop">
+            <div
+                class="modal"
+                id=id
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=format!("{id}-title")
+                node_ref=dialog
+                on:keydown=on_key
+            >
+                <div class="modal-header">
+                    <h2 id=heading>{title}</h2>
+                    <a
+                        class="modal-close"
+                        href=move || close_href.get()
+                        aria-label=move || t_string!(i18n, dialog.close).to_string()
+                    >
+                        <span aria-hidden="true">"×"</span>
+                    </a>
+                </div>
+                {children()}
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,219 @@
+import { test, expect, type Page } from '@playwright/test';
+import { hydrated } from './fixtures';
+
+// The test command loads the demo data (`server seed demo`) into the fresh database before
+// the server starts: "Demo MSP" is provider 1, with the seeds' three clients.
+const PASSWORD = 'correct horse battery staple';
+const DEMO_CLIENTS = '/providers/1/clients';
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/sign-in');
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
+}
+
+function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function registerWithProvider(page: Page, providerName: string): Promise<string> {
+  const email = uniqueEmail('msp');
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Name').fill('Morgan MSP');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat the password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Account' })).toContainText('Morgan MSP');
+  await page.goto('/providers/new');
+  await hydrated(page);
+  await page.getByLabel('Provider name').fill(providerName);
+  await page.getByRole('button', { name: 'Set up provider' }).click();
+  await expect(page).toHaveURL(/\/providers\/\d+\/clients$/);
+  await expect(page.getByRole('heading', { name: 'Clients', exact: true })).toBeVisible();
+  return email;
+}
+
+/** The table's rows as [client, assigned, used, remaining, plan]. */
+async function rows(page: Page): Promise<string[][]> {
+  const body = page.locator('table.data-table tbody tr');
+  return body.evaluateAll((trs) =>
+    trs.map((tr) =>
+      Array.from(tr.querySelectorAll('th, td'))
+        .slice(0, 5)
+        .map((cell) => (cell.querySelector('.client-name')?.textContent ?? cell.textContent ?? '').trim()),
+    ),
+  );
+}
+
+const SEEDS = [
+  ["My Client's Organization", '15', '1', '14', 'Enterprise'],
+  ["Second Client's Organization", '20', '1', '19', 'Teams'],
+  ["Third Client's Organization", '10', '1', '9', 'Enterprise'],
+];
+
+test("the seeds' three clients, sorted by each column, searched", async ({ page }) => {
+  await signIn(page, 'admin@demo.example');
+  await page.goto(DEMO_CLIENTS);
+  await hydrated(page);
+  await expect(page.locator('table.data-table tbody tr')).toHaveCount(3);
+  expect(await rows(page)).toEqual(SEEDS);
+  await expect(page.locator('.initials').first()).toHaveText('MC');
+
+  const sortBy = async (column: string) => {
+    await page.locator(`a.sort-link[data-column="${column.toLowerCase().replace('client', 'name')}"]`).click();
+  };
+  await sortBy('Assigned');
+  await expect(page).toHaveURL(/sort=assigned/);
+  await expect.poll(async () => (await rows(page)).map((r) => r[1])).toEqual(['10', '15', '20']);
+  await sortBy('Assigned');
+  await expect(page).toHaveURL(/dir=desc/);
+  await expect.poll(async () => (await rows(page)).map((r) => r[1])).toEqual(['20', '15', '10']);
+  await sortBy('Used');
+  // Equal values keep the stable order: by name.
+  await expect.poll(async () => (await rows(page)).map((r) => r[0])).toEqual(SEEDS.map((r) => r[0]));
+  await sortBy('Remaining');
+  await expect.poll(async () => (await rows(page)).map((r) => r[3])).toEqual(['9', '14', '19']);
+  await sortBy('Plan');
+  await expect.poll(async () => (await rows(page)).map((r) => r[4])).toEqual(['Enterprise', 'Enterprise', 'Teams']);
+  await sortBy('Client');
+  await sortBy('Client');
+  await expect.poll(async () => (await rows(page)).map((r) => r[0][0])).toEqual(['T', 'S', 'M']);
+
+  // Search is server-side and lands in the URL: reload and back keep it.
+  await page.getByRole('searchbox', { name: 'Search clients' }).fill('SECOND');
+  await expect(page).toHaveURL(/q=SECOND/);
+  await expect(page.locator('table.data-table tbody tr')).toHaveCount(1);
+  await page.reload();
+  await expect(page.locator('table.data-table tbody tr')).toHaveCount(1);
+  await expect(page.getByRole('searchbox', { name: 'Search clients' })).toHaveValue('SECOND');
+  await page.getByRole('searchbox', { name: 'Search clients' }).fill('no such client');
+  await expect(page.getByText('No clients match your search.')).toBeVisible();
+});
+
+test('a service user opens a client but sees no admin actions', async ({ page }) => {
+  await signIn(page, 'service@demo.example');
+  await page.goto(DEMO_CLIENTS);
+  await hydrated(page);
+  await expect(page.locator('table.data-table tbody tr')).toHaveCount(3);
+  await expect(page.getByRole('link', { name: '+ New client' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: '+ Add existing organization' })).toHaveCount(0);
+  // The row menu, with the keyboard: no Unlink.
+  await page.getByRole('button', { name: "Actions for Second Client's Organization" }).focus();
+  await page.keyboard.press('Enter');
+  const items = page.locator('#client-menu-2 [role=menuitem]');
+  await expect(items).toHaveText(['Open Admin Console', 'Update name', 'Manage subscription']);
+  await page.keyboard.press('Escape');
+  // The dialog's URL opened by hand is refused as well.
+  await page.goto(`${DEMO_CLIENTS}?dialog=new-client`);
+  await expect(page.getByRole('dialog').getByText("You don't have access to this.")).toBeVisible();
+
+  await page.goto(DEMO_CLIENTS);
+  await page.getByRole('link', { name: "Third Client's Organization" }).click();
+  await expect(page.getByRole('heading', { name: "Third Client's Organization" })).toBeVisible();
+  await expect(page.getByText('Managed by')).toContainText('Demo MSP');
+  await page.getByRole('link', { name: 'Demo MSP' }).click();
+  await expect(page).toHaveURL(/\/providers\/1\/clients$/);
+});
+
+test('the Clients page in Dutch', async ({ page, context }) => {
+  await signIn(page, 'service@demo.example');
+  await context.addCookies([{ name: 'i18n_pref_locale', value: 'nl', url: page.url() }]);
+  await page.goto(DEMO_CLIENTS);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'nl');
+  await expect(page.getByRole('heading', { name: 'Klanten', exact: true })).toBeVisible();
+  const headers = page.locator('table.data-table thead th a');
+  await expect(headers).toHaveText([/Klant/, /Toegewezen/, /Gebruikt/, /Resterend/, /Abonnement/]);
+});
+
+test('new client end to end, without a reload', async ({ page }) => {
+  await registerWithProvider(page, 'Fresh MSP');
+  await hydrated(page);
+  await expect(page.getByText('No clients yet')).toBeVisible();
+  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+  await page.getByRole('link', { name: '+ New client' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New client' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Organization name')).toBeFocused();
+  // Bad input first: messages next to the fields, nothing created.
+  await dialog.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+  await dialog.getByLabel('Organization name').fill('   ');
+  await dialog.getByLabel('Seats').fill('0');
+  await dialog.getByLabel("Client owner's email").fill('nobody');
+  await dialog.getByRole('button', { name: 'Create client' }).click();
+  await expect(dialog.locator('#field-name-error')).toHaveText('This field is required.');
+  await expect(dialog.locator('#field-seats-error')).toHaveText('Use at least 1.');
+  await expect(dialog.locator('#field-owner_email-error')).toHaveText('Enter a valid email address.');
+
+  await dialog.getByLabel('Organization name').fill('Fjord Dental');
+  await dialog.getByLabel('Plan').selectOption('enterprise');
+  await dialog.getByLabel('Seats').fill('12');
+  await dialog.getByLabel("Client owner's email").fill('owner@fjord.example');
+  await dialog.getByRole('button', { name: 'Create client' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => rows(page)).toEqual([['Fjord Dental', '12', '1', '11', 'Enterprise']]);
+  expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(42);
+
+  // Manage subscription: below Used is refused with the reason, then a valid change.
+  await page.getByRole('button', { name: 'Actions for Fjord Dental' }).click();
+  await page.getByRole('menuitem', { name: 'Manage subscription' }).click();
+  const seats = page.getByRole('dialog', { name: 'Manage subscription' });
+  await seats.getByLabel('Seats').fill('0');
+  await seats.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+  await seats.getByRole('button', { name: 'Save' }).click();
+  await expect(seats.locator('#field-seats-error')).toHaveText('Use at least 1.');
+  await seats.getByLabel('Seats').fill('20');
+  await seats.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => rows(page)).toEqual([['Fjord Dental', '20', '1', '19', 'Enterprise']]);
+});
+
+test('add existing organization appears only when eligible and disappears when used up', async ({ page }) => {
+  await registerWithProvider(page, 'Owner MSP');
+  const clients = page.url();
+  await expect(page.getByRole('link', { name: '+ Add existing organization' })).toHaveCount(0);
+
+  // A Families organization is not eligible; a Teams one is.
+  for (const [name, plan, seats] of [['Family Vault', 'Families', '4'], ['Acme Retail', 'Teams', '7']]) {
+    await page.goto('/organizations/new');
+    await hydrated(page);
+    await page.getByLabel('Organization name').fill(name);
+    await page.getByLabel(plan, { exact: true }).check();
+    await page.getByLabel('Seats').fill(seats);
+    await page.getByRole('button', { name: 'Create organization' }).click();
+    await expect(page.getByRole('heading', { name })).toBeVisible();
+  }
+
+  await page.goto(clients);
+  await hydrated(page);
+  await page.getByRole('link', { name: '+ Add existing organization' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add existing organization' });
+  await expect(dialog.locator('.eligible-name')).toHaveText(['Acme Retail']);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect.poll(() => rows(page)).toEqual([['Acme Retail', '7', '1', '6', 'Teams']]);
+  await expect(page.getByRole('link', { name: '+ Add existing organization' })).toHaveCount(0);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the list, sorting and a dialog work as plain links and forms', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email address').fill('admin@demo.example');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(DEMO_CLIENTS);
+    expect(await rows(page)).toEqual(SEEDS);
+    await page.getByRole('link', { name: /Remaining/ }).click();
+    await expect(page).toHaveURL(/sort=remaining/);
+    expect((await rows(page)).map((r) => r[3])).toEqual(['9', '14', '19']);
+    await page.goto(`${DEMO_CLIENTS}?dialog=seats&client=1`);
+    await expect(page.getByRole('dialog', { name: 'Manage subscription' })).toBeVisible();
+    await expect(page.getByRole('dialog').getByLabel('Seats')).toHaveValue('15');
+  });
+});

@@ -1,0 +1,323 @@
+//! Operator commands: create an account, set up a provider, load demo data. They run the same
+//! rules as the web (validation, hashing, events), on the configured database.
+
+use std::io::BufRead;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use app::accounts::service::{self as accounts, RegisterInput};
+use app::accounts::session::ClientInfo;
+use app::clients::service::{self as clients, NewClient};
+use app::db::{organization_users, organizations, provider_organizations, provider_users, users};
+use app::error::AppError;
+use app::events::service::EventContext;
+use app::ids::{ProviderId, UserId};
+use app::organizations::service::{self as orgs, NewOrganization};
+use app::organizations::types::name_key;
+use app::providers::service::{self as providers, Minimums, NewProvider, ProviderConfig};
+
+use crate::error::StartupError;
+
+/// Reads one line (the password) from stdin, so it never appears in a process list.
+pub fn read_password() -> Result<String, StartupError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| StartupError::Other(format!("cannot read the password from stdin: {e}")))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(StartupError::Other(
+            "give the password on stdin, e.g. `printf %s \"$PASSWORD\" | server user create …`"
+                .into(),
+        ));
+    }
+    Ok(password)
+}
+
+/// An operator-friendly sentence for a refused input.
+fn explain(err: AppError) -> StartupError {
+    let detail = match &err {
+        AppError::Invalid(problems) => problems
+            .iter()
+            .map(|p| format!("{:?}: {:?}", p.field, p.problem))
+            .collect::<Vec<_>>()
+            .join(", "),
+        AppError::NotFound => "no such account: ask the person to register first".into(),
+        other => other.to_string(),
+    };
+    StartupError::Other(format!("refused: {detail}"))
+}
+
+fn operator_context() -> EventContext {
+    EventContext {
+        actor: None,
+        client: ClientInfo {
+            ip: None,
+            user_agent: Some("server CLI".into()),
+        },
+        at: Utc::now(),
+    }
+}
+
+pub async fn create_user(
+    db: &DatabaseConnection,
+    email: &str,
+    name: &str,
+    locale: &str,
+    password: String,
+) -> Result<UserId, StartupError> {
+    accounts::register(
+        db,
+        RegisterInput {
+            email: email.into(),
+            name: name.into(),
+            password: password.clone(),
+            password_confirm: password,
+            locale: locale.into(),
+        },
+        Utc::now(),
+    )
+    .await
+    .map_err(explain)
+}
+
+pub struct ProviderArgs {
+    pub name: String,
+    pub business_name: Option<String>,
+    pub billing_email: Option<String>,
+    pub admin_email: String,
+    pub minimums: Minimums,
+}
+
+pub async fn create_provider(
+    db: &DatabaseConnection,
+    config: &ProviderConfig,
+    args: ProviderArgs,
+) -> Result<ProviderId, StartupError> {
+    providers::create_by_operator(
+        db,
+        config,
+        &args.admin_email,
+        NewProvider {
+            name: args.name,
+            business_name: args.business_name.unwrap_or_default(),
+            billing_email: args
+                .billing_email
+                .unwrap_or_else(|| args.admin_email.clone()),
+        },
+        args.minimums,
+        &operator_context(),
+    )
+    .await
+    .map_err(explain)
+}
+
+/// The accounts the demo data creates, by role.
+pub const DEMO_ADMIN: &str = "admin@demo.example";
+pub const DEMO_SERVICE_USER: &str = "service@demo.example";
+
+/// The seeds' provider with its three clients (15/20/10 seats, one member each), a Service
+/// User, an organization the admin owns and may add, and `extra` generated clients.
+pub async fn seed_demo(
+    db: &DatabaseConnection,
+    config: &ProviderConfig,
+    password: String,
+    extra: u32,
+) -> Result<ProviderId, StartupError> {
+    let exists = users::Entity::find()
+        .filter(users::Column::Email.eq(DEMO_ADMIN))
+        .one(db)
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))?
+        .is_some();
+    if exists {
+        return Err(StartupError::Other(format!(
+            "demo data is already there ({DEMO_ADMIN} exists)"
+        )));
+    }
+    let admin = create_user(db, DEMO_ADMIN, "Alex Admin", "en", password.clone()).await?;
+    let service = create_user(db, DEMO_SERVICE_USER, "Sam Service", "en", password).await?;
+    let provider = create_provider(
+        db,
+        config,
+        ProviderArgs {
+            name: "Demo MSP".into(),
+            business_name: Some("Demo Managed Services Ltd".into()),
+            billing_email: Some("billing@demo.example".into()),
+            admin_email: DEMO_ADMIN.into(),
+            minimums: Minimums::default(),
+        },
+    )
+    .await?;
+    let now = Utc::now();
+    provider_users::ActiveModel {
+        provider_id: Set(provider.0),
+        user_id: Set(Some(service.0)),
+        email: Set(DEMO_SERVICE_USER.into()),
+        r#type: Set("service_user".into()),
+        status: Set("confirmed".into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map_err(|e| StartupError::Other(e.to_string()))?;
+    let context = EventContext {
+        actor: Some(admin),
+        ..operator_context()
+    };
+    for (name, plan, seats, owner) in [
+        (
+            "My Client's Organization",
+            "enterprise",
+            "15",
+            "owner@myclient.example",
+        ),
+        (
+            "Second Client's Organization",
+            "teams",
+            "20",
+            "owner@secondclient.example",
+        ),
+        (
+            "Third Client's Organization",
+            "enterprise",
+            "10",
+            "owner@thirdclient.example",
+        ),
+    ] {
+        let input = NewClient {
+            name: name.into(),
+            plan: plan.into(),
+            seats: seats.into(),
+            owner_email: owner.into(),
+        };
+        clients::create(db, provider, input, &context)
+            .await
+            .map_err(explain)?;
+    }
+    let admin_actor = app::auth::Actor {
+        user_id: admin,
+        session_id: app::ids::SessionId(0),
+        email: DEMO_ADMIN.into(),
+        name: "Alex Admin".into(),
+        providers: Vec::new(),
+        organizations: Vec::new(),
+    };
+    orgs::create(
+        db,
+        &admin_actor,
+        NewOrganization {
+            name: "Northwind Traders".into(),
+            billing_email: DEMO_ADMIN.into(),
+            plan: "teams".into(),
+            billing_cycle: "annual".into(),
+            seats: "8".into(),
+        },
+        &context,
+    )
+    .await
+    .map_err(explain)?;
+    if extra > 0 {
+        bulk_clients(db, provider, extra)
+            .await
+            .map_err(|e| StartupError::Other(e.to_string()))?;
+    }
+    Ok(provider)
+}
+
+/// `count` generated clients with 0–5 members each, inserted in batches in one transaction:
+/// a large provider for benchmarks and for trying the Clients page at scale.
+pub async fn bulk_clients(
+    db: &DatabaseConnection,
+    provider: ProviderId,
+    count: u32,
+) -> Result<(), sea_orm::DbErr> {
+    const BATCH: u32 = 500;
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let mut done = 0;
+    while done < count {
+        let batch = BATCH.min(count - done);
+        let names: Vec<String> = (done..done + batch)
+            .map(|i| format!("Client {:05} {}", i + 1, WORDS[i as usize % WORDS.len()]))
+            .collect();
+        let mut ids = Vec::with_capacity(batch as usize);
+        for (offset, name) in names.iter().enumerate() {
+            let i = done as usize + offset;
+            // Individual inserts return ids portably; the batch shares one transaction.
+            let organization = organizations::ActiveModel {
+                name_key: Set(name_key(name)),
+                name: Set(name.clone()),
+                billing_email: Set("billing@demo.example".into()),
+                plan: Set(if i.is_multiple_of(3) {
+                    "teams"
+                } else {
+                    "enterprise"
+                }
+                .into()),
+                billing_cycle: Set("monthly".into()),
+                seats: Set(i32::try_from(5 + (i * 7) % 46).unwrap_or(5)),
+                enabled: Set(true),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            ids.push((i, organization.id));
+        }
+        provider_organizations::Entity::insert_many(ids.iter().map(|(_, id)| {
+            provider_organizations::ActiveModel {
+                provider_id: Set(provider.0),
+                organization_id: Set(*id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec(&txn)
+        .await?;
+        let members: Vec<organization_users::ActiveModel> = ids
+            .iter()
+            .flat_map(|(i, id)| {
+                (0..i % 6).map(move |m| organization_users::ActiveModel {
+                    organization_id: Set(*id),
+                    user_id: Set(None),
+                    email: Set(format!("member{m}@client{i}.example")),
+                    r#type: Set(if m == 0 { "owner" } else { "user" }.into()),
+                    status: Set(["invited", "accepted", "confirmed", "revoked"][m % 4].into()),
+                    permissions: Set(0),
+                    reset_password_enrolled: Set(false),
+                    created_at: Set(now),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        if !members.is_empty() {
+            organization_users::Entity::insert_many(members)
+                .exec(&txn)
+                .await?;
+        }
+        done += batch;
+    }
+    txn.commit().await
+}
+
+const WORDS: [&str; 12] = [
+    "Logistics",
+    "Dental",
+    "Bakery",
+    "Legal",
+    "Studio",
+    "Clinic",
+    "Builders",
+    "Consulting",
+    "Hotel",
+    "Foods",
+    "Motors",
+    "Architects",
+];

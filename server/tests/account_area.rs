@@ -1,0 +1,489 @@
+#![allow(clippy::unwrap_used)]
+//! The account area: two-step login (enable, sign in with it, replay, recovery code,
+//! disable), the product switcher's entries, the overview, email change, password strength.
+//! Each test runs on SQLite and PostgreSQL.
+
+mod support;
+
+use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
+use app::accounts::session::ClientInfo;
+use app::accounts::two_step;
+use app::auth::Actor;
+use app::db::{
+    organization_users, organizations, provider_organizations, provider_users, providers, users,
+};
+use app::error::{AppError, Field, Problem};
+use app::ids::{OrganizationId, ProviderId, UserId};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use totp_rs::{Algorithm, Secret, TOTP};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn client() -> ClientInfo {
+    ClientInfo {
+        ip: Some("192.0.2.7".into()),
+        user_agent: Some("test".into()),
+    }
+}
+
+async fn register(db: &impl ConnectionTrait, email: &str) -> UserId {
+    service::register(
+        db,
+        RegisterInput {
+            email: email.into(),
+            name: "Ann Admin".into(),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            locale: "en".into(),
+        },
+        Utc::now(),
+    )
+    .await
+    .unwrap()
+}
+
+async fn signed_in(db: &impl ConnectionTrait, email: &str) -> (String, Actor) {
+    let config = AuthConfig::default();
+    let now = Utc::now();
+    let SignIn::Session(token) =
+        service::sign_in(db, &config, email, PASSWORD.into(), &client(), now)
+            .await
+            .unwrap()
+    else {
+        panic!("expected a session");
+    };
+    let actor = service::load_actor(db, &config, &token, now)
+        .await
+        .unwrap()
+        .unwrap();
+    (token, actor)
+}
+
+fn code_at(secret: &str, at: DateTime<Utc>) -> String {
+    let totp = TOTP::new(
+        Algorithm::SHA1,
+        6,
+        0,
+        30,
+        Secret::Encoded(secret.into()).to_bytes().unwrap(),
+        None,
+        "x".into(),
+    )
+    .unwrap();
+    totp.generate(at.timestamp() as u64)
+}
+
+#[tokio::test]
+async fn two_step_login_from_enabling_to_recovery() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let config = AuthConfig::default();
+        register(db, "ann@example.com").await;
+        let (_, actor) = signed_in(db, "ann@example.com").await;
+        let setup = two_step::new_setup(&actor.email).unwrap();
+        let now = Utc::now();
+
+        // A wrong code or a wrong password enables nothing.
+        let err = two_step::enable(db, &actor, &setup.secret, "000000", PASSWORD.into(), now)
+            .await
+            .unwrap_err();
+        let wrong_code_refused = err.problem_for(Field::Code) == Some(Problem::Wrong)
+            || code_at(&setup.secret, now) == "000000";
+        assert!(wrong_code_refused, "{}", t.backend);
+        let err = two_step::enable(
+            db,
+            &actor,
+            &setup.secret,
+            &code_at(&setup.secret, now),
+            "not my password".into(),
+            now,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::CurrentPassword),
+            Some(Problem::Wrong)
+        );
+        assert!(!two_step::is_enabled(db, actor.user_id).await.unwrap());
+
+        let recovery = two_step::enable(
+            db,
+            &actor,
+            &setup.secret,
+            &code_at(&setup.secret, now),
+            PASSWORD.into(),
+            now,
+        )
+        .await
+        .unwrap();
+        assert!(two_step::is_enabled(db, actor.user_id).await.unwrap());
+        let stored = users::Entity::find_by_id(actor.user_id.0)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(
+            stored.totp_recovery_hash.as_deref(),
+            Some(recovery.as_str()),
+            "only a hash is kept"
+        );
+
+        // The password alone now yields a pending session that grants nothing.
+        let later = now + chrono::Duration::seconds(60);
+        let SignIn::SecondFactorRequired(pending) = service::sign_in(
+            db,
+            &config,
+            "ann@example.com",
+            PASSWORD.into(),
+            &client(),
+            later,
+        )
+        .await
+        .unwrap() else {
+            panic!("two-step login must be asked for ({})", t.backend);
+        };
+        assert_eq!(
+            service::load_actor(db, &config, &pending, later)
+                .await
+                .unwrap(),
+            None
+        );
+
+        // A wrong code is refused and counted; the right one gives a fresh session.
+        let err = two_step::complete_sign_in(db, &config, &pending, "12345x", &client(), later)
+            .await
+            .unwrap_err();
+        assert_eq!(err.problem_for(Field::Code), Some(Problem::Wrong));
+        let code = code_at(&stored.totp_secret.clone().unwrap(), later);
+        let done = two_step::complete_sign_in(db, &config, &pending, &code, &client(), later)
+            .await
+            .unwrap();
+        assert!(!done.used_recovery_code);
+        assert_ne!(done.token, pending, "the pending token is replaced");
+        assert!(
+            service::load_actor(db, &config, &done.token, later)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            two_step::complete_sign_in(db, &config, &pending, &code, &client(), later).await,
+            Err(AppError::Unauthenticated),
+            "the pending session is gone"
+        );
+
+        // The same code cannot be used twice.
+        let SignIn::SecondFactorRequired(again) = service::sign_in(
+            db,
+            &config,
+            "ann@example.com",
+            PASSWORD.into(),
+            &client(),
+            later,
+        )
+        .await
+        .unwrap() else {
+            panic!("expected the second step");
+        };
+        let err = two_step::complete_sign_in(db, &config, &again, &code, &client(), later)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::Code),
+            Some(Problem::Wrong),
+            "replay ({})",
+            t.backend
+        );
+
+        // The recovery code (any case, any separators) signs in and turns two-step off.
+        let typed = recovery.to_lowercase().replace('-', " ");
+        let done = two_step::complete_sign_in(db, &config, &again, &typed, &client(), later)
+            .await
+            .unwrap();
+        assert!(done.used_recovery_code);
+        assert!(!two_step::is_enabled(db, actor.user_id).await.unwrap());
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn turning_two_step_off_needs_the_password() {
+    for t in support::databases().await {
+        let db = &t.db;
+        register(db, "ann@example.com").await;
+        let (_, actor) = signed_in(db, "ann@example.com").await;
+        let setup = two_step::new_setup(&actor.email).unwrap();
+        let now = Utc::now();
+        two_step::enable(
+            db,
+            &actor,
+            &setup.secret,
+            &code_at(&setup.secret, now),
+            PASSWORD.into(),
+            now,
+        )
+        .await
+        .unwrap();
+        let err = two_step::disable(db, &actor, "guess".into())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::CurrentPassword),
+            Some(Problem::Wrong)
+        );
+        assert!(
+            two_step::is_enabled(db, actor.user_id).await.unwrap(),
+            "{}",
+            t.backend
+        );
+        two_step::disable(db, &actor, PASSWORD.into())
+            .await
+            .unwrap();
+        assert!(!two_step::is_enabled(db, actor.user_id).await.unwrap());
+        t.cleanup().await;
+    }
+}
+
+async fn organization(db: &impl ConnectionTrait, name: &str) -> OrganizationId {
+    let org = organizations::ActiveModel {
+        name: Set(name.into()),
+        name_key: Set(name.to_lowercase()),
+        billing_email: Set("billing@example.com".into()),
+        plan: Set("teams".into()),
+        billing_cycle: Set("monthly".into()),
+        seats: Set(10),
+        enabled: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    OrganizationId(org.id)
+}
+
+async fn member(
+    db: &impl ConnectionTrait,
+    org: OrganizationId,
+    user: UserId,
+    kind: &str,
+    status: &str,
+) {
+    organization_users::ActiveModel {
+        organization_id: Set(org.0),
+        user_id: Set(Some(user.0)),
+        email: Set(format!("user{}@example.com", user.0)),
+        r#type: Set(kind.into()),
+        status: Set(status.into()),
+        permissions: Set(0),
+        reset_password_enrolled: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+async fn provider(db: &impl ConnectionTrait, name: &str, user: UserId, status: &str) -> ProviderId {
+    let provider = providers::ActiveModel {
+        name: Set(name.into()),
+        billing_email: Set("billing@example.com".into()),
+        enabled: Set(true),
+        service_users_may_purchase_seats: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    provider_users::ActiveModel {
+        provider_id: Set(provider.id),
+        user_id: Set(Some(user.0)),
+        email: Set(format!("user{}@example.com", user.0)),
+        r#type: Set("service_user".into()),
+        status: Set(status.into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    ProviderId(provider.id)
+}
+
+async fn link(db: &impl ConnectionTrait, provider: ProviderId, org: OrganizationId) {
+    provider_organizations::ActiveModel {
+        provider_id: Set(provider.0),
+        organization_id: Set(org.0),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_switcher_offers_exactly_what_the_user_may_open() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let ann = register(db, "ann@example.com").await;
+        let owned = organization(db, "Zeta Owned").await;
+        member(db, owned, ann, "owner", "confirmed").await;
+        let as_user = organization(db, "Plain Membership").await;
+        member(db, as_user, ann, "user", "confirmed").await;
+        let invited = organization(db, "Only Invited").await;
+        member(db, invited, ann, "admin", "invited").await;
+
+        let msp = provider(db, "Acme MSP", ann, "confirmed").await;
+        let pending = provider(db, "Pending MSP", ann, "accepted").await;
+        for i in 0..12 {
+            let client = organization(db, &format!("Client {i:02}")).await;
+            link(db, msp, client).await;
+        }
+        let foreign_client = organization(db, "Not Ours").await;
+        link(db, pending, foreign_client).await;
+
+        let (_, actor) = signed_in(db, "ann@example.com").await;
+        let products = service::product_access(db, &actor).await.unwrap();
+        let names: Vec<&str> = products
+            .organizations
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        assert!(names.contains(&"Zeta Owned"), "{names:?}");
+        assert!(
+            !names.contains(&"Plain Membership"),
+            "a User has no Admin Console"
+        );
+        assert!(
+            !names.contains(&"Only Invited"),
+            "unconfirmed memberships grant nothing"
+        );
+        assert!(
+            !names.contains(&"Not Ours"),
+            "an accepted (unconfirmed) provider grants nothing"
+        );
+        let clients: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| n.starts_with("Client"))
+            .collect();
+        assert_eq!(
+            clients.len(),
+            10,
+            "the first ten clients by name ({})",
+            t.backend
+        );
+        assert_eq!(clients[0], "Client 00");
+        assert!(products.more_clients);
+        let sorted = {
+            let mut s = names.clone();
+            s.sort_by_key(|n| n.to_lowercase());
+            s
+        };
+        assert_eq!(names, sorted, "listed by name");
+        let providers: Vec<&str> = products.providers.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(providers, vec!["Acme MSP"]);
+
+        // A newcomer gets the Password Manager only.
+        register(db, "bob@example.com").await;
+        let (_, bob) = signed_in(db, "bob@example.com").await;
+        let products = service::product_access(db, &bob).await.unwrap();
+        assert!(products.organizations.is_empty() && products.providers.is_empty());
+        assert!(!products.more_clients);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_overview_lists_sessions_and_memberships() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let ann = register(db, "ann@example.com").await;
+        let org = organization(db, "Own Org").await;
+        member(db, org, ann, "admin", "confirmed").await;
+        provider(db, "Acme MSP", ann, "invited").await;
+        let (_, _other) = signed_in(db, "ann@example.com").await;
+        let (_, actor) = signed_in(db, "ann@example.com").await;
+        let overview = service::overview(db, &actor).await.unwrap();
+        assert_eq!(overview.sessions.len(), 2, "{}", t.backend);
+        assert_eq!(overview.sessions.iter().filter(|s| s.current).count(), 1);
+        assert_eq!(overview.organizations.len(), 1);
+        assert_eq!(overview.organizations[0].name, "Own Org");
+        assert_eq!(overview.providers.len(), 1);
+        assert!(!overview.two_step_enabled);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn email_changes_need_the_password_and_stay_unique() {
+    for t in support::databases().await {
+        let db = &t.db;
+        register(db, "ann@example.com").await;
+        register(db, "bob@example.com").await;
+        let (_, actor) = signed_in(db, "ann@example.com").await;
+        let err = service::change_email(db, &actor, "new@example.com", "guess".into())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::CurrentPassword),
+            Some(Problem::Wrong)
+        );
+        let err = service::change_email(db, &actor, "BOB@example.com", PASSWORD.into())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::Email),
+            Some(Problem::Taken),
+            "{}",
+            t.backend
+        );
+        let err = service::change_email(db, &actor, "nope", PASSWORD.into())
+            .await
+            .unwrap_err();
+        assert_eq!(err.problem_for(Field::Email), Some(Problem::InvalidEmail));
+        let stored = users::Entity::find_by_id(actor.user_id.0)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.email, "ann@example.com", "nothing changed");
+
+        service::change_email(db, &actor, " New@Example.com", PASSWORD.into())
+            .await
+            .unwrap();
+        signed_in(db, "new@example.com").await;
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn guessable_passwords_are_refused_with_a_reason() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let err = service::register(
+            db,
+            RegisterInput {
+                email: "ann@example.com".into(),
+                name: "Ann".into(),
+                password: "password1234".into(),
+                password_confirm: "password1234".into(),
+                locale: "en".into(),
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::Password),
+            Some(Problem::TooWeak),
+            "{}",
+            t.backend
+        );
+        t.cleanup().await;
+    }
+}

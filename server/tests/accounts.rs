@@ -1,0 +1,471 @@
+#![allow(clippy::unwrap_used)]
+//! Accounts: hashing parameters, registration rules, sessions (creation, rotation, idle and
+//! absolute expiry, revocation, sign out everywhere), throttling across server instances,
+//! and the actor built from a session. Each test runs on SQLite and PostgreSQL.
+
+mod support;
+
+use app::accounts::password;
+use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
+use app::accounts::session::{self, ClientInfo};
+use app::error::{AppError, Field, Problem};
+use app::ids::UserId;
+use argon2::PasswordHash;
+use chrono::{Duration, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn input(email: &str) -> RegisterInput {
+    RegisterInput {
+        email: email.into(),
+        name: "Ann Admin".into(),
+        password: PASSWORD.into(),
+        password_confirm: PASSWORD.into(),
+        locale: "nl".into(),
+    }
+}
+
+fn client(ip: &str) -> ClientInfo {
+    ClientInfo {
+        ip: Some(ip.into()),
+        user_agent: Some("test".into()),
+    }
+}
+
+async fn user_count(db: &impl ConnectionTrait) -> u64 {
+    app::db::users::Entity::find().count(db).await.unwrap()
+}
+
+#[tokio::test]
+async fn passwords_are_hashed_with_argon2id_at_owasp_parameters() {
+    let hash = password::hash(PASSWORD.into()).await.unwrap();
+    let parsed = PasswordHash::new(&hash).unwrap();
+    assert_eq!(parsed.algorithm.as_str(), "argon2id");
+    assert_eq!(parsed.params.get_decimal("m"), Some(19_456));
+    assert_eq!(parsed.params.get_decimal("t"), Some(2));
+    assert_eq!(parsed.params.get_decimal("p"), Some(1));
+    assert!(
+        password::verify(PASSWORD.into(), Some(hash.clone()))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !password::verify("wrong".into(), Some(hash.clone()))
+            .await
+            .unwrap()
+    );
+    // An unknown account is checked against a decoy and never matches.
+    assert!(!password::verify(PASSWORD.into(), None).await.unwrap());
+    // Salted: the same password hashes differently.
+    assert_ne!(hash, password::hash(PASSWORD.into()).await.unwrap());
+}
+
+#[tokio::test]
+async fn registration_rules() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let now = Utc::now();
+        service::register(db, input("Ann@Example.com"), now)
+            .await
+            .unwrap();
+        // Unique case-insensitively.
+        let err = service::register(db, input("ANN@example.COM"), now)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::Email),
+            Some(Problem::Taken),
+            "{}",
+            t.backend
+        );
+
+        let mut bad = input("not-an-email");
+        bad.name = "   ".into();
+        bad.password = "short".into();
+        bad.password_confirm = "different".into();
+        bad.locale = "de".into();
+        let err = service::register(db, bad, now).await.unwrap_err();
+        assert_eq!(err.problem_for(Field::Email), Some(Problem::InvalidEmail));
+        assert_eq!(err.problem_for(Field::Name), Some(Problem::Required));
+        assert_eq!(
+            err.problem_for(Field::Password),
+            Some(Problem::TooShort(12))
+        );
+        assert_eq!(
+            err.problem_for(Field::PasswordConfirm),
+            Some(Problem::Mismatch)
+        );
+        assert_eq!(err.problem_for(Field::Locale), Some(Problem::Unsupported));
+
+        let mut long = input("long@example.com");
+        long.name = "n".repeat(101);
+        long.password = "p".repeat(129);
+        long.password_confirm = long.password.clone();
+        let err = service::register(db, long, now).await.unwrap_err();
+        assert_eq!(err.problem_for(Field::Name), Some(Problem::TooLong(100)));
+        assert_eq!(
+            err.problem_for(Field::Password),
+            Some(Problem::TooLong(128))
+        );
+        // Nothing refused was saved.
+        assert_eq!(user_count(db).await, 1, "{}", t.backend);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn sign_in_rotates_tokens_and_sessions_expire_and_end() {
+    let config = AuthConfig::default();
+    for t in support::databases().await {
+        let db = &t.db;
+        let now = Utc::now();
+        let user = service::register(db, input("ann@example.com"), now)
+            .await
+            .unwrap();
+
+        // Same answer for an unknown email and a wrong password.
+        let unknown = service::sign_in(
+            db,
+            &config,
+            "nobody@example.com",
+            PASSWORD.into(),
+            &client("10.0.0.1"),
+            now,
+        )
+        .await;
+        let wrong = service::sign_in(
+            db,
+            &config,
+            "ann@example.com",
+            "wrong password!".into(),
+            &client("10.0.0.1"),
+            now,
+        )
+        .await;
+        assert_eq!(unknown, Err(AppError::InvalidCredentials));
+        assert_eq!(wrong, Err(AppError::InvalidCredentials));
+
+        let SignIn::Session(first) = service::sign_in(
+            db,
+            &config,
+            " ANN@example.com",
+            PASSWORD.into(),
+            &client("10.0.0.1"),
+            now,
+        )
+        .await
+        .unwrap() else {
+            panic!("no second factor is enabled");
+        };
+        let SignIn::Session(second) = service::sign_in(
+            db,
+            &config,
+            "ann@example.com",
+            PASSWORD.into(),
+            &client("10.0.0.2"),
+            now,
+        )
+        .await
+        .unwrap() else {
+            panic!("no second factor is enabled");
+        };
+        // A new random 256-bit token at every sign-in; only its hash is stored.
+        assert_ne!(first, second);
+        assert_eq!(first.len(), 43);
+        let stored: Vec<String> = app::db::sessions::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.token_hash)
+            .collect();
+        assert!(!stored.contains(&first) && stored.contains(&session::token_hash(&first)));
+
+        let actor = service::load_actor(db, &config, &first, now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(actor.user_id, user);
+        assert_eq!(actor.email, "ann@example.com");
+
+        // Idle expiry: untouched for longer than the idle timeout.
+        let later = now + config.session.idle + Duration::seconds(1);
+        assert!(
+            service::load_actor(db, &config, &first, later)
+                .await
+                .unwrap()
+                .is_none(),
+            "{}",
+            t.backend
+        );
+        // The expired session is gone for good, even if asked again "earlier".
+        assert!(
+            service::load_actor(db, &config, &first, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Absolute expiry: used every 20 minutes, it still ends 12 hours after sign-in.
+        let mut at = now;
+        while at + Duration::minutes(20) < now + config.session.absolute {
+            at += Duration::minutes(20);
+            assert!(
+                service::load_actor(db, &config, &second, at)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                "{at}"
+            );
+        }
+        assert!(
+            service::load_actor(db, &config, &second, now + config.session.absolute)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // A forged token resolves to nothing.
+        assert!(
+            service::load_actor(db, &config, "forged-token", now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_and_password_change_end_other_sessions() {
+    let config = AuthConfig::default();
+    for t in support::databases().await {
+        let db = &t.db;
+        let now = Utc::now();
+        service::register(db, input("ann@example.com"), now)
+            .await
+            .unwrap();
+        let mut tokens = Vec::new();
+        for ip in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+            match service::sign_in(
+                db,
+                &config,
+                "ann@example.com",
+                PASSWORD.into(),
+                &client(ip),
+                now,
+            )
+            .await
+            .unwrap()
+            {
+                SignIn::Session(token) => tokens.push(token),
+                other => panic!("{other:?}"),
+            }
+        }
+        let actor = service::load_actor(db, &config, &tokens[0], now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(session::list(db, actor.user_id).await.unwrap().len(), 3);
+
+        // Change password: the current one is asked again, and the others end.
+        let err = service::change_password(
+            db,
+            &actor,
+            "wrong".into(),
+            "a brand new passphrase".into(),
+            "a brand new passphrase".into(),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            err.problem_for(Field::CurrentPassword),
+            Some(Problem::Wrong)
+        );
+        assert_eq!(
+            session::list(db, actor.user_id).await.unwrap().len(),
+            3,
+            "refused: nothing changed"
+        );
+        service::change_password(
+            db,
+            &actor,
+            PASSWORD.into(),
+            "a brand new passphrase".into(),
+            "a brand new passphrase".into(),
+        )
+        .await
+        .unwrap();
+        assert!(
+            service::load_actor(db, &config, &tokens[0], now)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            service::load_actor(db, &config, &tokens[1], now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            service::load_actor(db, &config, &tokens[2], now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            service::sign_in(
+                db,
+                &config,
+                "ann@example.com",
+                PASSWORD.into(),
+                &client("10.0.0.9"),
+                now
+            )
+            .await,
+            Err(AppError::InvalidCredentials)
+        );
+
+        // Sign out everywhere: this session too.
+        session::revoke_all(db, actor.user_id, None).await.unwrap();
+        assert!(
+            service::load_actor(db, &config, &tokens[0], now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(session::list(db, actor.user_id).await.unwrap().is_empty());
+
+        // Ending one session by id works only on one's own.
+        let SignIn::Session(token) = service::sign_in(
+            db,
+            &config,
+            "ann@example.com",
+            "a brand new passphrase".into(),
+            &client("10.0.0.1"),
+            now,
+        )
+        .await
+        .unwrap() else {
+            panic!()
+        };
+        let actor = service::load_actor(db, &config, &token, now)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            !session::revoke_own(db, UserId(actor.user_id.0 + 1), actor.session_id)
+                .await
+                .unwrap()
+        );
+        assert!(
+            session::revoke_own(db, actor.user_id, actor.session_id)
+                .await
+                .unwrap()
+        );
+        assert!(
+            service::load_actor(db, &config, &token, now)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_account_and_per_address_across_instances() {
+    let config = AuthConfig::default();
+    for t in support::databases().await {
+        let now = Utc::now();
+        service::register(&t.db, input("ann@example.com"), now)
+            .await
+            .unwrap();
+        // A second "server instance": its own connection pool on the same database.
+        let other = t.second_connection().await;
+
+        for i in 0..5 {
+            let db = if i % 2 == 0 { &t.db } else { &other };
+            let result = service::sign_in(
+                db,
+                &config,
+                "ann@example.com",
+                "wrong password!".into(),
+                &client("10.0.0.1"),
+                now,
+            )
+            .await;
+            assert_eq!(result, Err(AppError::InvalidCredentials));
+        }
+        // Locked, even with the right password, on either instance, from any address.
+        let locked = service::sign_in(
+            &other,
+            &config,
+            "ann@example.com",
+            PASSWORD.into(),
+            &client("10.9.9.9"),
+            now + Duration::minutes(1),
+        )
+        .await;
+        assert_eq!(
+            locked,
+            Err(AppError::TooManyAttempts { minutes: 14 }),
+            "{}",
+            t.backend
+        );
+        // After the window the right password works again.
+        let later = now + Duration::minutes(16);
+        assert!(
+            service::sign_in(
+                &t.db,
+                &config,
+                "ann@example.com",
+                PASSWORD.into(),
+                &client("10.0.0.1"),
+                later
+            )
+            .await
+            .is_ok()
+        );
+
+        // Per address: 20 failures on assorted accounts lock the address, not the accounts.
+        for i in 0..20 {
+            let email = format!("user{i}@example.com");
+            let _ = service::sign_in(
+                &t.db,
+                &config,
+                &email,
+                "whatever password".into(),
+                &client("10.6.6.6"),
+                later,
+            )
+            .await;
+        }
+        let from_address = service::sign_in(
+            &other,
+            &config,
+            "ann@example.com",
+            PASSWORD.into(),
+            &client("10.6.6.6"),
+            later,
+        )
+        .await;
+        assert_eq!(from_address, Err(AppError::TooManyAttempts { minutes: 15 }));
+        assert!(
+            service::sign_in(
+                &other,
+                &config,
+                "ann@example.com",
+                PASSWORD.into(),
+                &client("10.0.0.1"),
+                later
+            )
+            .await
+            .is_ok()
+        );
+        other.close().await.unwrap();
+        t.cleanup().await;
+    }
+}

@@ -1,0 +1,390 @@
+#![allow(clippy::unwrap_used)]
+//! Every server function of providers, organizations and clients, called over HTTP as a
+//! browser (or an attacker) would: each role that must be refused is refused, with the
+//! right error, and the database is unchanged. Positive calls show the same requests work
+//! for those allowed. Runs on SQLite and PostgreSQL.
+
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
+use server::http::{AppState, router};
+use tower::ServiceExt;
+
+use app::accounts::service::AuthConfig;
+use app::accounts::session::{self, ClientInfo};
+use app::db::{
+    events, organization_users, organizations, provider_organizations, provider_users, providers,
+    users,
+};
+use app::events::service::EventContext;
+use app::ids::{OrganizationId, UserId};
+use app::providers::service::{Minimums, NewProvider, ProviderConfig, ProviderSetup};
+
+fn app(db: &sea_orm::DatabaseConnection, setup: ProviderSetup) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("provider-portal")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    let mut state = AppState::new(options, db.clone());
+    state.providers = ProviderConfig {
+        setup,
+        ..ProviderConfig::default()
+    };
+    router(state)
+}
+
+async fn call(app: &Router, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn user(db: &impl ConnectionTrait, email: &str) -> UserId {
+    let row = users::ActiveModel {
+        email: Set(email.into()),
+        name: Set(email.into()),
+        password_hash: Set("not-a-hash".into()),
+        locale: Set("en".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    UserId(row.id)
+}
+
+async fn cookie(db: &impl ConnectionTrait, user: UserId) -> String {
+    let token = session::create(
+        db,
+        &AuthConfig::default().session,
+        user,
+        &ClientInfo::default(),
+        false,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    format!("portal_session={token}")
+}
+
+fn operator() -> EventContext {
+    EventContext {
+        actor: None,
+        client: ClientInfo::default(),
+        at: Utc::now(),
+    }
+}
+
+async fn org_member(db: &impl ConnectionTrait, org: OrganizationId, user: UserId, kind: &str) {
+    organization_users::ActiveModel {
+        organization_id: Set(org.0),
+        user_id: Set(Some(user.0)),
+        email: Set(format!("u{}@example.com", user.0)),
+        r#type: Set(kind.into()),
+        status: Set("confirmed".into()),
+        permissions: Set(0),
+        reset_password_enrolled: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+/// Everything a refused call could have touched.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    organizations: Vec<organizations::Model>,
+    links: u64,
+    members: u64,
+    providers: u64,
+    provider_members: u64,
+    events: u64,
+}
+
+async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
+    Snapshot {
+        organizations: organizations::Entity::find()
+            .order_by_asc(organizations::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        links: provider_organizations::Entity::find()
+            .count(db)
+            .await
+            .unwrap(),
+        members: organization_users::Entity::find().count(db).await.unwrap(),
+        providers: providers::Entity::find().count(db).await.unwrap(),
+        provider_members: provider_users::Entity::find().count(db).await.unwrap(),
+        events: events::Entity::find().count(db).await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let app = app(db, ProviderSetup::Open);
+        let config = ProviderConfig::default();
+        let admin = user(db, "admin@msp.example").await;
+        let service = user(db, "service@msp.example").await;
+        let other_admin = user(db, "admin@other.example").await;
+        let org_admin = user(db, "it@client.example").await;
+        let outsider = user(db, "boss@client.example").await;
+        let new_provider = |name: &str| NewProvider {
+            name: name.into(),
+            business_name: String::new(),
+            billing_email: "billing@example.com".into(),
+        };
+        let p = app::providers::service::create_by_operator(
+            db,
+            &config,
+            "admin@msp.example",
+            new_provider("MSP"),
+            Minimums::default(),
+            &operator(),
+        )
+        .await
+        .unwrap();
+        app::providers::service::create_by_operator(
+            db,
+            &config,
+            "admin@other.example",
+            new_provider("Other"),
+            Minimums::default(),
+            &operator(),
+        )
+        .await
+        .unwrap();
+        provider_users::ActiveModel {
+            provider_id: Set(p.0),
+            user_id: Set(Some(service.0)),
+            email: Set("service@msp.example".into()),
+            r#type: Set("service_user".into()),
+            status: Set("confirmed".into()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        let c = app::clients::service::create(
+            db,
+            p,
+            app::clients::service::NewClient {
+                name: "Client One".into(),
+                plan: "teams".into(),
+                seats: "5".into(),
+                owner_email: "boss@client.example".into(),
+            },
+            &operator(),
+        )
+        .await
+        .unwrap();
+        // An Admin of the client who is no provider member, and an independent Owner (so an
+        // unlink would succeed if the guard let it through).
+        org_member(db, c, org_admin, "admin").await;
+        org_member(db, c, outsider, "owner").await;
+        // Organizations the refused callers own and could otherwise add.
+        let mut owned = Vec::new();
+        for owner in [service, other_admin, org_admin] {
+            let row = organizations::ActiveModel {
+                name: Set(format!("Owned by {owner}")),
+                name_key: Set(format!("owned by {owner}")),
+                billing_email: Set("b@example.com".into()),
+                plan: Set("teams".into()),
+                billing_cycle: Set("monthly".into()),
+                seats: Set(3),
+                enabled: Set(true),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .unwrap();
+            org_member(db, OrganizationId(row.id), owner, "owner").await;
+            owned.push(OrganizationId(row.id));
+        }
+
+        let (pid, cid) = (p.0, c.0);
+        let list = format!(
+            "provider={pid}&query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25"
+        );
+        let details = format!("provider={pid}&client={cid}");
+        let create =
+            format!("provider={pid}&name=Sneaky&plan=teams&seats=5&owner_email=x%40x.example");
+        let eligible = format!("provider={pid}");
+        let rename = format!("provider={pid}&client={cid}&name=Renamed");
+        let seats = format!("provider={pid}&client={cid}&seats=9");
+        let unlink = format!("provider={pid}&client={cid}");
+        let overview = format!("provider={pid}");
+        let org_overview = format!("organization={cid}");
+        // (endpoint, body, whether a Service User of the provider may call it)
+        let mut endpoints: Vec<(&str, String, bool)> = vec![
+            ("/api/clients/list", list.clone(), true),
+            ("/api/clients/details", details.clone(), true),
+            ("/api/clients/create", create, false),
+            ("/api/clients/eligible", eligible, false),
+            ("/api/clients/rename", rename.clone(), true),
+            ("/api/clients/seats", seats.clone(), true),
+            ("/api/clients/unlink", unlink, false),
+            ("/api/providers/overview", overview, true),
+        ];
+        for org in &owned {
+            endpoints.push((
+                "/api/clients/add-existing",
+                format!("provider={pid}&organization={}", org.0),
+                false,
+            ));
+        }
+
+        let cookies = [
+            ("service user", Some(cookie(db, service).await)),
+            (
+                "admin of another provider",
+                Some(cookie(db, other_admin).await),
+            ),
+            (
+                "admin of the client, not in the provider",
+                Some(cookie(db, org_admin).await),
+            ),
+            ("anonymous", None),
+        ];
+        let before = snapshot(db).await;
+        for (who, cookie) in &cookies {
+            for (path, body, service_may) in &endpoints {
+                if *who == "service user" && *service_may {
+                    continue;
+                }
+                let (status, answer) = call(&app, path, body, cookie.as_deref()).await;
+                let expected = if cookie.is_none() {
+                    "Unauthenticated"
+                } else {
+                    "Forbidden"
+                };
+                assert!(
+                    !status.is_success(),
+                    "{who} → {path}: {status} on {}",
+                    t.backend
+                );
+                assert!(
+                    answer.contains(expected),
+                    "{who} → {path}: {answer} on {}",
+                    t.backend
+                );
+                assert_eq!(snapshot(db).await, before, "{who} → {path} changed nothing");
+            }
+        }
+        // The Admin Console's overview: the provider's members and the client's own Admin
+        // may open it; the other provider and anonymous callers may not.
+        for (who, cookie) in [&cookies[1], &cookies[3]] {
+            let (_, answer) = call(
+                &app,
+                "/api/organizations/overview",
+                &org_overview,
+                cookie.as_deref(),
+            )
+            .await;
+            let expected = if cookie.is_none() {
+                "Unauthenticated"
+            } else {
+                "Forbidden"
+            };
+            assert!(answer.contains(expected), "{who}: {answer}");
+        }
+        // Anonymous callers cannot create organizations or providers.
+        for (path, body) in [
+            (
+                "/api/organizations/create",
+                "name=X&billing_email=x%40x.example&plan=teams&billing_cycle=monthly&seats=3",
+            ),
+            (
+                "/api/providers/create",
+                "name=X&business_name=&billing_email=x%40x.example",
+            ),
+            ("/api/providers/setup-open", ""),
+        ] {
+            let (_, answer) = call(&app, path, body, None).await;
+            assert!(answer.contains("Unauthenticated"), "{path}: {answer}");
+        }
+        assert_eq!(snapshot(db).await, before);
+
+        // With PROVIDER_SETUP=operator, signed-in users are refused too.
+        let closed = self::app(db, ProviderSetup::Operator);
+        let (_, answer) = call(
+            &closed,
+            "/api/providers/create",
+            "name=X&business_name=&billing_email=x%40x.example",
+            cookies[0].1.as_deref(),
+        )
+        .await;
+        assert!(answer.contains("ProviderSetupClosed"), "{answer}");
+        assert_eq!(snapshot(db).await, before);
+
+        // The same requests succeed for those allowed.
+        let service_cookie = cookies[0].1.clone();
+        let (status, answer) =
+            call(&app, "/api/clients/list", &list, service_cookie.as_deref()).await;
+        assert!(
+            status.is_success() && answer.contains("Client One"),
+            "{status} {answer}"
+        );
+        for (who, cookie) in [
+            ("service user", service_cookie.clone()),
+            ("client admin", cookies[2].1.clone()),
+        ] {
+            let (status, answer) = call(
+                &app,
+                "/api/organizations/overview",
+                &org_overview,
+                cookie.as_deref(),
+            )
+            .await;
+            assert!(
+                status.is_success() && answer.contains("Client One"),
+                "{who}: {status} {answer}"
+            );
+        }
+        let (status, _) = call(
+            &app,
+            "/api/clients/seats",
+            &seats,
+            service_cookie.as_deref(),
+        )
+        .await;
+        assert!(status.is_success() || status.is_redirection(), "{status}");
+        let admin_cookie = cookie(db, admin).await;
+        let (status, answer) =
+            call(&app, "/api/clients/rename", &rename, Some(&admin_cookie)).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{status} {answer}"
+        );
+        let after = snapshot(db).await;
+        let client = after.organizations.iter().find(|o| o.id == cid).unwrap();
+        assert_eq!((client.name.as_str(), client.seats), ("Renamed", 9));
+        t.cleanup().await;
+    }
+}
