@@ -109,6 +109,27 @@ impl FieldError {
 }
 
 impl AppError {
+    /// The HTTP status this error answers with. Server functions answer every error with 500;
+    /// the server gives each its meaning here, once, so logs, proxies and scripts see a refusal
+    /// for what it is (and `Retry-After` goes with 429).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict | Self::Refused(_) => 409,
+            Self::Invalid(_) => 422,
+            Self::TooManyAttempts { .. } => 429,
+            Self::Transport(_) => 400,
+            Self::Internal => 500,
+        }
+    }
+
+    /// One field's problem: the commonest refusal of a form.
+    pub fn field(field: Field, problem: Problem) -> Self {
+        Self::Invalid(vec![FieldError::new(field, problem)])
+    }
+
     /// The problem reported for `field`, if any (forms show it next to the field).
     pub fn problem_for(&self, field: Field) -> Option<Problem> {
         match self {

@@ -1,8 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { hydrated } from './fixtures';
 
-// The test command loads the demo data (`server seed demo`) into the fresh database before
-// the server starts: "Demo MSP" is provider 1, with the seeds' three clients.
+// The server loads the demo data into the test command's brand-new database (with
+// DEMO_PASSWORD set): "Demo MSP" is provider 1, with the seeds' three clients.
 const PASSWORD = 'correct horse battery staple';
 const DEMO_CLIENTS = '/providers/1/clients';
 

@@ -124,10 +124,27 @@ pub struct Config {
     /// `PROVIDER_SETUP` (open), `TEAMS_SEAT_MINIMUM` (10), `ENTERPRISE_SEAT_MINIMUM` (10),
     /// `TEAMS_SEAT_PRICE` (4), `ENTERPRISE_SEAT_PRICE` (6): defaults for new providers.
     pub providers: ProviderConfig,
+    /// `DEMO` (on): `serve` loads the demo data into a brand-new database; `0` turns it off.
+    pub demo: bool,
+    /// `DEMO_PASSWORD`: the demo accounts' password; unset, a random one is printed once.
+    pub demo_password: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
     env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// An on/off variable: `1`, `true`, `on` or `0`, `false`, `off`; anything else is refused
+/// rather than guessed.
+fn switch(name: &'static str, default: bool) -> Result<bool, StartupError> {
+    match var(name).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "on" | "yes") => Ok(true),
+        Some("0" | "false" | "off" | "no") => Ok(false),
+        Some(other) => Err(StartupError::Other(format!(
+            "{name} must be 1 or 0 (got {other})"
+        ))),
+    }
 }
 
 impl Config {
@@ -172,6 +189,8 @@ impl Config {
             public_url,
             auth,
             providers: provider_config()?,
+            demo: switch("DEMO", true)?,
+            demo_password: var("DEMO_PASSWORD"),
         })
     }
 

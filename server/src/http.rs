@@ -1,8 +1,10 @@
 //! The HTTP router: Leptos pages and server functions, the bundle under `/pkg`, `/healthz`,
 //! and the no-JavaScript language switch. Layers apply to every route.
 
+use axum::body::Body;
 use axum::extract::{FromRef, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
@@ -21,6 +23,7 @@ use tower_http::trace::TraceLayer;
 
 use app::accounts::service::AuthConfig;
 use app::auth::request::ServerContext;
+use app::error::AppError;
 use app::i18n::Locale;
 use app::providers::service::ProviderConfig;
 use app::routes;
@@ -108,6 +111,7 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(fallback_context.clone()),
             app::shell,
         ))
+        .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.origin_policy.clone(),
@@ -117,6 +121,37 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A server function's error answer carries `AppError` as JSON with status 500 and server_fn's
+/// error header; this gives it its own status (`AppError::http_status`). The browser's client
+/// decodes any 4xx or 5xx the same way; a form posted without the bundle gets a redirect, not
+/// an error answer, and passes through untouched.
+async fn server_fn_error_status(request: axum::extract::Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error answer is a few hundred bytes; the limit only guards against surprises.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::TooManyAttempts { minutes } = error {
+            parts.headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(u64::from(minutes) * 60),
+            );
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// `GET /healthz`: 200 with the version and database status, 503 when the database is down.

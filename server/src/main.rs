@@ -18,8 +18,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate the database, then serve the portal (the default).
-    Serve,
+    /// Migrate the database, then serve the portal (the default). A brand-new database gets
+    /// the demo data first, unless `--no-demo` or `DEMO=0`.
+    Serve {
+        #[arg(long)]
+        no_demo: bool,
+    },
     /// Apply pending migrations and exit; with --down, revert them all.
     Migrate {
         #[arg(long)]
@@ -35,10 +39,14 @@ enum Command {
         #[command(subcommand)]
         command: ProviderCommand,
     },
-    /// Demo data: the seeds' provider and clients (password for its accounts on stdin).
-    Seed {
-        #[command(subcommand)]
-        command: SeedCommand,
+    /// Demo data: admin@demo.example (Provider Admin) and service@demo.example (Service User)
+    /// of "Demo MSP" with the seeds' three clients. Password: `DEMO_PASSWORD`, else random.
+    SeedDemo,
+    /// N generated clients with members in the demo provider (loaded first if missing): the
+    /// Clients page at scale.
+    SeedBulk {
+        #[arg(long)]
+        clients: u32,
     },
 }
 
@@ -76,16 +84,6 @@ enum ProviderCommand {
     },
 }
 
-#[derive(Subcommand)]
-enum SeedCommand {
-    /// admin@demo.example (Provider Admin) and service@demo.example (Service User) of
-    /// "Demo MSP" with the seeds' three clients; `--clients N` adds N generated ones.
-    Demo {
-        #[arg(long, default_value_t = 0)]
-        clients: u32,
-    },
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -105,7 +103,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve))) {
+    match runtime.block_on(run(cli
+        .command
+        .unwrap_or(Command::Serve { no_demo: false })))
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err}");
@@ -117,7 +118,7 @@ fn main() -> ExitCode {
 async fn run(command: Command) -> Result<(), StartupError> {
     let config = Config::from_env()?;
     match command {
-        Command::Serve => serve(config).await,
+        Command::Serve { no_demo } => serve(config, !no_demo).await,
         Command::Migrate { down } => {
             let db = db::connect(&config.database_url).await?;
             let result = if down {
@@ -169,21 +170,44 @@ async fn run(command: Command) -> Result<(), StartupError> {
             tracing::info!(provider = %id, "provider created");
             Ok(())
         }
-        Command::Seed {
-            command: SeedCommand::Demo { clients },
-        } => {
-            let password = operator::read_password()?;
+        Command::SeedDemo => {
             let db = migrated(&config).await?;
-            let id = operator::seed_demo(&db, &config.providers, password, clients).await?;
+            seed_demo(&db, &config).await.map(drop)
+        }
+        Command::SeedBulk { clients } => {
+            let db = migrated(&config).await?;
+            let provider = match operator::demo_provider(&db).await? {
+                Some(provider) => provider,
+                None => seed_demo(&db, &config).await?,
+            };
+            let started = std::time::Instant::now();
+            operator::bulk_clients(&db, provider, clients)
+                .await
+                .map_err(|e| StartupError::Other(e.to_string()))?;
             tracing::info!(
-                provider = %id,
-                admin = operator::DEMO_ADMIN,
-                service_user = operator::DEMO_SERVICE_USER,
-                "demo data loaded"
+                provider = %provider,
+                clients,
+                seconds = started.elapsed().as_secs(),
+                "generated clients added to the demo provider"
             );
             Ok(())
         }
     }
+}
+
+/// Loads the demo data and shows its sign-ins once.
+async fn seed_demo(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+) -> Result<app::ids::ProviderId, StartupError> {
+    let password = operator::demo_password(config.demo_password.clone());
+    let provider = operator::seed_demo(db, &config.providers, password.clone()).await?;
+    let base_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.addr));
+    operator::print_demo_sign_ins(&base_url, &password);
+    Ok(provider)
 }
 
 async fn migrated(config: &Config) -> Result<sea_orm::DatabaseConnection, StartupError> {
@@ -194,7 +218,7 @@ async fn migrated(config: &Config) -> Result<sea_orm::DatabaseConnection, Startu
     Ok(db)
 }
 
-async fn serve(config: Config) -> Result<(), StartupError> {
+async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| StartupError::Bind {
@@ -205,6 +229,13 @@ async fn serve(config: Config) -> Result<(), StartupError> {
     db::migrate(&db)
         .await
         .map_err(|e| StartupError::Migration(e.to_string()))?;
+    if demo && config.demo && operator::is_brand_new(&db).await? {
+        // Two instances starting at once on one new database race here; the loser's seed
+        // fails on the unique email and it serves the winner's data.
+        if let Err(err) = seed_demo(&db, &config).await {
+            tracing::warn!(%err, "demo data not loaded");
+        }
+    }
     let mut state = AppState::new(config.leptos_options(), db);
     state.origin_policy.public_origin = config.public_origin();
     state.auth = config.auth;

@@ -121,13 +121,62 @@ pub async fn create_provider(
 pub const DEMO_ADMIN: &str = "admin@demo.example";
 pub const DEMO_SERVICE_USER: &str = "service@demo.example";
 
+/// The demo accounts' password: `DEMO_PASSWORD` (tests set it), else a random one. It reuses
+/// the session-token generator (the OS's randomness): 24 base64url characters carry 144 bits.
+pub fn demo_password(configured: Option<String>) -> String {
+    configured.unwrap_or_else(|| app::accounts::session::new_token()[..24].to_owned())
+}
+
+/// No account exists yet: the only state in which `serve` loads the demo data on its own, so
+/// that it never mixes demo accounts into a portal people already use.
+pub async fn is_brand_new(db: &DatabaseConnection) -> Result<bool, StartupError> {
+    use sea_orm::PaginatorTrait;
+    let accounts = users::Entity::find()
+        .count(db)
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))?;
+    Ok(accounts == 0)
+}
+
+/// The provider the demo admin runs, when the demo data is there.
+pub async fn demo_provider(db: &DatabaseConnection) -> Result<Option<ProviderId>, StartupError> {
+    let fail = |e: sea_orm::DbErr| StartupError::Other(e.to_string());
+    let Some(admin) = users::Entity::find()
+        .filter(users::Column::Email.eq(DEMO_ADMIN))
+        .one(db)
+        .await
+        .map_err(fail)?
+    else {
+        return Ok(None);
+    };
+    let membership = provider_users::Entity::find()
+        .filter(provider_users::Column::UserId.eq(admin.id))
+        .filter(provider_users::Column::Type.eq("provider_admin"))
+        .one(db)
+        .await
+        .map_err(fail)?;
+    Ok(membership.map(|m| ProviderId(m.provider_id)))
+}
+
+/// The demo sign-ins, on standard output: shown once, when the data is created (the password
+/// is stored only as its hash).
+#[allow(clippy::print_stdout)]
+pub fn print_demo_sign_ins(base_url: &str, password: &str) {
+    println!();
+    println!("  Demo data loaded. Sign in at {base_url}/sign-in with");
+    println!("    {DEMO_ADMIN:<24} (Provider Admin of \"Demo MSP\")");
+    println!("    {DEMO_SERVICE_USER:<24} (Service User of \"Demo MSP\")");
+    println!("  and the password  {password}");
+    println!("  It is shown only now. DEMO=0 (or `serve --no-demo`) starts without demo data.");
+    println!();
+}
+
 /// The seeds' provider with its three clients (15/20/10 seats, one member each), a Service
-/// User, an organization the admin owns and may add, and `extra` generated clients.
+/// User, and an organization the admin owns and may add.
 pub async fn seed_demo(
     db: &DatabaseConnection,
     config: &ProviderConfig,
     password: String,
-    extra: u32,
 ) -> Result<ProviderId, StartupError> {
     let exists = users::Entity::find()
         .filter(users::Column::Email.eq(DEMO_ADMIN))
@@ -223,11 +272,6 @@ pub async fn seed_demo(
     )
     .await
     .map_err(explain)?;
-    if extra > 0 {
-        bulk_clients(db, provider, extra)
-            .await
-            .map_err(|e| StartupError::Other(e.to_string()))?;
-    }
     Ok(provider)
 }
 

@@ -502,9 +502,10 @@ async fn account_server_functions_refuse_visitors_and_half_signed_in_callers() {
         ] {
             for (path, body) in SIGNED_IN_ENDPOINTS {
                 let (status, _, answer) = send(&app, server_fn_call(path, body, cookie)).await;
-                assert!(
-                    !status.is_success() && !status.is_redirection(),
-                    "{path} with {cookie:?} answered {status} ({})",
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{path} with {cookie:?} ({})",
                     t.backend
                 );
                 assert!(
@@ -516,14 +517,47 @@ async fn account_server_functions_refuse_visitors_and_half_signed_in_callers() {
         }
         // The second step itself refuses callers without a pending session.
         for cookie in [None, Some("portal_session=forged")] {
-            let (_, _, answer) = send(
+            let (status, _, answer) = send(
                 &app,
                 server_fn_call("/api/accounts/two-step-sign-in", "code=123456", cookie),
             )
             .await;
             assert!(answer.contains("Unauthenticated"), "{answer}");
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
         }
         assert_eq!(snapshot(&t.db).await, before);
+
+        // Each kind of error answers with its own status; throttling says when to come back.
+        let (status, _, answer) = send(
+            &app,
+            server_fn_call(
+                "/api/accounts/register",
+                "email=not-an-email&name=X&password=p&password_confirm=q&locale=en",
+                None,
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(answer.contains("Invalid"), "{answer}");
+        let wrong = "email=ann%40example.com&password=wrong+wrong+wrong";
+        let mut last = (StatusCode::OK, axum::http::HeaderMap::new(), String::new());
+        for _ in 0..=config.throttle.per_account {
+            last = send(&app, server_fn_call("/api/accounts/sign-in", wrong, None)).await;
+        }
+        let (status, headers, answer) = last;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+        let retry: u64 = headers[axum::http::header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((60..=15 * 60).contains(&retry), "{retry}");
+        let (status, _, _) = send(
+            &app,
+            server_fn_call("/api/accounts/sign-in", "password=x", None),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "a malformed call");
         t.cleanup().await;
     }
 }

@@ -103,12 +103,13 @@ pub async fn sign_in(
 }
 
 /// The second step of a sign-in: a code from the authenticator app, or the recovery code
-/// (which turns two-step login off; the account page then says so).
+/// (which turns two-step login off; the account page then says so). Returns the page to load
+/// next, so that the browser and a form post without the bundle end up in the same place.
 #[server(prefix = "/api", endpoint = "accounts/two-step-sign-in")]
 pub async fn complete_two_step_sign_in(
     code: String,
     redirect_to: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use super::two_step;
     use crate::auth::request::{client_info, server_context, session_token, set_session_cookie};
     let context = server_context()?;
@@ -123,12 +124,17 @@ pub async fn complete_two_step_sign_in(
     )
     .await?;
     set_session_cookie(&context, &done.token);
-    go_to(if done.used_recovery_code {
-        Some(crate::routes::ACCOUNT.to_owned())
+    // The recovery code turned two-step login off: the account page says so and offers to
+    // turn it on again, whatever page the visitor was heading for.
+    let target = if done.used_recovery_code {
+        crate::routes::ACCOUNT.to_owned()
     } else {
         redirect_to
-    });
-    Ok(())
+            .filter(|t| crate::routes::is_local_path(t))
+            .unwrap_or_else(|| crate::routes::HOME.to_owned())
+    };
+    go_to(Some(target.clone()));
+    Ok(target)
 }
 
 /// zxcvbn's estimate for a password being typed, with the user's own words (email, name)

@@ -104,7 +104,7 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let taken = || AppError::Invalid(vec![FieldError::new(Field::Email, Problem::Taken)]);
+    let taken = || AppError::field(Field::Email, Problem::Taken);
     // Checked first so a duplicate costs no hashing; the unique index settles races.
     if users::Entity::find()
         .filter(users::Column::Email.eq(&email))
@@ -476,9 +476,9 @@ pub async fn change_email(
     user.email = Set(email);
     match user.update(db).await {
         Ok(_) => Ok(()),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
-            AppError::Invalid(vec![FieldError::new(Field::Email, Problem::Taken)]),
-        ),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::field(Field::Email, Problem::Taken))
+        }
         Err(err) => Err(err.into()),
     }
 }

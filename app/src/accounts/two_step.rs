@@ -30,7 +30,7 @@ const SKEW_STEPS: i64 = 1;
 fn totp(secret_base32: &str, account: &str) -> Result<TOTP, AppError> {
     let bytes = Secret::Encoded(secret_base32.to_owned())
         .to_bytes()
-        .map_err(|_| AppError::Invalid(vec![FieldError::new(Field::Code, Problem::Wrong)]))?;
+        .map_err(|_| AppError::field(Field::Code, Problem::Wrong))?;
     // The otpauth label may not contain ':'; the email is only a label in the app.
     let account = account.replace(':', "_");
     TOTP::new(
@@ -83,7 +83,7 @@ fn accepted_step(
 }
 
 fn wrong_code() -> AppError {
-    AppError::Invalid(vec![FieldError::new(Field::Code, Problem::Wrong)])
+    AppError::field(Field::Code, Problem::Wrong)
 }
 
 /// 160 random bits as 32 base32 characters in groups of four: typed from paper if need be.
@@ -164,10 +164,7 @@ pub async fn disable(
 ) -> Result<(), AppError> {
     let user = user_of(db, actor.user_id).await?;
     if !password::verify(current_password, Some(user.password_hash.clone())).await? {
-        return Err(AppError::Invalid(vec![FieldError::new(
-            Field::CurrentPassword,
-            Problem::Wrong,
-        )]));
+        return Err(AppError::field(Field::CurrentPassword, Problem::Wrong));
     }
     turn_off(db, user).await
 }

@@ -561,9 +561,8 @@ pub async fn rename(
     name: &str,
     context: &EventContext,
 ) -> Result<(), AppError> {
-    let name = validate::name(name, MAX_ORGANIZATION_NAME_CHARS).map_err(|problem| {
-        AppError::Invalid(vec![crate::error::FieldError::new(Field::Name, problem)])
-    })?;
+    let name = validate::name(name, MAX_ORGANIZATION_NAME_CHARS)
+        .map_err(|problem| AppError::field(Field::Name, problem))?;
     let txn = db.begin().await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;
@@ -600,8 +599,7 @@ pub async fn set_seats(
     seats: &str,
     context: &EventContext,
 ) -> Result<(), AppError> {
-    let invalid =
-        |problem| AppError::Invalid(vec![crate::error::FieldError::new(Field::Seats, problem)]);
+    let invalid = |problem| AppError::field(Field::Seats, problem);
     let seats = validate::whole_number(seats, 1, MAX_SEATS).map_err(invalid)?;
     let txn = db.begin().await?;
     lock::provider(&txn, provider).await?;

@@ -116,9 +116,8 @@ pub async fn create_by_operator(
     minimums: Minimums,
     context: &EventContext,
 ) -> Result<ProviderId, AppError> {
-    let email = validate::email(admin_email).map_err(|problem| {
-        AppError::Invalid(vec![crate::error::FieldError::new(Field::Email, problem)])
-    })?;
+    let email =
+        validate::email(admin_email).map_err(|problem| AppError::field(Field::Email, problem))?;
     let admin = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
         .one(db)

@@ -51,7 +51,7 @@ pub fn LanguageMenu() -> impl IntoView {
         >
             <li role="none">
                 <form method="post" action=crate::routes::LANGUAGE class="language-form">
-                    <input type="hidden" name="return_to" prop:value=return_to />
+                    <input type="hidden" name="return_to" value=return_to />
                     {Locale::get_all()
                         .iter()
                         .copied()

@@ -96,7 +96,12 @@ pub fn App() -> impl IntoView {
 #[component]
 fn DocumentTitle() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+    // leptos_axum reads the title after rendering, and on rare timings after the request's
+    // reactive owner is gone: reading the locale then panics. The memo is read fallibly,
+    // falling back to the text of the language the page was rendered in.
+    let title = Memo::new(move |_| t_string!(i18n, app_name).to_string());
+    let rendered = title.get_untracked();
+    view! { <Title text=move || title.try_get().unwrap_or_else(|| rendered.clone()) /> }
 }
 
 /// Sets `data-hydrated` on `<html>` once the browser bundle has taken over, so tests (and

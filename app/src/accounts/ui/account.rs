@@ -49,16 +49,65 @@ pub fn SignInRequired(error: AppError, #[prop(into)] here: String) -> impl IntoV
     }
 }
 
+/// The account area's forms. They live as long as the page, not as long as the section that
+/// shows them: the overview reloads after every change and re-creates the sections, and the
+/// outcome of the change ("Saved.", a field's error) must survive that.
+#[derive(Clone, Copy)]
+struct AccountActions {
+    rename: ServerAction<UpdateName>,
+    change_email: ServerAction<ChangeEmail>,
+    change_password: ServerAction<ChangePassword>,
+    disable_two_step: ServerAction<DisableTwoStep>,
+    end_session: ServerAction<EndSession>,
+}
+
+impl AccountActions {
+    fn new() -> Self {
+        Self {
+            rename: ServerAction::new(),
+            change_email: ServerAction::new(),
+            change_password: ServerAction::new(),
+            disable_two_step: ServerAction::new(),
+            end_session: ServerAction::new(),
+        }
+    }
+
+    /// A counter that goes up after every successful change: the overview's reload trigger.
+    /// A refused submission does not reload, so the form keeps what was typed into it.
+    fn successes(&self) -> ReadSignal<u32> {
+        let (count, set_count) = signal(0_u32);
+        let bump = move |succeeded: bool| {
+            if succeeded {
+                set_count.update(|n| *n += 1);
+            }
+        };
+        let Self {
+            rename,
+            change_email,
+            change_password,
+            disable_two_step,
+            end_session,
+        } = *self;
+        Effect::new(move |_| bump(matches!(rename.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(change_email.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(change_password.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(disable_two_step.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(end_session.value().get(), Some(Ok(_)))));
+        count
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
-    // Bumped after every successful change: the overview reloads.
-    let version = RwSignal::new(0_u32);
-    let overview = Resource::new(move || version.get(), |_| account_details());
-    provide_context(Refresh(version));
+    let actions = AccountActions::new();
+    provide_context(actions);
+    let successes = actions.successes();
+    let overview = Resource::new(move || successes.get(), |_| account_details());
     view! {
         <h1>{t!(i18n, accounts.account_title)}</h1>
-        <Suspense fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
+        // A transition keeps the sections on screen while they reload after a change.
+        <Transition fallback=move || view! { <p class="loading" aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || {
                 overview
                     .get()
@@ -67,23 +116,8 @@ pub fn AccountPage() -> impl IntoView {
                         Err(error) => view! { <SignInRequired error here=routes::ACCOUNT /> }.into_any(),
                     })
             }}
-        </Suspense>
+        </Transition>
     }
-}
-
-#[derive(Clone, Copy)]
-struct Refresh(RwSignal<u32>);
-
-/// Refreshes the overview when `value` turns successful.
-fn refresh_on_success<T: Clone + Send + Sync + 'static>(
-    value: Signal<Option<Result<T, AppError>>>,
-) {
-    let Refresh(version) = expect_context::<Refresh>();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            version.update(|v| *v += 1);
-        }
-    });
 }
 
 #[component]
@@ -112,12 +146,13 @@ fn Sections(overview: AccountOverview) -> impl IntoView {
 #[component]
 fn ProfileSection(name: String, email: String) -> impl IntoView {
     let i18n = use_i18n();
-    let rename = ServerAction::<UpdateName>::new();
+    let AccountActions {
+        rename,
+        change_email: move_email,
+        ..
+    } = expect_context();
     let renamed = super::outcome(rename);
-    let move_email = ServerAction::<ChangeEmail>::new();
     let moved = super::outcome(move_email);
-    refresh_on_success(renamed);
-    refresh_on_success(moved);
     view! {
         <section class="panel" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{t!(i18n, accounts.profile)}</h2>
@@ -166,9 +201,8 @@ fn ProfileSection(name: String, email: String) -> impl IntoView {
 #[component]
 fn PasswordSection() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<ChangePassword>::new();
+    let action = expect_context::<AccountActions>().change_password;
     let value = super::outcome(action);
-    refresh_on_success(value);
     view! {
         <section class="panel" aria-labelledby="password-heading">
             <h2 id="password-heading">{t!(i18n, accounts.change_password)}</h2>
@@ -196,9 +230,8 @@ fn PasswordSection() -> impl IntoView {
 #[component]
 fn TwoStepSection(enabled: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let disable = ServerAction::<DisableTwoStep>::new();
+    let disable = expect_context::<AccountActions>().disable_two_step;
     let value = super::outcome(disable);
-    refresh_on_success(value);
     view! {
         <section class="panel" aria-labelledby="two-step-heading">
             <h2 id="two-step-heading">{t!(i18n, accounts.two_step)}</h2>
@@ -235,9 +268,8 @@ fn TwoStepSection(enabled: bool) -> impl IntoView {
 #[component]
 fn SessionsSection(sessions: Vec<SessionInfo>) -> impl IntoView {
     let i18n = use_i18n();
-    let end = ServerAction::<EndSession>::new();
+    let end = expect_context::<AccountActions>().end_session;
     let ended = super::outcome(end);
-    refresh_on_success(ended);
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     super::reload_on_success(super::outcome(everywhere), |_| routes::HOME.to_owned());
     let rows = sessions

@@ -9,19 +9,24 @@ use crate::i18n::*;
 use crate::routes;
 use crate::shell::{FormAlert, TextField, problem_of};
 
+/// Where to go after signing in: a page that asked for a session passes itself along as
+/// `?redirect_to=`; anything but a path on this site is ignored (no open redirects).
+fn redirect_target() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        query
+            .with(|q| q.get("redirect_to"))
+            .filter(|target| routes::is_local_path(target))
+            .unwrap_or_else(|| routes::HOME.to_owned())
+    }
+}
+
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
     let value = super::outcome(action);
-    // Where to go after signing in: a page that asked for a session passes itself along.
-    let query = use_query_map();
-    let redirect_to = move || {
-        query
-            .with(|q| q.get("redirect_to"))
-            .filter(|target| routes::is_local_path(target))
-            .unwrap_or_else(|| routes::HOME.to_owned())
-    };
+    let redirect_to = redirect_target();
     super::reload_on_success(value, move |step| match step {
         SignInStep::Done => redirect_to(),
         SignInStep::SecondStep => routes::two_step_sign_in(Some(&redirect_to())),
@@ -32,7 +37,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{t!(i18n, accounts.sign_in_title)}</h1>
             <ActionForm action>
                 <FormAlert value />
-                <input type="hidden" name="redirect_to" prop:value=redirect_to />
+                <input type="hidden" name="redirect_to" value=redirect_to />
                 <TextField
                     name="email"
                     input_type="email"
@@ -67,14 +72,9 @@ pub fn TwoStepSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CompleteTwoStepSignIn>::new();
     let value = super::outcome(action);
-    let query = use_query_map();
-    let redirect_to = move || {
-        query
-            .with(|q| q.get("redirect_to"))
-            .filter(|target| routes::is_local_path(target))
-            .unwrap_or_else(|| routes::HOME.to_owned())
-    };
-    super::reload_on_success(value, move |_| redirect_to());
+    let redirect_to = redirect_target();
+    // The server decides where to go (a recovery code leads to the account page).
+    super::reload_on_success(value, String::clone);
 
     view! {
         <section class="panel narrow">
@@ -82,7 +82,7 @@ pub fn TwoStepSignInPage() -> impl IntoView {
             <p>{t!(i18n, accounts.two_step_prompt)}</p>
             <ActionForm action>
                 <FormAlert value />
-                <input type="hidden" name="redirect_to" prop:value=redirect_to />
+                <input type="hidden" name="redirect_to" value=redirect_to />
                 <TextField
                     name="code"
                     autocomplete="one-time-code"

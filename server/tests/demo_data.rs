@@ -1,0 +1,181 @@
+#![allow(clippy::unwrap_used)]
+//! Demo data through the real binary: `seed-demo` prints a random password once and it signs
+//! in; `serve` loads the demo data into a brand-new database only, and `DEMO=0` stops it;
+//! `seed-bulk` adds generated clients to the demo provider.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, Database, EntityTrait, PaginatorTrait, QueryFilter};
+
+use app::accounts::service::{self as accounts, AuthConfig, SignIn};
+use app::accounts::session::ClientInfo;
+use app::db::{provider_organizations, users};
+
+fn command(url: &str, envs: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env_remove("DEMO")
+        .env_remove("DEMO_PASSWORD")
+        .env_remove("PORTAL_ADDR")
+        .env_remove("LEPTOS_SITE_ADDR")
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "info");
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command
+}
+
+fn run(url: &str, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    command(url, envs).args(args).output().unwrap()
+}
+
+/// The password line of the printed sign-ins.
+fn printed_password(stdout: &str) -> Option<String> {
+    stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("and the password"))
+        .map(|p| p.trim().to_owned())
+}
+
+fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("portal.db").display())
+}
+
+async fn signs_in(url: &str, email: &str, password: &str) -> bool {
+    let db = Database::connect(url).await.unwrap();
+    let result = accounts::sign_in(
+        &db,
+        &AuthConfig::default(),
+        email,
+        password.to_owned(),
+        &ClientInfo::default(),
+        Utc::now(),
+    )
+    .await;
+    matches!(result, Ok(SignIn::Session(_)))
+}
+
+#[tokio::test]
+async fn seed_demo_prints_a_random_password_once_that_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let output = run(&url, &["seed-demo"], &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let password = printed_password(&stdout).expect("the sign-ins are printed");
+    assert_eq!(password.len(), 24);
+    assert!(stdout.contains("admin@demo.example"));
+    assert!(signs_in(&url, "admin@demo.example", &password).await);
+    assert!(signs_in(&url, "service@demo.example", &password).await);
+
+    // Another database gets another password.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = run(&sqlite_url(&other_dir), &["seed-demo"], &[]);
+    let other_password = printed_password(&String::from_utf8_lossy(&other.stdout)).unwrap();
+    assert_ne!(password, other_password);
+
+    // A second run refuses, prints no password, and changes nothing.
+    let again = run(&url, &["seed-demo"], &[]);
+    assert!(!again.status.success());
+    assert!(printed_password(&String::from_utf8_lossy(&again.stdout)).is_none());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already there"));
+    assert!(signs_in(&url, "admin@demo.example", &password).await);
+}
+
+#[tokio::test]
+async fn seed_bulk_adds_clients_to_the_demo_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let output = run(
+        &url,
+        &["seed-bulk", "--clients", "40"],
+        &[("DEMO_PASSWORD", "correct horse battery staple")],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let db = Database::connect(&url).await.unwrap();
+    // The seeds' three clients plus the forty generated ones, all in provider 1.
+    let clients = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(1))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(clients, 43);
+}
+
+/// Starts `serve` on a free port, stops it once it listens, and returns what it printed.
+fn serve(url: &str, envs: &[(&str, &str)], args: &[&str]) -> String {
+    let addr = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().to_string()
+    };
+    let mut child = command(url, envs)
+        .arg("serve")
+        .args(args)
+        .env("PORTAL_ADDR", &addr)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.contains("listening") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server did not start");
+    }
+    // The sign-ins are printed before the server listens; stdout is complete up to here.
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+async fn accounts_in(url: &str) -> u64 {
+    let db = Database::connect(url).await.unwrap();
+    users::Entity::find().count(&db).await.unwrap()
+}
+
+#[tokio::test]
+async fn serve_loads_demo_data_into_a_brand_new_database_only() {
+    let password = [("DEMO_PASSWORD", "correct horse battery staple")];
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let stdout = serve(&url, &password, &[]);
+    assert_eq!(
+        printed_password(&stdout).as_deref(),
+        Some("correct horse battery staple")
+    );
+    let seeded = accounts_in(&url).await;
+    assert!(seeded >= 2);
+
+    // Started again, the database is no longer new: nothing printed, nothing added.
+    let stdout = serve(&url, &password, &[]);
+    assert!(printed_password(&stdout).is_none(), "{stdout}");
+    assert_eq!(accounts_in(&url).await, seeded);
+
+    // DEMO=0 and --no-demo each keep a brand-new database empty.
+    let off = tempfile::tempdir().unwrap();
+    let stdout = serve(&sqlite_url(&off), &[("DEMO", "0")], &[]);
+    assert!(printed_password(&stdout).is_none());
+    assert_eq!(accounts_in(&sqlite_url(&off)).await, 0);
+    let flag = tempfile::tempdir().unwrap();
+    let stdout = serve(&sqlite_url(&flag), &[], &["--no-demo"]);
+    assert!(printed_password(&stdout).is_none());
+    assert_eq!(accounts_in(&sqlite_url(&flag)).await, 0);
+
+    // A malformed switch is refused rather than guessed.
+    let output = run(&sqlite_url(&flag), &["serve"], &[("DEMO", "maybe")]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("DEMO must be 1 or 0"));
+    let exists = users::Entity::find()
+        .filter(users::Column::Email.eq("admin@demo.example"))
+        .count(&Database::connect(&url).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(exists, 1);
+}
