@@ -107,7 +107,15 @@ test('a service user opens a client but sees no admin actions', async ({ page })
   await page.keyboard.press('Enter');
   const items = page.locator('#client-menu-2 [role=menuitem]');
   await expect(items).toHaveText(['Open Admin Console', 'Update name', 'Manage subscription']);
+  // A dialog opened from the menu by keyboard: Escape closes it and focus is back on ⋮.
+  await page.keyboard.press('ArrowDown');
+  await expect(items.nth(1)).toBeFocused();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Update name' });
+  await expect(dialog.getByRole('textbox')).toBeFocused();
   await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('button', { name: "Actions for Second Client's Organization" })).toBeFocused();
   // The dialog's URL opened by hand is refused as well.
   await page.goto(`${DEMO_CLIENTS}?dialog=new-client`);
   await expect(page.getByRole('dialog').getByText("You don't have access to this.")).toBeVisible();

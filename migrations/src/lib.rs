@@ -11,6 +11,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_v1_model;
 mod m20261124_000002_create_sign_in_tables;
 mod m20261125_000003_add_organization_name_key;
+mod m20261126_000004_add_organization_used_seats;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_v1_model::Migration),
             Box::new(m20261124_000002_create_sign_in_tables::Migration),
             Box::new(m20261125_000003_add_organization_name_key::Migration),
+            Box::new(m20261126_000004_add_organization_used_seats::Migration),
         ]
     }
 }

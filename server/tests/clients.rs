@@ -997,3 +997,89 @@ async fn clients_are_renamed_and_unlinked_per_rule_10() {
         t.cleanup().await;
     }
 }
+
+/// `organizations.used_seats` (kept by database triggers) equals a recount of the members
+/// taking a seat after every kind of change: insert, status change, move to another
+/// organization, delete, and a bulk insert.
+#[tokio::test]
+async fn used_seats_follow_every_member_change() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let admin_id = user(db, "admin@msp.example").await;
+        let p = provider(db, "MSP", "admin@msp.example").await;
+        let admin = actor(db, admin_id).await;
+        let mut ids = Vec::new();
+        for name in ["Alpha", "Beta"] {
+            clients::create(
+                db,
+                p,
+                new_client(name, "teams", "20", "owner@client.example"),
+                &context(&admin),
+            )
+            .await
+            .unwrap();
+        }
+        for org in organizations::Entity::find().all(db).await.unwrap() {
+            ids.push(OrganizationId(org.id));
+        }
+        let (a, b) = (ids[0], ids[1]);
+        let check = |label: &'static str| async move {
+            for org in [a, b] {
+                let stored: i64 = db
+                    .query_one(sea_orm::Statement::from_string(
+                        db.get_database_backend(),
+                        format!("SELECT used_seats FROM organizations WHERE id = {}", org.0),
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .try_get_by_index::<i32>(0)
+                    .map(i64::from)
+                    .unwrap();
+                let counted = orgs::used_seats(db, org).await.unwrap();
+                assert_eq!(stored, counted, "{label}: organization {}", org.0);
+            }
+        };
+        check("after create").await;
+        for (i, status) in ["invited", "accepted", "confirmed", "revoked"]
+            .iter()
+            .enumerate()
+        {
+            member(db, a, None, &format!("m{i}@a.example"), "user", status).await;
+        }
+        check("after inserts").await;
+        let revoked = organization_users::Entity::find()
+            .filter(organization_users::Column::Email.eq("m3@a.example"))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut restore: organization_users::ActiveModel = revoked.into();
+        restore.status = Set("confirmed".into());
+        let restored = restore.update(db).await.unwrap();
+        check("after restoring").await;
+        let mut moved: organization_users::ActiveModel = restored.into();
+        moved.organization_id = Set(b.0);
+        moved.update(db).await.unwrap();
+        check("after moving to another organization").await;
+        organization_users::Entity::update_many()
+            .col_expr(
+                organization_users::Column::Status,
+                sea_orm::sea_query::Expr::value("revoked"),
+            )
+            .filter(organization_users::Column::OrganizationId.eq(a.0))
+            .exec(db)
+            .await
+            .unwrap();
+        check("after revoking everyone").await;
+        organization_users::Entity::delete_many()
+            .filter(organization_users::Column::OrganizationId.eq(b.0))
+            .exec(db)
+            .await
+            .unwrap();
+        check("after deleting").await;
+        let page = clients::list(db, p, &query(&[])).await.unwrap();
+        assert!(page.rows.iter().all(|r| r.used == 0), "{:?}", page.rows);
+        t.cleanup().await;
+    }
+}

@@ -3,7 +3,7 @@
 //! invariants it relies on, checks, writes, and records its events in one transaction.
 
 use sea_orm::sea_query::{
-    Alias, Expr, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
+    Alias, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
@@ -21,7 +21,7 @@ use crate::events::service::{EventContext, NewEvent, record};
 use crate::events::types::{EventTarget, EventType};
 use crate::ids::{OrganizationId, ProviderId, UserId};
 use crate::members::types::{MemberStatus, OrgUserType, Permissions};
-use crate::organizations::service::{seat_taking_statuses, used_seats};
+use crate::organizations::service::used_seats;
 use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS, Plan, name_key};
 use crate::validate::{self, Problems};
 
@@ -53,20 +53,14 @@ fn like_pattern(search: &str) -> String {
 /// The provider's clients with their seat counts, one row each:
 /// `id, name, name_key, plan, seats, used`.
 fn clients_of(provider: ProviderId, search: &str) -> SelectStatement {
-    let (o, po, ou) = (Alias::new("o"), Alias::new("po"), Alias::new("ou"));
-    // Used = members taking a seat (DESIGN.md §2), counted per client through the
-    // (organization_id, status) index, never a query per row.
-    let used = Query::select()
-        .expr(Expr::cust("COUNT(*)"))
-        .from_as(organization_users::Entity, ou.clone())
-        .and_where(
-            Expr::col((ou.clone(), organization_users::Column::OrganizationId))
-                .equals((o.clone(), organizations::Column::Id)),
-        )
-        .and_where(
-            Expr::col((ou, organization_users::Column::Status)).is_in(seat_taking_statuses()),
-        )
-        .to_owned();
+    let (o, po) = (Alias::new("o"), Alias::new("po"));
+    // Used = members taking a seat (DESIGN.md §2), kept in `organizations.used_seats` by
+    // database triggers (migration m20261126_000004): no sub-query per client.
+    // Read as BIGINT on both backends, like the counts it replaces.
+    let used = Func::cast_as(
+        Expr::col((o.clone(), Alias::new("used_seats"))),
+        Alias::new("BIGINT"),
+    );
     let mut clients = Query::select();
     clients
         .column((o.clone(), organizations::Column::Id))
@@ -74,10 +68,7 @@ fn clients_of(provider: ProviderId, search: &str) -> SelectStatement {
         .column((o.clone(), organizations::Column::NameKey))
         .column((o.clone(), organizations::Column::Plan))
         .column((o.clone(), organizations::Column::Seats))
-        .expr_as(
-            SimpleExpr::SubQuery(None, Box::new(used.into_sub_query_statement())),
-            Alias::new("used"),
-        )
+        .expr_as(used, Alias::new("used"))
         .from_as(organizations::Entity, o.clone())
         .join_as(
             JoinType::InnerJoin,

@@ -142,16 +142,20 @@ fn Layout() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| {
                     view! { <ErrorPanel errors /> }
                 }>
+                    // Every page renders in order: the HTML holds the finished top bar and every
+                    // Suspense's content, so the page works before and without the bundle.
+                    // Out-of-order streaming puts late parts in place with a script, which a
+                    // browser without JavaScript never runs (seen: an empty account slot).
                     <Routes fallback=not_found::NotFound>
-                        <Route path=path!("") view=home::HomePage />
-                        <Route path=path!("register") view=crate::accounts::ui::RegisterPage />
-                        <Route path=path!("sign-in") view=crate::accounts::ui::SignInPage />
-                        <Route path=path!("sign-in/two-step") view=crate::accounts::ui::TwoStepSignInPage />
-                        <Route path=path!("account") view=crate::accounts::ui::AccountPage />
-                        <Route path=path!("account/two-step") view=crate::accounts::ui::TwoStepSetupPage />
-                        <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage />
+                        <Route path=path!("") view=home::HomePage ssr=SsrMode::InOrder />
+                        <Route path=path!("register") view=crate::accounts::ui::RegisterPage ssr=SsrMode::InOrder />
+                        <Route path=path!("sign-in") view=crate::accounts::ui::SignInPage ssr=SsrMode::InOrder />
+                        <Route path=path!("sign-in/two-step") view=crate::accounts::ui::TwoStepSignInPage ssr=SsrMode::InOrder />
+                        <Route path=path!("account") view=crate::accounts::ui::AccountPage ssr=SsrMode::InOrder />
+                        <Route path=path!("account/two-step") view=crate::accounts::ui::TwoStepSetupPage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage ssr=SsrMode::InOrder />
                         <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage />
+                        <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>

@@ -22,6 +22,25 @@ fn focusables(dialog: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
         .collect()
 }
 
+/// Focus back to the control that opened the dialog: the element named by `selector` as it
+/// is now (the list behind the dialog may have re-rendered), else the one remembered. An item
+/// of a menu is hidden once the menu closes, so the menu's own button takes it instead.
+fn give_focus_back(selector: Option<&str>, opener: Option<web_sys::Element>) {
+    let current = selector.and_then(|s| document().query_selector(s).ok().flatten());
+    let Some(opener) = current.or(opener).filter(|e| e.is_connected()) else {
+        return;
+    };
+    let target = opener
+        .closest(".menu")
+        .ok()
+        .flatten()
+        .and_then(|menu| menu.query_selector(".menu-button").ok().flatten())
+        .unwrap_or(opener);
+    if let Ok(target) = target.dyn_into::<web_sys::HtmlElement>() {
+        let _ = target.focus();
+    }
+}
+
 #[component]
 pub fn Modal(
     /// The DOM id of the heading, for `aria-labelledby`.
@@ -30,14 +49,27 @@ pub fn Modal(
     /// Where closing goes: the page without the dialog.
     #[prop(into)]
     close_href: Signal<String>,
+    /// A CSS selector for the control that opens this dialog, to take the focus back when it
+    /// closes. Needed when the opener is gone from view by the time the dialog shows (an item
+    /// of a menu that closed); without it, the element focused at opening gets it back.
+    #[prop(optional, into)]
+    return_focus: Option<String>,
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let dialog = NodeRef::<html::Div>::new();
     let navigate = use_navigate();
-    // Focus the first field (or button) once the dialog is on screen.
+    // Focus the first field (or button) once the dialog is on screen, and give focus back to
+    // what opened it when it closes.
     Effect::new(move |_| {
         if let Some(dialog) = dialog.get() {
+            let named = return_focus
+                .as_deref()
+                .and_then(|selector| document().query_selector(selector).ok().flatten());
+            let opener =
+                send_wrapper::SendWrapper::new(named.or_else(|| document().active_element()));
+            let selector = return_focus.clone();
+            on_cleanup(move || give_focus_back(selector.as_deref(), opener.take()));
             let items = focusables(&dialog);
             let first_field = items
                 .iter()

@@ -14,12 +14,18 @@ use crate::clients::api::{
 use crate::clients::types::ClientDetails;
 use crate::error::{AppError, ErrorText, Field};
 use crate::i18n::*;
+use crate::ids::OrganizationId;
 use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS};
 use crate::organizations::ui::PlanName;
 use crate::providers::types::{ProviderOverview, format_cents};
 use crate::shell::{FormAlert, Modal, TextField, problem_of};
 
 /// A dialog's submit button (disabled while the call runs) and its way out.
+/// The row's ⋮ button, which opened the dialog: focus goes back to it on close.
+fn row_menu_button(client: OrganizationId) -> String {
+    format!("[aria-controls='client-menu-{client}']")
+}
+
 #[component]
 fn SubmitOrCancel(
     pending: Memo<bool>,
@@ -260,7 +266,7 @@ fn RenameDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView 
     let value = outcome(action);
     refresh_on_success(context.refresh, value);
     view! {
-        <Modal id="rename-client" title=Signal::derive(move || t_string!(i18n, clients.update_name).to_string()) close_href=close>
+        <Modal id="rename-client" title=Signal::derive(move || t_string!(i18n, clients.update_name).to_string()) close_href=close return_focus=row_menu_button(details.id)>
             <ActionForm action>
                 <Context />
                 <input type="hidden" name="client" value=details.id.to_string() />
@@ -303,7 +309,7 @@ fn SeatsDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView {
     let price = format_cents(terms.price_cents);
     let minimum = terms.seat_minimum;
     view! {
-        <Modal id="client-seats" title=Signal::derive(move || t_string!(i18n, clients.manage_subscription).to_string()) close_href=close>
+        <Modal id="client-seats" title=Signal::derive(move || t_string!(i18n, clients.manage_subscription).to_string()) close_href=close return_focus=row_menu_button(id)>
             <p class="dialog-subject">{name}</p>
             <dl class="figures">
                 <div><dt>{t!(i18n, clients.plan)}</dt><dd><PlanName plan /></dd></div>
@@ -362,7 +368,7 @@ fn UnlinkDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView 
     refresh_on_success(context.refresh, value);
     let name = details.name.clone();
     view! {
-        <Modal id="unlink-client" title=Signal::derive(move || t_string!(i18n, clients.unlink_title).to_string()) close_href=close>
+        <Modal id="unlink-client" title=Signal::derive(move || t_string!(i18n, clients.unlink_title).to_string()) close_href=close return_focus=row_menu_button(details.id)>
             <p>{t!(i18n, clients.unlink_question, name = move || name.clone())}</p>
             <p class="muted">{t!(i18n, clients.unlink_explained)}</p>
             <ActionForm action>
