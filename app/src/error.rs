@@ -58,6 +58,12 @@ pub enum Field {
     BillingCycle,
     Seats,
     OwnerEmail,
+    /// The address list of an invitation form, as a whole (none, too many).
+    Emails,
+    /// One address of an invitation form, by its position in the list (from 0).
+    EmailAt(u16),
+    /// A member type (Provider Admin / Service User, Owner / Admin / User / Custom).
+    MemberType,
 }
 
 /// What is wrong with a field; each has one translated sentence.
@@ -81,6 +87,12 @@ pub enum Problem {
     BelowUsed(i64),
     /// A Service User may not purchase seats while the provider's setting is off (rule 8).
     PurchaseNeedsProviderAdmin,
+    /// The address already belongs to a member (or an invitation) here.
+    AlreadyMember,
+    /// The same address twice in one list.
+    Duplicate,
+    /// More entries than one form may carry.
+    TooMany(usize),
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -94,6 +106,22 @@ pub enum Refusal {
     NoOwnerOutsideProvider,
     /// `PROVIDER_SETUP=operator`: providers are set up by the operator.
     ProviderSetupClosed,
+    /// Rule 1: a provider always keeps a confirmed Provider Admin.
+    LastProviderAdmin,
+    /// Only members who accepted their invitation can be confirmed.
+    NotAccepted,
+    /// The member's status changed in the meantime (another admin acted first).
+    StatusChanged,
+    /// One's own membership is left from the account area, not changed from the list.
+    NotOnYourself,
+    /// The invitation link is unknown (mistyped, or replaced by a newer invitation).
+    InvitationInvalid,
+    /// The invitation link was already used.
+    InvitationUsed,
+    /// The invitation link is past its expiry.
+    InvitationExpired,
+    /// The invitation was sent to another address than the signed-in account's.
+    InvitationForAnotherEmail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +208,9 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::PurchaseNeedsProviderAdmin => {
             t!(i18n, problems.purchase_needs_provider_admin).into_any()
         }
+        Problem::AlreadyMember => t!(i18n, problems.already_member).into_any(),
+        Problem::Duplicate => t!(i18n, problems.duplicate).into_any(),
+        Problem::TooMany(max) => t!(i18n, problems.too_many, count = move || max).into_any(),
     }
 }
 
@@ -211,5 +242,15 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::NotEligible => t!(i18n, refusals.not_eligible).into_any(),
         Refusal::NoOwnerOutsideProvider => t!(i18n, refusals.no_owner_outside_provider).into_any(),
         Refusal::ProviderSetupClosed => t!(i18n, refusals.provider_setup_closed).into_any(),
+        Refusal::LastProviderAdmin => t!(i18n, refusals.last_provider_admin).into_any(),
+        Refusal::NotAccepted => t!(i18n, refusals.not_accepted).into_any(),
+        Refusal::StatusChanged => t!(i18n, refusals.status_changed).into_any(),
+        Refusal::NotOnYourself => t!(i18n, refusals.not_on_yourself).into_any(),
+        Refusal::InvitationInvalid => t!(i18n, refusals.invitation_invalid).into_any(),
+        Refusal::InvitationUsed => t!(i18n, refusals.invitation_used).into_any(),
+        Refusal::InvitationExpired => t!(i18n, refusals.invitation_expired).into_any(),
+        Refusal::InvitationForAnotherEmail => {
+            t!(i18n, refusals.invitation_for_another_email).into_any()
+        }
     }
 }

@@ -8,8 +8,12 @@ pub mod clients;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod invitations;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod members;
 pub mod organizations;
+pub mod provider_members;
 pub mod providers;
 pub mod routes;
 pub mod shell;

@@ -55,6 +55,29 @@ pub fn provider_clients(provider: ProviderId) -> String {
     format!("/providers/{provider}/clients")
 }
 
+/// A provider's members (Manage → Members), with an optional query string (`status`, `q`,
+/// `page`, `dialog`, `member`).
+pub fn provider_members_with(provider: ProviderId, query: &str) -> String {
+    if query.is_empty() {
+        format!("/providers/{provider}/manage/members")
+    } else {
+        format!("/providers/{provider}/manage/members?{query}")
+    }
+}
+
+/// A provider's members page.
+pub fn provider_members(provider: ProviderId) -> String {
+    provider_members_with(provider, "")
+}
+
+/// The page an invitation link opens.
+pub fn invitation(token: &str) -> String {
+    format!("/invitations/{}", encode_query(token))
+}
+
+/// The Password Manager's organizations, providers and pending invitations.
+pub const MEMBERSHIPS: &str = "/memberships";
+
 /// An organization's Admin Console.
 pub fn organization_console(organization: OrganizationId) -> String {
     format!("/organizations/{organization}")

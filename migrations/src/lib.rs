@@ -12,6 +12,8 @@ mod m20261124_000001_create_v1_model;
 mod m20261124_000002_create_sign_in_tables;
 mod m20261125_000003_add_organization_name_key;
 mod m20261126_000004_add_organization_used_seats;
+mod m20261126_000005_add_organization_provider_id;
+mod m20261126_000006_create_invitations;
 
 pub struct Migrator;
 
@@ -23,6 +25,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_sign_in_tables::Migration),
             Box::new(m20261125_000003_add_organization_name_key::Migration),
             Box::new(m20261126_000004_add_organization_used_seats::Migration),
+            Box::new(m20261126_000005_add_organization_provider_id::Migration),
+            Box::new(m20261126_000006_create_invitations::Migration),
         ]
     }
 }
@@ -40,4 +44,5 @@ pub const TABLES: &[&str] = &[
     "events",
     "invoices",
     "login_attempts",
+    "invitations",
 ];

@@ -128,6 +128,11 @@ pub struct Config {
     pub demo: bool,
     /// `DEMO_PASSWORD`: the demo accounts' password; unset, a random one is printed once.
     pub demo_password: Option<String>,
+    /// `SMTP_URL`: where mail goes (`smtp://host:port`, `smtps://user:pass@host`); unset, mail
+    /// is off and inviters are shown the invitation link to pass on.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender of the portal's mails.
+    pub mail_from: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -191,7 +196,23 @@ impl Config {
             providers: provider_config()?,
             demo: switch("DEMO", true)?,
             demo_password: var("DEMO_PASSWORD"),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Provider Portal <portal@localhost>".to_owned()),
         })
+    }
+
+    /// The mailer of `SMTP_URL` and `MAIL_FROM`; a malformed one stops the start-up.
+    pub fn mailer(&self) -> Result<app::mail::Mailer, StartupError> {
+        app::mail::Mailer::new(self.smtp_url.as_deref(), &self.mail_from)
+            .map_err(StartupError::Other)
+    }
+
+    /// Links in mails start with this: `PUBLIC_URL`, else the address the server listens on.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
     /// The origin (scheme, host, port) of `PUBLIC_URL`, as browsers send it in `Origin`.

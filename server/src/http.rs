@@ -25,6 +25,7 @@ use app::accounts::service::AuthConfig;
 use app::auth::request::ServerContext;
 use app::error::AppError;
 use app::i18n::Locale;
+use app::mail::Mailer;
 use app::providers::service::ProviderConfig;
 use app::routes;
 use leptos_i18n::Locale as _;
@@ -49,6 +50,10 @@ pub struct AppState {
     /// Served over HTTPS (`PUBLIC_URL` is https): session cookies are `Secure` and `__Host-`.
     pub secure_cookies: bool,
     pub providers: ProviderConfig,
+    /// Invitation mails; off unless `SMTP_URL` is set.
+    pub mailer: Mailer,
+    /// Where the portal is reached, for links in mails (`PUBLIC_URL`, else the listen address).
+    pub base_url: String,
 }
 
 impl AppState {
@@ -61,6 +66,8 @@ impl AppState {
             auth: AuthConfig::default(),
             secure_cookies: false,
             providers: ProviderConfig::default(),
+            mailer: Mailer::off(),
+            base_url: format!("http://{}", crate::config::DEFAULT_ADDR),
         }
     }
 
@@ -70,6 +77,8 @@ impl AppState {
             auth: self.auth,
             secure_cookies: self.secure_cookies,
             providers: self.providers,
+            mailer: self.mailer.clone(),
+            base_url: self.base_url.clone(),
         }
     }
 }

@@ -241,6 +241,15 @@ async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
     state.auth = config.auth;
     state.providers = config.providers;
     state.secure_cookies = config.secure_cookies();
+    state.mailer = config.mailer()?;
+    state.base_url = config.base_url();
+    if state.mailer.is_on() {
+        tracing::info!("mail goes out through SMTP_URL");
+    } else {
+        tracing::warn!(
+            "mail is off (no SMTP_URL): inviters are shown the invitation links to pass on"
+        );
+    }
     tracing::info!(
         database = %db::redact(&config.database_url),
         "Provider Portal listening on http://{}",

@@ -5,8 +5,8 @@ use std::io::BufRead;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
 };
 
 use app::accounts::service::{self as accounts, RegisterInput};
@@ -348,7 +348,11 @@ pub async fn bulk_clients(
         }
         done += batch;
     }
-    txn.commit().await
+    txn.commit().await?;
+    // Fresh planner statistics after a bulk load: PostgreSQL's autovacuum would take a while,
+    // and until then it may pick a plan made for a small table.
+    db.execute_unprepared("ANALYZE organizations").await?;
+    Ok(())
 }
 
 const WORDS: [&str; 12] = [

@@ -38,6 +38,9 @@ pub async fn register(
     password: String,
     password_confirm: String,
     locale: String,
+    /// Where to go afterwards (an invitation's page); a path on this site, else home.
+    #[server(default)]
+    redirect_to: Option<String>,
 ) -> Result<(), AppError> {
     use super::service::{self, RegisterInput};
     use super::session;
@@ -62,7 +65,7 @@ pub async fn register(
     )
     .await?;
     set_session_cookie(&context, &token);
-    go_to(None);
+    go_to(redirect_to);
     Ok(())
 }
 

@@ -347,10 +347,22 @@ pub async fn product_access(
             .collect();
     }
     organizations.sort_by_key(|entry| entry.name.to_lowercase());
+    let managed_providers = actor
+        .providers
+        .iter()
+        .filter(|m| {
+            actor.can(
+                Capability::ManageProviderMembers,
+                Scope::Provider(m.provider_id),
+            )
+        })
+        .map(|m| m.provider_id)
+        .collect();
     Ok(Products {
         organizations,
         more_clients,
         providers,
+        managed_providers,
     })
 }
 

@@ -75,6 +75,9 @@ pub struct Products {
     pub more_clients: bool,
     /// Providers the user is a confirmed member of.
     pub providers: Vec<Named<ProviderId>>,
+    /// Of those, the ones whose Manage, Billing and Settings sections the user may open
+    /// (Provider Admin): the side navigation shows those sections only there.
+    pub managed_providers: Vec<ProviderId>,
 }
 
 /// How many provider clients the switcher lists before pointing to the Clients page.

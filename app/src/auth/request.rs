@@ -25,6 +25,10 @@ pub struct ServerContext {
     /// Served over HTTPS: the session cookie is `Secure` and takes the `__Host-` prefix.
     pub secure_cookies: bool,
     pub providers: crate::providers::service::ProviderConfig,
+    /// Invitation and notice mails (off when no `SMTP_URL`).
+    pub mailer: crate::mail::Mailer,
+    /// The portal's public address, for links in mails (`PUBLIC_URL`).
+    pub base_url: String,
 }
 
 impl ServerContext {
@@ -143,4 +147,45 @@ pub fn return_to(target: Option<String>, fallback: &str) {
         .filter(|t| crate::routes::is_local_path(t))
         .unwrap_or_else(|| fallback.to_owned());
     leptos_axum::redirect(&target);
+}
+
+/// The language of the request: the visitor's chosen language (cookie), else the browser's
+/// first supported `Accept-Language`, else English. For mails to people without an account.
+pub fn request_locale() -> crate::i18n::Locale {
+    use crate::i18n::Locale;
+    let Some(parts) = use_context::<Parts>() else {
+        return Locale::en;
+    };
+    let chosen = parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == crate::LANGUAGE_COOKIE)
+        .and_then(|cookie| cookie.value().parse::<Locale>().ok());
+    let accepted = || {
+        parts
+            .headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                value.split(',').find_map(|tag| {
+                    let tag = tag.split(';').next()?.trim();
+                    let language = tag.split('-').next()?;
+                    language.to_ascii_lowercase().parse::<Locale>().ok()
+                })
+            })
+    };
+    chosen.or_else(accepted).unwrap_or(Locale::en)
+}
+
+/// What a server function that sends mail hands to its service.
+pub fn outbox(context: &ServerContext) -> crate::provider_members::service::Outbox<'_> {
+    crate::provider_members::service::Outbox {
+        mailer: &context.mailer,
+        base_url: &context.base_url,
+        locale: request_locale(),
+    }
 }

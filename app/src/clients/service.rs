@@ -3,11 +3,12 @@
 //! invariants it relies on, checks, writes, and records its events in one transaction.
 
 use sea_orm::sea_query::{
-    Alias, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
+    Alias, Condition, Expr, Func, JoinType, LikeExpr, Order, Query, SelectStatement, SimpleExpr,
+    SubQueryStatement,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
-    IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, Set, SqlErr, TransactionTrait,
 };
 
 use super::types::{
@@ -50,87 +51,96 @@ fn like_pattern(search: &str) -> String {
     pattern
 }
 
-/// The provider's clients with their seat counts, one row each:
-/// `id, name, name_key, plan, seats, used`.
-fn clients_of(provider: ProviderId, search: &str) -> SelectStatement {
-    let (o, po) = (Alias::new("o"), Alias::new("po"));
-    // Used = members taking a seat (DESIGN.md §2), kept in `organizations.used_seats` by
-    // database triggers (migration m20261126_000004): no sub-query per client.
-    // Read as BIGINT on both backends, like the counts it replaces.
-    let used = Func::cast_as(
-        Expr::col((o.clone(), Alias::new("used_seats"))),
-        Alias::new("BIGINT"),
-    );
-    let mut clients = Query::select();
-    clients
-        .column((o.clone(), organizations::Column::Id))
-        .column((o.clone(), organizations::Column::Name))
-        .column((o.clone(), organizations::Column::NameKey))
-        .column((o.clone(), organizations::Column::Plan))
-        .column((o.clone(), organizations::Column::Seats))
-        .expr_as(used, Alias::new("used"))
-        .from_as(organizations::Entity, o.clone())
-        .join_as(
-            JoinType::InnerJoin,
-            provider_organizations::Entity,
-            po.clone(),
-            Expr::col((po.clone(), provider_organizations::Column::OrganizationId))
-                .equals((o.clone(), organizations::Column::Id)),
-        )
-        .and_where(Expr::col((po, provider_organizations::Column::ProviderId)).eq(provider.0));
+/// The provider's clients matching `search`. `organizations.provider_id` and `used_seats` are
+/// kept by database triggers (migrations m20261126_000004/5), so the page reads this one
+/// table through the index of its sort column: no join, no sort, nothing off-page read.
+fn clients_filter(provider: ProviderId, search: &str) -> Condition {
+    let mut filter = Condition::all().add(Expr::col(Alias::new("provider_id")).eq(provider.0));
     if !search.is_empty() {
-        clients.and_where(
-            Expr::col((o, organizations::Column::NameKey))
+        filter = filter.add(
+            Expr::col(organizations::Column::NameKey)
                 .like(LikeExpr::new(like_pattern(search)).escape('\\')),
         );
     }
-    clients.to_owned()
+    filter
 }
 
-fn page_statement(
-    backend: DbBackend,
-    provider: ProviderId,
-    query: &ClientQuery,
-    page: u32,
-) -> SelectStatement {
-    let c = Alias::new("c");
-    let col = |name: &str| Expr::col((c.clone(), Alias::new(name)));
-    // Names sort by code point on both backends (PostgreSQL would otherwise use the
-    // database's locale collation, which SQLite does not have): one order everywhere.
-    let name_order = || match backend {
-        DbBackend::Postgres => Expr::cust(r#""c"."name_key" COLLATE "C""#),
-        _ => col("name_key").into(),
-    };
+/// How many clients match: the provider's counter without a search, a count with one.
+fn total_statement(provider: ProviderId, search: &str) -> SelectStatement {
+    if search.is_empty() {
+        Query::select()
+            .expr(Expr::col(Alias::new("client_count")))
+            .from(providers::Entity)
+            .and_where(Expr::col(providers::Column::Id).eq(provider.0))
+            .to_owned()
+    } else {
+        Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from(organizations::Entity)
+            .cond_where(clients_filter(provider, search))
+            .to_owned()
+    }
+}
+
+fn page_statement(provider: ProviderId, query: &ClientQuery, page: u32) -> SelectStatement {
+    let col = |name: &str| Expr::col(Alias::new(name));
+    // Written exactly as the Remaining index's expression, so the planner uses that index.
+    let remaining = || col("seats").sub(col("used_seats"));
     let order = match query.direction {
         SortDirection::Asc => Order::Asc,
         SortDirection::Desc => Order::Desc,
     };
-    let remaining = || col("seats").sub(col("used"));
     let key: SimpleExpr = match query.sort {
-        ClientSort::Name => name_order(),
+        ClientSort::Name => col("name_key").into(),
         ClientSort::Assigned => col("seats").into(),
-        ClientSort::Used => col("used").into(),
+        ClientSort::Used => col("used_seats").into(),
         ClientSort::Remaining => remaining(),
         ClientSort::Plan => col("plan").into(),
     };
     let mut statement = Query::select();
     statement
-        .column((c.clone(), Alias::new("id")))
-        .column((c.clone(), Alias::new("name")))
-        .column((c.clone(), Alias::new("plan")))
-        .column((c.clone(), Alias::new("seats")))
-        .column((c.clone(), Alias::new("used")))
-        .expr_as(remaining(), Alias::new("remaining"))
+        .columns([
+            organizations::Column::Id,
+            organizations::Column::Name,
+            organizations::Column::Plan,
+            organizations::Column::Seats,
+        ])
+        // Read as BIGINT on both backends (PostgreSQL's INTEGER does not decode as i64).
+        .expr_as(
+            Func::cast_as(col("used_seats"), Alias::new("BIGINT")),
+            Alias::new("used"),
+        )
+        .expr_as(
+            Func::cast_as(remaining(), Alias::new("BIGINT")),
+            Alias::new("remaining"),
+        )
         // The total that matched, in the same statement as the page.
-        .expr_as(Expr::cust("COUNT(*) OVER ()"), Alias::new("total"))
-        .from_subquery(clients_of(provider, &query.search), c.clone())
-        .order_by_expr(key, order);
-    // Stable tie-break: equal values keep one order on every page, by name then id.
-    if query.sort != ClientSort::Name {
-        statement.order_by_expr(name_order(), Order::Asc);
+        .expr_as(
+            SimpleExpr::SubQuery(
+                None,
+                Box::new(SubQueryStatement::SelectStatement(total_statement(
+                    provider,
+                    &query.search,
+                ))),
+            ),
+            Alias::new("total"),
+        )
+        .from(organizations::Entity)
+        .cond_where(clients_filter(provider, &query.search));
+    // Stable tie-break, by name then id; every combination has its index (migration
+    // m20261126_000005), so a page is an index range read. By name, equal keys go by id
+    // in the same direction so the name index serves both directions.
+    if query.sort == ClientSort::Name {
+        statement
+            .order_by_expr(key, order.clone())
+            .order_by_expr(col("id").into(), order);
+    } else {
+        statement
+            .order_by_expr(key, order)
+            .order_by_expr(col("name_key").into(), Order::Asc)
+            .order_by_expr(col("id").into(), Order::Asc);
     }
     statement
-        .order_by_expr(col("id").into(), Order::Asc)
         .limit(u64::from(query.size))
         .offset(u64::from(page - 1) * u64::from(query.size));
     statement.to_owned()
@@ -157,18 +167,14 @@ pub async fn list(
     let query = query.normalized();
     let backend = db.get_database_backend();
     let mut page = query.page;
-    let mut records = ClientRecord::find_by_statement(
-        backend.build(&page_statement(backend, provider, &query, page)),
-    )
-    .all(db)
-    .await?;
+    let mut records =
+        ClientRecord::find_by_statement(backend.build(&page_statement(provider, &query, page)))
+            .all(db)
+            .await?;
     let total = match records.first() {
         Some(first) => u64::try_from(first.total).unwrap_or(0),
         None if page > 1 => {
-            let count = Query::select()
-                .expr(Expr::cust("COUNT(*)"))
-                .from_subquery(clients_of(provider, &query.search), Alias::new("c"))
-                .to_owned();
+            let count = total_statement(provider, &query.search);
             let total: i64 = match db.query_one(backend.build(&count)).await? {
                 Some(result) => result.try_get_by_index(0)?,
                 None => 0,
@@ -178,7 +184,7 @@ pub async fn list(
                 let last = total.div_ceil(u64::from(query.size));
                 page = u32::try_from(last).unwrap_or(1);
                 records = ClientRecord::find_by_statement(
-                    backend.build(&page_statement(backend, provider, &query, page)),
+                    backend.build(&page_statement(provider, &query, page)),
                 )
                 .all(db)
                 .await?;

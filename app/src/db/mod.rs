@@ -3,6 +3,7 @@
 //! rows to its own types.
 
 pub mod events;
+pub mod invitations;
 pub mod invoices;
 pub mod lock;
 pub mod login_attempts;

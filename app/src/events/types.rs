@@ -2,15 +2,25 @@ use serde::{Deserialize, Serialize};
 
 /// What happened. Codes follow Bitwarden's numbering where one exists (1500s organization
 /// users, 1600s organizations, 1800s provider users, 1900s provider clients); the 1690s and
-/// 1890s are this product's own additions, kept clear of Bitwarden's ranges.
+/// 1890s are this product's own additions, kept clear of Bitwarden's ranges
+/// (1590s too: organization-user events Bitwarden has no code for).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EventType {
     OrganizationUserInvited,
     OrganizationUpdated,
     OrganizationSeatsChanged,
     OrganizationCreated,
+    OrganizationUserAccepted,
+    OrganizationUserDeclined,
     ProviderUserInvited,
     ProviderUserConfirmed,
+    ProviderUserUpdated,
+    ProviderUserRemoved,
+    ProviderUserAccepted,
+    ProviderUserRevoked,
+    ProviderUserRestored,
+    ProviderUserDeclined,
+    ProviderUserLeft,
     ProviderCreated,
     ProviderClientCreated,
     ProviderClientAdded,
@@ -24,8 +34,17 @@ impl EventType {
             Self::OrganizationUpdated => 1600,
             Self::OrganizationSeatsChanged => 1690,
             Self::OrganizationCreated => 1691,
+            Self::OrganizationUserAccepted => 1590,
+            Self::OrganizationUserDeclined => 1591,
             Self::ProviderUserInvited => 1800,
             Self::ProviderUserConfirmed => 1801,
+            Self::ProviderUserUpdated => 1802,
+            Self::ProviderUserRemoved => 1803,
+            Self::ProviderUserAccepted => 1892,
+            Self::ProviderUserRevoked => 1893,
+            Self::ProviderUserRestored => 1894,
+            Self::ProviderUserDeclined => 1895,
+            Self::ProviderUserLeft => 1896,
             Self::ProviderCreated => 1890,
             Self::ProviderClientCreated => 1900,
             Self::ProviderClientAdded => 1901,
@@ -33,13 +52,22 @@ impl EventType {
         }
     }
 
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 19] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
         Self::OrganizationCreated,
+        Self::OrganizationUserAccepted,
+        Self::OrganizationUserDeclined,
         Self::ProviderUserInvited,
         Self::ProviderUserConfirmed,
+        Self::ProviderUserUpdated,
+        Self::ProviderUserRemoved,
+        Self::ProviderUserAccepted,
+        Self::ProviderUserRevoked,
+        Self::ProviderUserRestored,
+        Self::ProviderUserDeclined,
+        Self::ProviderUserLeft,
         Self::ProviderCreated,
         Self::ProviderClientCreated,
         Self::ProviderClientAdded,

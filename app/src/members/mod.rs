@@ -1,3 +1,5 @@
-//! Members of organizations and providers: types, statuses and permission flags.
+//! Members of organizations and providers: types, statuses and permission flags, and their
+//! translated names.
 
 pub mod types;
+pub mod ui;

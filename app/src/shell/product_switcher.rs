@@ -78,6 +78,7 @@ fn OtherProducts(products: Products, path: Memo<String>) -> impl IntoView {
         organizations,
         more_clients,
         providers,
+        ..
     } = products;
     let consoles = (!organizations.is_empty()).then(|| {
         view! {

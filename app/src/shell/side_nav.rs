@@ -12,14 +12,34 @@ pub fn SideNav() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let path = Memo::new(move |_| location.pathname.get());
+    let viewer = crate::accounts::ui::use_viewer();
     let section = move || {
         let path = path.get();
         if let Some(provider) = routes::provider_of_path(&path) {
             let clients = routes::provider_clients(provider);
+            // Manage is for Provider Admins; the server refuses everyone else anyway.
+            let manages = move || {
+                viewer
+                    .0
+                    .get()
+                    .and_then(Result::ok)
+                    .flatten()
+                    .is_some_and(|viewer| viewer.products.managed_providers.contains(&provider))
+            };
             view! {
                 <li>
                     <A href=clients>{t!(i18n, clients.title)}</A>
                 </li>
+                <Show when=manages>
+                    <li class="nav-group">
+                        <span class="nav-heading">{t!(i18n, nav.manage)}</span>
+                        <ul>
+                            <li>
+                                <A href=routes::provider_members(provider)>{t!(i18n, provider_members.title)}</A>
+                            </li>
+                        </ul>
+                    </li>
+                </Show>
             }
             .into_any()
         } else if let Some(organization) = routes::organization_of_path(&path) {
@@ -34,6 +54,9 @@ pub fn SideNav() -> impl IntoView {
             view! {
                 <li>
                     <A href=routes::HOME exact=true>{t!(i18n, nav.home)}</A>
+                </li>
+                <li>
+                    <A href=routes::MEMBERSHIPS exact=true>{t!(i18n, nav.memberships)}</A>
                 </li>
                 <li>
                     <A href=routes::ACCOUNT exact=true>{t!(i18n, nav.account)}</A>

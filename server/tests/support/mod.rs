@@ -135,3 +135,213 @@ pub async fn databases() -> Vec<TestDb> {
     }
     all
 }
+
+// --- Fixtures shared by the rule tests ---
+
+use app::accounts::service::{self as accounts, AuthConfig};
+use app::accounts::session::{self, ClientInfo};
+use app::auth::Actor;
+use app::db::{provider_users, users};
+use app::events::service::EventContext;
+use app::ids::{ProviderId, UserId};
+use app::providers::service::{self as provider_service, Minimums, NewProvider, ProviderConfig};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, Set};
+
+/// A user row without a usable password (rule tests never sign in with one).
+pub async fn user(db: &impl ConnectionTrait, email: &str) -> UserId {
+    user_with_locale(db, email, "en").await
+}
+
+pub async fn user_with_locale(db: &impl ConnectionTrait, email: &str, locale: &str) -> UserId {
+    let user = users::ActiveModel {
+        email: Set(email.into()),
+        name: Set(email.split('@').next().unwrap().into()),
+        password_hash: Set("not-a-hash".into()),
+        locale: Set(locale.into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    UserId(user.id)
+}
+
+/// The actor of a fresh session for `user`, as a request would build it.
+pub async fn actor(db: &impl ConnectionTrait, user: UserId) -> Actor {
+    let token = session::create(
+        db,
+        &AuthConfig::default().session,
+        user,
+        &ClientInfo::default(),
+        false,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    accounts::load_actor(db, &AuthConfig::default(), &token, Utc::now())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+pub fn context(actor: &Actor) -> EventContext {
+    EventContext {
+        actor: Some(actor.user_id),
+        client: ClientInfo {
+            ip: Some("192.0.2.1".into()),
+            user_agent: Some("test".into()),
+        },
+        at: Utc::now(),
+    }
+}
+
+/// A provider set up by the operator, with `admin_email` (an existing user) as its confirmed
+/// Provider Admin.
+pub async fn provider(db: &DatabaseConnection, name: &str, admin_email: &str) -> ProviderId {
+    provider_service::create_by_operator(
+        db,
+        &ProviderConfig::default(),
+        admin_email,
+        NewProvider {
+            name: name.into(),
+            business_name: String::new(),
+            billing_email: format!(
+                "billing@{}.example",
+                name.to_lowercase()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+            ),
+        },
+        Minimums::default(),
+        &EventContext {
+            actor: None,
+            client: ClientInfo::default(),
+            at: Utc::now(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// A provider member row in any state (`kind`: provider_admin / service_user).
+pub async fn provider_member(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    user: Option<UserId>,
+    email: &str,
+    kind: &str,
+    status: &str,
+) -> i64 {
+    provider_users::ActiveModel {
+        provider_id: Set(provider.0),
+        user_id: Set(user.map(|u| u.0)),
+        email: Set(email.into()),
+        r#type: Set(kind.into()),
+        status: Set(status.into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+// --- A real SMTP server for mail tests ---
+
+/// maildev (from `end2end/node_modules`, installed by `.ci/setup`) on free ports: a real SMTP
+/// server that keeps what it receives and shows it over HTTP. Stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub smtp_port: u16,
+    web_port: u16,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl SmtpSink {
+    pub fn start() -> Self {
+        let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../end2end/node_modules/.bin/maildev");
+        assert!(
+            bin.exists(),
+            "maildev is missing at {}: run `bash .ci/setup` (it installs end2end's npm packages)",
+            bin.display()
+        );
+        let (smtp_port, web_port) = (free_port(), free_port());
+        let child = std::process::Command::new(bin)
+            .args(["--ip", "127.0.0.1", "--silent"])
+            .args([
+                "--smtp",
+                &smtp_port.to_string(),
+                "--web",
+                &web_port.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let sink = Self {
+            child,
+            smtp_port,
+            web_port,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while sink.try_mails().is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "maildev did not start"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        sink
+    }
+
+    pub fn smtp_url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.smtp_port)
+    }
+
+    fn try_mails(&self) -> Result<Vec<serde_json::Value>, ureq::Error> {
+        ureq::get(&format!("http://127.0.0.1:{}/email", self.web_port))
+            .call()?
+            .body_mut()
+            .read_json()
+    }
+
+    /// The mails received for `to`, oldest first; waits a little for one to arrive.
+    pub fn mails_to(&self, to: &str) -> Vec<serde_json::Value> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let mails: Vec<serde_json::Value> = self
+                .try_mails()
+                .unwrap()
+                .into_iter()
+                .filter(|mail| {
+                    mail["to"]
+                        .as_array()
+                        .is_some_and(|list| list.iter().any(|a| a["address"] == to))
+                })
+                .collect();
+            if !mails.is_empty() || std::time::Instant::now() > deadline {
+                return mails;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -2,6 +2,7 @@
 
 mod account;
 mod account_menu;
+mod memberships;
 mod new_password;
 mod register;
 mod sign_in;
@@ -10,6 +11,7 @@ mod viewer;
 
 pub use account::{AccountPage, Saved, SignInRequired};
 pub use account_menu::AccountMenu;
+pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;
 pub use register::RegisterPage;
 pub use sign_in::{SignInPage, TwoStepSignInPage};

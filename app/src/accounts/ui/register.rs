@@ -1,5 +1,6 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use super::NewPasswordFields;
 use crate::accounts::api::Register;
@@ -14,20 +15,27 @@ pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Register>::new();
     let value = super::outcome(action);
-    super::reload_on_success(value, |_| routes::HOME.to_owned());
+    // An invitation's page sends its invitee here with the address and the way back.
+    let redirect_to = super::sign_in::redirect_target();
+    super::reload_on_success(value, move |_| redirect_to());
     let current = i18n.get_locale_untracked();
-    let (email, name) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let invited = use_query_map()
+        .with_untracked(|q| q.get("email"))
+        .unwrap_or_default();
+    let (email, name) = (RwSignal::new(invited.clone()), RwSignal::new(String::new()));
 
     view! {
         <section class="panel narrow">
             <h1>{t!(i18n, accounts.register_title)}</h1>
             <ActionForm action>
+                <input type="hidden" name="redirect_to" value=redirect_to />
                 <FormAlert value />
                 <TextField
                     name="email"
                     input_type="email"
                     autocomplete="username"
                     required=true
+                    value=invited
                     text=email
                     label=Signal::derive(move || t_string!(i18n, accounts.email).to_string())
                     problem=problem_of(value, Field::Email)
@@ -69,8 +77,21 @@ pub fn RegisterPage() -> impl IntoView {
             </ActionForm>
             <p class="muted">
                 {t!(i18n, accounts.have_account)} " "
-                <a href=routes::SIGN_IN>{t!(i18n, accounts.sign_in)}</a>
+                <a href=move || sign_in_link(&redirect_to())>{t!(i18n, accounts.sign_in)}</a>
             </p>
         </section>
+    }
+}
+
+/// Sign-in instead, keeping the way back.
+fn sign_in_link(redirect_to: &str) -> String {
+    if redirect_to == routes::HOME {
+        routes::SIGN_IN.to_owned()
+    } else {
+        format!(
+            "{}?redirect_to={}",
+            routes::SIGN_IN,
+            routes::encode_query(redirect_to)
+        )
     }
 }

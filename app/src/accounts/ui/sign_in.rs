@@ -11,7 +11,7 @@ use crate::shell::{FormAlert, TextField, problem_of};
 
 /// Where to go after signing in: a page that asked for a session passes itself along as
 /// `?redirect_to=`; anything but a path on this site is ignored (no open redirects).
-fn redirect_target() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+pub(super) fn redirect_target() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let query = use_query_map();
     move || {
         query

@@ -1,0 +1,126 @@
+//! The Password Manager's "Organizations and providers" page (`/memberships`): pending
+//! invitations to accept or decline, and the providers the user belongs to, with Leave
+//! (confirmed in a dialog at `?leave={provider}`).
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::SignInRequired;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::ids::ProviderId;
+use crate::invitations::api::{AnswerInvitation, pending_invitations};
+use crate::invitations::ui::PendingInvitations;
+use crate::members::types::MemberStatus;
+use crate::members::ui::{ProviderTypeName, StatusBadge};
+use crate::provider_members::api::{LeaveProvider, my_provider_memberships};
+use crate::provider_members::types::Membership;
+use crate::routes;
+use crate::shell::{FormAlert, Modal};
+
+#[component]
+pub fn MembershipsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let answer = ServerAction::<AnswerInvitation>::new();
+    let leave = ServerAction::<LeaveProvider>::new();
+    let changes = Memo::new(move |_| (answer.version().get(), leave.version().get()));
+    let pending = Resource::new_blocking(move || changes.get(), |_| pending_invitations());
+    let providers = Resource::new_blocking(move || changes.get(), |_| my_provider_memberships());
+    let query = use_query_map();
+    let leaving = Memo::new(move |_| {
+        query.with(|q| q.get("leave").and_then(|p| p.parse::<ProviderId>().ok()))
+    });
+    view! {
+        <div class="page-header">
+            <h1>{t!(i18n, memberships.title)}</h1>
+        </div>
+        <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+            {move || {
+                let pending = pending.get()?;
+                let providers = providers.get()?;
+                Some(match (pending, providers) {
+                    (Ok(pending), Ok(providers)) => view! {
+                        <PendingInvitations invitations=pending action=answer />
+                        <Providers providers=providers.clone() />
+                        {move || leaving.get().and_then(|id| {
+                            providers.iter().find(|m| m.provider == id).cloned()
+                        }).map(|membership| view! { <LeaveDialog membership action=leave /> })}
+                    }
+                    .into_any(),
+                    (Err(error), _) | (_, Err(error)) => {
+                        view! { <SignInRequired error here=routes::MEMBERSHIPS /> }.into_any()
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Providers(providers: Vec<Membership>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel" aria-labelledby="providers-heading">
+            <h2 id="providers-heading">{t!(i18n, memberships.providers)}</h2>
+            {if providers.is_empty() {
+                view! { <p class="muted">{t!(i18n, memberships.no_providers)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="membership-list">
+                        {providers
+                            .into_iter()
+                            .map(|m| {
+                                let confirmed = m.status == MemberStatus::Confirmed;
+                                let leave = format!("{}?leave={}", routes::MEMBERSHIPS, m.provider);
+                                view! {
+                                    <li class="membership">
+                                        <div>
+                                            {if confirmed {
+                                                view! { <a href=routes::provider_clients(m.provider)>{m.name.clone()}</a> }.into_any()
+                                            } else {
+                                                view! { <span>{m.name.clone()}</span> }.into_any()
+                                            }}
+                                            " · " <ProviderTypeName user_type=m.user_type /> " "
+                                            <StatusBadge status=m.status />
+                                            {(m.status == MemberStatus::Accepted).then(|| view! {
+                                                <p class="hint">{t!(i18n, memberships.awaiting_confirmation)}</p>
+                                            })}
+                                        </div>
+                                        <a class="button" href=leave>{t!(i18n, memberships.leave)}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn LeaveDialog(membership: Membership, action: ServerAction<LeaveProvider>) -> impl IntoView {
+    let i18n = use_i18n();
+    let value: Signal<Option<Result<(), AppError>>> = Signal::derive(move || action.value().get());
+    let name = membership.name.clone();
+    let title = Signal::derive(move || {
+        t_string!(i18n, memberships.leave_title, name = name.clone()).to_string()
+    });
+    view! {
+        <Modal id="leave-provider" title close_href=routes::MEMBERSHIPS.to_owned()>
+            <p>{t!(i18n, memberships.leave_body)}</p>
+            <ActionForm action>
+                <input type="hidden" name="provider" value=membership.provider.to_string() />
+                <FormAlert value />
+                <div class="modal-actions">
+                    <button type="submit" class="button danger" disabled=move || action.pending().get()>
+                        {t!(i18n, memberships.leave)}
+                    </button>
+                    <a class="button" href=routes::MEMBERSHIPS>{t!(i18n, dialog.cancel)}</a>
+                </div>
+            </ActionForm>
+        </Modal>
+    }
+}

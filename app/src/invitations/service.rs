@@ -1,0 +1,410 @@
+//! Invitation links and pending invitations, for provider members and organization members
+//! alike. The member row (status `invited`, no user yet) is the invitation; a link only
+//! proves that its holder received the mail. Accepting, by link or from the Password
+//! Manager's list, needs an account with the invited address; the member then waits for an
+//! admin to confirm them (DESIGN.md §1: only confirmed members have rights).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+
+use super::types::{Accepted, INVITATION_DAYS, InvitationPreview, InvitationTo, PendingRef};
+use crate::accounts::session::{new_token, token_hash};
+use crate::auth::Actor;
+use crate::db::{invitations, organization_users, organizations, provider_users, providers, users};
+use crate::error::{AppError, Refusal};
+use crate::events::service::{EventContext, NewEvent, record};
+use crate::events::types::{EventTarget, EventType};
+use crate::i18n::Locale;
+use crate::ids::{OrganizationId, OrganizationUserId, ProviderId, ProviderUserId};
+use crate::mail::{Delivery, Mail, Mailer};
+use crate::members::types::{MemberStatus, OrgUserType};
+use crate::providers::types::ProviderUserType;
+
+/// A new link for the member; earlier unused links stop working (a re-invitation replaces
+/// the one before). Returns the token for the link; only its hash is kept.
+pub async fn issue(
+    db: &impl ConnectionTrait,
+    member: PendingRef,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let (provider_user, organization_user) = match member {
+        PendingRef::Provider(id) => (Some(id.0), None),
+        PendingRef::Organization(id) => (None, Some(id.0)),
+    };
+    let earlier = invitations::Entity::delete_many().filter(invitations::Column::UsedAt.is_null());
+    let earlier = match member {
+        PendingRef::Provider(id) => earlier.filter(invitations::Column::ProviderUserId.eq(id.0)),
+        PendingRef::Organization(id) => {
+            earlier.filter(invitations::Column::OrganizationUserId.eq(id.0))
+        }
+    };
+    earlier.exec(db).await?;
+    let token = new_token();
+    invitations::ActiveModel {
+        token_hash: Set(token_hash(&token)),
+        provider_user_id: Set(provider_user),
+        organization_user_id: Set(organization_user),
+        expires_at: Set(now + Duration::days(INVITATION_DAYS)),
+        used_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// The link's address: `base_url` is the portal's public address (`PUBLIC_URL`).
+pub fn link(base_url: &str, token: &str) -> String {
+    format!(
+        "{}{}",
+        base_url.trim_end_matches('/'),
+        crate::routes::invitation(token)
+    )
+}
+
+/// The invitation a link stands for, if it may still be used.
+async fn usable(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<invitations::Model, AppError> {
+    let invitation = invitations::Entity::find()
+        .filter(invitations::Column::TokenHash.eq(token_hash(token)))
+        .one(db)
+        .await?
+        .ok_or(AppError::Refused(Refusal::InvitationInvalid))?;
+    if invitation.used_at.is_some() {
+        return Err(AppError::Refused(Refusal::InvitationUsed));
+    }
+    if invitation.expires_at <= now {
+        return Err(AppError::Refused(Refusal::InvitationExpired));
+    }
+    Ok(invitation)
+}
+
+fn member_of(invitation: &invitations::Model) -> Result<PendingRef, AppError> {
+    match (invitation.provider_user_id, invitation.organization_user_id) {
+        (Some(id), None) => Ok(PendingRef::Provider(ProviderUserId(id))),
+        (None, Some(id)) => Ok(PendingRef::Organization(OrganizationUserId(id))),
+        _ => Err(AppError::Internal),
+    }
+}
+
+/// The member an invitation is for, with the place's name, while the member is still
+/// invited; `InvitationUsed` once they accepted (or were removed and re-invited).
+async fn invited(
+    db: &impl ConnectionTrait,
+    member: PendingRef,
+) -> Result<(InvitationTo, String), AppError> {
+    let used = || AppError::Refused(Refusal::InvitationUsed);
+    match member {
+        PendingRef::Provider(id) => {
+            let (row, provider) = provider_users::Entity::find_by_id(id.0)
+                .find_also_related(providers::Entity)
+                .one(db)
+                .await?
+                .ok_or_else(used)?;
+            let provider = provider.ok_or(AppError::Internal)?;
+            if row.status != MemberStatus::Invited.as_str() {
+                return Err(used());
+            }
+            let to = InvitationTo::Provider {
+                member: id,
+                provider: ProviderId(provider.id),
+                name: provider.name,
+                user_type: ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+            };
+            Ok((to, row.email))
+        }
+        PendingRef::Organization(id) => {
+            let (row, organization) = organization_users::Entity::find_by_id(id.0)
+                .find_also_related(organizations::Entity)
+                .one(db)
+                .await?
+                .ok_or_else(used)?;
+            let organization = organization.ok_or(AppError::Internal)?;
+            if row.status != MemberStatus::Invited.as_str() {
+                return Err(used());
+            }
+            let to = InvitationTo::Organization {
+                member: id,
+                organization: OrganizationId(organization.id),
+                name: organization.name,
+                user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+            };
+            Ok((to, row.email))
+        }
+    }
+}
+
+/// What a link's page shows, to anyone holding the link.
+pub async fn preview(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<InvitationPreview, AppError> {
+    let invitation = usable(db, token, now).await?;
+    let (to, email) = invited(db, member_of(&invitation)?).await?;
+    let has_account = users::Entity::find()
+        .filter(users::Column::Email.eq(email.as_str()))
+        .count(db)
+        .await?
+        > 0;
+    Ok(InvitationPreview {
+        to,
+        email,
+        has_account,
+    })
+}
+
+/// Accepts through a link: the signed-in account must have the invited address.
+pub async fn accept_link(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    actor: &Actor,
+    token: &str,
+) -> Result<Accepted, AppError> {
+    let txn = db.begin().await?;
+    let invitation = usable(&txn, token, context.at).await?;
+    let member = member_of(&invitation)?;
+    let accepted = accept_member(&txn, context, actor, member).await?;
+    txn.commit().await?;
+    Ok(accepted)
+}
+
+/// Accepts from the Password Manager's list of pending invitations.
+pub async fn accept_pending(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    actor: &Actor,
+    member: PendingRef,
+) -> Result<Accepted, AppError> {
+    let txn = db.begin().await?;
+    let accepted = accept_member(&txn, context, actor, member).await?;
+    txn.commit().await?;
+    Ok(accepted)
+}
+
+/// Invited → Accepted for `actor`, guarded in the update itself (status and address), so two
+/// tabs accepting at once change the row once; the member's links are used up.
+async fn accept_member(
+    db: &impl ConnectionTrait,
+    context: &EventContext,
+    actor: &Actor,
+    member: PendingRef,
+) -> Result<Accepted, AppError> {
+    let (to, email) = invited(db, member).await?;
+    if email != actor.email {
+        return Err(AppError::Refused(Refusal::InvitationForAnotherEmail));
+    }
+    let (changed, accepted, event) = match &to {
+        InvitationTo::Provider {
+            member, provider, ..
+        } => {
+            let result = provider_users::Entity::update_many()
+                .col_expr(
+                    provider_users::Column::Status,
+                    Expr::value(MemberStatus::Accepted.as_str()),
+                )
+                .col_expr(provider_users::Column::UserId, Expr::value(actor.user_id.0))
+                .filter(provider_users::Column::Id.eq(member.0))
+                .filter(provider_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+                .exec(db)
+                .await?;
+            let event = NewEvent::new(EventType::ProviderUserAccepted)
+                .provider(*provider)
+                .target(EventTarget::ProviderMember(member.0));
+            (result.rows_affected, Accepted::Provider(*provider), event)
+        }
+        InvitationTo::Organization {
+            member,
+            organization,
+            ..
+        } => {
+            let result = organization_users::Entity::update_many()
+                .col_expr(
+                    organization_users::Column::Status,
+                    Expr::value(MemberStatus::Accepted.as_str()),
+                )
+                .col_expr(
+                    organization_users::Column::UserId,
+                    Expr::value(actor.user_id.0),
+                )
+                .filter(organization_users::Column::Id.eq(member.0))
+                .filter(organization_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+                .exec(db)
+                .await?;
+            let event = NewEvent::new(EventType::OrganizationUserAccepted)
+                .organization(*organization)
+                .target(EventTarget::OrganizationMember(member.0));
+            (
+                result.rows_affected,
+                Accepted::Organization(*organization),
+                event,
+            )
+        }
+    };
+    if changed == 0 {
+        return Err(AppError::Refused(Refusal::InvitationUsed));
+    }
+    use_up_links(db, member, context.at).await?;
+    record(db, context, event, Some(email)).await?;
+    Ok(accepted)
+}
+
+async fn use_up_links(
+    db: &impl ConnectionTrait,
+    member: PendingRef,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let update = invitations::Entity::update_many()
+        .col_expr(invitations::Column::UsedAt, Expr::value(now))
+        .filter(invitations::Column::UsedAt.is_null());
+    let update = match member {
+        PendingRef::Provider(id) => update.filter(invitations::Column::ProviderUserId.eq(id.0)),
+        PendingRef::Organization(id) => {
+            update.filter(invitations::Column::OrganizationUserId.eq(id.0))
+        }
+    };
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// Declines: the invited member row goes (with its links); the inviter sees it in the log.
+pub async fn decline_pending(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    actor: &Actor,
+    member: PendingRef,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    let (to, email) = invited(&txn, member).await?;
+    if email != actor.email {
+        return Err(AppError::Refused(Refusal::InvitationForAnotherEmail));
+    }
+    let (deleted, event) = match to {
+        InvitationTo::Provider {
+            member, provider, ..
+        } => {
+            let result = provider_users::Entity::delete_many()
+                .filter(provider_users::Column::Id.eq(member.0))
+                .filter(provider_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+                .exec(&txn)
+                .await?;
+            let event = NewEvent::new(EventType::ProviderUserDeclined)
+                .provider(provider)
+                .target(EventTarget::ProviderMember(member.0));
+            (result.rows_affected, event)
+        }
+        InvitationTo::Organization {
+            member,
+            organization,
+            ..
+        } => {
+            let result = organization_users::Entity::delete_many()
+                .filter(organization_users::Column::Id.eq(member.0))
+                .filter(organization_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+                .exec(&txn)
+                .await?;
+            let event = NewEvent::new(EventType::OrganizationUserDeclined)
+                .organization(organization)
+                .target(EventTarget::OrganizationMember(member.0));
+            (result.rows_affected, event)
+        }
+    };
+    if deleted == 0 {
+        return Err(AppError::Refused(Refusal::InvitationUsed));
+    }
+    record(&txn, context, event, Some(email)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The invitations waiting for the actor's address, providers first, each by name. Two
+/// queries, however many there are.
+pub async fn pending(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<Vec<InvitationTo>, AppError> {
+    let mut list = Vec::new();
+    let provider_rows = provider_users::Entity::find()
+        .find_also_related(providers::Entity)
+        .filter(provider_users::Column::Email.eq(actor.email.as_str()))
+        .filter(provider_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+        .order_by_asc(providers::Column::Name)
+        .all(db)
+        .await?;
+    for (row, provider) in provider_rows {
+        let provider = provider.ok_or(AppError::Internal)?;
+        list.push(InvitationTo::Provider {
+            member: ProviderUserId(row.id),
+            provider: ProviderId(provider.id),
+            name: provider.name,
+            user_type: ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+        });
+    }
+    let organization_rows = organization_users::Entity::find()
+        .find_also_related(organizations::Entity)
+        .filter(organization_users::Column::Email.eq(actor.email.as_str()))
+        .filter(organization_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+        .order_by_asc(organizations::Column::Name)
+        .all(db)
+        .await?;
+    for (row, organization) in organization_rows {
+        let organization = organization.ok_or(AppError::Internal)?;
+        list.push(InvitationTo::Organization {
+            member: OrganizationUserId(row.id),
+            organization: OrganizationId(organization.id),
+            name: organization.name,
+            user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+        });
+    }
+    Ok(list)
+}
+
+/// A provider invitation's mail, in `locale`.
+pub struct ProviderInvitationMail<'a> {
+    pub to: &'a str,
+    pub locale: Locale,
+    pub inviter: &'a str,
+    pub provider: &'a str,
+    pub user_type: ProviderUserType,
+    pub link: String,
+}
+
+pub async fn send_provider_invitation(
+    mailer: &Mailer,
+    mail: ProviderInvitationMail<'_>,
+) -> Delivery {
+    use crate::i18n::td_string;
+    let locale = mail.locale;
+    let role = match mail.user_type {
+        ProviderUserType::ProviderAdmin => td_string!(locale, members.provider_admin).to_string(),
+        ProviderUserType::ServiceUser => td_string!(locale, members.service_user).to_string(),
+    };
+    let (inviter, provider) = (mail.inviter.to_owned(), mail.provider.to_owned());
+    let subject = td_string!(locale, mail.invitation_subject, place = provider.clone()).to_string();
+    let body = td_string!(
+        locale,
+        mail.provider_invitation_body,
+        inviter = inviter,
+        provider = provider,
+        role = role
+    )
+    .to_string();
+    let expiry = td_string!(locale, mail.invitation_expiry, days = INVITATION_DAYS).to_string();
+    let action = td_string!(locale, mail.invitation_action).to_string();
+    mailer
+        .send(Mail {
+            to: mail.to.to_owned(),
+            subject,
+            paragraphs: vec![body, expiry],
+            link: Some((action, mail.link)),
+        })
+        .await
+}

@@ -1,0 +1,140 @@
+//! Provider member server functions: thin, actor → guard → service → DTO. Managing members
+//! is for Provider Admins (`ManageProviderMembers`); leaving is one's own business.
+
+use leptos::prelude::*;
+
+use super::types::{Invited, MemberPage, MemberQuery, Membership, RowOutcome};
+use crate::error::AppError;
+use crate::ids::{ProviderId, ProviderUserId};
+
+#[cfg(feature = "ssr")]
+use crate::auth::{Actor, Capability, Scope};
+
+/// The caller, allowed to manage `provider`'s members, and the server's context.
+#[cfg(feature = "ssr")]
+async fn authorize(
+    provider: ProviderId,
+) -> Result<(Actor, crate::auth::request::ServerContext), AppError> {
+    use crate::auth::request::{current_actor, server_context};
+    let actor = current_actor().await?;
+    crate::auth::require(
+        &actor,
+        Capability::ManageProviderMembers,
+        Scope::Provider(provider),
+    )?;
+    Ok((actor, server_context()?))
+}
+
+#[server(prefix = "/api", endpoint = "provider-members/list")]
+pub async fn list_members(
+    provider: ProviderId,
+    query: MemberQuery,
+) -> Result<MemberPage, AppError> {
+    let (actor, context) = authorize(provider).await?;
+    super::service::list(&context.db, actor.user_id, provider, &query).await
+}
+
+/// The named members (a dialog's selection).
+#[server(prefix = "/api", endpoint = "provider-members/get")]
+pub async fn get_members(
+    provider: ProviderId,
+    members: Vec<ProviderUserId>,
+) -> Result<Vec<super::types::MemberRow>, AppError> {
+    let (actor, context) = authorize(provider).await?;
+    let members: Vec<ProviderUserId> = members.into_iter().take(50).collect();
+    super::service::by_ids(&context.db, actor.user_id, provider, &members).await
+}
+
+/// Invites one or several addresses (separated by commas, spaces or new lines).
+#[server(prefix = "/api", endpoint = "provider-members/invite")]
+pub async fn invite_members(
+    provider: ProviderId,
+    emails: String,
+    user_type: String,
+) -> Result<Vec<Invited>, AppError> {
+    use crate::auth::request::{event_context, outbox};
+    let (actor, context) = authorize(provider).await?;
+    super::service::invite(
+        &context.db,
+        &event_context(&actor),
+        &outbox(&context),
+        &actor,
+        provider,
+        &emails,
+        &user_type,
+    )
+    .await
+}
+
+/// Confirm, revoke, restore, remove or re-invite one member or a selection; per-row results.
+/// `members` is a comma-separated list of ids, so a plain form can post a selection.
+#[server(prefix = "/api", endpoint = "provider-members/apply")]
+pub async fn apply_to_members(
+    provider: ProviderId,
+    action: String,
+    members: String,
+) -> Result<Vec<RowOutcome>, AppError> {
+    use super::types::MemberAction;
+    use crate::auth::request::{event_context, outbox};
+    use crate::error::{Field, Problem};
+    let (actor, context) = authorize(provider).await?;
+    let action = MemberAction::parse(&action)
+        .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
+    let members: Vec<ProviderUserId> = members
+        .split(',')
+        .map(|id| id.trim().parse().map_err(|_| AppError::NotFound))
+        .collect::<Result<_, _>>()?;
+    super::service::apply(
+        &context.db,
+        &event_context(&actor),
+        &outbox(&context),
+        &actor,
+        provider,
+        action,
+        &members,
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "provider-members/change-type")]
+pub async fn change_member_type(
+    provider: ProviderId,
+    member: ProviderUserId,
+    user_type: String,
+) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let (actor, context) = authorize(provider).await?;
+    super::service::change_type(
+        &context.db,
+        &event_context(&actor),
+        &actor,
+        provider,
+        member,
+        &user_type,
+    )
+    .await
+}
+
+/// The providers the caller belongs to (account area).
+#[server(prefix = "/api", endpoint = "provider-members/mine")]
+pub async fn my_provider_memberships() -> Result<Vec<Membership>, AppError> {
+    use crate::auth::request::{current_actor, server_context};
+    let actor = current_actor().await?;
+    super::service::memberships(&server_context()?.db, &actor).await
+}
+
+/// The caller leaves the provider; the last confirmed Provider Admin cannot.
+#[server(prefix = "/api", endpoint = "provider-members/leave")]
+pub async fn leave_provider(provider: ProviderId) -> Result<(), AppError> {
+    use crate::auth::request::{current_actor, event_context, server_context};
+    let actor = current_actor().await?;
+    super::service::leave(
+        &server_context()?.db,
+        &event_context(&actor),
+        &actor,
+        provider,
+    )
+    .await?;
+    leptos_axum::redirect(crate::routes::MEMBERSHIPS);
+    Ok(())
+}

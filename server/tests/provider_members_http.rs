@@ -1,0 +1,224 @@
+#![allow(clippy::unwrap_used)]
+//! Every server function of provider members and invitations, called over HTTP as a browser
+//! (or an attacker) would: each role that must be refused is refused with the right status,
+//! and nothing changed; the same calls work for a Provider Admin. SQLite and PostgreSQL.
+
+mod support;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
+use server::http::{AppState, router};
+use tower::ServiceExt;
+
+use app::accounts::service::AuthConfig;
+use app::accounts::session::{self, ClientInfo};
+use app::db::{events, invitations, organization_users, provider_users};
+use app::ids::UserId;
+use support::{provider, provider_member, user};
+
+fn app(db: &sea_orm::DatabaseConnection) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("provider-portal")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    router(AppState::new(options, db.clone()))
+}
+
+async fn call(app: &Router, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, String) {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn cookie(db: &impl ConnectionTrait, user: UserId) -> String {
+    let token = session::create(
+        db,
+        &AuthConfig::default().session,
+        user,
+        &ClientInfo::default(),
+        false,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    format!("portal_session={token}")
+}
+
+/// Everything a refused call could have touched.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    members: Vec<provider_users::Model>,
+    org_members: u64,
+    invitations: u64,
+    events: u64,
+}
+
+async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
+    Snapshot {
+        members: provider_users::Entity::find()
+            .order_by_asc(provider_users::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        org_members: organization_users::Entity::find().count(db).await.unwrap(),
+        invitations: invitations::Entity::find().count(db).await.unwrap(),
+        events: events::Entity::find().count(db).await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let app = app(db);
+        let admin = user(db, "admin@msp.example").await;
+        let p = provider(db, "MSP", "admin@msp.example").await;
+        let service = user(db, "service@msp.example").await;
+        provider_member(
+            db,
+            p,
+            Some(service),
+            "service@msp.example",
+            "service_user",
+            "confirmed",
+        )
+        .await;
+        let other_admin = user(db, "admin@other.example").await;
+        provider(db, "Other", "admin@other.example").await;
+        let invited =
+            provider_member(db, p, None, "new@example.com", "service_user", "invited").await;
+        let accepted_user = user(db, "acc@example.com").await;
+        let accepted = provider_member(
+            db,
+            p,
+            Some(accepted_user),
+            "acc@example.com",
+            "service_user",
+            "accepted",
+        )
+        .await;
+
+        let pid = p.0;
+        let endpoints: Vec<(&str, String)> = vec![
+            (
+                "/api/provider-members/list",
+                format!("provider={pid}&query[status]=All&query[search]=&query[page]=1"),
+            ),
+            (
+                "/api/provider-members/get",
+                format!("provider={pid}&members[0]={invited}"),
+            ),
+            (
+                "/api/provider-members/invite",
+                format!("provider={pid}&emails=x%40example.com&user_type=service_user"),
+            ),
+            (
+                "/api/provider-members/apply",
+                format!("provider={pid}&action=confirm&members={accepted}"),
+            ),
+            (
+                "/api/provider-members/apply",
+                format!("provider={pid}&action=remove&members={invited}"),
+            ),
+            (
+                "/api/provider-members/change-type",
+                format!("provider={pid}&member={accepted}&user_type=provider_admin"),
+            ),
+        ];
+        let cookies = [
+            ("service user", Some(cookie(db, service).await)),
+            (
+                "admin of another provider",
+                Some(cookie(db, other_admin).await),
+            ),
+            (
+                "accepted, not confirmed",
+                Some(cookie(db, accepted_user).await),
+            ),
+            ("anonymous", None),
+        ];
+        let before = snapshot(db).await;
+        for (who, cookie) in &cookies {
+            for (path, body) in &endpoints {
+                let (status, answer) = call(&app, path, body, cookie.as_deref()).await;
+                let (expected, expected_status) = if cookie.is_none() {
+                    ("Unauthenticated", StatusCode::UNAUTHORIZED)
+                } else {
+                    ("Forbidden", StatusCode::FORBIDDEN)
+                };
+                assert_eq!(
+                    status, expected_status,
+                    "{who} → {path}: {answer} on {}",
+                    t.backend
+                );
+                assert!(answer.contains(expected), "{who} → {path}: {answer}");
+                assert_eq!(snapshot(db).await, before, "{who} → {path} changed nothing");
+            }
+        }
+        // One's own business needs a session, nothing more.
+        for (path, body) in [
+            ("/api/provider-members/mine", String::new()),
+            ("/api/provider-members/leave", format!("provider={pid}")),
+            ("/api/invitations/pending", String::new()),
+            ("/api/invitations/accept-link", "token=abc".to_owned()),
+            (
+                "/api/invitations/answer",
+                format!("invitation=provider-{invited}&decision=accept"),
+            ),
+        ] {
+            let (status, answer) = call(&app, path, &body, None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {answer}");
+            assert_eq!(snapshot(db).await, before, "{path} changed nothing");
+        }
+        // Answering someone else's invitation is refused, and changes nothing.
+        let (status, answer) = call(
+            &app,
+            "/api/invitations/answer",
+            &format!("invitation=provider-{invited}&decision=decline"),
+            cookies[0].1.as_deref(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+        assert!(answer.contains("InvitationForAnotherEmail"), "{answer}");
+        // An unknown link says so to anyone.
+        let (status, answer) = call(&app, "/api/invitations/preview", "token=nope", None).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+        assert!(answer.contains("InvitationInvalid"), "{answer}");
+        assert_eq!(snapshot(db).await, before);
+
+        // The Provider Admin may do all of it.
+        let admin_cookie = cookie(db, admin).await;
+        for (path, body) in &endpoints {
+            let (status, answer) = call(&app, path, body, Some(&admin_cookie)).await;
+            assert!(status.is_success(), "admin → {path}: {status} {answer}");
+        }
+        let after = snapshot(db).await;
+        assert_ne!(after, before);
+        assert!(after.members.iter().any(|m| m.email == "x@example.com"));
+        assert!(!after.members.iter().any(|m| m.id == invited));
+        let promoted = after.members.iter().find(|m| m.id == accepted).unwrap();
+        assert_eq!(
+            (promoted.status.as_str(), promoted.r#type.as_str()),
+            ("confirmed", "provider_admin")
+        );
+        t.cleanup().await;
+    }
+}
