@@ -64,6 +64,9 @@ pub enum Field {
     EmailAt(u16),
     /// A member type (Provider Admin / Service User, Owner / Admin / User / Custom).
     MemberType,
+    /// The first and last day of a date range.
+    DateFrom,
+    DateTo,
 }
 
 /// What is wrong with a field; each has one translated sentence.
@@ -93,6 +96,12 @@ pub enum Problem {
     Duplicate,
     /// More entries than one form may carry.
     TooMany(usize),
+    /// Not a calendar date (`YYYY-MM-DD`).
+    InvalidDate,
+    /// A range's end before its start.
+    BeforeStart,
+    /// A range longer than this many days.
+    RangeTooLong(i64),
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -211,6 +220,11 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::AlreadyMember => t!(i18n, problems.already_member).into_any(),
         Problem::Duplicate => t!(i18n, problems.duplicate).into_any(),
         Problem::TooMany(max) => t!(i18n, problems.too_many, count = move || max).into_any(),
+        Problem::InvalidDate => t!(i18n, problems.invalid_date).into_any(),
+        Problem::BeforeStart => t!(i18n, problems.before_start).into_any(),
+        Problem::RangeTooLong(days) => {
+            t!(i18n, problems.range_too_long, count = move || days).into_any()
+        }
     }
 }
 

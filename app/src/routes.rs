@@ -70,6 +70,16 @@ pub fn provider_members(provider: ProviderId) -> String {
     provider_members_with(provider, "")
 }
 
+/// A provider's event log (Manage → Event logs); the CSV export is at `…/export.csv`.
+pub fn provider_events(provider: ProviderId) -> String {
+    format!("/providers/{provider}/manage/events")
+}
+
+/// An organization's event log (Admin Console → Reporting → Event logs).
+pub fn organization_events(organization: OrganizationId) -> String {
+    format!("/organizations/{organization}/events")
+}
+
 /// The page an invitation link opens.
 pub fn invitation(token: &str) -> String {
     format!("/invitations/{}", encode_query(token))

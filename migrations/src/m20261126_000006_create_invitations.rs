@@ -3,6 +3,9 @@
 //! invitation to the same member replaces the old link. The member row itself
 //! (`provider_users` / `organization_users`, status `invited`) is the invitation; this table
 //! only proves that whoever holds the link received the mail.
+//!
+//! Also: member rows by address, for the Password Manager's pending invitations (looked up
+//! by the signed-in user's address on every page, to point them out).
 
 use sea_orm_migration::prelude::*;
 
@@ -25,12 +28,16 @@ enum Invitations {
 enum ProviderUsers {
     Table,
     Id,
+    Email,
+    Status,
 }
 
 #[derive(DeriveIden)]
 enum OrganizationUsers {
     Table,
     Id,
+    Email,
+    Status,
 }
 
 fn timestamp(column: Invitations) -> ColumnDef {
@@ -121,10 +128,38 @@ impl MigrationTrait for Migration {
                     .col(Invitations::OrganizationUserId)
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_provider_users_email_status")
+                    .table(ProviderUsers::Table)
+                    .col(ProviderUsers::Email)
+                    .col(ProviderUsers::Status)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_organization_users_email_status")
+                    .table(OrganizationUsers::Table)
+                    .col(OrganizationUsers::Email)
+                    .col(OrganizationUsers::Status)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, table) in [
+            ("ix_organization_users_email_status", OrganizationUsers::Table.into_iden()),
+            ("ix_provider_users_email_status", ProviderUsers::Table.into_iden()),
+        ] {
+            manager
+                .drop_index(Index::drop().name(name).table(table).to_owned())
+                .await?;
+        }
         manager
             .drop_table(Table::drop().table(Invitations::Table).to_owned())
             .await

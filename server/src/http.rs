@@ -71,7 +71,7 @@ impl AppState {
         }
     }
 
-    fn server_context(&self) -> ServerContext {
+    pub(crate) fn server_context(&self) -> ServerContext {
         ServerContext {
             db: self.db.clone(),
             auth: self.auth,
@@ -105,6 +105,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(routes::HEALTHZ, get(healthz))
         .route(routes::LANGUAGE, post(set_language))
+        .route(
+            "/providers/{provider}/manage/events/export.csv",
+            get(crate::export::provider_events),
+        )
+        .route(
+            "/organizations/{organization}/events/export.csv",
+            get(crate::export::organization_events),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -174,7 +174,7 @@ async fn a_member_goes_from_invitation_to_removal() {
         ] {
             let about_sam = events::Entity::find()
                 .filter(events::Column::Type.eq(event.code()))
-                .filter(events::Column::Details.eq("sam@example.com"))
+                .filter(events::Column::Details.eq(r#"{"email":"sam@example.com"}"#))
                 .count(db)
                 .await
                 .unwrap();
@@ -187,7 +187,7 @@ async fn a_member_goes_from_invitation_to_removal() {
             .unwrap()
             .unwrap();
         assert_eq!(removed.provider_id, Some(acme.0));
-        assert_eq!(removed.details.as_deref(), Some("sam@example.com"));
+        assert_eq!(removed.details.as_deref(), Some(r#"{"email":"sam@example.com"}"#));
         t.cleanup().await;
     }
 }
@@ -709,6 +709,33 @@ async fn invitations_are_mailed_in_the_invitees_language() {
             "Dutch mail: {subject}"
         );
         assert!(subject.contains("Acme & Co <IT>"), "{subject}");
+
+        // Confirmation and removal are mailed too.
+        let newcomer = actor(db, user(db, &english).await).await;
+        invitations::accept_link(db, &context(&newcomer), &newcomer, token)
+            .await
+            .unwrap();
+        let member = member_id(db, acme, &english).await;
+        for action in [MemberAction::Confirm, MemberAction::Remove] {
+            members::apply(db, &context(&admin), &outbox(&mailer), &admin, acme, action, &[member])
+                .await
+                .unwrap();
+        }
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let subjects = loop {
+            let subjects: Vec<String> = sink
+                .mails_to(&english)
+                .iter()
+                .map(|m| m["subject"].as_str().unwrap().to_owned())
+                .collect();
+            if subjects.len() >= 3 || std::time::Instant::now() > deadline {
+                break subjects;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        let has = |s: &str| subjects.iter().any(|x| x == s);
+        assert!(has("You now have access to Acme & Co <IT>"), "{subjects:?}");
+        assert!(has("You no longer have access to Acme & Co <IT>"), "{subjects:?}");
         t.cleanup().await;
     }
 }

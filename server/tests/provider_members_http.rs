@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-//! Every server function of provider members and invitations, called over HTTP as a browser
+//! Every server function of provider members, invitations and event logs, called over HTTP as a browser
 //! (or an attacker) would: each role that must be refused is refused with the right status,
 //! and nothing changed; the same calls work for a Provider Admin. SQLite and PostgreSQL.
 
@@ -141,6 +141,10 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing()
             (
                 "/api/provider-members/change-type",
                 format!("provider={pid}&member={accepted}&user_type=provider_admin"),
+            ),
+            (
+                "/api/events/list",
+                format!("log[Provider]={pid}&query[from]=&query[to]=&query[tz]=0&query[page]=1"),
             ),
         ];
         let cookies = [

@@ -23,11 +23,14 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     let Some(actor) = optional_actor().await? else {
         return Ok(None);
     };
-    let products = super::service::product_access(&server_context()?.db, &actor).await?;
+    let db = server_context()?.db;
+    let products = super::service::product_access(&db, &actor).await?;
+    let pending_invitations = crate::invitations::service::pending_count(&db, &actor).await?;
     Ok(Some(Viewer {
         name: actor.name,
         email: actor.email,
         products,
+        pending_invitations,
     }))
 }
 

@@ -55,6 +55,8 @@ pub struct Viewer {
     pub name: String,
     pub email: String,
     pub products: Products,
+    /// Invitations waiting for this user's answer (the Password Manager points them out).
+    pub pending_invitations: u64,
 }
 
 /// Something the switcher links to, by id and display name.

@@ -68,9 +68,12 @@ pub fn client_info() -> ClientInfo {
 /// The session cookie's token, if the request carries one.
 pub fn session_token(context: &ServerContext) -> Option<String> {
     let parts = use_context::<Parts>()?;
-    let name = context.session_cookie_name();
-    parts
-        .headers
+    cookie_value(&parts.headers, context.session_cookie_name())
+}
+
+/// A cookie's value from request headers (also for plain axum handlers, such as exports).
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
@@ -152,22 +155,19 @@ pub fn return_to(target: Option<String>, fallback: &str) {
 /// The language of the request: the visitor's chosen language (cookie), else the browser's
 /// first supported `Accept-Language`, else English. For mails to people without an account.
 pub fn request_locale() -> crate::i18n::Locale {
+    match use_context::<Parts>() {
+        Some(parts) => locale_from_headers(&parts.headers),
+        None => crate::i18n::Locale::en,
+    }
+}
+
+/// The language a request asks for (see [`request_locale`]), from its headers.
+pub fn locale_from_headers(headers: &http::HeaderMap) -> crate::i18n::Locale {
     use crate::i18n::Locale;
-    let Some(parts) = use_context::<Parts>() else {
-        return Locale::en;
-    };
-    let chosen = parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == crate::LANGUAGE_COOKIE)
-        .and_then(|cookie| cookie.value().parse::<Locale>().ok());
+    let chosen = cookie_value(headers, crate::LANGUAGE_COOKIE)
+        .and_then(|value| value.parse::<Locale>().ok());
     let accepted = || {
-        parts
-            .headers
+        headers
             .get(http::header::ACCEPT_LANGUAGE)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| {

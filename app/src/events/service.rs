@@ -53,6 +53,12 @@ impl NewEvent {
     }
 }
 
+/// An event's details about a member: the address, kept so the log still names the member
+/// after the row is gone. Details are JSON, like every event's.
+pub fn member_details(email: &str) -> String {
+    serde_json::json!({ "email": email }).to_string()
+}
+
 pub async fn record(
     db: &impl ConnectionTrait,
     context: &EventContext,
@@ -75,4 +81,319 @@ pub async fn record(
     .insert(db)
     .await?;
     Ok(())
+}
+
+// --- Reading the logs ---
+
+use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
+use sea_orm::{EntityTrait, FromQueryResult, QuerySelect as _};
+
+pub use super::types::LogOf;
+use super::types::{
+    DEFAULT_RANGE_DAYS, EVENT_PAGE_SIZE, EventPage, EventQuery, EventRow, MAX_EXPORT_DAYS,
+};
+use crate::db::{organizations, provider_users, providers, users};
+use crate::error::{Field, Problem};
+use crate::validate::Problems;
+
+/// A date range resolved to UTC instants: `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// The query's days (defaults: the last 30 days up to today, in the viewer's zone) as UTC
+/// instants. `max_days` bounds the range (exports); a problem per bad field otherwise.
+pub fn resolve_range(
+    query: &EventQuery,
+    now: DateTime<Utc>,
+    max_days: Option<i64>,
+) -> Result<Range, AppError> {
+    let offset = Duration::minutes(i64::from(query.tz));
+    let today = (now + offset).date_naive();
+    let mut problems = Problems::default();
+    let parse = |raw: &str, default: NaiveDate| -> Result<NaiveDate, Problem> {
+        if raw.is_empty() {
+            Ok(default)
+        } else {
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| Problem::InvalidDate)
+        }
+    };
+    let last_day = problems.check(Field::DateTo, parse(&query.to, today));
+    let default_first = last_day.unwrap_or(today) - Duration::days(DEFAULT_RANGE_DAYS - 1);
+    let first_day = problems.check(Field::DateFrom, parse(&query.from, default_first));
+    if let (Some(first), Some(last)) = (first_day, last_day) {
+        if last < first {
+            problems.add(Field::DateTo, Problem::BeforeStart);
+        } else if let Some(max) = max_days
+            && (last - first).num_days() + 1 > max
+        {
+            problems.add(Field::DateTo, Problem::RangeTooLong(max));
+        }
+    }
+    problems.finish()?;
+    let (Some(first_day), Some(last_day)) = (first_day, last_day) else {
+        return Err(AppError::Internal);
+    };
+    let midnight = |day: NaiveDate| Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN)) - offset;
+    Ok(Range {
+        first_day,
+        last_day,
+        start: midnight(first_day),
+        end: midnight(last_day + Duration::days(1)),
+    })
+}
+
+#[derive(Debug, FromQueryResult)]
+struct EventRecord {
+    id: i64,
+    at: DateTime<Utc>,
+    r#type: i32,
+    details: Option<String>,
+    ip: Option<String>,
+    device: Option<String>,
+    actor_name: Option<String>,
+    actor_email: Option<String>,
+    organization_name: Option<String>,
+    member_email: Option<String>,
+}
+
+impl EventRecord {
+    fn row(self) -> EventRow {
+        let details: Option<serde_json::Value> =
+            self.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
+        let detail = |key: &str| details.as_ref().and_then(|d| d.get(key));
+        let target = detail("email")
+            .and_then(|e| e.as_str().map(str::to_owned))
+            .or(self.member_email)
+            .or(self.organization_name);
+        let change = ["seats", "name"].iter().find_map(|key| {
+            let change = detail(key)?;
+            let text = |v: &serde_json::Value| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some((text(change.get("from")?), text(change.get("to")?)))
+        });
+        EventRow {
+            id: self.id,
+            at: self.at.to_rfc3339(),
+            code: self.r#type,
+            actor: self.actor_name.zip(self.actor_email),
+            target,
+            change,
+            ip: self.ip,
+        }
+    }
+}
+
+/// The log's events in `range`, newest first: one statement with the names it shows.
+fn events_statement(log: LogOf, range: &Range) -> SelectStatement {
+    let (e, u, o, pu) = (
+        Alias::new("e"),
+        Alias::new("u"),
+        Alias::new("o"),
+        Alias::new("pu"),
+    );
+    let col = |table: &Alias, name: &str| Expr::col((table.clone(), Alias::new(name)));
+    let mut statement = Query::select();
+    statement
+        .expr_as(col(&e, "id"), Alias::new("id"))
+        .expr_as(col(&e, "at"), Alias::new("at"))
+        .expr_as(col(&e, "type"), Alias::new("type"))
+        .expr_as(col(&e, "details"), Alias::new("details"))
+        .expr_as(col(&e, "ip"), Alias::new("ip"))
+        .expr_as(col(&e, "device"), Alias::new("device"))
+        .expr_as(col(&u, "name"), Alias::new("actor_name"))
+        .expr_as(col(&u, "email"), Alias::new("actor_email"))
+        .expr_as(col(&o, "name"), Alias::new("organization_name"))
+        .expr_as(col(&pu, "email"), Alias::new("member_email"))
+        .from_as(events::Entity, e.clone())
+        .join_as(
+            JoinType::LeftJoin,
+            users::Entity,
+            u.clone(),
+            col(&u, "id").equals((e.clone(), Alias::new("acting_user_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            organizations::Entity,
+            o.clone(),
+            col(&e, "target_kind")
+                .eq("organization")
+                .and(col(&o, "id").equals((e.clone(), Alias::new("target_id")))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            provider_users::Entity,
+            pu.clone(),
+            col(&e, "target_kind")
+                .eq("provider_user")
+                .and(col(&pu, "id").equals((e.clone(), Alias::new("target_id")))),
+        );
+    match log {
+        LogOf::Provider(id) => statement.and_where(col(&e, "provider_id").eq(id.0)),
+        LogOf::Organization(id) => statement.and_where(col(&e, "organization_id").eq(id.0)),
+    };
+    statement
+        .and_where(col(&e, "at").gte(range.start))
+        .and_where(col(&e, "at").lt(range.end))
+        .order_by((e.clone(), Alias::new("at")), Order::Desc)
+        .order_by((e, Alias::new("id")), Order::Desc);
+    statement.to_owned()
+}
+
+async fn log_name(db: &impl ConnectionTrait, log: LogOf) -> Result<String, AppError> {
+    let name = match log {
+        LogOf::Provider(id) => providers::Entity::find_by_id(id.0)
+            .select_only()
+            .column(providers::Column::Name)
+            .into_tuple::<String>()
+            .one(db)
+            .await?,
+        LogOf::Organization(id) => organizations::Entity::find_by_id(id.0)
+            .select_only()
+            .column(organizations::Column::Name)
+            .into_tuple::<String>()
+            .one(db)
+            .await?,
+    };
+    name.ok_or(AppError::NotFound)
+}
+
+/// One page of the log (the caller passed the guard for it).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    log: LogOf,
+    query: &EventQuery,
+    now: DateTime<Utc>,
+) -> Result<EventPage, AppError> {
+    let range = resolve_range(query, now, None)?;
+    let page = query.page.max(1);
+    let size = u64::from(EVENT_PAGE_SIZE);
+    let mut statement = events_statement(log, &range);
+    // One row more than the page tells whether another page follows.
+    statement
+        .limit(size + 1)
+        .offset(u64::from(page - 1) * size);
+    let backend = db.get_database_backend();
+    let mut rows: Vec<EventRow> = EventRecord::find_by_statement(backend.build(&statement))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(EventRecord::row)
+        .collect();
+    let has_more = rows.len() as u64 > size;
+    rows.truncate(EVENT_PAGE_SIZE as usize);
+    Ok(EventPage {
+        rows,
+        page,
+        has_more,
+        from: range.first_day.to_string(),
+        to: range.last_day.to_string(),
+        name: log_name(db, log).await?,
+        exportable: (range.last_day - range.first_day).num_days() < MAX_EXPORT_DAYS,
+    })
+}
+
+/// A spreadsheet cell that starts like a formula is shown as text (OWASP's advice against
+/// CSV injection): a leading `'`.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// The export's columns; the event's text is in the exporting person's language.
+pub const CSV_HEADER: [&str; 8] = [
+    "time_utc", "event", "code", "actor_name", "actor_email", "target", "ip", "device",
+];
+
+/// Streams the log's events in `range` as CSV chunks into `sink`, newest first, without
+/// holding more than one chunk: rows come from a database cursor and leave as they are
+/// written. Returns the number of events written.
+pub async fn export_csv(
+    db: &(impl ConnectionTrait + sea_orm::StreamTrait),
+    log: LogOf,
+    range: &Range,
+    describe: impl Fn(&EventRow) -> String,
+    sink: tokio::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<u64, AppError> {
+    use futures_util::TryStreamExt;
+    /// Rows per chunk sent to the client (about 100 KiB).
+    const ROWS_PER_CHUNK: u64 = 1000;
+    let csv_error = |err: csv::Error| {
+        tracing::error!(error = %err, "CSV export");
+        AppError::Internal
+    };
+    let new_writer = || csv::WriterBuilder::new().from_writer(Vec::with_capacity(128 * 1024));
+    let mut writer = new_writer();
+    writer.write_record(CSV_HEADER).map_err(csv_error)?;
+    let backend = db.get_database_backend();
+    let statement = events_statement(log, range);
+    let mut stream = EventRecord::find_by_statement(backend.build(&statement))
+        .stream(db)
+        .await?;
+    let mut written = 0_u64;
+    while let Some(record) = stream.try_next().await? {
+        let device = record.device.clone().unwrap_or_default();
+        let row = record.row();
+        let (actor_name, actor_email) = row.actor.clone().unwrap_or_default();
+        let text = describe(&row);
+        writer
+            .write_record([
+                row.at.as_str(),
+                &csv_cell(&text),
+                &row.code.to_string(),
+                &csv_cell(&actor_name),
+                &csv_cell(&actor_email),
+                &csv_cell(row.target.as_deref().unwrap_or_default()),
+                &csv_cell(row.ip.as_deref().unwrap_or_default()),
+                &csv_cell(&device),
+            ])
+            .map_err(csv_error)?;
+        written += 1;
+        if written % ROWS_PER_CHUNK == 0 {
+            let full = std::mem::replace(&mut writer, new_writer());
+            let chunk = full.into_inner().map_err(|err| csv_error(err.into_error().into()))?;
+            if sink.send(chunk).await.is_err() {
+                // The download was cancelled: stop reading.
+                return Ok(written);
+            }
+        }
+    }
+    let rest = writer
+        .into_inner()
+        .map_err(|err| csv_error(err.into_error().into()))?;
+    if !rest.is_empty() {
+        let _ = sink.send(rest).await;
+    }
+    Ok(written)
+}
+
+/// The guard for reading `log`: `ViewProviderEventLogs` in a provider, `ViewEventLogs` in an
+/// organization (whose provider, if any, is loaded for the guard).
+pub async fn authorize_log(
+    db: &impl ConnectionTrait,
+    actor: &crate::auth::Actor,
+    log: LogOf,
+) -> Result<(), AppError> {
+    use crate::auth::{Capability, Scope, require};
+    match log {
+        LogOf::Provider(provider) => require(
+            actor,
+            Capability::ViewProviderEventLogs,
+            Scope::Provider(provider),
+        ),
+        LogOf::Organization(organization) => {
+            let scope = crate::organizations::service::scope(db, organization).await?;
+            require(actor, Capability::ViewEventLogs, Scope::Organization(scope))
+        }
+    }
 }

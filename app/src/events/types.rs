@@ -25,6 +25,8 @@ pub enum EventType {
     ProviderClientCreated,
     ProviderClientAdded,
     ProviderClientRemoved,
+    /// A provider user opened the client's Admin Console (Bitwarden's "vault accessed").
+    ProviderClientAccessed,
 }
 
 impl EventType {
@@ -49,10 +51,11 @@ impl EventType {
             Self::ProviderClientCreated => 1900,
             Self::ProviderClientAdded => 1901,
             Self::ProviderClientRemoved => 1902,
+            Self::ProviderClientAccessed => 1903,
         }
     }
 
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
@@ -72,6 +75,7 @@ impl EventType {
         Self::ProviderClientCreated,
         Self::ProviderClientAdded,
         Self::ProviderClientRemoved,
+        Self::ProviderClientAccessed,
     ];
 
     pub fn from_code(code: i32) -> Option<Self> {
@@ -110,6 +114,103 @@ impl EventTarget {
             | Self::Provider(id) => id,
         }
     }
+}
+
+/// Whose log: a provider's or an organization's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LogOf {
+    Provider(crate::ids::ProviderId),
+    Organization(crate::ids::OrganizationId),
+}
+
+/// Events are listed by calendar day, in the viewer's time zone.
+pub const EVENT_PAGE_SIZE: u32 = 50;
+/// The default range: the last 30 days, today included (as Bitwarden's event logs).
+pub const DEFAULT_RANGE_DAYS: i64 = 30;
+/// An export covers at most a year, so one click cannot ask for the whole history.
+pub const MAX_EXPORT_DAYS: i64 = 366;
+
+/// The log's filter as the URL carries it: `from` and `to` are calendar days (`YYYY-MM-DD`,
+/// both included) in the viewer's time zone, `tz` its offset east of UTC in minutes (the
+/// browser fills it in; without the bundle the days are UTC days).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventQuery {
+    pub from: String,
+    pub to: String,
+    pub tz: i32,
+    pub page: u32,
+}
+
+impl EventQuery {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            from: get("from").unwrap_or_default().trim().to_owned(),
+            to: get("to").unwrap_or_default().trim().to_owned(),
+            // Real offsets lie within ±14 hours.
+            tz: get("tz")
+                .and_then(|t| t.parse().ok())
+                .filter(|t: &i32| t.abs() <= 14 * 60)
+                .unwrap_or(0),
+            page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+        }
+    }
+
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.from.is_empty() {
+            pairs.push(("from", self.from.clone()));
+        }
+        if !self.to.is_empty() {
+            pairs.push(("to", self.to.clone()));
+        }
+        if self.tz != 0 {
+            pairs.push(("tz", self.tz.to_string()));
+        }
+        if self.page > 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    }
+}
+
+/// One line of an event log, ready to show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub code: i32,
+    /// Who acted: name and address; none for the operator's command line.
+    pub actor: Option<(String, String)>,
+    /// What it was about: a member's address, an organization's name.
+    pub target: Option<String>,
+    /// A changed value, before and after (seats, a name).
+    pub change: Option<(String, String)>,
+    pub ip: Option<String>,
+}
+
+impl EventRow {
+    pub fn event(&self) -> Option<EventType> {
+        EventType::from_code(self.code)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventPage {
+    pub rows: Vec<EventRow>,
+    pub page: u32,
+    /// Another page follows (counting a year of events to show a total would cost more
+    /// than the page itself).
+    pub has_more: bool,
+    /// The range shown, as days (`YYYY-MM-DD`), after defaults were filled in.
+    pub from: String,
+    pub to: String,
+    /// The place whose log this is.
+    pub name: String,
+    /// The range is short enough to export (at most [`MAX_EXPORT_DAYS`]).
+    pub exportable: bool,
 }
 
 #[cfg(test)]

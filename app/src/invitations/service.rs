@@ -253,7 +253,7 @@ async fn accept_member(
         return Err(AppError::Refused(Refusal::InvitationUsed));
     }
     use_up_links(db, member, context.at).await?;
-    record(db, context, event, Some(email)).await?;
+    record(db, context, event, Some(crate::events::service::member_details(&email))).await?;
     Ok(accepted)
 }
 
@@ -320,9 +320,24 @@ pub async fn decline_pending(
     if deleted == 0 {
         return Err(AppError::Refused(Refusal::InvitationUsed));
     }
-    record(&txn, context, event, Some(email)).await?;
+    record(&txn, context, event, Some(crate::events::service::member_details(&email))).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// How many invitations wait for the actor's address: two indexed counts.
+pub async fn pending_count(db: &impl ConnectionTrait, actor: &Actor) -> Result<u64, AppError> {
+    let providers = provider_users::Entity::find()
+        .filter(provider_users::Column::Email.eq(actor.email.as_str()))
+        .filter(provider_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+        .count(db)
+        .await?;
+    let organizations = organization_users::Entity::find()
+        .filter(organization_users::Column::Email.eq(actor.email.as_str()))
+        .filter(organization_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+        .count(db)
+        .await?;
+    Ok(providers + organizations)
 }
 
 /// The invitations waiting for the actor's address, providers first, each by name. Two

@@ -46,5 +46,7 @@ pub async fn get_organization_overview(
         Capability::AdministerOrganization,
         Scope::Organization(scope),
     )?;
+    let context = crate::auth::request::event_context(&actor);
+    super::service::record_provider_access(&db, &context, &actor, scope).await?;
     super::service::overview(&db, &actor, scope).await
 }

@@ -148,6 +148,50 @@ pub async fn used_seats(
     i64::try_from(used).map_err(|_| AppError::Internal)
 }
 
+/// A provider user opening a client's Admin Console is recorded in both logs (Bitwarden's
+/// "vault accessed", 1903): once per ten minutes per person and client, so moving around the
+/// console does not flood the logs. Members of the organization itself open it as members.
+pub async fn record_provider_access(
+    db: &impl ConnectionTrait,
+    context: &EventContext,
+    actor: &Actor,
+    scope: OrgScope,
+) -> Result<(), AppError> {
+    let Some(provider) = scope
+        .provider_id
+        .filter(|p| actor.is_confirmed_provider_member(*p))
+    else {
+        return Ok(());
+    };
+    let is_member = actor
+        .organizations
+        .iter()
+        .any(|m| m.organization_id == scope.organization_id && m.status == MemberStatus::Confirmed);
+    if is_member {
+        return Ok(());
+    }
+    let recent = crate::db::events::Entity::find()
+        .filter(crate::db::events::Column::OrganizationId.eq(scope.organization_id.0))
+        .filter(crate::db::events::Column::Type.eq(EventType::ProviderClientAccessed.code()))
+        .filter(crate::db::events::Column::ActingUserId.eq(actor.user_id.0))
+        .filter(crate::db::events::Column::At.gt(context.at - chrono::Duration::minutes(10)))
+        .count(db)
+        .await?;
+    if recent > 0 {
+        return Ok(());
+    }
+    record(
+        db,
+        context,
+        NewEvent::new(EventType::ProviderClientAccessed)
+            .provider(provider)
+            .organization(scope.organization_id)
+            .target(EventTarget::Organization(scope.organization_id.0)),
+        None,
+    )
+    .await
+}
+
 /// The Admin Console's start page data; the caller has passed the guard for `scope`.
 pub async fn overview(
     db: &impl ConnectionTrait,

@@ -292,7 +292,7 @@ pub async fn invite(
             NewEvent::new(EventType::ProviderUserInvited)
                 .provider(provider)
                 .target(EventTarget::ProviderMember(member.id)),
-            Some(email.clone()),
+            Some(crate::events::service::member_details(&email)),
         )
         .await?;
         let locale = account_locale(&txn, &email).await?;
@@ -463,12 +463,27 @@ async fn apply_one(
             &txn,
             context,
             NewEvent::new(event).provider(provider).target(target),
-            Some(row.email.clone()),
+            Some(crate::events::service::member_details(&row.email)),
         )
         .await?;
         let provider_model = provider_row(&txn, provider).await?;
         let locale = account_locale(&txn, &row.email).await?;
         txn.commit().await?;
+        let locale = locale_or(locale.as_deref(), outbox.locale);
+        let notice = match action {
+            MemberAction::Confirm => Some(Notice::Confirmed),
+            MemberAction::Remove => Some(Notice::Removed),
+            _ => None,
+        };
+        if let Some(notice) = notice {
+            let link = format!(
+                "{}{}",
+                outbox.base_url.trim_end_matches('/'),
+                crate::routes::provider_clients(provider)
+            );
+            send_notice(outbox.mailer, notice, &row.email, locale, &actor.name, &provider_model.name, link)
+                .await;
+        }
         let Some(token) = token else {
             return Ok(None);
         };
@@ -478,7 +493,7 @@ async fn apply_one(
             outbox.mailer,
             ProviderInvitationMail {
                 to: &row.email,
-                locale: locale_or(locale.as_deref(), outbox.locale),
+                locale,
                 inviter: &actor.name,
                 provider: &provider_model.name,
                 user_type,
@@ -493,6 +508,48 @@ async fn apply_one(
         Ok(link) => Ok((email, link)),
         Err(error) => Err((email, error)),
     }
+}
+
+#[derive(Clone, Copy)]
+enum Notice {
+    Confirmed,
+    Removed,
+}
+
+/// Tells a member they were confirmed (with a link to the provider) or removed. Best effort:
+/// the change is committed; a mail that cannot go out is logged by the mailer.
+async fn send_notice(
+    mailer: &Mailer,
+    notice: Notice,
+    to: &str,
+    locale: Locale,
+    actor: &str,
+    provider: &str,
+    link: String,
+) {
+    use crate::i18n::td_string;
+    let (actor, provider) = (actor.to_owned(), provider.to_owned());
+    let mail = match notice {
+        Notice::Confirmed => crate::mail::Mail {
+            to: to.to_owned(),
+            subject: td_string!(locale, mail.confirmed_subject, place = provider.clone()).to_string(),
+            paragraphs: vec![
+                td_string!(locale, mail.confirmed_body, inviter = actor, provider = provider)
+                    .to_string(),
+            ],
+            link: Some((td_string!(locale, mail.open_action).to_string(), link)),
+        },
+        Notice::Removed => crate::mail::Mail {
+            to: to.to_owned(),
+            subject: td_string!(locale, mail.removed_subject, place = provider.clone()).to_string(),
+            paragraphs: vec![
+                td_string!(locale, mail.removed_body, inviter = actor, provider = provider)
+                    .to_string(),
+            ],
+            link: None,
+        },
+    };
+    mailer.send(mail).await;
 }
 
 async fn set_status(
@@ -538,7 +595,7 @@ pub async fn change_type(
         NewEvent::new(EventType::ProviderUserUpdated)
             .provider(provider)
             .target(EventTarget::ProviderMember(row.id)),
-        Some(row.email),
+        Some(crate::events::service::member_details(&row.email)),
     )
     .await?;
     txn.commit().await?;
@@ -571,7 +628,7 @@ pub async fn leave(
         NewEvent::new(EventType::ProviderUserLeft)
             .provider(provider)
             .target(EventTarget::ProviderMember(row.id)),
-        Some(row.email),
+        Some(crate::events::service::member_details(&row.email)),
     )
     .await?;
     txn.commit().await?;

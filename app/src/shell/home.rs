@@ -6,7 +6,31 @@ use crate::i18n::*;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
+    let viewer = crate::accounts::ui::use_viewer();
+    let pending = move || {
+        viewer
+            .0
+            .get()
+            .and_then(Result::ok)
+            .flatten()
+            .map_or(0, |v| v.pending_invitations)
+    };
     view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let count = pending();
+                (count > 0)
+                    .then(|| {
+                        view! {
+                            <p class="alert alert-info" role="status">
+                                {t!(i18n, home.pending_invitations, count = move || count)}
+                                " "
+                                <a href=crate::routes::MEMBERSHIPS>{t!(i18n, home.review_invitations)}</a>
+                            </p>
+                        }
+                    })
+            }}
+        </Transition>
         <section class="hero">
             <h1>{t!(i18n, home.title)}</h1>
             <p class="lead">{t!(i18n, home.lead)}</p>

@@ -156,6 +156,7 @@ fn Layout() -> impl IntoView {
                         <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage ssr=SsrMode::InOrder />
                         <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::InOrder />
                         <Route path=path!("providers/:provider/manage/members") view=crate::provider_members::ui::MembersPage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/:provider/manage/events") view=crate::events::ui::ProviderEventsPage ssr=SsrMode::InOrder />
                         <Route path=path!("invitations/:token") view=crate::invitations::ui::InvitationPage ssr=SsrMode::InOrder />
                         <Route path=path!("memberships") view=crate::accounts::ui::MembershipsPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::InOrder />

@@ -37,6 +37,9 @@ pub fn SideNav() -> impl IntoView {
                             <li>
                                 <A href=routes::provider_members(provider)>{t!(i18n, provider_members.title)}</A>
                             </li>
+                            <li>
+                                <A href=routes::provider_events(provider)>{t!(i18n, events.title)}</A>
+                            </li>
                         </ul>
                     </li>
                 </Show>
@@ -56,7 +59,16 @@ pub fn SideNav() -> impl IntoView {
                     <A href=routes::HOME exact=true>{t!(i18n, nav.home)}</A>
                 </li>
                 <li>
-                    <A href=routes::MEMBERSHIPS exact=true>{t!(i18n, nav.memberships)}</A>
+                    <A href=routes::MEMBERSHIPS exact=true>
+                        {t!(i18n, nav.memberships)}
+                        {move || {
+                            let pending = viewer.0.get().and_then(Result::ok).flatten().map_or(0, |v| v.pending_invitations);
+                            (pending > 0).then(|| view! {
+                                " "
+                                <span class="count" title=move || t_string!(i18n, invitations.pending_title).to_string()>{pending}</span>
+                            })
+                        }}
+                    </A>
                 </li>
                 <li>
                     <A href=routes::ACCOUNT exact=true>{t!(i18n, nav.account)}</A>

@@ -1,0 +1,163 @@
+import { test, expect, type Page } from '@playwright/test';
+import { hydrated } from './fixtures';
+
+// The test command starts maildev (a real SMTP server) and the portal with SMTP_URL pointing
+// at it; MAILDEV_URL is maildev's HTTP API, where the tests read what arrived.
+const PASSWORD = 'correct horse battery staple';
+const MEMBERS = '/providers/1/manage/members';
+const MAILDEV = process.env.MAILDEV_URL ?? 'http://127.0.0.1:1080';
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/sign-in');
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
+}
+
+function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+interface Mail {
+  subject: string;
+  text: string;
+  to: { address: string }[];
+}
+
+/** The mail maildev received for `to`, waiting for it to arrive. */
+async function mailTo(to: string): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const mails: Mail[] = await (await fetch(`${MAILDEV}/email`)).json();
+        found = mails.find((m) => m.to.some((a) => a.address === to));
+        return found !== undefined;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  return found as Mail;
+}
+
+test('invite a service user by mail; they register, accept, get confirmed and see the provider', async ({ browser }) => {
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin@demo.example');
+
+  // The side navigation leads to Manage → Members.
+  await admin.goto('/providers/1/clients');
+  await hydrated(admin);
+  await admin.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Members' }).click();
+  await expect(admin).toHaveURL(/\/providers\/1\/manage\/members$/);
+  await expect(admin.getByRole('heading', { name: 'Members', exact: true })).toBeVisible();
+
+  // Invite: one bad address refuses the whole form, with the problem next to that address.
+  const email = uniqueEmail('sam');
+  await admin.getByRole('link', { name: '+ Invite member' }).click();
+  const invite = admin.getByRole('dialog', { name: 'Invite members' });
+  await invite.getByLabel('Email addresses').fill(`${email}, not-an-address`);
+  await invite.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(invite.getByText('not-an-address: Enter a valid email address.')).toBeVisible();
+  await invite.getByLabel('Email addresses').fill(email);
+  await invite.getByLabel(/Service User/).check();
+  await invite.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(invite.getByText('1 invitations created.')).toBeVisible();
+  // Mail is on: no links to pass on.
+  await expect(invite.locator('.invite-link')).toHaveCount(0);
+  await invite.getByRole('link', { name: 'Close' }).click();
+  await expect(admin.getByRole('row').filter({ hasText: email })).toContainText('Invited');
+
+  // The mail arrives; its link opens the invitation.
+  const mail = await mailTo(email);
+  expect(mail.subject).toBe("You're invited to join Demo MSP");
+  const link = mail.text.match(/https?:\/\/\S+\/invitations\/\S+/)?.[0];
+  expect(link).toBeTruthy();
+
+  const inviteeContext = await browser.newContext();
+  const invitee = await inviteeContext.newPage();
+  await invitee.goto(link as string);
+  await hydrated(invitee);
+  await expect(invitee.getByText('You are invited to join the provider Demo MSP as')).toBeVisible();
+  await invitee.getByRole('link', { name: 'Create an account' }).click();
+  await expect(invitee.getByLabel('Email address')).toHaveValue(email);
+  await invitee.getByLabel('Name').fill('Sam Service');
+  await invitee.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await invitee.getByLabel('Repeat the password').fill(PASSWORD);
+  await invitee.getByRole('button', { name: 'Create account' }).click();
+  // Back on the invitation, now signed in with the invited address.
+  await expect(invitee).toHaveURL(/\/invitations\//);
+  await invitee.getByRole('button', { name: 'Accept' }).click();
+  await expect(invitee).toHaveURL(/\/memberships$/);
+  await expect(invitee.locator('.membership').filter({ hasText: 'Demo MSP' })).toContainText('Accepted');
+
+  // The admin confirms Sam from the Accepted tab.
+  await admin.goto(`${MEMBERS}?status=accepted`);
+  await hydrated(admin);
+  const row = admin.getByRole('row').filter({ hasText: email });
+  await row.getByRole('button', { name: `Actions for ${email}` }).click();
+  await admin.getByRole('menuitem', { name: 'Confirm' }).click();
+  const confirm = admin.getByRole('dialog', { name: 'Confirm members' });
+  await expect(confirm.getByText(email)).toBeVisible();
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
+  await confirm.getByRole('link', { name: 'Close' }).click();
+  await expect(admin.getByRole('row').filter({ hasText: email })).toHaveCount(0);
+  await admin.goto(`${MEMBERS}?status=confirmed&q=${encodeURIComponent(email)}`);
+  await expect(admin.getByRole('row').filter({ hasText: email })).toContainText('Confirmed');
+
+  // Sam now has the provider in the product switcher.
+  await invitee.goto('/');
+  await hydrated(invitee);
+  await invitee.getByRole('button', { name: 'Switch product' }).click();
+  await expect(invitee.locator('#product-switcher [role=menuitem]').filter({ hasText: 'Demo MSP' })).toBeVisible();
+  await adminContext.close();
+  await inviteeContext.close();
+});
+
+test('a service user cannot reach Members, and sees why', async ({ page }) => {
+  await signIn(page, 'service@demo.example');
+  await page.goto('/providers/1/clients');
+  await hydrated(page);
+  await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Members' })).toHaveCount(0);
+  await page.goto(MEMBERS);
+  await expect(page.getByText("You don't have access to this.")).toBeVisible();
+  await expect(page.locator('table.data-table')).toHaveCount(0);
+});
+
+test('the last Provider Admin is protected, and bulk actions report per row', async ({ page }) => {
+  await signIn(page, 'admin@demo.example');
+  // Two fresh invitations to act on together.
+  const first = uniqueEmail('bulk-a');
+  const second = uniqueEmail('bulk-b');
+  await page.goto(`${MEMBERS}?dialog=invite`);
+  await hydrated(page);
+  const invite = page.getByRole('dialog', { name: 'Invite members' });
+  await invite.getByLabel('Email addresses').fill(`${first}\n${second}`);
+  await invite.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(invite.getByText('2 invitations created.')).toBeVisible();
+  await invite.getByRole('link', { name: 'Close' }).click();
+
+  // Select both, Revoke access: one dialog, a result per row.
+  await page.goto(`${MEMBERS}?status=invited&q=bulk-`);
+  await hydrated(page);
+  await page.getByRole('checkbox', { name: `Select ${first}` }).check();
+  await page.getByRole('checkbox', { name: `Select ${second}` }).check();
+  await page.getByRole('group', { name: 'Selected members:' }).getByRole('button', { name: 'Revoke access' }).click();
+  const revoke = page.getByRole('dialog', { name: 'Revoke access' });
+  await expect(revoke.locator('.named-members li')).toHaveCount(2);
+  await revoke.getByRole('button', { name: 'Revoke access' }).click();
+  await expect(revoke.getByText('2 done, 0 not changed.')).toBeVisible();
+  await revoke.getByRole('link', { name: 'Close' }).click();
+  await page.goto(`${MEMBERS}?status=revoked&q=bulk-`);
+  await expect(page.getByRole('row').filter({ hasText: first })).toContainText('Revoked');
+
+  // Leaving is refused to the only Provider Admin, with the reason.
+  await page.goto('/memberships?leave=1');
+  await hydrated(page);
+  const leave = page.getByRole('dialog', { name: 'Leave Demo MSP?' });
+  await leave.getByRole('button', { name: 'Leave' }).click();
+  await expect(leave.getByText('A provider must keep at least one confirmed Provider Admin.')).toBeVisible();
+});

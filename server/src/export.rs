@@ -1,0 +1,113 @@
+//! CSV exports, streamed: a plain GET (a link the browser downloads), authorized through the
+//! same session and guard as every server function. Rows leave as the database cursor yields
+//! them, in 64 KiB chunks, so a year of events never sits in memory.
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use std::collections::HashMap;
+
+use app::error::AppError;
+use app::events::service::{self as events, LogOf};
+use app::events::types::{EventQuery, MAX_EXPORT_DAYS};
+use app::i18n::{Locale, td_string};
+use app::ids::{OrganizationId, ProviderId};
+
+use crate::http::AppState;
+
+/// `GET /providers/{provider}/manage/events/export.csv?from&to&tz`
+pub async fn provider_events(
+    State(state): State<AppState>,
+    Path(provider): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    events_csv(state, LogOf::Provider(ProviderId(provider)), params, headers).await
+}
+
+/// `GET /organizations/{organization}/events/export.csv?from&to&tz`
+pub async fn organization_events(
+    State(state): State<AppState>,
+    Path(organization): Path<i64>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let log = LogOf::Organization(OrganizationId(organization));
+    events_csv(state, log, params, headers).await
+}
+
+/// A refusal as a short sentence in the reader's language, with its status.
+fn refusal(locale: Locale, error: &AppError) -> Response {
+    let text = match error {
+        AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).to_string(),
+        AppError::Forbidden | AppError::NotFound => td_string!(locale, errors.forbidden).to_string(),
+        AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
+        _ => td_string!(locale, errors.internal).to_string(),
+    };
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CACHE_CONTROL, "no-store")], text).into_response()
+}
+
+async fn events_csv(
+    state: AppState,
+    log: LogOf,
+    params: HashMap<String, String>,
+    headers: HeaderMap,
+) -> Response {
+    let locale = app::auth::request::locale_from_headers(&headers);
+    let context = state.server_context();
+    let now = Utc::now();
+    let actor = match app::auth::request::cookie_value(&headers, context.session_cookie_name()) {
+        Some(token) => app::accounts::service::load_actor(&context.db, &context.auth, &token, now)
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let Some(actor) = actor else {
+        return refusal(locale, &AppError::Unauthenticated);
+    };
+    if let Err(error) = events::authorize_log(&context.db, &actor, log).await {
+        return refusal(locale, &error);
+    }
+    let query = EventQuery::from_params(|key| params.get(key).cloned());
+    let range = match events::resolve_range(&query, now, Some(MAX_EXPORT_DAYS)) {
+        Ok(range) => range,
+        Err(error) => return refusal(locale, &error),
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let db = context.db.clone();
+    tokio::spawn(async move {
+        let describe = |row: &app::events::types::EventRow| app::events::text::describe(locale, row);
+        if let Err(error) = events::export_csv(&db, log, &range, describe, sender).await {
+            tracing::error!(?error, "event export stopped");
+        }
+    });
+    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver
+            .recv()
+            .await
+            .map(|chunk| (Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)), receiver))
+    });
+    let place = match log {
+        LogOf::Provider(id) => format!("provider-{id}"),
+        LogOf::Organization(id) => format!("organization-{id}"),
+    };
+    let filename = format!(
+        "attachment; filename=\"events-{place}-{}-{}.csv\"",
+        range.first_day, range.last_day
+    );
+    let mut response = Response::new(Body::from_stream(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&filename) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
