@@ -67,6 +67,12 @@ pub enum Field {
     /// The first and last day of a date range.
     DateFrom,
     DateTo,
+    /// An invoice month (`YYYY-MM`).
+    Month,
+    /// A postal address.
+    Address,
+    /// A tax (VAT) id.
+    TaxId,
 }
 
 /// What is wrong with a field; each has one translated sentence.
@@ -102,6 +108,8 @@ pub enum Problem {
     BeforeStart,
     /// A range longer than this many days.
     RangeTooLong(i64),
+    /// The month is not over yet (or lies in the future).
+    MonthNotOver,
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -222,6 +230,7 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::TooMany(max) => t!(i18n, problems.too_many, count = move || max).into_any(),
         Problem::InvalidDate => t!(i18n, problems.invalid_date).into_any(),
         Problem::BeforeStart => t!(i18n, problems.before_start).into_any(),
+        Problem::MonthNotOver => t!(i18n, problems.month_not_over).into_any(),
         Problem::RangeTooLong(days) => {
             t!(i18n, problems.range_too_long, count = move || days).into_any()
         }

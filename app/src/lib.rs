@@ -2,8 +2,13 @@
 //! `hydrate` into the browser bundle. Domains live in their own modules (DESIGN.md §5);
 //! everything that touches the database sits behind the `ssr` feature.
 
+// Deep view types (tables with row menus inside forms) exceed rustc's default query depth
+// when the release wasm build lays them out; big views are also split with `into_any()`.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod auth;
+pub mod billing;
 pub mod clients;
 pub mod error;
 pub mod events;

@@ -80,6 +80,36 @@ pub fn organization_events(organization: OrganizationId) -> String {
     format!("/organizations/{organization}/events")
 }
 
+/// A provider's Settings page.
+pub fn provider_settings(provider: ProviderId) -> String {
+    format!("/providers/{provider}/settings")
+}
+
+/// Billing → Subscription.
+pub fn provider_subscription(provider: ProviderId) -> String {
+    format!("/providers/{provider}/billing/subscription")
+}
+
+/// Billing → Billing history.
+pub fn provider_billing_history(provider: ProviderId) -> String {
+    format!("/providers/{provider}/billing/history")
+}
+
+/// One invoice (printable).
+pub fn provider_invoice(provider: ProviderId, invoice: i64) -> String {
+    format!("/providers/{provider}/billing/invoices/{invoice}")
+}
+
+/// One invoice's per-client report as CSV.
+pub fn provider_invoice_csv(provider: ProviderId, invoice: i64) -> String {
+    format!("{}/report.csv", provider_invoice(provider, invoice))
+}
+
+/// Billing → Billing information.
+pub fn provider_billing_information(provider: ProviderId) -> String {
+    format!("/providers/{provider}/billing/information")
+}
+
 /// The page an invitation link opens.
 pub fn invitation(token: &str) -> String {
     format!("/invitations/{}", encode_query(token))

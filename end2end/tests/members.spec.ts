@@ -62,12 +62,12 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await invite.getByRole('button', { name: 'Invite', exact: true }).click();
   await expect(invite.getByText('not-an-address: Enter a valid email address.')).toBeVisible();
   await invite.getByLabel('Email addresses').fill(email);
-  await invite.getByLabel(/Service User/).check();
+  await invite.getByRole('radio', { name: /^Service User/ }).check();
   await invite.getByRole('button', { name: 'Invite', exact: true }).click();
   await expect(invite.getByText('1 invitations created.')).toBeVisible();
   // Mail is on: no links to pass on.
   await expect(invite.locator('.invite-link')).toHaveCount(0);
-  await invite.getByRole('link', { name: 'Close' }).click();
+  await invite.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
   await expect(admin.getByRole('row').filter({ hasText: email })).toContainText('Invited');
 
   // The mail arrives; its link opens the invitation.
@@ -81,7 +81,7 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await invitee.goto(link as string);
   await hydrated(invitee);
   await expect(invitee.getByText('You are invited to join the provider Demo MSP as')).toBeVisible();
-  await invitee.getByRole('link', { name: 'Create an account' }).click();
+  await invitee.locator('#main').getByRole('link', { name: 'Create an account' }).click();
   await expect(invitee.getByLabel('Email address')).toHaveValue(email);
   await invitee.getByLabel('Name').fill('Sam Service');
   await invitee.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -103,10 +103,33 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await expect(confirm.getByText(email)).toBeVisible();
   await confirm.getByRole('button', { name: 'Confirm' }).click();
   await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
-  await confirm.getByRole('link', { name: 'Close' }).click();
+  await confirm.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
   await expect(admin.getByRole('row').filter({ hasText: email })).toHaveCount(0);
   await admin.goto(`${MEMBERS}?status=confirmed&q=${encodeURIComponent(email)}`);
   await expect(admin.getByRole('row').filter({ hasText: email })).toContainText('Confirmed');
+
+  // The event log shows each step, and exports it.
+  await admin.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Event logs' }).click();
+  await expect(admin).toHaveURL(/\/providers\/1\/manage\/events/);
+  await hydrated(admin);
+  const log = admin.locator('table.events tbody');
+  await expect(log).toContainText(`Invited ${email} to the provider`);
+  await expect(log).toContainText(`${email} accepted the invitation`);
+  await expect(log).toContainText(`Confirmed ${email}`);
+  const downloadPromise = admin.waitForEvent('download');
+  await admin.getByRole('link', { name: 'Export to CSV' }).click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/^events-provider-1-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await (await download.createReadStream()).toArray();
+  const text = Buffer.concat(csv).toString('utf8');
+  expect(text.split('\n')[0]).toBe('time_utc,event,code,actor_name,actor_email,target,ip,device');
+  expect(text).toContain(`Confirmed ${email},1801,`);
+  // A range that ends before it starts is refused next to the field, and nothing is exported.
+  await admin.getByLabel('From').fill('2026-11-20');
+  await admin.getByLabel('To').fill('2026-11-01');
+  await admin.getByRole('button', { name: 'Show' }).click();
+  await expect(admin.getByText('The end must not be before the start.')).toBeVisible();
+  await expect(admin.getByRole('link', { name: 'Export to CSV' })).toHaveCount(0);
 
   // Sam now has the provider in the product switcher.
   await invitee.goto('/');
@@ -117,14 +140,43 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await inviteeContext.close();
 });
 
-test('a service user cannot reach Members, and sees why', async ({ page }) => {
+test('a service user cannot reach Members, Event logs, Billing or Settings, and sees why', async ({ page }) => {
   await signIn(page, 'service@demo.example');
   await page.goto('/providers/1/clients');
   await hydrated(page);
-  await expect(page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Members' })).toHaveCount(0);
-  await page.goto(MEMBERS);
-  await expect(page.getByText("You don't have access to this.")).toBeVisible();
-  await expect(page.locator('table.data-table')).toHaveCount(0);
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  await expect(nav.getByRole('link', { name: 'Clients' })).toBeVisible();
+  for (const name of ['Members', 'Event logs', 'Subscription', 'Settings']) {
+    await expect(nav.getByRole('link', { name })).toHaveCount(0);
+  }
+  for (const path of [MEMBERS, '/providers/1/manage/events', '/providers/1/settings',
+    '/providers/1/billing/subscription', '/providers/1/billing/history', '/providers/1/billing/information']) {
+    await page.goto(path);
+    await expect(page.getByText("You don't have access to this.")).toBeVisible();
+    await expect(page.locator('table.data-table, form input[name=billing_email]')).toHaveCount(0);
+  }
+  // The export link, tried by hand, is refused as well.
+  const response = await page.request.get('/providers/1/manage/events/export.csv');
+  expect(response.status()).toBe(403);
+});
+
+test('provider settings are saved and recorded', async ({ page }) => {
+  await signIn(page, 'admin@demo.example');
+  await page.goto('/providers/1/settings');
+  await hydrated(page);
+  await expect(page.getByLabel('Provider name')).toHaveValue('Demo MSP');
+  // Accepted by the browser's own check, refused by the server's (no dot in the domain).
+  await page.getByLabel('Billing email').fill('billing@localhost');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Enter a valid email address.')).toBeVisible();
+  const email = `billing-${Date.now()}@demo.example`;
+  await page.getByLabel('Billing email').fill(email);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Billing email')).toHaveValue(email);
+  await page.goto('/providers/1/manage/events');
+  await expect(page.locator('table.events tbody')).toContainText("Changed the provider's settings");
 });
 
 test('the last Provider Admin is protected, and bulk actions report per row', async ({ page }) => {
@@ -138,7 +190,7 @@ test('the last Provider Admin is protected, and bulk actions report per row', as
   await invite.getByLabel('Email addresses').fill(`${first}\n${second}`);
   await invite.getByRole('button', { name: 'Invite', exact: true }).click();
   await expect(invite.getByText('2 invitations created.')).toBeVisible();
-  await invite.getByRole('link', { name: 'Close' }).click();
+  await invite.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
 
   // Select both, Revoke access: one dialog, a result per row.
   await page.goto(`${MEMBERS}?status=invited&q=bulk-`);
@@ -150,7 +202,7 @@ test('the last Provider Admin is protected, and bulk actions report per row', as
   await expect(revoke.locator('.named-members li')).toHaveCount(2);
   await revoke.getByRole('button', { name: 'Revoke access' }).click();
   await expect(revoke.getByText('2 done, 0 not changed.')).toBeVisible();
-  await revoke.getByRole('link', { name: 'Close' }).click();
+  await revoke.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
   await page.goto(`${MEMBERS}?status=revoked&q=bulk-`);
   await expect(page.getByRole('row').filter({ hasText: first })).toContainText('Revoked');
 

@@ -14,6 +14,7 @@ mod m20261125_000003_add_organization_name_key;
 mod m20261126_000004_add_organization_used_seats;
 mod m20261126_000005_add_organization_provider_id;
 mod m20261126_000006_create_invitations;
+mod m20261126_000007_make_invoices_immutable;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_add_organization_used_seats::Migration),
             Box::new(m20261126_000005_add_organization_provider_id::Migration),
             Box::new(m20261126_000006_create_invitations::Migration),
+            Box::new(m20261126_000007_make_invoices_immutable::Migration),
         ]
     }
 }

@@ -153,8 +153,14 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for (name, table) in [
-            ("ix_organization_users_email_status", OrganizationUsers::Table.into_iden()),
-            ("ix_provider_users_email_status", ProviderUsers::Table.into_iden()),
+            (
+                "ix_organization_users_email_status",
+                OrganizationUsers::Table.into_iden(),
+            ),
+            (
+                "ix_provider_users_email_status",
+                ProviderUsers::Table.into_iden(),
+            ),
         ] {
             manager
                 .drop_index(Index::drop().name(name).table(table).to_owned())

@@ -1,8 +1,10 @@
 //! Benchmarks (not tests): the Clients page at 1,000, 10,000 and 100,000 clients (the query
-//! alone, and the whole server-rendered page over HTTP), and sign-in latency and throughput.
+//! alone, and the whole server-rendered page over HTTP), sign-in latency and throughput, and
+//! the streamed CSV export of 1,000,000 events (time and the server's peak memory).
 //! Run with `cargo bench -p server --bench portal`; set `DATABASE_URL_TEST` to also measure
-//! PostgreSQL, and `BENCH_CLIENTS=1000,10000` to choose the sizes. Figures go into the README
-//! with this command.
+//! PostgreSQL, `BENCH_CLIENTS=1000,10000` to choose the sizes, `BENCH_EVENTS=100000` the
+//! export's size, and `BENCH_ONLY=clients|sign-in|export` to run one part. Figures go into
+//! the README with this command.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::time::{Duration, Instant};
@@ -298,28 +300,153 @@ async fn main() {
             }),
         ));
     }
-    println!(
-        "| backend | clients | Clients page | query p50 ms | query p95 ms | page p50 ms | page p95 ms | page KiB |"
-    );
-    println!("|---|---|---|---|---|---|---|---|");
-    for (name, make) in &mut backends {
-        for count in sizes() {
+    let only = std::env::var("BENCH_ONLY").ok();
+    let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);
+    if runs("clients") {
+        println!(
+            "| backend | clients | Clients page | query p50 ms | query p95 ms | page p50 ms | page p95 ms | page KiB |"
+        );
+        println!("|---|---|---|---|---|---|---|---|");
+        for (name, make) in &mut backends {
+            for count in sizes() {
+                let fresh = make();
+                clients_list(&fresh, name, count).await;
+                fresh.drop().await;
+            }
+        }
+        println!();
+    }
+    if runs("sign-in") {
+        println!(
+            "| backend | sign-in p50 ms ({SIGN_INS} sequential) | p95 ms | sign-ins per second (8 concurrent, 5 s) |"
+        );
+        println!("|---|---|---|---|");
+        for (name, make) in &mut backends {
             let fresh = make();
-            clients_list(&fresh, name, count).await;
+            let db = fresh.connect().await;
+            provider(&db).await;
+            sign_ins(&db, name).await;
+            db.close().await.unwrap();
+            fresh.drop().await;
+        }
+        println!();
+    }
+    if runs("export") {
+        let count: u64 = std::env::var("BENCH_EVENTS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1_000_000);
+        println!(
+            "| backend | events exported | seconds | events per second | CSV MiB | server memory before | peak during export |"
+        );
+        println!("|---|---|---|---|---|---|---|");
+        for (name, make) in &mut backends {
+            let fresh = make();
+            export(&fresh, name, count).await;
             fresh.drop().await;
         }
     }
-    println!();
-    println!(
-        "| backend | sign-in p50 ms ({SIGN_INS} sequential) | p95 ms | sign-ins per second (8 concurrent, 5 s) |"
+}
+
+/// The process's resident memory, in KiB (Linux).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `count` events in the provider's log, one every 25 seconds back from now (a million
+/// span 290 days: one export), inserted by the database itself.
+async fn seed_events(db: &DatabaseConnection, provider: ProviderId, user: UserId, count: u64) {
+    let (p, u) = (provider.0, user.0);
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => format!(
+            "INSERT INTO events (at, type, acting_user_id, provider_id, details, ip, device) \
+             SELECT now() - (i * interval '25 seconds'), 1800, {u}, {p}, \
+             '{{\"email\":\"member' || i || '@example.com\"}}', '198.51.100.' || (i % 250), 'bench' \
+             FROM generate_series(1, {count}) AS i"
+        ),
+        _ => format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
+             INSERT INTO events (at, type, acting_user_id, provider_id, details, ip, device) \
+             SELECT strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-' || (i * 25) || ' seconds'), 1800, {u}, {p}, \
+             '{{\"email\":\"member' || i || '@example.com\"}}', '198.51.100.' || (i % 250), 'bench' FROM n"
+        ),
+    };
+    db.execute_unprepared(&sql).await.unwrap();
+    db.execute_unprepared("ANALYZE events").await.unwrap();
+}
+
+async fn export(fresh: &Fresh, backend: &str, count: u64) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let db = fresh.connect().await;
+    let (user, provider) = provider(&db).await;
+    seed_events(&db, provider, user, count).await;
+    let token = session::create(
+        &db,
+        &AuthConfig::default().session,
+        user,
+        &ClientInfo::default(),
+        false,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let app = app(&db);
+    let today = Utc::now().date_naive();
+    let from = today - chrono::Duration::days(365);
+    let path = format!(
+        "/providers/{}/manage/events/export.csv?from={from}&to={today}",
+        provider.0
     );
-    println!("|---|---|---|---|");
-    for (name, make) in &mut backends {
-        let fresh = make();
-        let db = fresh.connect().await;
-        provider(&db).await;
-        sign_ins(&db, name).await;
-        db.close().await.unwrap();
-        fresh.drop().await;
+    let before = rss_kib();
+    let peak = Arc::new(AtomicU64::new(before));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_kib(), Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let started = Instant::now();
+    let request = Request::builder()
+        .uri(&path)
+        .header(header::COOKIE, format!("portal_session={token}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body();
+    let (mut bytes, mut lines) = (0_u64, 0_u64);
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            bytes += data.len() as u64;
+            lines += data.iter().filter(|b| **b == b'\n').count() as u64;
+        }
     }
+    let seconds = started.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    // The header line, then one line per event.
+    assert_eq!(lines, count + 1, "every event exported");
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!(
+        "| {backend} | {count} | {seconds:.1} | {:.0} | {:.0} | {:.0} MiB | {:.0} MiB |",
+        count as f64 / seconds,
+        bytes as f64 / 1024.0 / 1024.0,
+        mib(before),
+        mib(peak.load(Ordering::Relaxed)),
+    );
+    db.close().await.unwrap();
 }

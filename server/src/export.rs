@@ -24,7 +24,13 @@ pub async fn provider_events(
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    events_csv(state, LogOf::Provider(ProviderId(provider)), params, headers).await
+    events_csv(
+        state,
+        LogOf::Provider(ProviderId(provider)),
+        params,
+        headers,
+    )
+    .await
 }
 
 /// `GET /organizations/{organization}/events/export.csv?from&to&tz`
@@ -42,11 +48,14 @@ pub async fn organization_events(
 fn refusal(locale: Locale, error: &AppError) -> Response {
     let text = match error {
         AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).to_string(),
-        AppError::Forbidden | AppError::NotFound => td_string!(locale, errors.forbidden).to_string(),
+        AppError::Forbidden | AppError::NotFound => {
+            td_string!(locale, errors.forbidden).to_string()
+        }
         AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
         _ => td_string!(locale, errors.internal).to_string(),
     };
-    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CACHE_CONTROL, "no-store")], text).into_response()
 }
 
@@ -80,17 +89,24 @@ async fn events_csv(
     let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
     let db = context.db.clone();
     tokio::spawn(async move {
-        let describe = |row: &app::events::types::EventRow| app::events::text::describe(locale, row);
+        let describe =
+            |row: &app::events::types::EventRow| app::events::text::describe(locale, row);
         if let Err(error) = events::export_csv(&db, log, &range, describe, sender).await {
             tracing::error!(?error, "event export stopped");
         }
     });
-    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver
-            .recv()
-            .await
-            .map(|chunk| (Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)), receiver))
-    });
+    // Fused: the compression layer may poll once more after the end.
+    let body = futures_util::StreamExt::fuse(futures_util::stream::unfold(
+        receiver,
+        |mut receiver| async move {
+            receiver.recv().await.map(|chunk| {
+                (
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
+                    receiver,
+                )
+            })
+        },
+    ));
     let place = match log {
         LogOf::Provider(id) => format!("provider-{id}"),
         LogOf::Organization(id) => format!("organization-{id}"),
@@ -100,6 +116,105 @@ async fn events_csv(
         range.first_day, range.last_day
     );
     let mut response = Response::new(Body::from_stream(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(value) = HeaderValue::from_str(&filename) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+fn plan_name(locale: Locale, plan: app::organizations::types::Plan) -> String {
+    use app::organizations::types::Plan;
+    match plan {
+        Plan::Free => td_string!(locale, plans.free).to_string(),
+        Plan::Families => td_string!(locale, plans.families).to_string(),
+        Plan::Teams => td_string!(locale, plans.teams).to_string(),
+        Plan::Enterprise => td_string!(locale, plans.enterprise).to_string(),
+    }
+}
+
+/// `GET /providers/{provider}/billing/invoices/{invoice}/report.csv`: the per-client report of
+/// one invoice (Provider Admins). Small enough to build at once: one line per client.
+pub async fn invoice_report(
+    State(state): State<AppState>,
+    Path((provider, invoice)): Path<(i64, i64)>,
+    headers: HeaderMap,
+) -> Response {
+    use app::auth::{Capability, Scope, require};
+    let locale = app::auth::request::locale_from_headers(&headers);
+    let context = state.server_context();
+    let actor = match app::auth::request::cookie_value(&headers, context.session_cookie_name()) {
+        Some(token) => {
+            app::accounts::service::load_actor(&context.db, &context.auth, &token, Utc::now())
+                .await
+                .ok()
+                .flatten()
+        }
+        None => None,
+    };
+    let Some(actor) = actor else {
+        return refusal(locale, &AppError::Unauthenticated);
+    };
+    let provider = ProviderId(provider);
+    if let Err(error) = require(
+        &actor,
+        Capability::ManageProviderBilling,
+        Scope::Provider(provider),
+    ) {
+        return refusal(locale, &error);
+    }
+    let invoice = match app::billing::service::invoice(&context.db, provider, invoice).await {
+        Ok(invoice) => invoice,
+        Err(error) => return refusal(locale, &error),
+    };
+    let unassigned = td_string!(locale, billing.unassigned).to_string();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![
+        [
+            "client",
+            "id",
+            "assigned",
+            "used",
+            "remaining",
+            "plan",
+            "estimated_total",
+        ]
+        .map(str::to_owned),
+    ];
+    for line in &invoice.lines {
+        let name = if line.client.is_some() {
+            line.name.clone()
+        } else {
+            unassigned.clone()
+        };
+        rows.push([
+            events::csv_cell(&name).into_owned(),
+            line.client.map(|c| c.to_string()).unwrap_or_default(),
+            line.assigned.to_string(),
+            line.used.to_string(),
+            line.remaining.to_string(),
+            plan_name(locale, line.plan),
+            app::providers::types::format_cents(line.total_cents),
+        ]);
+    }
+    for row in rows {
+        if writer.write_record(&row).is_err() {
+            return refusal(locale, &AppError::Internal);
+        }
+    }
+    let Ok(body) = writer.into_inner() else {
+        return refusal(locale, &AppError::Internal);
+    };
+    let filename = format!(
+        "attachment; filename=\"invoice-provider-{}-{}.csv\"",
+        provider, invoice.summary.period
+    );
+    let mut response = Response::new(Body::from(body));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -113,6 +113,10 @@ pub fn router(state: AppState) -> Router {
             "/organizations/{organization}/events/export.csv",
             get(crate::export::organization_events),
         )
+        .route(
+            "/providers/{provider}/billing/invoices/{invoice}/report.csv",
+            get(crate::export::invoice_report),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -48,6 +48,13 @@ enum Command {
         #[arg(long)]
         clients: u32,
     },
+    /// Issue every provider's invoice for a month that is over (`--month YYYY-MM`); providers
+    /// that have it already are left alone. `serve` does this by itself for the month before,
+    /// at start and every hour.
+    Invoice {
+        #[arg(long)]
+        month: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -81,6 +88,16 @@ enum ProviderCommand {
         teams_minimum: Option<u32>,
         #[arg(long)]
         enterprise_minimum: Option<u32>,
+    },
+    /// Change a provider's seat minimum for one plan: `--provider ID --plan teams|enterprise
+    /// --seats N`.
+    SetMinimum {
+        #[arg(long)]
+        provider: i64,
+        #[arg(long)]
+        plan: String,
+        #[arg(long)]
+        seats: i64,
     },
 }
 
@@ -170,6 +187,42 @@ async fn run(command: Command) -> Result<(), StartupError> {
             tracing::info!(provider = %id, "provider created");
             Ok(())
         }
+        Command::Provider {
+            command:
+                ProviderCommand::SetMinimum {
+                    provider,
+                    plan,
+                    seats,
+                },
+        } => {
+            let db = migrated(&config).await?;
+            let plan = app::organizations::types::Plan::parse(&plan)
+                .filter(|p| p.is_provider_plan())
+                .ok_or_else(|| {
+                    StartupError::Other(format!("--plan must be teams or enterprise (got {plan})"))
+                })?;
+            app::billing::service::set_minimum(&db, app::ids::ProviderId(provider), plan, seats)
+                .await
+                .map_err(operator::explain)?;
+            tracing::info!(
+                provider,
+                plan = plan.as_str(),
+                seats,
+                "seat minimum changed"
+            );
+            Ok(())
+        }
+        Command::Invoice { month } => {
+            let db = migrated(&config).await?;
+            let now = chrono::Utc::now();
+            let period =
+                app::billing::service::past_month(&month, now).map_err(operator::explain)?;
+            let report = app::billing::service::issue_all(&db, &period, now)
+                .await
+                .map_err(operator::explain)?;
+            tracing::info!(%period, issued = report.issued, already = report.already, "invoices");
+            Ok(())
+        }
         Command::SeedDemo => {
             let db = migrated(&config).await?;
             seed_demo(&db, &config).await.map(drop)
@@ -236,6 +289,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
             tracing::warn!(%err, "demo data not loaded");
         }
     }
+    let db_for_invoices = db.clone();
     let mut state = AppState::new(config.leptos_options(), db);
     state.origin_policy.public_origin = config.public_origin();
     state.auth = config.auth;
@@ -255,6 +309,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
         "Provider Portal listening on http://{}",
         config.addr
     );
+    tokio::spawn(monthly_invoices(db_for_invoices));
     // Connect info gives server functions the peer address (throttling, session list).
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
@@ -282,5 +337,24 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+/// The automatic run at each month's start: at start-up and then every hour, the month
+/// before gets its invoices. Every instance may run it; the unique (provider, period) makes
+/// the second one a no-op.
+async fn monthly_invoices(db: sea_orm::DatabaseConnection) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        let now = chrono::Utc::now();
+        let period = app::billing::service::previous_month(now);
+        match app::billing::service::issue_all(&db, &period, now).await {
+            Ok(report) if report.issued > 0 => {
+                tracing::info!(%period, issued = report.issued, "monthly invoices issued");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(?error, %period, "monthly invoices not issued"),
+        }
     }
 }

@@ -40,7 +40,7 @@ pub fn read_password() -> Result<String, StartupError> {
 }
 
 /// An operator-friendly sentence for a refused input.
-fn explain(err: AppError) -> StartupError {
+pub fn explain(err: AppError) -> StartupError {
     let detail = match &err {
         AppError::Invalid(problems) => problems
             .iter()

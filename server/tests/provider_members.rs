@@ -187,7 +187,10 @@ async fn a_member_goes_from_invitation_to_removal() {
             .unwrap()
             .unwrap();
         assert_eq!(removed.provider_id, Some(acme.0));
-        assert_eq!(removed.details.as_deref(), Some(r#"{"email":"sam@example.com"}"#));
+        assert_eq!(
+            removed.details.as_deref(),
+            Some(r#"{"email":"sam@example.com"}"#)
+        );
         t.cleanup().await;
     }
 }
@@ -717,9 +720,17 @@ async fn invitations_are_mailed_in_the_invitees_language() {
             .unwrap();
         let member = member_id(db, acme, &english).await;
         for action in [MemberAction::Confirm, MemberAction::Remove] {
-            members::apply(db, &context(&admin), &outbox(&mailer), &admin, acme, action, &[member])
-                .await
-                .unwrap();
+            members::apply(
+                db,
+                &context(&admin),
+                &outbox(&mailer),
+                &admin,
+                acme,
+                action,
+                &[member],
+            )
+            .await
+            .unwrap();
         }
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         let subjects = loop {
@@ -735,7 +746,10 @@ async fn invitations_are_mailed_in_the_invitees_language() {
         };
         let has = |s: &str| subjects.iter().any(|x| x == s);
         assert!(has("You now have access to Acme & Co <IT>"), "{subjects:?}");
-        assert!(has("You no longer have access to Acme & Co <IT>"), "{subjects:?}");
+        assert!(
+            has("You no longer have access to Acme & Co <IT>"),
+            "{subjects:?}"
+        );
         t.cleanup().await;
     }
 }
@@ -772,6 +786,68 @@ async fn an_unreachable_smtp_server_leaves_the_invitation_and_shows_the_link() {
         assert!(invited[0].link.is_some(), "{}", t.backend);
         let sam = member_id(db, acme, "sam@example.com").await;
         assert_eq!(status_of(db, sam).await.as_deref(), Some("invited"));
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn settings_are_validated_and_each_change_is_an_event() {
+    use app::providers::service as providers;
+    use app::providers::types::ProviderSettings;
+    for t in support::databases().await {
+        let db = &t.db;
+        let admin_user = user(db, "admin@msp.example").await;
+        let acme = provider(db, "Acme", "admin@msp.example").await;
+        let admin = actor(db, admin_user).await;
+        let before = providers::settings(db, acme).await.unwrap();
+        assert!(
+            before.service_users_may_purchase_seats,
+            "default on ({})",
+            t.backend
+        );
+
+        let bad = ProviderSettings {
+            name: " ".into(),
+            business_name: "x".repeat(101),
+            billing_email: "nope".into(),
+            service_users_may_purchase_seats: false,
+        };
+        let Err(AppError::Invalid(errors)) =
+            providers::update_settings(db, &context(&admin), acme, bad).await
+        else {
+            panic!("expected problems");
+        };
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [Field::Name, Field::BusinessName, Field::BillingEmail]
+        );
+        assert_eq!(providers::settings(db, acme).await.unwrap(), before);
+
+        let after = ProviderSettings {
+            name: "Acme IT".into(),
+            service_users_may_purchase_seats: false,
+            ..before.clone()
+        };
+        providers::update_settings(db, &context(&admin), acme, after.clone())
+            .await
+            .unwrap();
+        // The same values again change nothing and record nothing.
+        providers::update_settings(db, &context(&admin), acme, after.clone())
+            .await
+            .unwrap();
+        assert_eq!(providers::settings(db, acme).await.unwrap(), after);
+        let updated = events::Entity::find()
+            .filter(events::Column::Type.eq(EventType::ProviderUpdated.code()))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(updated.len(), 1);
+        let details: serde_json::Value =
+            serde_json::from_str(updated[0].details.as_deref().unwrap()).unwrap();
+        assert_eq!(details["name"]["to"], "Acme IT");
+        assert_eq!(details["service_users_may_purchase_seats"]["from"], true);
+        assert!(details.get("billing_email").is_none());
         t.cleanup().await;
     }
 }

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)]
-//! Every server function of provider members, invitations and event logs, called over HTTP as a browser
+//! Every server function of provider members, invitations, event logs and settings, called over HTTP as a browser
 //! (or an attacker) would: each role that must be refused is refused with the right status,
 //! and nothing changed; the same calls work for a Provider Admin. SQLite and PostgreSQL.
 
@@ -16,7 +16,7 @@ use tower::ServiceExt;
 
 use app::accounts::service::AuthConfig;
 use app::accounts::session::{self, ClientInfo};
-use app::db::{events, invitations, organization_users, provider_users};
+use app::db::{events, invitations, organization_users, provider_users, providers};
 use app::ids::UserId;
 use support::{provider, provider_member, user};
 
@@ -65,6 +65,7 @@ async fn cookie(db: &impl ConnectionTrait, user: UserId) -> String {
 /// Everything a refused call could have touched.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
+    providers: Vec<providers::Model>,
     members: Vec<provider_users::Model>,
     org_members: u64,
     invitations: u64,
@@ -73,6 +74,11 @@ struct Snapshot {
 
 async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
     Snapshot {
+        providers: providers::Entity::find()
+            .order_by_asc(providers::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
         members: provider_users::Entity::find()
             .order_by_asc(provider_users::Column::Id)
             .all(db)
@@ -141,6 +147,11 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing()
             (
                 "/api/provider-members/change-type",
                 format!("provider={pid}&member={accepted}&user_type=provider_admin"),
+            ),
+            ("/api/providers/settings", format!("provider={pid}")),
+            (
+                "/api/providers/update-settings",
+                format!("provider={pid}&name=Renamed&business_name=&billing_email=b%40msp.example"),
             ),
             (
                 "/api/events/list",
@@ -218,6 +229,15 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing()
         assert_ne!(after, before);
         assert!(after.members.iter().any(|m| m.email == "x@example.com"));
         assert!(!after.members.iter().any(|m| m.id == invited));
+        let renamed = after.providers.iter().find(|p| p.id == pid).unwrap();
+        // Renamed; the checkbox was not sent, so Service Users may no longer purchase seats.
+        assert_eq!(
+            (
+                renamed.name.as_str(),
+                renamed.service_users_may_purchase_seats
+            ),
+            ("Renamed", false)
+        );
         let promoted = after.members.iter().find(|m| m.id == accepted).unwrap();
         assert_eq!(
             (promoted.status.as_str(), promoted.r#type.as_str()),

@@ -164,14 +164,24 @@ struct EventRecord {
 
 impl EventRecord {
     fn row(self) -> EventRow {
-        let details: Option<serde_json::Value> =
-            self.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
+        let details: Option<serde_json::Value> = self
+            .details
+            .as_deref()
+            .and_then(|d| serde_json::from_str(d).ok());
         let detail = |key: &str| details.as_ref().and_then(|d| d.get(key));
         let target = detail("email")
             .and_then(|e| e.as_str().map(str::to_owned))
             .or(self.member_email)
             .or(self.organization_name);
-        let change = ["seats", "name"].iter().find_map(|key| {
+        let change = [
+            "seats",
+            "name",
+            "business_name",
+            "billing_email",
+            "service_users_may_purchase_seats",
+        ]
+        .iter()
+        .find_map(|key| {
             let change = detail(key)?;
             let text = |v: &serde_json::Value| match v {
                 serde_json::Value::String(s) => s.clone(),
@@ -249,18 +259,22 @@ fn events_statement(log: LogOf, range: &Range) -> SelectStatement {
 
 async fn log_name(db: &impl ConnectionTrait, log: LogOf) -> Result<String, AppError> {
     let name = match log {
-        LogOf::Provider(id) => providers::Entity::find_by_id(id.0)
-            .select_only()
-            .column(providers::Column::Name)
-            .into_tuple::<String>()
-            .one(db)
-            .await?,
-        LogOf::Organization(id) => organizations::Entity::find_by_id(id.0)
-            .select_only()
-            .column(organizations::Column::Name)
-            .into_tuple::<String>()
-            .one(db)
-            .await?,
+        LogOf::Provider(id) => {
+            providers::Entity::find_by_id(id.0)
+                .select_only()
+                .column(providers::Column::Name)
+                .into_tuple::<String>()
+                .one(db)
+                .await?
+        }
+        LogOf::Organization(id) => {
+            organizations::Entity::find_by_id(id.0)
+                .select_only()
+                .column(organizations::Column::Name)
+                .into_tuple::<String>()
+                .one(db)
+                .await?
+        }
     };
     name.ok_or(AppError::NotFound)
 }
@@ -277,9 +291,7 @@ pub async fn list(
     let size = u64::from(EVENT_PAGE_SIZE);
     let mut statement = events_statement(log, &range);
     // One row more than the page tells whether another page follows.
-    statement
-        .limit(size + 1)
-        .offset(u64::from(page - 1) * size);
+    statement.limit(size + 1).offset(u64::from(page - 1) * size);
     let backend = db.get_database_backend();
     let mut rows: Vec<EventRow> = EventRecord::find_by_statement(backend.build(&statement))
         .all(db)
@@ -312,7 +324,14 @@ pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
 
 /// The export's columns; the event's text is in the exporting person's language.
 pub const CSV_HEADER: [&str; 8] = [
-    "time_utc", "event", "code", "actor_name", "actor_email", "target", "ip", "device",
+    "time_utc",
+    "event",
+    "code",
+    "actor_name",
+    "actor_email",
+    "target",
+    "ip",
+    "device",
 ];
 
 /// Streams the log's events in `range` as CSV chunks into `sink`, newest first, without
@@ -361,7 +380,9 @@ pub async fn export_csv(
         written += 1;
         if written % ROWS_PER_CHUNK == 0 {
             let full = std::mem::replace(&mut writer, new_writer());
-            let chunk = full.into_inner().map_err(|err| csv_error(err.into_error().into()))?;
+            let chunk = full
+                .into_inner()
+                .map_err(|err| csv_error(err.into_error().into()))?;
             if sink.send(chunk).await.is_err() {
                 // The download was cancelled: stop reading.
                 return Ok(written);

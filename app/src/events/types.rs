@@ -22,6 +22,8 @@ pub enum EventType {
     ProviderUserDeclined,
     ProviderUserLeft,
     ProviderCreated,
+    /// Name, business name, billing email or the seat-purchase setting changed.
+    ProviderUpdated,
     ProviderClientCreated,
     ProviderClientAdded,
     ProviderClientRemoved,
@@ -48,6 +50,7 @@ impl EventType {
             Self::ProviderUserDeclined => 1895,
             Self::ProviderUserLeft => 1896,
             Self::ProviderCreated => 1890,
+            Self::ProviderUpdated => 1897,
             Self::ProviderClientCreated => 1900,
             Self::ProviderClientAdded => 1901,
             Self::ProviderClientRemoved => 1902,
@@ -55,7 +58,7 @@ impl EventType {
         }
     }
 
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
@@ -72,6 +75,7 @@ impl EventType {
         Self::ProviderUserDeclined,
         Self::ProviderUserLeft,
         Self::ProviderCreated,
+        Self::ProviderUpdated,
         Self::ProviderClientCreated,
         Self::ProviderClientAdded,
         Self::ProviderClientRemoved,

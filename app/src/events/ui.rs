@@ -20,7 +20,10 @@ use crate::shell::LocalTime;
 pub fn ProviderEventsPage() -> impl IntoView {
     let params = use_params_map();
     let provider = move || {
-        params.with(|p| p.get("provider").and_then(|id| id.parse::<ProviderId>().ok()))
+        params.with(|p| {
+            p.get("provider")
+                .and_then(|id| id.parse::<ProviderId>().ok())
+        })
     };
     move || match provider() {
         Some(provider) => view! { <EventLog log=LogOf::Provider(provider) /> }.into_any(),
@@ -154,6 +157,7 @@ fn Log(log: LogOf, page: EventPage, query: Memo<EventQuery>, tz: RwSignal<i32>) 
             </div>
         </nav>
     }
+    .into_any()
 }
 
 #[component]
@@ -170,8 +174,16 @@ fn Filter(
     let problem = |field: Field| error.as_ref().and_then(|e| e.problem_for(field));
     let (from_problem, to_problem) = (problem(Field::DateFrom), problem(Field::DateTo));
     let current = query.get_untracked();
-    let from_value = if current.from.is_empty() { from } else { current.from.clone() };
-    let to_value = if current.to.is_empty() { to } else { current.to.clone() };
+    let from_value = if current.from.is_empty() {
+        from
+    } else {
+        current.from.clone()
+    };
+    let to_value = if current.to.is_empty() {
+        to
+    } else {
+        current.to.clone()
+    };
     view! {
         <form class="list-tools event-filter" method="get" action=log_path(log)>
             <div class="field" class:invalid=from_problem.is_some()>
@@ -200,6 +212,7 @@ fn Filter(
             .filter(|e| !matches!(e, AppError::Invalid(_)))
             .map(|error| view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -227,4 +240,5 @@ fn Row(row: EventRow) -> impl IntoView {
             <td class="muted">{row.ip.clone().unwrap_or_default()}</td>
         </tr>
     }
+    .into_any()
 }

@@ -253,7 +253,13 @@ async fn accept_member(
         return Err(AppError::Refused(Refusal::InvitationUsed));
     }
     use_up_links(db, member, context.at).await?;
-    record(db, context, event, Some(crate::events::service::member_details(&email))).await?;
+    record(
+        db,
+        context,
+        event,
+        Some(crate::events::service::member_details(&email)),
+    )
+    .await?;
     Ok(accepted)
 }
 
@@ -320,7 +326,13 @@ pub async fn decline_pending(
     if deleted == 0 {
         return Err(AppError::Refused(Refusal::InvitationUsed));
     }
-    record(&txn, context, event, Some(crate::events::service::member_details(&email))).await?;
+    record(
+        &txn,
+        context,
+        event,
+        Some(crate::events::service::member_details(&email)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

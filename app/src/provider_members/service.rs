@@ -481,8 +481,16 @@ async fn apply_one(
                 outbox.base_url.trim_end_matches('/'),
                 crate::routes::provider_clients(provider)
             );
-            send_notice(outbox.mailer, notice, &row.email, locale, &actor.name, &provider_model.name, link)
-                .await;
+            send_notice(
+                outbox.mailer,
+                notice,
+                &row.email,
+                locale,
+                &actor.name,
+                &provider_model.name,
+                link,
+            )
+            .await;
         }
         let Some(token) = token else {
             return Ok(None);
@@ -532,10 +540,16 @@ async fn send_notice(
     let mail = match notice {
         Notice::Confirmed => crate::mail::Mail {
             to: to.to_owned(),
-            subject: td_string!(locale, mail.confirmed_subject, place = provider.clone()).to_string(),
+            subject: td_string!(locale, mail.confirmed_subject, place = provider.clone())
+                .to_string(),
             paragraphs: vec![
-                td_string!(locale, mail.confirmed_body, inviter = actor, provider = provider)
-                    .to_string(),
+                td_string!(
+                    locale,
+                    mail.confirmed_body,
+                    inviter = actor,
+                    provider = provider
+                )
+                .to_string(),
             ],
             link: Some((td_string!(locale, mail.open_action).to_string(), link)),
         },
@@ -543,8 +557,13 @@ async fn send_notice(
             to: to.to_owned(),
             subject: td_string!(locale, mail.removed_subject, place = provider.clone()).to_string(),
             paragraphs: vec![
-                td_string!(locale, mail.removed_body, inviter = actor, provider = provider)
-                    .to_string(),
+                td_string!(
+                    locale,
+                    mail.removed_body,
+                    inviter = actor,
+                    provider = provider
+                )
+                .to_string(),
             ],
             link: None,
         },

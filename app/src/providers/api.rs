@@ -51,3 +51,51 @@ pub async fn get_provider_overview(provider: ProviderId) -> Result<ProviderOverv
     require(&actor, Capability::ViewClients, Scope::Provider(provider))?;
     super::service::overview(&server_context()?.db, &actor, provider).await
 }
+
+/// The provider's Settings page (Provider Admins).
+#[server(prefix = "/api", endpoint = "providers/settings")]
+pub async fn get_provider_settings(
+    provider: ProviderId,
+) -> Result<super::types::ProviderSettings, AppError> {
+    use crate::auth::request::{current_actor, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    require(
+        &actor,
+        Capability::ManageProviderSettings,
+        Scope::Provider(provider),
+    )?;
+    super::service::settings(&server_context()?.db, provider).await
+}
+
+/// Saves the Settings page. The checkbox arrives only when ticked (a plain form's way).
+#[server(prefix = "/api", endpoint = "providers/update-settings")]
+pub async fn update_provider_settings(
+    provider: ProviderId,
+    name: String,
+    business_name: String,
+    billing_email: String,
+    #[server(default)] service_users_may_purchase_seats: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::request::{current_actor, event_context, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    require(
+        &actor,
+        Capability::ManageProviderSettings,
+        Scope::Provider(provider),
+    )?;
+    let input = super::types::ProviderSettings {
+        name,
+        business_name,
+        billing_email,
+        service_users_may_purchase_seats: service_users_may_purchase_seats.is_some(),
+    };
+    super::service::update_settings(
+        &server_context()?.db,
+        &event_context(&actor),
+        provider,
+        input,
+    )
+    .await
+}

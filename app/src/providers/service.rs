@@ -273,3 +273,104 @@ pub async fn overview(
         has_eligible_organizations,
     })
 }
+
+/// The Settings page's values.
+pub async fn settings(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+) -> Result<super::types::ProviderSettings, AppError> {
+    let row = providers::Entity::find_by_id(provider.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(super::types::ProviderSettings {
+        name: row.name,
+        business_name: row.business_name.unwrap_or_default(),
+        billing_email: row.billing_email,
+        service_users_may_purchase_seats: row.service_users_may_purchase_seats,
+    })
+}
+
+/// Saves the Settings page: every field checked, then one update and one event naming what
+/// changed (nothing changed, nothing recorded).
+pub async fn update_settings(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    provider: ProviderId,
+    input: super::types::ProviderSettings,
+) -> Result<(), AppError> {
+    use sea_orm::IntoActiveModel;
+    let mut problems = Problems::default();
+    let name = problems.check(
+        Field::Name,
+        validate::name(&input.name, MAX_PROVIDER_NAME_CHARS),
+    );
+    let business_name = if input.business_name.trim().is_empty() {
+        Some(None)
+    } else {
+        problems
+            .check(
+                Field::BusinessName,
+                validate::name(&input.business_name, MAX_BUSINESS_NAME_CHARS),
+            )
+            .map(Some)
+    };
+    let billing_email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
+    problems.finish()?;
+    let (Some(name), Some(business_name), Some(billing_email)) =
+        (name, business_name, billing_email)
+    else {
+        return Err(AppError::Internal);
+    };
+    let txn = db.begin().await?;
+    crate::db::lock::provider(&txn, provider).await?;
+    let row = providers::Entity::find_by_id(provider.0)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut changes = serde_json::Map::new();
+    let mut note = |key: &str, from: serde_json::Value, to: serde_json::Value| {
+        if from != to {
+            changes.insert(
+                key.to_owned(),
+                serde_json::json!({ "from": from, "to": to }),
+            );
+        }
+    };
+    note("name", row.name.clone().into(), name.clone().into());
+    note(
+        "business_name",
+        row.business_name.clone().unwrap_or_default().into(),
+        business_name.clone().unwrap_or_default().into(),
+    );
+    note(
+        "billing_email",
+        row.billing_email.clone().into(),
+        billing_email.clone().into(),
+    );
+    note(
+        "service_users_may_purchase_seats",
+        row.service_users_may_purchase_seats.into(),
+        input.service_users_may_purchase_seats.into(),
+    );
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut active = row.into_active_model();
+    active.name = Set(name);
+    active.business_name = Set(business_name);
+    active.billing_email = Set(billing_email);
+    active.service_users_may_purchase_seats = Set(input.service_users_may_purchase_seats);
+    active.update(&txn).await?;
+    record(
+        &txn,
+        context,
+        NewEvent::new(EventType::ProviderUpdated)
+            .provider(provider)
+            .target(EventTarget::Provider(provider.0)),
+        Some(serde_json::Value::Object(changes).to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

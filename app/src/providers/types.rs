@@ -59,6 +59,16 @@ pub struct ProviderOverview {
     pub has_eligible_organizations: bool,
 }
 
+/// The provider's Settings page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderSettings {
+    pub name: String,
+    pub business_name: String,
+    pub billing_email: String,
+    /// DESIGN.md rule 8: Service Users may raise a client's seats above the plan's minimum.
+    pub service_users_may_purchase_seats: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::format_cents;

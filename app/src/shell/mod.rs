@@ -157,6 +157,11 @@ fn Layout() -> impl IntoView {
                         <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::InOrder />
                         <Route path=path!("providers/:provider/manage/members") view=crate::provider_members::ui::MembersPage ssr=SsrMode::InOrder />
                         <Route path=path!("providers/:provider/manage/events") view=crate::events::ui::ProviderEventsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/:provider/settings") view=crate::providers::ui::ProviderSettingsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/:provider/billing/subscription") view=crate::billing::ui::SubscriptionPage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/:provider/billing/history") view=crate::billing::ui::BillingHistoryPage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/:provider/billing/invoices/:invoice") view=crate::billing::ui::InvoicePage ssr=SsrMode::InOrder />
+                        <Route path=path!("providers/:provider/billing/information") view=crate::billing::ui::BillingInfoPage ssr=SsrMode::InOrder />
                         <Route path=path!("invitations/:token") view=crate::invitations::ui::InvitationPage ssr=SsrMode::InOrder />
                         <Route path=path!("memberships") view=crate::accounts::ui::MembershipsPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::InOrder />

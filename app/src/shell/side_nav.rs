@@ -30,6 +30,9 @@ pub fn SideNav() -> impl IntoView {
                 <li>
                     <A href=clients>{t!(i18n, clients.title)}</A>
                 </li>
+                // In a Transition: the server waits for the viewer before rendering this, so
+                // the first HTML and the hydrated page agree.
+                <Transition fallback=|| ()>
                 <Show when=manages>
                     <li class="nav-group">
                         <span class="nav-heading">{t!(i18n, nav.manage)}</span>
@@ -42,7 +45,25 @@ pub fn SideNav() -> impl IntoView {
                             </li>
                         </ul>
                     </li>
+                    <li class="nav-group">
+                        <span class="nav-heading">{t!(i18n, billing.title)}</span>
+                        <ul>
+                            <li>
+                                <A href=routes::provider_subscription(provider)>{t!(i18n, billing.subscription)}</A>
+                            </li>
+                            <li>
+                                <A href=routes::provider_billing_history(provider)>{t!(i18n, billing.history)}</A>
+                            </li>
+                            <li>
+                                <A href=routes::provider_billing_information(provider)>{t!(i18n, billing.information)}</A>
+                            </li>
+                        </ul>
+                    </li>
+                    <li>
+                        <A href=routes::provider_settings(provider)>{t!(i18n, provider_settings.title)}</A>
+                    </li>
                 </Show>
+                </Transition>
             }
             .into_any()
         } else if let Some(organization) = routes::organization_of_path(&path) {
@@ -61,13 +82,15 @@ pub fn SideNav() -> impl IntoView {
                 <li>
                     <A href=routes::MEMBERSHIPS exact=true>
                         {t!(i18n, nav.memberships)}
-                        {move || {
-                            let pending = viewer.0.get().and_then(Result::ok).flatten().map_or(0, |v| v.pending_invitations);
-                            (pending > 0).then(|| view! {
-                                " "
-                                <span class="count" title=move || t_string!(i18n, invitations.pending_title).to_string()>{pending}</span>
-                            })
-                        }}
+                        <Transition fallback=|| ()>
+                            {move || {
+                                let pending = viewer.0.get().and_then(Result::ok).flatten().map_or(0, |v| v.pending_invitations);
+                                (pending > 0).then(|| view! {
+                                    " "
+                                    <span class="count" title=move || t_string!(i18n, invitations.pending_title).to_string()>{pending}</span>
+                                })
+                            }}
+                        </Transition>
                     </A>
                 </li>
                 <li>

@@ -43,26 +43,13 @@ pub fn MembersTable(page: MemberPage) -> impl IntoView {
     }
     let action = routes::provider_members(context.provider);
     let query = context.query.get_untracked();
-    let pages = page.total.div_ceil(u64::from(MEMBER_PAGE_SIZE)).max(1);
     let current = page.page;
     view! {
         <form class="table-region" method="get" action=action>
             <input type="hidden" name="status" value=query.status.as_str() />
             <input type="hidden" name="q" value=query.search.clone() />
             <input type="hidden" name="page" value=current.to_string() />
-            <div class="bulk-bar" role="group" aria-label=move || t_string!(i18n, provider_members.bulk_label).to_string()>
-                <span>{t!(i18n, provider_members.bulk_label)}</span>
-                {BULK
-                    .into_iter()
-                    .map(|action| {
-                        view! {
-                            <button type="submit" class="button" name="dialog" value=action.as_str()>
-                                <ActionName action />
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
+            <BulkBar />
             <div class="table-scroll">
                 <table class="data-table">
                     <caption class="visually-hidden">{t!(i18n, provider_members.title)}</caption>
@@ -80,29 +67,75 @@ pub fn MembersTable(page: MemberPage) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                        {page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view().into_any()}
                     </tbody>
                 </table>
             </div>
-            <nav class="pager" aria-label=move || t_string!(i18n, clients.paging).to_string()>
-                <p class="pager-status" role="status">
-                    {t!(i18n, provider_members.total, count = move || page.total)}
-                </p>
-                <div class="pager-links">
-                    {(current > 1).then(|| {
-                        let previous = context.href(&super::MemberQuery { page: current - 1, ..query.clone() }, None);
-                        view! { <a class="button" rel="prev" href=previous>{t!(i18n, clients.previous)}</a> }
-                    })}
-                    <span class="pager-page">
-                        {t!(i18n, clients.page_of, page = move || current, pages = move || pages)}
-                    </span>
-                    {(u64::from(current) < pages).then(|| {
-                        let next = context.href(&super::MemberQuery { page: current + 1, ..query.clone() }, None);
-                        view! { <a class="button" rel="next" href=next>{t!(i18n, clients.next)}</a> }
-                    })}
-                </div>
-            </nav>
+            <Pager total=page.total current query=query.clone() />
         </form>
+    }
+    .into_any()
+}
+
+/// Buttons that open the confirming dialog for the ticked rows (a GET of this page with
+/// `dialog` and the `member` boxes).
+#[component]
+fn BulkBar() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="bulk-bar" role="group" aria-label=move || t_string!(i18n, provider_members.bulk_label).to_string()>
+            <span>{t!(i18n, provider_members.bulk_label)}</span>
+            {BULK
+                .into_iter()
+                .map(|action| {
+                    view! {
+                        <button type="submit" class="button" name="dialog" value=action.as_str()>
+                            <ActionName action />
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Pager(total: u64, current: u32, query: super::MemberQuery) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<MembersContext>();
+    let pages = total.div_ceil(u64::from(MEMBER_PAGE_SIZE)).max(1);
+    let previous = (current > 1).then(|| {
+        context.href(
+            &super::MemberQuery {
+                page: current - 1,
+                ..query.clone()
+            },
+            None,
+        )
+    });
+    let next = (u64::from(current) < pages).then(|| {
+        context.href(
+            &super::MemberQuery {
+                page: current + 1,
+                ..query.clone()
+            },
+            None,
+        )
+    });
+    view! {
+        <nav class="pager" aria-label=move || t_string!(i18n, clients.paging).to_string()>
+            <p class="pager-status" role="status">
+                {t!(i18n, provider_members.total, count = move || total)}
+            </p>
+            <div class="pager-links">
+                {previous.map(|href| view! { <a class="button" rel="prev" href=href>{t!(i18n, clients.previous)}</a> })}
+                <span class="pager-page">
+                    {t!(i18n, clients.page_of, page = move || current, pages = move || pages)}
+                </span>
+                {next.map(|href| view! { <a class="button" rel="next" href=href>{t!(i18n, clients.next)}</a> })}
+            </div>
+        </nav>
     }
     .into_any()
 }
@@ -188,4 +221,5 @@ fn Row(row: MemberRow) -> impl IntoView {
             </td>
         </tr>
     }
+    .into_any()
 }

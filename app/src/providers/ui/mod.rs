@@ -1,5 +1,8 @@
-//! Provider pages: setting one up. The Clients page lives in the `clients` domain.
+//! Provider pages: setting one up, and its Settings. The Clients page lives in the `clients`
+//! domain, Members in `provider_members`, Event logs in `events`.
 
 mod new_provider;
+mod settings;
 
 pub use new_provider::NewProviderPage;
+pub use settings::ProviderSettingsPage;
