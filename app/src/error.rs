@@ -110,6 +110,8 @@ pub enum Problem {
     RangeTooLong(i64),
     /// The month is not over yet (or lies in the future).
     MonthNotOver,
+    /// A tax id with characters tax authorities do not print.
+    InvalidTaxId,
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -231,6 +233,7 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::InvalidDate => t!(i18n, problems.invalid_date).into_any(),
         Problem::BeforeStart => t!(i18n, problems.before_start).into_any(),
         Problem::MonthNotOver => t!(i18n, problems.month_not_over).into_any(),
+        Problem::InvalidTaxId => t!(i18n, problems.invalid_tax_id).into_any(),
         Problem::RangeTooLong(days) => {
             t!(i18n, problems.range_too_long, count = move || days).into_any()
         }

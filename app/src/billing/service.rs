@@ -349,7 +349,7 @@ pub async fn update_billing_info(
     if tax_id.chars().count() > MAX_TAX_ID_CHARS {
         problems.add(Field::TaxId, Problem::TooLong(MAX_TAX_ID_CHARS));
     } else if !plausible_tax_id(&tax_id) {
-        problems.add(Field::TaxId, Problem::Unsupported);
+        problems.add(Field::TaxId, Problem::InvalidTaxId);
     }
     problems.finish()?;
     let Some(email) = email else {

@@ -378,7 +378,7 @@ pub async fn export_csv(
             ])
             .map_err(csv_error)?;
         written += 1;
-        if written % ROWS_PER_CHUNK == 0 {
+        if written.is_multiple_of(ROWS_PER_CHUNK) {
             let full = std::mem::replace(&mut writer, new_writer());
             let chunk = full
                 .into_inner()
