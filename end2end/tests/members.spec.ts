@@ -213,3 +213,47 @@ test('the last Provider Admin is protected, and bulk actions report per row', as
   await leave.getByRole('button', { name: 'Leave' }).click();
   await expect(leave.getByText('A provider must keep at least one confirmed Provider Admin.')).toBeVisible();
 });
+
+test('pending invitations are pointed out in the Password Manager and can be declined', async ({ browser }) => {
+  // Someone with an account is invited; no mail needed to see it.
+  const inviteeContext = await browser.newContext();
+  const invitee = await inviteeContext.newPage();
+  const email = uniqueEmail('pat');
+  await invitee.goto('/register');
+  await hydrated(invitee);
+  await invitee.getByLabel('Email address').fill(email);
+  await invitee.getByLabel('Name').fill('Pat Pending');
+  await invitee.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await invitee.getByLabel('Repeat the password').fill(PASSWORD);
+  await invitee.getByRole('button', { name: 'Create account' }).click();
+  await expect(invitee.getByRole('button', { name: 'Account' })).toContainText('Pat Pending');
+
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, 'admin@demo.example');
+  await admin.goto(`${MEMBERS}?dialog=invite`);
+  await hydrated(admin);
+  const invite = admin.getByRole('dialog', { name: 'Invite members' });
+  await invite.getByLabel('Email addresses').fill(email);
+  await invite.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(invite.getByText('1 invitations created.')).toBeVisible();
+
+  await invitee.goto('/');
+  await hydrated(invitee);
+  await expect(invitee.getByText('You have 1 pending invitations.')).toBeVisible();
+  await invitee.getByRole('link', { name: 'Review them' }).click();
+  await expect(invitee).toHaveURL(/\/memberships$/);
+  const pending = invitee.locator('.pending-item').filter({ hasText: 'Demo MSP' });
+  await expect(pending).toContainText('Service User');
+  await pending.getByRole('button', { name: 'Decline' }).click();
+  await expect(invitee.getByText('No pending invitations.')).toBeVisible();
+  await expect(invitee.locator('.membership')).toHaveCount(0);
+
+  // The admin sees the declined invitation gone, and the log says so.
+  await admin.goto(`${MEMBERS}?q=${encodeURIComponent(email)}`);
+  await expect(admin.getByText('No members match.')).toBeVisible();
+  await admin.goto('/providers/1/manage/events');
+  await expect(admin.locator('table.events tbody')).toContainText(`${email} declined the invitation`);
+  await adminContext.close();
+  await inviteeContext.close();
+});
