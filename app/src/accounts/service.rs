@@ -260,8 +260,8 @@ pub async fn product_access(
     actor: &Actor,
 ) -> Result<Products, AppError> {
     use crate::auth::{Capability, OrgScope, Scope};
-    use crate::db::{organizations, provider_organizations, providers};
-    use sea_orm::{JoinType, QueryOrder, QuerySelect};
+    use crate::db::{organizations, providers};
+    use sea_orm::{QueryOrder, QuerySelect};
 
     // Own roles (Owner, Admin, Custom) do not depend on the organization's provider.
     let administered: Vec<i64> = actor
@@ -306,24 +306,58 @@ pub async fn product_access(
     };
     let (mut providers, mut more_clients) = (Vec::new(), false);
     if !provider_ids.is_empty() {
-        let clients: Vec<(i64, String)> = organizations::Entity::find()
-            .select_only()
-            .columns([organizations::Column::Id, organizations::Column::Name])
-            .join(
-                JoinType::InnerJoin,
-                organizations::Entity::belongs_to(provider_organizations::Entity)
-                    .from(organizations::Column::Id)
-                    .to(provider_organizations::Column::OrganizationId)
-                    .into(),
-            )
-            .filter(provider_organizations::Column::ProviderId.is_in(provider_ids.clone()))
-            .filter(organizations::Column::Enabled.eq(true))
-            .order_by_asc(organizations::Column::Name)
-            .order_by_asc(organizations::Column::Id)
-            .limit(SWITCHER_CLIENTS + 1)
-            .into_tuple()
-            .all(db)
-            .await?;
+        // The first clients of each provider by name, each read through the provider's
+        // name index (organizations.provider_id, name_key, id) and cut at the switcher's
+        // size: one statement, however many clients the providers have.
+        let first_of = |provider: i64| {
+            sea_orm::sea_query::Query::select()
+                .columns([
+                    organizations::Column::Id,
+                    organizations::Column::Name,
+                    organizations::Column::NameKey,
+                ])
+                .from(organizations::Entity)
+                .and_where(
+                    sea_orm::sea_query::Expr::col(sea_orm::sea_query::Alias::new("provider_id"))
+                        .eq(provider),
+                )
+                .and_where(organizations::Column::Enabled.eq(true))
+                .order_by(organizations::Column::NameKey, sea_orm::Order::Asc)
+                .order_by(organizations::Column::Id, sea_orm::Order::Asc)
+                .limit(SWITCHER_CLIENTS + 1)
+                .to_owned()
+        };
+        let mut parts = provider_ids.iter().enumerate().map(|(i, provider)| {
+            sea_orm::sea_query::Query::select()
+                .columns([
+                    sea_orm::sea_query::Alias::new("id"),
+                    sea_orm::sea_query::Alias::new("name"),
+                    sea_orm::sea_query::Alias::new("name_key"),
+                ])
+                .from_subquery(
+                    first_of(*provider),
+                    sea_orm::sea_query::Alias::new(format!("p{i}")),
+                )
+                .to_owned()
+        });
+        let mut statement = parts.next().ok_or(AppError::Internal)?;
+        for part in parts {
+            statement.union(sea_orm::sea_query::UnionType::All, part);
+        }
+        let backend = db.get_database_backend();
+        let mut clients: Vec<(i64, String, String)> = Vec::new();
+        for row in db.query_all(backend.build(&statement)).await? {
+            clients.push((
+                row.try_get_by_index(0)?,
+                row.try_get_by_index(1)?,
+                row.try_get_by_index(2)?,
+            ));
+        }
+        clients.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0)));
+        let clients: Vec<(i64, String)> = clients
+            .into_iter()
+            .map(|(id, name, _)| (id, name))
+            .collect();
         more_clients = clients.len() as u64 > SWITCHER_CLIENTS;
         for client in clients.into_iter().take(SWITCHER_CLIENTS as usize) {
             if !organizations.iter().any(|o| o.id.0 == client.0) {
