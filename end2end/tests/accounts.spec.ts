@@ -1,11 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from './fixtures';
+import { hydrated, PASSWORD, uniqueEmail } from './fixtures';
 
-const PASSWORD = 'correct horse battery staple';
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
 
 async function register(page: Page, email: string, name: string): Promise<void> {
   await page.goto('/register');

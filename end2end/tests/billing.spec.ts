@@ -1,10 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from './fixtures';
+import { hydrated, PASSWORD } from './fixtures';
 
 // Billing on a provider of its own (other tests add clients to the demo provider while this
 // one runs): the subscription's totals follow the clients' seats (DESIGN.md rule 8, with the
 // default minimums of 10 seats and prices of 4.00 and 6.00 per seat).
-const PASSWORD = 'correct horse battery staple';
 
 async function registerWithProvider(page: Page): Promise<number> {
   const email = `billing-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;

@@ -1,23 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from './fixtures';
+import { hydrated, PASSWORD, signIn, uniqueEmail } from './fixtures';
 
 // The server loads the demo data into the test command's brand-new database (with
 // DEMO_PASSWORD set): "Demo MSP" is provider 1, with the seeds' three clients.
-const PASSWORD = 'correct horse battery staple';
 const DEMO_CLIENTS = '/providers/1/clients';
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/sign-in');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
-}
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
 
 async function registerWithProvider(page: Page, providerName: string): Promise<string> {
   const email = uniqueEmail('msp');

@@ -1,24 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from './fixtures';
+import { hydrated, PASSWORD, signIn, uniqueEmail } from './fixtures';
 
 // The test command starts maildev (a real SMTP server) and the portal with SMTP_URL pointing
 // at it; MAILDEV_URL is maildev's HTTP API, where the tests read what arrived.
-const PASSWORD = 'correct horse battery staple';
 const MEMBERS = '/providers/1/manage/members';
 const MAILDEV = process.env.MAILDEV_URL ?? 'http://127.0.0.1:1080';
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/sign-in');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
-}
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
 
 interface Mail {
   subject: string;

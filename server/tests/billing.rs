@@ -7,19 +7,12 @@
 
 mod support;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
-use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use server::http::{AppState, router};
-use tower::ServiceExt;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use app::accounts::service::AuthConfig;
-use app::accounts::session::{self, ClientInfo};
 use app::billing::service as billing;
 use app::billing::types::BillingInfo;
 use app::clients::service::{self as clients, NewClient};
@@ -27,7 +20,7 @@ use app::db::{events, invoices};
 use app::error::{AppError, Field, Problem};
 use app::ids::{ProviderId, UserId};
 use app::organizations::types::Plan;
-use support::{actor, context, provider, provider_member, user};
+use support::{actor, context, provider, provider_member, send, session_cookie, user};
 
 async fn client(
     db: &sea_orm::DatabaseConnection,
@@ -234,36 +227,6 @@ async fn billing_information_is_validated_and_recorded() {
     }
 }
 
-fn app(db: &sea_orm::DatabaseConnection) -> Router {
-    let options = LeptosOptions::builder()
-        .output_name("provider-portal")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    router(AppState::new(options, db.clone()))
-}
-
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, String) {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn cookie(db: &impl ConnectionTrait, user: UserId) -> String {
-    let token = session::create(
-        db,
-        &AuthConfig::default().session,
-        user,
-        &ClientInfo::default(),
-        false,
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    format!("portal_session={token}")
-}
-
 #[tokio::test]
 async fn billing_is_for_provider_admins_only() {
     for t in support::databases().await {
@@ -285,7 +248,7 @@ async fn billing_is_for_provider_admins_only() {
         client(db, p, admin, "Alpha", "teams", "4").await;
         billing::issue(db, p, "2026-10", Utc::now()).await.unwrap();
         let invoice = billing::history(db, p).await.unwrap()[0].id;
-        let app = app(db);
+        let app = support::router_for(db);
         let pid = p.0;
         let calls: Vec<(&str, String)> = vec![
             ("/api/billing/subscription", format!("provider={pid}")),
@@ -305,8 +268,11 @@ async fn billing_is_for_provider_admins_only() {
             events::Entity::find().count(db).await.unwrap(),
         );
         for (who, cookie) in [
-            ("service user", Some(cookie(db, service).await)),
-            ("other provider's admin", Some(cookie(db, other).await)),
+            ("service user", Some(session_cookie(db, service).await)),
+            (
+                "other provider's admin",
+                Some(session_cookie(db, other).await),
+            ),
             ("anonymous", None),
         ] {
             for (path, body) in &calls {
@@ -318,7 +284,7 @@ async fn billing_is_for_provider_admins_only() {
                 if let Some(cookie) = &cookie {
                     request = request.header(header::COOKIE, cookie);
                 }
-                let (status, answer) =
+                let (status, _, answer) =
                     send(&app, request.body(Body::from(body.clone())).unwrap()).await;
                 let expected = if cookie.is_some() {
                     StatusCode::FORBIDDEN
@@ -338,7 +304,7 @@ async fn billing_is_for_provider_admins_only() {
             if let Some(cookie) = &cookie {
                 request = request.header(header::COOKIE, cookie);
             }
-            let (status, body) = send(&app, request.body(Body::empty()).unwrap()).await;
+            let (status, _, body) = send(&app, request.body(Body::empty()).unwrap()).await;
             assert!(
                 status == StatusCode::FORBIDDEN || status == StatusCode::UNAUTHORIZED,
                 "{who}: {status}"
@@ -354,7 +320,7 @@ async fn billing_is_for_provider_admins_only() {
         );
 
         // The admin gets the CSV: the per-client report with its escaping.
-        let admin_cookie = cookie(db, admin).await;
+        let admin_cookie = session_cookie(db, admin).await;
         let request = Request::builder()
             .uri(format!(
                 "/providers/{pid}/billing/invoices/{invoice}/report.csv"
@@ -362,7 +328,7 @@ async fn billing_is_for_provider_admins_only() {
             .header(header::COOKIE, &admin_cookie)
             .body(Body::empty())
             .unwrap();
-        let (status, body) = send(&app, request).await;
+        let (status, _, body) = send(&app, request).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let mut lines = body.lines();
         assert_eq!(

@@ -185,14 +185,27 @@ async fn invoices_and_seat_minimums_from_the_command_line() {
     use app::db::{invoices, provider_plans};
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(&dir);
-    assert!(run(&url, &["seed-demo"], &[("DEMO_PASSWORD", "correct horse battery staple")]).status.success());
+    assert!(
+        run(
+            &url,
+            &["seed-demo"],
+            &[("DEMO_PASSWORD", "correct horse battery staple")]
+        )
+        .status
+        .success()
+    );
 
     // Bad months are refused with the reason, and nothing is issued.
-    let next_year = (Utc::now().date_naive() + chrono::Duration::days(400)).format("%Y-%m").to_string();
+    let next_year = (Utc::now().date_naive() + chrono::Duration::days(400))
+        .format("%Y-%m")
+        .to_string();
     for month in ["2026-13", "last", next_year.as_str()] {
         let output = run(&url, &["invoice", "--month", month], &[]);
         assert!(!output.status.success(), "{month}: {output:?}");
-        assert!(String::from_utf8_lossy(&output.stderr).contains("Month"), "{month}: {output:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("Month"),
+            "{month}: {output:?}"
+        );
     }
     let db = Database::connect(&url).await.unwrap();
     assert_eq!(invoices::Entity::find().count(&db).await.unwrap(), 0);
@@ -208,7 +221,20 @@ async fn invoices_and_seat_minimums_from_the_command_line() {
     // The seeds' clients: Teams 20 (above the minimum of 10), Enterprise 15 + 10.
     assert_eq!(issued[0].total_cents, 20 * 400 + 25 * 600);
 
-    let output = run(&url, &["provider", "set-minimum", "--provider", "1", "--plan", "teams", "--seats", "30"], &[]);
+    let output = run(
+        &url,
+        &[
+            "provider",
+            "set-minimum",
+            "--provider",
+            "1",
+            "--plan",
+            "teams",
+            "--seats",
+            "30",
+        ],
+        &[],
+    );
     assert!(output.status.success(), "{output:?}");
     let teams = provider_plans::Entity::find()
         .filter(provider_plans::Column::Plan.eq("teams"))
@@ -217,6 +243,19 @@ async fn invoices_and_seat_minimums_from_the_command_line() {
         .unwrap()
         .unwrap();
     assert_eq!(teams.seat_minimum, 30);
-    let refused = run(&url, &["provider", "set-minimum", "--provider", "1", "--plan", "free", "--seats", "3"], &[]);
+    let refused = run(
+        &url,
+        &[
+            "provider",
+            "set-minimum",
+            "--provider",
+            "1",
+            "--plan",
+            "free",
+            "--seats",
+            "3",
+        ],
+        &[],
+    );
     assert!(!refused.status.success());
 }

@@ -6,75 +6,19 @@
 
 mod support;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, TimeZone, Utc};
 use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use server::http::{AppState, router};
 use tower::ServiceExt;
 
-use app::accounts::service::AuthConfig;
-use app::accounts::session::{self, ClientInfo};
 use app::db::{events, users};
 use app::error::{AppError, Field, Problem};
 use app::events::service::{self as event_log, LogOf};
 use app::events::types::{EVENT_PAGE_SIZE, EventQuery, EventType};
 use app::ids::{ProviderId, UserId};
-use support::{actor, provider, provider_member, user};
-
-fn app(db: &sea_orm::DatabaseConnection) -> Router {
-    let options = LeptosOptions::builder()
-        .output_name("provider-portal")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    router(AppState::new(options, db.clone()))
-}
-
-async fn get(
-    app: &Router,
-    path: &str,
-    cookie: Option<&str>,
-) -> (StatusCode, Vec<(String, String)>, String) {
-    let mut request = Request::builder().uri(path);
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        headers,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )
-}
-
-async fn cookie(db: &sea_orm::DatabaseConnection, user: UserId) -> String {
-    let token = session::create(
-        db,
-        &AuthConfig::default().session,
-        user,
-        &ClientInfo::default(),
-        false,
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    format!("portal_session={token}")
-}
+use support::{actor, get_path, provider, provider_member, session_cookie, user};
 
 /// An event in the provider's log at `at`, acted by `actor`, about a member address.
 async fn event(
@@ -291,28 +235,30 @@ async fn the_export_is_streamed_csv_with_cells_escaped_and_formulas_neutralised(
             )
             .await;
         }
-        let app = app(db);
+        let app = support::router_for(db);
         let path = format!("/providers/{}/manage/events/export.csv", p.0);
 
         // Refused: anonymous 401, a Service User and another provider's admin 403.
         assert_eq!(
-            get(&app, &path, None).await.0,
+            get_path(&app, &path, None).await.0,
             StatusCode::UNAUTHORIZED,
             "{}",
             t.backend
         );
         for refused in [service, other] {
-            let (status, _, body) = get(&app, &path, Some(&cookie(db, refused).await)).await;
+            let (status, _, body) =
+                get_path(&app, &path, Some(&session_cookie(db, refused).await)).await;
             assert_eq!(status, StatusCode::FORBIDDEN);
             assert!(!body.contains("HYPERLINK"));
         }
         // More than a year, or an end before the start: refused with 422.
-        let admin_cookie = cookie(db, admin).await;
+        let admin_cookie = session_cookie(db, admin).await;
         for query in [
             "?from=2024-01-01&to=2026-01-01",
             "?from=2026-02-01&to=2026-01-01",
         ] {
-            let (status, _, _) = get(&app, &format!("{path}{query}"), Some(&admin_cookie)).await;
+            let (status, _, _) =
+                get_path(&app, &format!("{path}{query}"), Some(&admin_cookie)).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
         }
 
@@ -330,7 +276,7 @@ async fn the_export_is_streamed_csv_with_cells_escaped_and_formulas_neutralised(
         let compressed = response.into_body().collect().await.unwrap().to_bytes();
         assert!(!compressed.is_empty());
 
-        let (status, headers, body) = get(&app, &path, Some(&admin_cookie)).await;
+        let (status, headers, body) = get_path(&app, &path, Some(&admin_cookie)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let header_of = |name: &str| {
             headers

@@ -5,62 +5,11 @@
 
 mod support;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use leptos::config::LeptosOptions;
+use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
-use server::http::{AppState, router};
-use tower::ServiceExt;
 
-use app::accounts::service::AuthConfig;
-use app::accounts::session::{self, ClientInfo};
 use app::db::{events, invitations, organization_users, provider_users, providers};
-use app::ids::UserId;
-use support::{provider, provider_member, user};
-
-fn app(db: &sea_orm::DatabaseConnection) -> Router {
-    let options = LeptosOptions::builder()
-        .output_name("provider-portal")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    router(AppState::new(options, db.clone()))
-}
-
-async fn call(app: &Router, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, String) {
-    let mut request = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn cookie(db: &impl ConnectionTrait, user: UserId) -> String {
-    let token = session::create(
-        db,
-        &AuthConfig::default().session,
-        user,
-        &ClientInfo::default(),
-        false,
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    format!("portal_session={token}")
-}
+use support::{post_form, provider, provider_member, session_cookie, user};
 
 /// Everything a refused call could have touched.
 #[derive(Debug, PartialEq)]
@@ -94,7 +43,7 @@ async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
 async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing() {
     for t in support::databases().await {
         let db = &t.db;
-        let app = app(db);
+        let app = support::router_for(db);
         let admin = user(db, "admin@msp.example").await;
         let p = provider(db, "MSP", "admin@msp.example").await;
         let service = user(db, "service@msp.example").await;
@@ -159,21 +108,21 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing()
             ),
         ];
         let cookies = [
-            ("service user", Some(cookie(db, service).await)),
+            ("service user", Some(session_cookie(db, service).await)),
             (
                 "admin of another provider",
-                Some(cookie(db, other_admin).await),
+                Some(session_cookie(db, other_admin).await),
             ),
             (
                 "accepted, not confirmed",
-                Some(cookie(db, accepted_user).await),
+                Some(session_cookie(db, accepted_user).await),
             ),
             ("anonymous", None),
         ];
         let before = snapshot(db).await;
         for (who, cookie) in &cookies {
             for (path, body) in &endpoints {
-                let (status, answer) = call(&app, path, body, cookie.as_deref()).await;
+                let (status, answer) = post_form(&app, path, body, cookie.as_deref()).await;
                 let (expected, expected_status) = if cookie.is_none() {
                     ("Unauthenticated", StatusCode::UNAUTHORIZED)
                 } else {
@@ -199,12 +148,12 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing()
                 format!("invitation=provider-{invited}&decision=accept"),
             ),
         ] {
-            let (status, answer) = call(&app, path, &body, None).await;
+            let (status, answer) = post_form(&app, path, &body, None).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {answer}");
             assert_eq!(snapshot(db).await, before, "{path} changed nothing");
         }
         // Answering someone else's invitation is refused, and changes nothing.
-        let (status, answer) = call(
+        let (status, answer) = post_form(
             &app,
             "/api/invitations/answer",
             &format!("invitation=provider-{invited}&decision=decline"),
@@ -214,15 +163,16 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing()
         assert_eq!(status, StatusCode::CONFLICT, "{answer}");
         assert!(answer.contains("InvitationForAnotherEmail"), "{answer}");
         // An unknown link says so to anyone.
-        let (status, answer) = call(&app, "/api/invitations/preview", "token=nope", None).await;
+        let (status, answer) =
+            post_form(&app, "/api/invitations/preview", "token=nope", None).await;
         assert_eq!(status, StatusCode::CONFLICT, "{answer}");
         assert!(answer.contains("InvitationInvalid"), "{answer}");
         assert_eq!(snapshot(db).await, before);
 
         // The Provider Admin may do all of it.
-        let admin_cookie = cookie(db, admin).await;
+        let admin_cookie = session_cookie(db, admin).await;
         for (path, body) in &endpoints {
-            let (status, answer) = call(&app, path, body, Some(&admin_cookie)).await;
+            let (status, answer) = post_form(&app, path, body, Some(&admin_cookie)).await;
             assert!(status.is_success(), "admin → {path}: {status} {answer}");
         }
         let after = snapshot(db).await;

@@ -23,16 +23,6 @@ use crate::organizations::types::Plan;
 use crate::providers::service::plan_terms;
 use crate::validate::{self, Problems};
 
-async fn provider_row(
-    db: &impl ConnectionTrait,
-    provider: ProviderId,
-) -> Result<providers::Model, AppError> {
-    providers::Entity::find_by_id(provider.0)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// Σ assigned seats per plan across the provider's clients: one grouped query.
 async fn assigned_by_plan(
     db: &impl ConnectionTrait,
@@ -67,7 +57,7 @@ pub async fn subscription(
     db: &impl ConnectionTrait,
     provider: ProviderId,
 ) -> Result<Subscription, AppError> {
-    let provider_name = provider_row(db, provider).await?.name;
+    let provider_name = crate::providers::service::row(db, provider).await?.name;
     let sums = assigned_by_plan(db, provider).await?;
     let plans: Vec<PlanSubscription> = plan_terms(db, provider)
         .await?
@@ -315,7 +305,7 @@ pub async fn invoice(
     Ok(Invoice {
         summary: summary(&row),
         provider,
-        provider_name: provider_row(db, provider).await?.name,
+        provider_name: crate::providers::service::row(db, provider).await?.name,
         lines,
     })
 }
@@ -324,7 +314,7 @@ pub async fn billing_info(
     db: &impl ConnectionTrait,
     provider: ProviderId,
 ) -> Result<BillingInfo, AppError> {
-    let row = provider_row(db, provider).await?;
+    let row = crate::providers::service::row(db, provider).await?;
     Ok(BillingInfo {
         billing_email: row.billing_email,
         address: row.billing_address.unwrap_or_default(),
@@ -357,7 +347,7 @@ pub async fn update_billing_info(
     };
     let txn = db.begin().await?;
     crate::db::lock::provider(&txn, provider).await?;
-    let row = provider_row(&txn, provider).await?;
+    let row = crate::providers::service::row(&txn, provider).await?;
     let optional = |s: String| (!s.is_empty()).then_some(s);
     let mut changes = serde_json::Map::new();
     for (key, from, to) in [

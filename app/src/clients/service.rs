@@ -225,16 +225,6 @@ async fn client_of(
         .ok_or(AppError::NotFound)
 }
 
-async fn provider_row(
-    db: &impl ConnectionTrait,
-    provider: ProviderId,
-) -> Result<providers::Model, AppError> {
-    providers::Entity::find_by_id(provider.0)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 /// Σ assigned seats of the provider's clients on `plan`.
 async fn plan_assigned(
     db: &impl ConnectionTrait,
@@ -281,7 +271,7 @@ pub async fn details(
 ) -> Result<ClientDetails, AppError> {
     let organization = client_of(db, provider, client).await?;
     let plan = Plan::parse(&organization.plan).ok_or(AppError::Internal)?;
-    let provider_model = provider_row(db, provider).await?;
+    let provider_model = crate::providers::service::row(db, provider).await?;
     let terms = crate::providers::service::plan_terms(db, provider)
         .await?
         .into_iter()
@@ -339,7 +329,7 @@ pub async fn create(
 
     let txn = db.begin().await?;
     lock::provider(&txn, provider).await?;
-    let provider_model = provider_row(&txn, provider).await?;
+    let provider_model = crate::providers::service::row(&txn, provider).await?;
     let organization = organizations::ActiveModel {
         name_key: Set(name_key(&name)),
         name: Set(name),
@@ -510,7 +500,7 @@ pub async fn add_existing(
         .into_iter()
         .find(|o| o.id == organization)
         .ok_or(AppError::Refused(Refusal::NotEligible))?;
-    let provider_model = provider_row(&txn, provider).await?;
+    let provider_model = crate::providers::service::row(&txn, provider).await?;
     let linked = provider_organizations::ActiveModel {
         provider_id: Set(provider.0),
         organization_id: Set(organization.0),
@@ -611,7 +601,7 @@ pub async fn set_seats(
         return Err(invalid(Problem::BelowUsed(used)));
     }
     let plan = Plan::parse(&organization.plan).ok_or(AppError::Internal)?;
-    let provider_model = provider_row(&txn, provider).await?;
+    let provider_model = crate::providers::service::row(&txn, provider).await?;
     if !may_purchase(actor, &provider_model) {
         let minimum = crate::providers::service::plan_terms(&txn, provider)
             .await?

@@ -152,22 +152,12 @@ pub async fn list(
         })
         .collect::<Result<_, AppError>>()?;
     Ok(MemberPage {
-        provider_name: provider_row(db, provider).await?.name,
+        provider_name: crate::providers::service::row(db, provider).await?.name,
         rows,
         total,
         page: u32::try_from(page).unwrap_or(1),
         counts,
     })
-}
-
-async fn provider_row(
-    db: &impl ConnectionTrait,
-    provider: ProviderId,
-) -> Result<providers::Model, AppError> {
-    providers::Entity::find_by_id(provider.0)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
 }
 
 /// The locale of the account with this address, if there is one.
@@ -266,7 +256,7 @@ pub async fn invite(
     let Some(user_type) = user_type else {
         return Err(AppError::Internal);
     };
-    let provider_model = provider_row(&txn, provider).await?;
+    let provider_model = crate::providers::service::row(&txn, provider).await?;
     let mut invited = Vec::with_capacity(addresses.len());
     for (_, email) in addresses {
         let member = provider_users::ActiveModel {
@@ -466,7 +456,7 @@ async fn apply_one(
             Some(crate::events::service::member_details(&row.email)),
         )
         .await?;
-        let provider_model = provider_row(&txn, provider).await?;
+        let provider_model = crate::providers::service::row(&txn, provider).await?;
         let locale = account_locale(&txn, &row.email).await?;
         txn.commit().await?;
         let locale = locale_or(locale.as_deref(), outbox.locale);

@@ -84,6 +84,46 @@ pub struct Minimums {
     pub enterprise: Option<i64>,
 }
 
+/// The provider's row; `NotFound` when there is none.
+pub async fn row(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+) -> Result<providers::Model, AppError> {
+    providers::Entity::find_by_id(provider.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Name, optional business name and billing email, checked together so a form shows every
+/// problem at once: the same rules at setup and in Settings.
+fn checked_fields(
+    name: &str,
+    business_name: &str,
+    billing_email: &str,
+) -> Result<(String, Option<String>, String), AppError> {
+    let mut problems = Problems::default();
+    let name = problems.check(Field::Name, validate::name(name, MAX_PROVIDER_NAME_CHARS));
+    let business_name = if business_name.trim().is_empty() {
+        Some(None)
+    } else {
+        problems
+            .check(
+                Field::BusinessName,
+                validate::name(business_name, MAX_BUSINESS_NAME_CHARS),
+            )
+            .map(Some)
+    };
+    let billing_email = problems.check(Field::BillingEmail, validate::email(billing_email));
+    problems.finish()?;
+    match (name, business_name, billing_email) {
+        (Some(name), Some(business_name), Some(billing_email)) => {
+            Ok((name, business_name, billing_email))
+        }
+        _ => Err(AppError::Internal),
+    }
+}
+
 /// Self-service setup (`PROVIDER_SETUP=open`): the actor becomes the Provider Admin.
 pub async fn create_by_user(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -142,28 +182,8 @@ async fn create(
     minimums: Minimums,
     context: &EventContext,
 ) -> Result<ProviderId, AppError> {
-    let mut problems = Problems::default();
-    let name = problems.check(
-        Field::Name,
-        validate::name(&input.name, MAX_PROVIDER_NAME_CHARS),
-    );
-    let business_name = if input.business_name.trim().is_empty() {
-        Some(None)
-    } else {
-        problems
-            .check(
-                Field::BusinessName,
-                validate::name(&input.business_name, MAX_BUSINESS_NAME_CHARS),
-            )
-            .map(Some)
-    };
-    let billing_email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
-    problems.finish()?;
-    let (Some(name), Some(business_name), Some(billing_email)) =
-        (name, business_name, billing_email)
-    else {
-        return Err(AppError::Internal);
-    };
+    let (name, business_name, billing_email) =
+        checked_fields(&input.name, &input.business_name, &input.billing_email)?;
 
     let txn = db.begin().await?;
     let provider = providers::ActiveModel {
@@ -279,10 +299,7 @@ pub async fn settings(
     db: &impl ConnectionTrait,
     provider: ProviderId,
 ) -> Result<super::types::ProviderSettings, AppError> {
-    let row = providers::Entity::find_by_id(provider.0)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = row(db, provider).await?;
     Ok(super::types::ProviderSettings {
         name: row.name,
         business_name: row.business_name.unwrap_or_default(),
@@ -300,34 +317,11 @@ pub async fn update_settings(
     input: super::types::ProviderSettings,
 ) -> Result<(), AppError> {
     use sea_orm::IntoActiveModel;
-    let mut problems = Problems::default();
-    let name = problems.check(
-        Field::Name,
-        validate::name(&input.name, MAX_PROVIDER_NAME_CHARS),
-    );
-    let business_name = if input.business_name.trim().is_empty() {
-        Some(None)
-    } else {
-        problems
-            .check(
-                Field::BusinessName,
-                validate::name(&input.business_name, MAX_BUSINESS_NAME_CHARS),
-            )
-            .map(Some)
-    };
-    let billing_email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
-    problems.finish()?;
-    let (Some(name), Some(business_name), Some(billing_email)) =
-        (name, business_name, billing_email)
-    else {
-        return Err(AppError::Internal);
-    };
+    let (name, business_name, billing_email) =
+        checked_fields(&input.name, &input.business_name, &input.billing_email)?;
     let txn = db.begin().await?;
     crate::db::lock::provider(&txn, provider).await?;
-    let row = providers::Entity::find_by_id(provider.0)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = row(&txn, provider).await?;
     let mut changes = serde_json::Map::new();
     let mut note = |key: &str, from: serde_json::Value, to: serde_json::Value| {
         if from != to {

@@ -345,3 +345,88 @@ impl Drop for SmtpSink {
         let _ = self.child.wait();
     }
 }
+
+// --- Calling the portal over HTTP, as a browser would ---
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// The portal's router with a laptop deployment's settings (no built site needed).
+pub fn router_for(db: &DatabaseConnection) -> Router {
+    let options = leptos::config::LeptosOptions::builder()
+        .output_name("provider-portal")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    server::http::router(server::http::AppState::new(options, db.clone()))
+}
+
+/// The session cookie of a fresh session for `user`.
+pub async fn session_cookie(db: &impl ConnectionTrait, user: UserId) -> String {
+    let token = session::create(
+        db,
+        &AuthConfig::default().session,
+        user,
+        &ClientInfo::default(),
+        false,
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    format!("portal_session={token}")
+}
+
+/// Sends `request`; the status, the headers and the body as text.
+pub async fn send(
+    app: &Router,
+    request: Request<Body>,
+) -> (StatusCode, Vec<(String, String)>, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+/// A server function call: a form post asking for JSON, with an optional session cookie.
+pub async fn post_form(
+    app: &Router,
+    path: &str,
+    body: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, String) {
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let (status, _, body) = send(app, request.body(Body::from(body.to_owned())).unwrap()).await;
+    (status, body)
+}
+
+/// A plain GET, with an optional session cookie.
+pub async fn get_path(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+) -> (StatusCode, Vec<(String, String)>, String) {
+    let mut request = Request::builder().uri(path);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    send(app, request.body(Body::empty()).unwrap()).await
+}
