@@ -210,7 +210,21 @@ async fn invoices_and_seat_minimums_from_the_command_line() {
     let db = Database::connect(&url).await.unwrap();
     assert_eq!(invoices::Entity::find().count(&db).await.unwrap(), 0);
 
-    // A past month: one invoice for the demo provider; a second run adds none.
+    // A month before the provider existed: nothing to invoice.
+    let output = run(&url, &["invoice", "--month", "2025-01"], &[]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(invoices::Entity::find().count(&db).await.unwrap(), 0);
+    // The provider existed then: one invoice; a second run adds none.
+    app::db::providers::Entity::update_many()
+        .col_expr(
+            app::db::providers::Column::CreatedAt,
+            sea_orm::sea_query::Expr::value(
+                chrono::TimeZone::with_ymd_and_hms(&Utc, 2024, 12, 1, 0, 0, 0).unwrap(),
+            ),
+        )
+        .exec(&db)
+        .await
+        .unwrap();
     for _ in 0..2 {
         let output = run(&url, &["invoice", "--month", "2025-01"], &[]);
         assert!(output.status.success(), "{output:?}");

@@ -164,6 +164,25 @@ async fn the_log_lists_a_range_of_days_newest_first_in_pages() {
             ),
             Some(Problem::InvalidDate)
         );
+        // Dates chrono reads but no log holds: refused, not a panic.
+        for (from, to) in [
+            ("1999-12-31", "2026-11-01"),
+            ("2026-11-01", "+262142-12-31"),
+            ("-0001-01-01", ""),
+        ] {
+            assert!(
+                matches!(
+                    event_log::resolve_range(&bad(from, to), now, None),
+                    Err(AppError::Invalid(_))
+                ),
+                "{from}..{to}"
+            );
+        }
+        let far_offset = EventQuery {
+            tz: i32::MAX,
+            ..bad("", "")
+        };
+        assert!(event_log::resolve_range(&far_offset, now, None).is_ok());
         assert_eq!(
             problem(
                 event_log::resolve_range(&bad("2026-11-20", "2026-11-01"), now, None),

@@ -240,16 +240,32 @@ pub struct IssueReport {
     pub already: u64,
 }
 
-/// Issues `period`'s invoice of every enabled provider that lacks one.
+/// The first instant after a `YYYY-MM` period.
+fn period_end(period: &str) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    let (year, month) = period.split_once('-')?;
+    let (year, month): (i32, u32) = (year.parse().ok()?, month.parse().ok()?);
+    let (year, month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single()
+}
+
+/// Issues `period`'s invoice of every enabled provider that lacks one and existed during
+/// the period (a provider set up later owes nothing for it).
 pub async fn issue_all(
     db: &impl ConnectionTrait,
     period: &str,
     now: DateTime<Utc>,
 ) -> Result<IssueReport, AppError> {
+    let end = period_end(period).ok_or(AppError::Internal)?;
     let ids: Vec<i64> = providers::Entity::find()
         .select_only()
         .column(providers::Column::Id)
         .filter(providers::Column::Enabled.eq(true))
+        .filter(providers::Column::CreatedAt.lt(end))
         .order_by_asc(providers::Column::Id)
         .into_tuple()
         .all(db)

@@ -288,8 +288,9 @@ pub fn BillingInfoPage() -> impl IntoView {
     let i18n = use_i18n();
     let provider = provider_param();
     let action = ServerAction::<UpdateBillingInfo>::new();
+    let saves = crate::shell::successes(action);
     let info = Resource::new_blocking(
-        move || (provider(), action.version().get()),
+        move || (provider(), saves.get()),
         |(provider, _)| async move {
             let provider = provider.ok_or(AppError::NotFound)?;
             get_billing_info(provider)

@@ -85,7 +85,7 @@ pub async fn record(
 
 // --- Reading the logs ---
 
-use chrono::{Duration, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone};
 use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
 use sea_orm::{EntityTrait, FromQueryResult, QuerySelect as _};
 
@@ -113,15 +113,19 @@ pub fn resolve_range(
     now: DateTime<Utc>,
     max_days: Option<i64>,
 ) -> Result<Range, AppError> {
-    let offset = Duration::minutes(i64::from(query.tz));
+    // Real offsets lie within ±14 hours; the query may come from anywhere.
+    let offset = Duration::minutes(i64::from(query.tz.clamp(-14 * 60, 14 * 60)));
     let today = (now + offset).date_naive();
     let mut problems = Problems::default();
+    // Years a log can hold: chrono also reads `+262142-12-31`, whose next day overflows.
     let parse = |raw: &str, default: NaiveDate| -> Result<NaiveDate, Problem> {
         if raw.is_empty() {
-            Ok(default)
-        } else {
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| Problem::InvalidDate)
+            return Ok(default);
         }
+        NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .filter(|day| (2000..=9999).contains(&day.year()) && raw.len() == 10)
+            .ok_or(Problem::InvalidDate)
     };
     let last_day = problems.check(Field::DateTo, parse(&query.to, today));
     let default_first = last_day.unwrap_or(today) - Duration::days(DEFAULT_RANGE_DAYS - 1);

@@ -104,3 +104,20 @@ pub fn FormAlert<T: Clone + Send + Sync + 'static>(
         </div>
     }
 }
+
+/// Counts an action's successful calls: a page reloads its values on each success only, so a
+/// refused save keeps what the person typed next to the problems.
+pub fn successes<S>(action: ServerAction<S>) -> ReadSignal<u32>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    let (count, set_count) = signal(0_u32);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            set_count.update(|n| *n += 1);
+        }
+    });
+    count
+}

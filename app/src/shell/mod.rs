@@ -18,7 +18,7 @@ use leptos_router::{SsrMode, path};
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
 
-pub use form::{FormAlert, TextField, problem_of};
+pub use form::{FormAlert, TextField, problem_of, successes};
 pub use language_menu::native_name;
 pub use local_time::LocalTime;
 pub use menu::MenuButton;

@@ -26,8 +26,9 @@ pub fn ProviderSettingsPage() -> impl IntoView {
     };
     // The form's outcome outlives the reload of the values after saving.
     let action = ServerAction::<UpdateProviderSettings>::new();
+    let saves = crate::shell::successes(action);
     let settings = Resource::new_blocking(
-        move || (provider(), action.version().get()),
+        move || (provider(), saves.get()),
         |(provider, _)| async move {
             match provider {
                 Some(provider) => get_provider_settings(provider).await.map(|s| (provider, s)),
