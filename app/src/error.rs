@@ -73,6 +73,8 @@ pub enum Field {
     Address,
     /// A tax (VAT) id.
     TaxId,
+    /// A Custom member's permission flags.
+    Permissions,
 }
 
 /// What is wrong with a field; each has one translated sentence.
@@ -112,6 +114,8 @@ pub enum Problem {
     MonthNotOver,
     /// A tax id with characters tax authorities do not print.
     InvalidTaxId,
+    /// More invitations than the seats left (DESIGN.md rule 2); the number left.
+    SeatsLeft(i64),
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -141,6 +145,13 @@ pub enum Refusal {
     InvitationExpired,
     /// The invitation was sent to another address than the signed-in account's.
     InvitationForAnotherEmail,
+    /// Rule 1: an organization outside providers keeps a confirmed Owner.
+    LastOwner,
+    /// Giving, changing or acting on rights the actor does not hold itself (an Admin and an
+    /// Owner, a Custom user and an Admin).
+    BeyondOwnRights,
+    /// Rule 2: restoring a member takes a seat, and none is left.
+    NoSeatsLeft,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +245,7 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::BeforeStart => t!(i18n, problems.before_start).into_any(),
         Problem::MonthNotOver => t!(i18n, problems.month_not_over).into_any(),
         Problem::InvalidTaxId => t!(i18n, problems.invalid_tax_id).into_any(),
+        Problem::SeatsLeft(left) => t!(i18n, problems.seats_left, count = move || left).into_any(),
         Problem::RangeTooLong(days) => {
             t!(i18n, problems.range_too_long, count = move || days).into_any()
         }
@@ -278,5 +290,8 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::InvitationForAnotherEmail => {
             t!(i18n, refusals.invitation_for_another_email).into_any()
         }
+        Refusal::LastOwner => t!(i18n, refusals.last_owner).into_any(),
+        Refusal::BeyondOwnRights => t!(i18n, refusals.beyond_own_rights).into_any(),
+        Refusal::NoSeatsLeft => t!(i18n, refusals.no_seats_left).into_any(),
     }
 }

@@ -156,6 +156,15 @@ pub fn locale_or(recipient: Option<&str>, fallback: Locale) -> Locale {
         .unwrap_or(fallback)
 }
 
+/// What sending mail needs: the mailer, the portal's public address for links, and the
+/// language of the person acting (for invitees without an account).
+#[derive(Clone, Debug)]
+pub struct Outbox<'a> {
+    pub mailer: &'a Mailer,
+    pub base_url: &'a str,
+    pub locale: Locale,
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -123,6 +123,39 @@ pub fn organization_console(organization: OrganizationId) -> String {
     format!("/organizations/{organization}")
 }
 
+/// An organization's members (Admin Console → Members), with an optional query string.
+pub fn organization_members_with(organization: OrganizationId, query: &str) -> String {
+    if query.is_empty() {
+        format!("/organizations/{organization}/members")
+    } else {
+        format!("/organizations/{organization}/members?{query}")
+    }
+}
+
+pub fn organization_members(organization: OrganizationId) -> String {
+    organization_members_with(organization, "")
+}
+
+/// Admin Console → Billing → Subscription (seats).
+pub fn organization_subscription(organization: OrganizationId) -> String {
+    format!("/organizations/{organization}/billing/subscription")
+}
+
+/// Admin Console → Billing → Billing information.
+pub fn organization_billing_information(organization: OrganizationId) -> String {
+    format!("/organizations/{organization}/billing/information")
+}
+
+/// Admin Console → Settings → Organization info.
+pub fn organization_settings(organization: OrganizationId) -> String {
+    format!("/organizations/{organization}/settings")
+}
+
+/// Admin Console → Settings → Policies.
+pub fn organization_policies(organization: OrganizationId) -> String {
+    format!("/organizations/{organization}/settings/policies")
+}
+
 /// The provider a Provider Portal path belongs to, if any.
 pub fn provider_of_path(path: &str) -> Option<ProviderId> {
     path.strip_prefix("/providers/")?

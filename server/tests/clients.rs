@@ -1083,3 +1083,45 @@ async fn used_seats_follow_every_member_change() {
         t.cleanup().await;
     }
 }
+
+/// A broad search stops counting a few pages past the one shown (so its cost does not grow
+/// with the provider); a narrow one, and the list without a search, count exactly.
+#[tokio::test]
+async fn broad_searches_count_a_bounded_look_ahead() {
+    use app::clients::service::SEARCH_LOOKAHEAD_PAGES;
+    for t in support::databases().await {
+        let db = &t.db;
+        user(db, "admin@msp.example").await;
+        let p = provider(db, "MSP", "admin@msp.example").await;
+        server::operator::bulk_clients(db, p, 300).await.unwrap();
+        let bound = SEARCH_LOOKAHEAD_PAGES * 25;
+        let first = clients::list(db, p, &query(&[("q", "client")]))
+            .await
+            .unwrap();
+        assert_eq!((first.total, first.more), (bound, true), "{}", t.backend);
+        assert_eq!(first.page_count() as u64, SEARCH_LOOKAHEAD_PAGES);
+        // Further on, the count reaches past the page shown, until it covers every match.
+        let second = clients::list(db, p, &query(&[("q", "client"), ("page", "2")]))
+            .await
+            .unwrap();
+        assert_eq!((second.total, second.more), (25 + bound, true));
+        assert_eq!(second.rows.len(), 25);
+        let last = clients::list(db, p, &query(&[("q", "client"), ("page", "12")]))
+            .await
+            .unwrap();
+        assert_eq!((last.total, last.more, last.page), (300, false, 12));
+        assert_eq!(last.rows.len(), 300 - 11 * 25);
+        // Past the end: the exact count finds the last page.
+        let past = clients::list(db, p, &query(&[("q", "client"), ("page", "40")]))
+            .await
+            .unwrap();
+        assert_eq!((past.total, past.more, past.page), (300, false, 12));
+        let narrow = clients::list(db, p, &query(&[("q", "dental")]))
+            .await
+            .unwrap();
+        assert_eq!((narrow.total, narrow.more), (25, false), "{}", t.backend);
+        let all = clients::list(db, p, &query(&[])).await.unwrap();
+        assert_eq!((all.total, all.more), (300, false));
+        t.cleanup().await;
+    }
+}

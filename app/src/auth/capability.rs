@@ -71,6 +71,11 @@ impl Capability {
         Self::ViewVaultItems,
     ];
 
+    /// Seeing or exporting a vault's items: a member's own access, not an administrative right.
+    pub const fn is_vault_item_access(self) -> bool {
+        matches!(self, Self::ViewVaultItems | Self::ExportVaultData)
+    }
+
     pub const fn is_provider_scoped(self) -> bool {
         matches!(
             self,
@@ -140,5 +145,36 @@ pub const fn decide(role: Role, capability: Capability) -> bool {
             C::ViewVaultItems => true,
             _ => false,
         },
+    }
+}
+
+impl crate::organizations::types::ConsoleSection {
+    /// The capability that opens the section.
+    pub const fn capability(self) -> Capability {
+        use crate::organizations::types::ConsoleSection as S;
+        match self {
+            S::Members => Capability::ManageOrgMembers,
+            S::EventLogs => Capability::ViewEventLogs,
+            S::Subscription => Capability::ManageSeats,
+            S::BillingInformation => Capability::ManageOrgBilling,
+            S::OrganizationInfo => Capability::ManageOrgSettings,
+            S::Policies => Capability::ManagePolicies,
+        }
+    }
+}
+
+impl Role {
+    /// The role an organization member of this type holds (flags count for Custom only).
+    pub const fn of_member(
+        user_type: crate::members::types::OrgUserType,
+        permissions: Permissions,
+    ) -> Self {
+        use crate::members::types::OrgUserType;
+        match user_type {
+            OrgUserType::Owner => Self::Owner,
+            OrgUserType::Admin => Self::Admin,
+            OrgUserType::User => Self::User,
+            OrgUserType::Custom => Self::Custom(permissions),
+        }
     }
 }

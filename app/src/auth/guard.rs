@@ -59,6 +59,19 @@ impl Actor {
         }
     }
 
+    /// The actor holds every administrative right of `role` in the organization: only then
+    /// may it give a member that role, or change, revoke or remove a member holding it. So an
+    /// Admin cannot touch an Owner, and a Custom user who manages users cannot make an Admin
+    /// or grant a flag it lacks. Access to vault items is not an administrative right (provider
+    /// users have none, yet manage every member of a client).
+    pub fn outranks(&self, role: Role, organization: OrgScope) -> bool {
+        let scope = Scope::Organization(organization);
+        Capability::ALL
+            .into_iter()
+            .filter(|c| !c.is_provider_scoped() && !c.is_vault_item_access())
+            .all(|c| !decide(role, c) || self.can(c, scope))
+    }
+
     pub fn can(&self, capability: Capability, scope: Scope) -> bool {
         let scope_fits = capability.is_provider_scoped() == matches!(scope, Scope::Provider(_));
         scope_fits
@@ -66,6 +79,15 @@ impl Actor {
                 .roles_in(scope)
                 .into_iter()
                 .any(|role| decide(role, capability))
+    }
+}
+
+/// Refuses with [`Refusal::BeyondOwnRights`] unless the actor [outranks](Actor::outranks) `role`.
+pub fn require_outranks(actor: &Actor, role: Role, organization: OrgScope) -> Result<(), AppError> {
+    if actor.outranks(role, organization) {
+        Ok(())
+    } else {
+        Err(AppError::Refused(crate::error::Refusal::BeyondOwnRights))
     }
 }
 

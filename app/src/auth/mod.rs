@@ -10,4 +10,4 @@ pub mod request;
 
 pub use actor::{Actor, OrganizationMembership, ProviderMembership};
 pub use capability::{Capability, Role};
-pub use guard::{OrgScope, Scope, require};
+pub use guard::{OrgScope, Scope, require, require_outranks};

@@ -182,8 +182,8 @@ pub fn locale_from_headers(headers: &http::HeaderMap) -> crate::i18n::Locale {
 }
 
 /// What a server function that sends mail hands to its service.
-pub fn outbox(context: &ServerContext) -> crate::provider_members::service::Outbox<'_> {
-    crate::provider_members::service::Outbox {
+pub fn outbox(context: &ServerContext) -> crate::mail::Outbox<'_> {
+    crate::mail::Outbox {
         mailer: &context.mailer,
         base_url: &context.base_url,
         locale: request_locale(),

@@ -65,21 +65,44 @@ fn clients_filter(provider: ProviderId, search: &str) -> Condition {
     filter
 }
 
-/// How many clients match: the provider's counter without a search, a count with one.
-fn total_statement(provider: ProviderId, search: &str) -> SelectStatement {
+/// Pages counted beyond the one shown when a search matches many clients. Counting every
+/// match costs a scan proportional to the provider's size; past this look-ahead the page says
+/// "more than N" instead, so a broad search on 100,000 clients costs what it costs on 1,000.
+pub const SEARCH_LOOKAHEAD_PAGES: u64 = 10;
+
+/// How many clients match: the provider's counter without a search, a count with one. `limit`
+/// bounds the count (it stops at that many matches); `None` counts them all.
+fn total_statement(provider: ProviderId, search: &str, limit: Option<u64>) -> SelectStatement {
     if search.is_empty() {
-        Query::select()
+        return Query::select()
             .expr(Expr::col(Alias::new("client_count")))
             .from(providers::Entity)
             .and_where(Expr::col(providers::Column::Id).eq(provider.0))
-            .to_owned()
-    } else {
-        Query::select()
+            .to_owned();
+    }
+    let mut matched = Query::select();
+    matched
+        .expr(Expr::val(1))
+        .from(organizations::Entity)
+        .cond_where(clients_filter(provider, search));
+    match limit {
+        None => Query::select()
             .expr(Expr::cust("COUNT(*)"))
             .from(organizations::Entity)
             .cond_where(clients_filter(provider, search))
-            .to_owned()
+            .to_owned(),
+        Some(limit) => Query::select()
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(matched.limit(limit).to_owned(), Alias::new("matched"))
+            .to_owned(),
     }
+}
+
+/// The most matches a page's count reads: the pages before it, the look-ahead, and one more
+/// to tell "exactly this many" from "more".
+fn count_limit(query: &ClientQuery, page: u32) -> u64 {
+    let size = u64::from(query.size);
+    u64::from(page - 1) * size + SEARCH_LOOKAHEAD_PAGES * size + 1
 }
 
 fn page_statement(provider: ProviderId, query: &ClientQuery, page: u32) -> SelectStatement {
@@ -121,6 +144,7 @@ fn page_statement(provider: ProviderId, query: &ClientQuery, page: u32) -> Selec
                 Box::new(SubQueryStatement::SelectStatement(total_statement(
                     provider,
                     &query.search,
+                    Some(count_limit(query, page)),
                 ))),
             ),
             Alias::new("total"),
@@ -171,10 +195,22 @@ pub async fn list(
         ClientRecord::find_by_statement(backend.build(&page_statement(provider, &query, page)))
             .all(db)
             .await?;
+    let mut more = false;
     let total = match records.first() {
-        Some(first) => u64::try_from(first.total).unwrap_or(0),
+        Some(first) => {
+            let total = u64::try_from(first.total).unwrap_or(0);
+            let limit = count_limit(&query, page);
+            if !query.search.is_empty() && total >= limit {
+                // Counting stopped at the bound: show the bound less the probe, as "more than".
+                more = true;
+                limit - 1
+            } else {
+                total
+            }
+        }
         None if page > 1 => {
-            let count = total_statement(provider, &query.search);
+            // Past the end: the exact count, to find the last page (rare, so not bounded).
+            let count = total_statement(provider, &query.search, None);
             let total: i64 = match db.query_one(backend.build(&count)).await? {
                 Some(result) => result.try_get_by_index(0)?,
                 None => 0,
@@ -198,6 +234,7 @@ pub async fn list(
     Ok(ClientPage {
         rows: records.into_iter().map(row).collect::<Result<_, _>>()?,
         total,
+        more,
         page,
         size: query.size,
     })

@@ -210,6 +210,9 @@ pub struct ClientRow {
 pub struct ClientPage {
     pub rows: Vec<ClientRow>,
     pub total: u64,
+    /// More than `total` matched: a broad search stops counting a few pages ahead
+    /// (`service::SEARCH_LOOKAHEAD_PAGES`), so the pager shows "of more than N".
+    pub more: bool,
     /// The page shown: the requested one, or the last when it was past the end.
     pub page: u32,
     pub size: u32,

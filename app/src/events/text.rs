@@ -19,6 +19,21 @@ pub fn describe(locale: Locale, row: &EventRow) -> String {
         EventType::OrganizationUserDeclined => {
             td_string!(locale, events.org_user_declined, target = target).to_string()
         }
+        EventType::OrganizationUserConfirmed => {
+            td_string!(locale, events.org_user_confirmed, target = target).to_string()
+        }
+        EventType::OrganizationUserUpdated => {
+            td_string!(locale, events.org_user_updated, target = target).to_string()
+        }
+        EventType::OrganizationUserRemoved => {
+            td_string!(locale, events.org_user_removed, target = target).to_string()
+        }
+        EventType::OrganizationUserRevoked => {
+            td_string!(locale, events.org_user_revoked, target = target).to_string()
+        }
+        EventType::OrganizationUserRestored => {
+            td_string!(locale, events.org_user_restored, target = target).to_string()
+        }
         EventType::OrganizationUpdated => {
             td_string!(locale, events.org_updated, target = target).to_string()
         }

@@ -12,6 +12,12 @@ pub enum EventType {
     OrganizationCreated,
     OrganizationUserAccepted,
     OrganizationUserDeclined,
+    OrganizationUserConfirmed,
+    /// Type or permissions changed.
+    OrganizationUserUpdated,
+    OrganizationUserRemoved,
+    OrganizationUserRevoked,
+    OrganizationUserRestored,
     ProviderUserInvited,
     ProviderUserConfirmed,
     ProviderUserUpdated,
@@ -40,6 +46,11 @@ impl EventType {
             Self::OrganizationCreated => 1691,
             Self::OrganizationUserAccepted => 1590,
             Self::OrganizationUserDeclined => 1591,
+            Self::OrganizationUserConfirmed => 1501,
+            Self::OrganizationUserUpdated => 1502,
+            Self::OrganizationUserRemoved => 1503,
+            Self::OrganizationUserRevoked => 1511,
+            Self::OrganizationUserRestored => 1512,
             Self::ProviderUserInvited => 1800,
             Self::ProviderUserConfirmed => 1801,
             Self::ProviderUserUpdated => 1802,
@@ -58,13 +69,18 @@ impl EventType {
         }
     }
 
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 26] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
         Self::OrganizationCreated,
         Self::OrganizationUserAccepted,
         Self::OrganizationUserDeclined,
+        Self::OrganizationUserConfirmed,
+        Self::OrganizationUserUpdated,
+        Self::OrganizationUserRemoved,
+        Self::OrganizationUserRevoked,
+        Self::OrganizationUserRestored,
         Self::ProviderUserInvited,
         Self::ProviderUserConfirmed,
         Self::ProviderUserUpdated,

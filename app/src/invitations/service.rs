@@ -435,3 +435,52 @@ pub async fn send_provider_invitation(
         })
         .await
 }
+
+/// An organization invitation's mail, in `locale`.
+pub struct OrganizationInvitationMail<'a> {
+    pub to: &'a str,
+    pub locale: Locale,
+    pub inviter: &'a str,
+    pub organization: &'a str,
+    pub user_type: OrgUserType,
+    pub link: String,
+}
+
+pub async fn send_organization_invitation(
+    mailer: &Mailer,
+    mail: OrganizationInvitationMail<'_>,
+) -> Delivery {
+    use crate::i18n::td_string;
+    let locale = mail.locale;
+    let role = match mail.user_type {
+        OrgUserType::Owner => td_string!(locale, members.owner).to_string(),
+        OrgUserType::Admin => td_string!(locale, members.admin).to_string(),
+        OrgUserType::User => td_string!(locale, members.user).to_string(),
+        OrgUserType::Custom => td_string!(locale, members.custom).to_string(),
+    };
+    let (inviter, organization) = (mail.inviter.to_owned(), mail.organization.to_owned());
+    let subject = td_string!(
+        locale,
+        mail.invitation_subject,
+        place = organization.clone()
+    )
+    .to_string();
+    let body = td_string!(
+        locale,
+        mail.organization_invitation_body,
+        inviter = inviter,
+        organization = organization,
+        role = role
+    )
+    .to_string();
+    let expiry = td_string!(locale, mail.invitation_expiry, days = INVITATION_DAYS).to_string();
+    let action = td_string!(locale, mail.invitation_action).to_string();
+    mailer
+        .send(Mail {
+            to: mail.to.to_owned(),
+            subject,
+            paragraphs: vec![body, expiry],
+            link: Some((action, mail.link)),
+        })
+        .await
+}

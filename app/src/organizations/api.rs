@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::types::OrganizationOverview;
+use super::types::{ConsoleFrame, OrganizationOverview};
 use crate::error::AppError;
 use crate::ids::OrganizationId;
 
@@ -49,4 +49,23 @@ pub async fn get_organization_overview(
     let context = crate::auth::request::event_context(&actor);
     super::service::record_provider_access(&db, &context, &actor, scope).await?;
     super::service::overview(&db, &actor, scope).await
+}
+
+/// The console's frame (name, managing provider, the sections the caller may open). Opening
+/// a client's console as a provider user is recorded here, once per visit (see
+/// `record_provider_access`), since every console page asks for its frame.
+#[server(prefix = "/api", endpoint = "organizations/frame")]
+pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFrame, AppError> {
+    use crate::auth::request::{current_actor, event_context, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    let db = server_context()?.db;
+    let scope = super::service::scope(&db, organization).await?;
+    require(
+        &actor,
+        Capability::AdministerOrganization,
+        Scope::Organization(scope),
+    )?;
+    super::service::record_provider_access(&db, &event_context(&actor), &actor, scope).await?;
+    super::service::frame(&db, &actor, scope).await
 }

@@ -6,9 +6,12 @@ use sea_orm::{
     QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
-use super::types::{BillingCycle, MAX_ORGANIZATION_NAME_CHARS, OrganizationOverview, Plan};
+use super::types::{
+    BillingCycle, ConsoleFrame, ConsoleSection, MAX_ORGANIZATION_NAME_CHARS, OrganizationOverview,
+    Plan,
+};
 use crate::accounts::types::Named;
-use crate::auth::{Actor, OrgScope};
+use crate::auth::{Actor, OrgScope, Scope};
 use crate::db::{organization_users, organizations, provider_organizations, providers};
 use crate::error::{AppError, Field, Problem};
 use crate::events::service::{EventContext, NewEvent, record};
@@ -192,6 +195,51 @@ pub async fn record_provider_access(
     .await
 }
 
+/// The provider an organization is a client of, by name.
+async fn provider_named(
+    db: &impl ConnectionTrait,
+    scope: OrgScope,
+) -> Result<Option<Named<ProviderId>>, AppError> {
+    let Some(provider) = scope.provider_id else {
+        return Ok(None);
+    };
+    Ok(providers::Entity::find_by_id(provider.0)
+        .select_only()
+        .column(providers::Column::Name)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .map(|name| Named { id: provider, name }))
+}
+
+/// The console's frame: the caller has passed the guard for `scope`; the sections are those
+/// the same guard allows.
+pub async fn frame(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    scope: OrgScope,
+) -> Result<ConsoleFrame, AppError> {
+    let name = organizations::Entity::find_by_id(scope.organization_id.0)
+        .select_only()
+        .column(organizations::Column::Name)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ConsoleFrame {
+        id: scope.organization_id,
+        name,
+        provider: provider_named(db, scope).await?,
+        viewer_in_provider: scope
+            .provider_id
+            .is_some_and(|p| actor.is_confirmed_provider_member(p)),
+        sections: ConsoleSection::ALL
+            .into_iter()
+            .filter(|s| actor.can(s.capability(), Scope::Organization(scope)))
+            .collect(),
+    })
+}
+
 /// The Admin Console's start page data; the caller has passed the guard for `scope`.
 pub async fn overview(
     db: &impl ConnectionTrait,
@@ -202,16 +250,7 @@ pub async fn overview(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let provider = match scope.provider_id {
-        Some(provider) => providers::Entity::find_by_id(provider.0)
-            .select_only()
-            .column(providers::Column::Name)
-            .into_tuple::<String>()
-            .one(db)
-            .await?
-            .map(|name| Named { id: provider, name }),
-        None => None,
-    };
+    let provider = provider_named(db, scope).await?;
     let used = used_seats(db, scope.organization_id).await?;
     Ok(OrganizationOverview {
         id: scope.organization_id,

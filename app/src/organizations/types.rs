@@ -98,3 +98,44 @@ impl OrganizationOverview {
         self.seats - self.used
     }
 }
+
+/// A section of the Admin Console's side navigation. Each is opened by one capability, so
+/// the navigation shows exactly what the guard would allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ConsoleSection {
+    Members,
+    EventLogs,
+    Subscription,
+    BillingInformation,
+    OrganizationInfo,
+    Policies,
+}
+
+impl ConsoleSection {
+    pub const ALL: [Self; 6] = [
+        Self::Members,
+        Self::EventLogs,
+        Self::Subscription,
+        Self::BillingInformation,
+        Self::OrganizationInfo,
+        Self::Policies,
+    ];
+}
+
+/// The Admin Console's frame: whose console it is, who manages it, and the sections the
+/// viewer may open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleFrame {
+    pub id: OrganizationId,
+    pub name: String,
+    pub provider: Option<Named<ProviderId>>,
+    /// The viewer may open that provider's Clients page (a link back).
+    pub viewer_in_provider: bool,
+    pub sections: Vec<ConsoleSection>,
+}
+
+impl ConsoleFrame {
+    pub fn shows(&self, section: ConsoleSection) -> bool {
+        self.sections.contains(&section)
+    }
+}

@@ -29,14 +29,7 @@ use crate::members::types::MemberStatus;
 use crate::providers::types::ProviderUserType;
 use crate::validate::{self, Problems};
 
-/// What sending mail needs: the mailer, the portal's public address for links, and the
-/// language of the person acting (for invitees without an account).
-#[derive(Clone, Debug)]
-pub struct Outbox<'a> {
-    pub mailer: &'a Mailer,
-    pub base_url: &'a str,
-    pub locale: Locale,
-}
+pub use crate::mail::Outbox;
 
 #[derive(Debug, FromQueryResult)]
 struct MemberRecord {

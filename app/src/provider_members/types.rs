@@ -3,15 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
 use crate::ids::ProviderUserId;
 use crate::members::types::MemberStatus;
+pub use crate::members::types::{
+    Invited, MAX_INVITES, MEMBER_PAGE_SIZE, MemberAction, MemberQuery, StatusCounts, StatusFilter,
+    split_emails,
+};
 use crate::providers::types::ProviderUserType;
-
-/// How many addresses one invitation form may carry (Bitwarden allows 20 at a time).
-pub const MAX_INVITES: usize = 20;
-
-pub const MEMBER_PAGE_SIZE: u32 = 50;
 
 /// One member row. `name` is the account's once the invitation was accepted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,104 +23,6 @@ pub struct MemberRow {
     pub is_self: bool,
 }
 
-/// The list's filter tabs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum StatusFilter {
-    #[default]
-    All,
-    Only(MemberStatus),
-}
-
-impl StatusFilter {
-    pub const TABS: [Self; 5] = [
-        Self::All,
-        Self::Only(MemberStatus::Invited),
-        Self::Only(MemberStatus::Accepted),
-        Self::Only(MemberStatus::Confirmed),
-        Self::Only(MemberStatus::Revoked),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::Only(status) => status.as_str(),
-        }
-    }
-
-    /// Anything unknown shows every member.
-    pub fn parse(value: &str) -> Self {
-        MemberStatus::parse(value).map_or(Self::All, Self::Only)
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberQuery {
-    pub status: StatusFilter,
-    pub search: String,
-    pub page: u32,
-}
-
-impl MemberQuery {
-    /// From the page's URL (`status`, `q`, `page`); anything unknown falls back to defaults.
-    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
-        Self {
-            status: get("status")
-                .map(|s| StatusFilter::parse(&s))
-                .unwrap_or_default(),
-            search: get("q").unwrap_or_default(),
-            page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
-        }
-        .normalized()
-    }
-
-    /// The URL's query string; defaults are left out.
-    pub fn to_query_string(&self) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        if self.status != StatusFilter::All {
-            pairs.push(("status", self.status.as_str().to_owned()));
-        }
-        if !self.search.is_empty() {
-            pairs.push(("q", self.search.clone()));
-        }
-        if self.page > 1 {
-            pairs.push(("page", self.page.to_string()));
-        }
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish()
-    }
-
-    /// Page 1 and a trimmed search whatever arrived.
-    pub fn normalized(&self) -> Self {
-        Self {
-            status: self.status,
-            search: self.search.trim().chars().take(100).collect(),
-            page: self.page.max(1),
-        }
-    }
-}
-
-/// How many members each tab holds (for the counts on the tabs).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusCounts {
-    pub invited: u64,
-    pub accepted: u64,
-    pub confirmed: u64,
-    pub revoked: u64,
-}
-
-impl StatusCounts {
-    pub fn of(&self, filter: StatusFilter) -> u64 {
-        match filter {
-            StatusFilter::All => self.invited + self.accepted + self.confirmed + self.revoked,
-            StatusFilter::Only(MemberStatus::Invited) => self.invited,
-            StatusFilter::Only(MemberStatus::Accepted) => self.accepted,
-            StatusFilter::Only(MemberStatus::Confirmed) => self.confirmed,
-            StatusFilter::Only(MemberStatus::Revoked) => self.revoked,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub provider_name: String,
@@ -133,71 +33,8 @@ pub struct MemberPage {
     pub counts: StatusCounts,
 }
 
-/// What one invited address came to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Invited {
-    pub email: String,
-    /// The invitation link, when no mail carried it (mail off, or the SMTP server failed):
-    /// the inviter passes it on.
-    pub link: Option<String>,
-}
-
-/// The actions a member row (or a selection of rows) offers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum MemberAction {
-    Confirm,
-    Revoke,
-    Restore,
-    Remove,
-    /// A new invitation link (the old one stops working), mailed when mail is on.
-    Reinvite,
-}
-
-impl MemberAction {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Confirm => "confirm",
-            Self::Revoke => "revoke",
-            Self::Restore => "restore",
-            Self::Remove => "remove",
-            Self::Reinvite => "reinvite",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [
-            Self::Confirm,
-            Self::Revoke,
-            Self::Restore,
-            Self::Remove,
-            Self::Reinvite,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == value)
-    }
-
-    /// Whether the action makes sense for a member in `status` (the row menu offers only
-    /// these; the server checks again).
-    pub const fn applies_to(self, status: MemberStatus) -> bool {
-        match self {
-            Self::Confirm => matches!(status, MemberStatus::Accepted),
-            Self::Revoke => !matches!(status, MemberStatus::Revoked),
-            Self::Restore => matches!(status, MemberStatus::Revoked),
-            Self::Remove => true,
-            Self::Reinvite => matches!(status, MemberStatus::Invited),
-        }
-    }
-}
-
 /// One row's result in a bulk action.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowOutcome {
-    pub member: ProviderUserId,
-    pub email: String,
-    pub result: Result<(), AppError>,
-    /// A re-invitation's link when no mail carried it.
-    pub link: Option<String>,
-}
+pub type RowOutcome = crate::members::types::RowOutcome<ProviderUserId>;
 
 /// A provider the viewer belongs to, for the account area (where they may leave it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,64 +43,4 @@ pub struct Membership {
     pub name: String,
     pub user_type: ProviderUserType,
     pub status: MemberStatus,
-}
-
-/// Splits what was typed into addresses: commas, semicolons, spaces and new lines separate.
-/// The form uses it too, to show each address's problem next to it.
-pub fn split_emails(raw: &str) -> Vec<&str> {
-    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-        .filter(|part| !part.is_empty())
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn addresses_split_on_commas_semicolons_and_space() {
-        assert_eq!(
-            split_emails(" a@x.example, b@x.example;c@x.example\n\nd@x.example  "),
-            vec!["a@x.example", "b@x.example", "c@x.example", "d@x.example"]
-        );
-        assert!(split_emails(" ,\n ").is_empty());
-    }
-
-    #[test]
-    fn queries_read_back_from_their_url() {
-        let query = MemberQuery {
-            status: StatusFilter::Only(MemberStatus::Accepted),
-            search: "anna".into(),
-            page: 3,
-        };
-        let params: Vec<(String, String)> =
-            form_urlencoded::parse(query.to_query_string().as_bytes())
-                .into_owned()
-                .collect();
-        let read = MemberQuery::from_params(|k| {
-            params
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-        });
-        assert_eq!(read, query);
-        assert_eq!(MemberQuery::default().to_query_string(), "");
-    }
-
-    #[test]
-    fn actions_apply_to_the_statuses_they_change() {
-        assert!(MemberAction::Confirm.applies_to(MemberStatus::Accepted));
-        assert!(!MemberAction::Confirm.applies_to(MemberStatus::Invited));
-        assert!(MemberAction::Restore.applies_to(MemberStatus::Revoked));
-        assert!(!MemberAction::Revoke.applies_to(MemberStatus::Revoked));
-        for action in [
-            MemberAction::Confirm,
-            MemberAction::Revoke,
-            MemberAction::Restore,
-            MemberAction::Remove,
-            MemberAction::Reinvite,
-        ] {
-            assert_eq!(MemberAction::parse(action.as_str()), Some(action));
-        }
-    }
 }

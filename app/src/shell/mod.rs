@@ -166,6 +166,8 @@ fn Layout() -> impl IntoView {
                         <Route path=path!("memberships") view=crate::accounts::ui::MembershipsPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/:organization/events") view=crate::organizations::ui::OrganizationEventsPage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/:organization/members") view=crate::members::ui::OrgMembersPage ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>
             </main>

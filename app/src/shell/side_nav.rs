@@ -12,6 +12,8 @@ pub fn SideNav() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let path = Memo::new(move |_| location.pathname.get());
+    // Its own memo, so moving between one organization's sections keeps the console's frame.
+    let organization = Memo::new(move |_| path.with(|p| routes::organization_of_path(p)));
     let viewer = crate::accounts::ui::use_viewer();
     let section = move || {
         let path = path.get();
@@ -66,14 +68,8 @@ pub fn SideNav() -> impl IntoView {
                 </Transition>
             }
             .into_any()
-        } else if let Some(organization) = routes::organization_of_path(&path) {
-            let console = routes::organization_console(organization);
-            view! {
-                <li>
-                    <A href=console exact=true>{t!(i18n, nav.overview)}</A>
-                </li>
-            }
-            .into_any()
+        } else if routes::organization_of_path(&path).is_some() {
+            view! { <crate::organizations::ui::ConsoleNav organization /> }.into_any()
         } else {
             view! {
                 <li>

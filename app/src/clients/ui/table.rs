@@ -225,11 +225,16 @@ fn Pager(page: ClientPage) -> impl IntoView {
     let first = u64::from(current - 1) * u64::from(page.size) + 1;
     let last = (first + page.rows.len() as u64).saturating_sub(1);
     let total = page.total;
+    let more = page.more;
     let link = move |target: u32| context.href(&context.query.get().at_page(target), None);
     view! {
         <nav class="pager" aria-label=move || t_string!(i18n, clients.paging).to_string()>
             <p class="pager-status" role="status">
-                {t!(i18n, clients.showing, first = move || first, last = move || last, total = move || total)}
+                {if more {
+                    t!(i18n, clients.showing_more, first = move || first, last = move || last, total = move || total).into_any()
+                } else {
+                    t!(i18n, clients.showing, first = move || first, last = move || last, total = move || total).into_any()
+                }}
             </p>
             <div class="pager-links">
                 {(current > 1)
@@ -241,7 +246,11 @@ fn Pager(page: ClientPage) -> impl IntoView {
                         }
                     })}
                 <span class="pager-page">
-                    {t!(i18n, clients.page_of, page = move || current, pages = move || pages)}
+                    {if more {
+                        t!(i18n, clients.page_of_more, page = move || current, pages = move || pages).into_any()
+                    } else {
+                        t!(i18n, clients.page_of, page = move || current, pages = move || pages).into_any()
+                    }}
                 </span>
                 {(current < pages)
                     .then(|| {

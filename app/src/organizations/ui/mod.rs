@@ -1,11 +1,15 @@
 //! Organization pages: creating one (Password Manager) and the Admin Console's start page.
 
 mod console;
+mod events;
+mod frame;
 mod new_organization;
 
 use leptos::prelude::*;
 
 pub use console::ConsolePage;
+pub use events::OrganizationEventsPage;
+pub use frame::ConsoleNav;
 pub use new_organization::NewOrganizationPage;
 
 use super::types::{BillingCycle, Plan};

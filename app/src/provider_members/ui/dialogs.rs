@@ -5,14 +5,15 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::table::ActionName;
 use super::{Dialog, MembersContext};
 use crate::error::{AppError, ErrorText, Field, ProblemText};
 use crate::i18n::*;
 use crate::ids::ProviderUserId;
-use crate::members::ui::ProviderTypeName;
+use crate::members::ui::{
+    ActionName, CloseLink, InviteResult, Outcomes, ProviderTypeName, outcome_rows,
+};
 use crate::provider_members::api::get_members;
-use crate::provider_members::types::{Invited, MAX_INVITES, MemberAction, MemberRow, RowOutcome};
+use crate::provider_members::types::{MAX_INVITES, MemberAction, MemberRow};
 use crate::providers::types::ProviderUserType;
 use crate::shell::{FormAlert, Modal};
 
@@ -34,14 +35,6 @@ fn close_href() -> Signal<String> {
 fn Hidden() -> impl IntoView {
     let context = expect_context::<MembersContext>();
     view! { <input type="hidden" name="provider" value=context.provider.to_string() /> }
-}
-
-#[component]
-fn CloseButton(#[prop(optional)] primary: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let close = close_href();
-    let class = if primary { "button primary" } else { "button" };
-    view! { <a class=class href=move || close.get()>{t!(i18n, dialog.close)}</a> }
 }
 
 #[component]
@@ -85,7 +78,7 @@ fn InviteDialog() -> impl IntoView {
     view! {
         <Modal id="invite-members" title close_href=close_href()>
             {move || match value.get() {
-                Some(Ok(invited)) => view! { <InviteResult invited /> }.into_any(),
+                Some(Ok(invited)) => view! { <InviteResult invited close=close_href() /> }.into_any(),
                 _ => view! {
                     <ActionForm action>
                         <Hidden />
@@ -121,46 +114,13 @@ fn InviteDialog() -> impl IntoView {
                             <button type="submit" class="button primary" disabled=move || pending.get()>
                                 {t!(i18n, provider_members.send_invites)}
                             </button>
-                            <CloseButton />
+                            <CloseLink href=close_href() />
                         </div>
                     </ActionForm>
                 }
                 .into_any(),
             }}
         </Modal>
-    }
-}
-
-/// Who was invited; each link no mail carried, to pass on.
-#[component]
-fn InviteResult(invited: Vec<Invited>) -> impl IntoView {
-    let i18n = use_i18n();
-    let count = invited.len();
-    let with_links: Vec<Invited> = invited.into_iter().filter(|i| i.link.is_some()).collect();
-    view! {
-        <p class="alert alert-success" role="status">
-            {t!(i18n, provider_members.invited_count, count = move || count)}
-        </p>
-        {(!with_links.is_empty()).then(|| view! {
-            <p>{t!(i18n, provider_members.mail_off)}</p>
-            <ul class="invite-links">
-                {with_links
-                    .into_iter()
-                    .map(|invited| {
-                        let link = invited.link.unwrap_or_default();
-                        view! {
-                            <li>
-                                <span class="invite-email">{invited.email}</span>
-                                <input type="text" readonly=true class="invite-link" value=link aria-label=move || t_string!(i18n, provider_members.link).to_string() />
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        })}
-        <div class="modal-actions">
-            <CloseButton primary=true />
-        </div>
     }
 }
 
@@ -232,7 +192,7 @@ fn ApplyDialog(action: MemberAction, members: Vec<ProviderUserId>) -> impl IntoV
     view! {
         <Modal id="member-action" title close_href=close_href() return_focus=return_focus.unwrap_or_default()>
             {move || match value.get() {
-                Some(Ok(outcomes)) => view! { <Outcomes outcomes /> }.into_any(),
+                Some(Ok(outcomes)) => view! { <Outcomes outcomes=outcome_rows(outcomes) close=close_href() /> }.into_any(),
                 _ => {
                     let ids = ids.clone();
                     view! {
@@ -264,7 +224,7 @@ fn ApplyDialog(action: MemberAction, members: Vec<ProviderUserId>) -> impl IntoV
                                 <button type="submit" class=if danger { "button danger" } else { "button primary" } disabled=move || pending.get()>
                                     <ActionName action />
                                 </button>
-                                <CloseButton />
+                                <CloseLink href=close_href() />
                             </div>
                         </ActionForm>
                     }
@@ -272,43 +232,6 @@ fn ApplyDialog(action: MemberAction, members: Vec<ProviderUserId>) -> impl IntoV
                 }
             }}
         </Modal>
-    }
-}
-
-/// Per-row results of an action on a selection.
-#[component]
-fn Outcomes(outcomes: Vec<RowOutcome>) -> impl IntoView {
-    let i18n = use_i18n();
-    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
-    let done = outcomes.len() - failed;
-    view! {
-        <p class=if failed == 0 { "alert alert-success" } else { "alert alert-error" } role="status">
-            {t!(i18n, provider_members.outcome_summary, done = move || done, failed = move || failed)}
-        </p>
-        <ul class="outcomes">
-            {outcomes
-                .into_iter()
-                .map(|outcome| {
-                    let ok = outcome.result.is_ok();
-                    view! {
-                        <li class:ok=ok class:failed=!ok>
-                            <strong>{outcome.email}</strong>
-                            ": "
-                            {match outcome.result {
-                                Ok(()) => t!(i18n, provider_members.row_done).into_any(),
-                                Err(error) => view! { <ErrorText error /> }.into_any(),
-                            }}
-                            {outcome.link.map(|link| view! {
-                                <input type="text" readonly=true class="invite-link" value=link aria-label=move || t_string!(i18n, provider_members.link).to_string() />
-                            })}
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-        <div class="modal-actions">
-            <CloseButton primary=true />
-        </div>
     }
 }
 
@@ -327,7 +250,7 @@ fn ChangeTypeDialog(member: ProviderUserId) -> impl IntoView {
             {move || match value.get() {
                 Some(Ok(())) => view! {
                     <p class="alert alert-success" role="status">{t!(i18n, provider_members.type_changed)}</p>
-                    <div class="modal-actions"><CloseButton primary=true /></div>
+                    <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
                 }.into_any(),
                 _ => view! {
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
@@ -343,7 +266,7 @@ fn ChangeTypeDialog(member: ProviderUserId) -> impl IntoView {
                                         <button type="submit" class="button primary" disabled=move || pending.get()>
                                             {t!(i18n, provider_members.save_type)}
                                         </button>
-                                        <CloseButton />
+                                        <CloseLink href=close_href() />
                                     </div>
                                 </ActionForm>
                             }.into_any(),

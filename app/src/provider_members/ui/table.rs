@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{Dialog, MembersContext};
 use crate::i18n::*;
-use crate::members::ui::{ProviderTypeName, StatusBadge};
+use crate::members::ui::{ActionName, ProviderTypeName, StatusBadge};
 use crate::provider_members::types::{MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberRow};
 use crate::routes;
 use crate::shell::MenuButton;
@@ -16,18 +16,6 @@ const BULK: [MemberAction; 3] = [
     MemberAction::Revoke,
     MemberAction::Remove,
 ];
-
-#[component]
-pub fn ActionName(action: MemberAction) -> impl IntoView {
-    let i18n = use_i18n();
-    match action {
-        MemberAction::Confirm => t!(i18n, provider_members.confirm).into_any(),
-        MemberAction::Revoke => t!(i18n, provider_members.revoke).into_any(),
-        MemberAction::Restore => t!(i18n, provider_members.restore).into_any(),
-        MemberAction::Remove => t!(i18n, provider_members.remove).into_any(),
-        MemberAction::Reinvite => t!(i18n, provider_members.reinvite).into_any(),
-    }
-}
 
 #[component]
 pub fn MembersTable(page: MemberPage) -> impl IntoView {

@@ -1,0 +1,135 @@
+//! Organization member server functions: thin, actor → guard → service → DTO. Managing
+//! members needs `ManageOrgMembers` in the organization; who may touch whom beyond that is
+//! the guard's `outranks`, applied by the service to each member.
+
+use leptos::prelude::*;
+
+use super::types::{Invited, MemberQuery, OrgMemberPage, OrgMemberRow, OrgRowOutcome};
+use crate::error::AppError;
+use crate::ids::{OrganizationId, OrganizationUserId};
+
+#[cfg(feature = "ssr")]
+use crate::auth::{Actor, OrgScope};
+
+/// The caller, allowed to manage `organization`'s members; its scope; the server's context.
+#[cfg(feature = "ssr")]
+async fn authorize(
+    organization: OrganizationId,
+) -> Result<(Actor, OrgScope, crate::auth::request::ServerContext), AppError> {
+    use crate::auth::request::{current_actor, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let scope = crate::organizations::service::scope(&context.db, organization).await?;
+    require(
+        &actor,
+        Capability::ManageOrgMembers,
+        Scope::Organization(scope),
+    )?;
+    Ok((actor, scope, context))
+}
+
+/// Flags as a form sends them (`permissions[]`, one per ticked box).
+#[cfg(feature = "ssr")]
+fn flags(names: Option<Vec<String>>) -> Result<super::types::Permissions, AppError> {
+    use crate::error::{Field, Problem};
+    super::types::parse_permissions(&names.unwrap_or_default())
+        .ok_or_else(|| AppError::field(Field::Permissions, Problem::Unsupported))
+}
+
+#[server(prefix = "/api", endpoint = "members/list")]
+pub async fn list_org_members(
+    organization: OrganizationId,
+    query: MemberQuery,
+) -> Result<OrgMemberPage, AppError> {
+    let (actor, scope, context) = authorize(organization).await?;
+    super::service::list(&context.db, &actor, scope, &query).await
+}
+
+/// The named members (a dialog's selection).
+#[server(prefix = "/api", endpoint = "members/get")]
+pub async fn get_org_members(
+    organization: OrganizationId,
+    members: Vec<OrganizationUserId>,
+) -> Result<Vec<OrgMemberRow>, AppError> {
+    let (actor, _, context) = authorize(organization).await?;
+    let members: Vec<OrganizationUserId> = members.into_iter().take(50).collect();
+    super::service::by_ids(&context.db, actor.user_id, organization, &members).await
+}
+
+/// Invites one or several addresses (separated by commas, spaces or new lines) as one type.
+#[server(prefix = "/api", endpoint = "members/invite")]
+pub async fn invite_org_members(
+    organization: OrganizationId,
+    emails: String,
+    user_type: String,
+    permissions: Option<Vec<String>>,
+) -> Result<Vec<Invited>, AppError> {
+    use crate::auth::request::{event_context, outbox};
+    let (actor, scope, context) = authorize(organization).await?;
+    let permissions = flags(permissions)?;
+    super::service::invite(
+        &context.db,
+        &event_context(&actor),
+        &outbox(&context),
+        &actor,
+        scope,
+        &emails,
+        &user_type,
+        permissions,
+    )
+    .await
+}
+
+/// Confirm, revoke, restore, remove or re-invite one member or a selection; per-row results.
+/// `members` is a comma-separated list of ids, so a plain form can post a selection.
+#[server(prefix = "/api", endpoint = "members/apply")]
+pub async fn apply_to_org_members(
+    organization: OrganizationId,
+    action: String,
+    members: String,
+) -> Result<Vec<OrgRowOutcome>, AppError> {
+    use super::types::MemberAction;
+    use crate::auth::request::{event_context, outbox};
+    use crate::error::{Field, Problem};
+    let (actor, scope, context) = authorize(organization).await?;
+    let action = MemberAction::parse(&action)
+        .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
+    let members: Vec<OrganizationUserId> = members
+        .split(',')
+        .map(|id| id.trim().parse().map_err(|_| AppError::NotFound))
+        .collect::<Result<_, _>>()?;
+    super::service::apply(
+        &context.db,
+        &event_context(&actor),
+        &outbox(&context),
+        &actor,
+        scope,
+        action,
+        &members,
+    )
+    .await
+}
+
+/// A member's type, and for Custom its flags.
+#[server(prefix = "/api", endpoint = "members/change-type")]
+pub async fn change_org_member_type(
+    organization: OrganizationId,
+    member: OrganizationUserId,
+    user_type: String,
+    permissions: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let (actor, scope, context) = authorize(organization).await?;
+    let permissions = flags(permissions)?;
+    super::service::change_type(
+        &context.db,
+        &event_context(&actor),
+        &actor,
+        scope,
+        member,
+        &user_type,
+        permissions,
+    )
+    .await
+}

@@ -1,0 +1,96 @@
+//! What an invitation or a bulk action came to, shown in its dialog: the same for provider
+//! and organization members.
+
+use leptos::prelude::*;
+
+use crate::error::{AppError, ErrorText};
+use crate::i18n::*;
+use crate::members::types::{Invited, RowOutcome};
+
+/// A dialog's primary "Close" link back to the list.
+#[component]
+pub fn CloseLink(href: Signal<String>, #[prop(optional)] primary: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let class = if primary { "button primary" } else { "button" };
+    view! { <a class=class href=move || href.get()>{t!(i18n, dialog.close)}</a> }
+}
+
+/// Who was invited; each link no mail carried, to pass on.
+#[component]
+pub fn InviteResult(invited: Vec<Invited>, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = invited.len();
+    let with_links: Vec<Invited> = invited.into_iter().filter(|i| i.link.is_some()).collect();
+    view! {
+        <p class="alert alert-success" role="status">
+            {t!(i18n, provider_members.invited_count, count = move || count)}
+        </p>
+        {(!with_links.is_empty()).then(|| view! {
+            <p>{t!(i18n, provider_members.mail_off)}</p>
+            <ul class="invite-links">
+                {with_links
+                    .into_iter()
+                    .map(|invited| {
+                        let link = invited.link.unwrap_or_default();
+                        view! {
+                            <li>
+                                <span class="invite-email">{invited.email}</span>
+                                <input type="text" readonly=true class="invite-link" value=link aria-label=move || t_string!(i18n, provider_members.link).to_string() />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })}
+        <div class="modal-actions">
+            <CloseLink href=close primary=true />
+        </div>
+    }
+}
+
+/// One row of a bulk action's results: the address, what happened, a new link if any.
+pub type OutcomeRow = (String, Result<(), AppError>, Option<String>);
+
+pub fn outcome_rows<I>(outcomes: Vec<RowOutcome<I>>) -> Vec<OutcomeRow> {
+    outcomes
+        .into_iter()
+        .map(|o| (o.email, o.result, o.link))
+        .collect()
+}
+
+/// Per-row results of an action on a selection.
+#[component]
+pub fn Outcomes(outcomes: Vec<OutcomeRow>, close: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let failed = outcomes.iter().filter(|o| o.1.is_err()).count();
+    let done = outcomes.len() - failed;
+    view! {
+        <p class=if failed == 0 { "alert alert-success" } else { "alert alert-error" } role="status">
+            {t!(i18n, provider_members.outcome_summary, done = move || done, failed = move || failed)}
+        </p>
+        <ul class="outcomes">
+            {outcomes
+                .into_iter()
+                .map(|(email, result, link)| {
+                    let ok = result.is_ok();
+                    view! {
+                        <li class:ok=ok class:failed=!ok>
+                            <strong>{email}</strong>
+                            ": "
+                            {match result {
+                                Ok(()) => t!(i18n, provider_members.row_done).into_any(),
+                                Err(error) => view! { <ErrorText error /> }.into_any(),
+                            }}
+                            {link.map(|link| view! {
+                                <input type="text" readonly=true class="invite-link" value=link aria-label=move || t_string!(i18n, provider_members.link).to_string() />
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <div class="modal-actions">
+            <CloseLink href=close primary=true />
+        </div>
+    }
+}

@@ -1,0 +1,305 @@
+#![allow(clippy::unwrap_used)]
+//! The Admin Console's member and frame server functions, called over HTTP as a browser (or
+//! an attacker) would: a User, a Custom user without "manage users", a service user of another
+//! provider and an anonymous caller are refused and nothing changes; an Owner's calls work,
+//! Custom flags arrive from a plain form (`permissions[]`), and the console's sections follow
+//! the guard for each role. SQLite and PostgreSQL.
+
+mod support;
+
+use axum::http::StatusCode;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
+
+use app::auth::OrgScope;
+use app::db::{events, invitations, organization_users, provider_organizations};
+use app::ids::{OrganizationId, UserId};
+use app::members::types::Permissions;
+use app::organizations::service::{self as organizations_service, NewOrganization};
+use app::organizations::types::ConsoleSection;
+use support::{actor, context, post_form, provider, provider_member, session_cookie, user};
+
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    members: Vec<organization_users::Model>,
+    invitations: u64,
+    events: u64,
+}
+
+async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
+    Snapshot {
+        members: organization_users::Entity::find()
+            .order_by_asc(organization_users::Column::Id)
+            .all(db)
+            .await
+            .unwrap(),
+        invitations: invitations::Entity::find().count(db).await.unwrap(),
+        events: events::Entity::find().count(db).await.unwrap(),
+    }
+}
+
+async fn member(
+    db: &impl ConnectionTrait,
+    organization: OrganizationId,
+    user: Option<UserId>,
+    email: &str,
+    kind: &str,
+    permissions: Permissions,
+) -> i64 {
+    organization_users::ActiveModel {
+        organization_id: Set(organization.0),
+        user_id: Set(user.map(|u| u.0)),
+        email: Set(email.into()),
+        r#type: Set(kind.into()),
+        status: Set(if user.is_some() {
+            "confirmed"
+        } else {
+            "invited"
+        }
+        .into()),
+        permissions: Set(permissions.0),
+        reset_password_enrolled: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn organization(db: &sea_orm::DatabaseConnection, owner: UserId) -> OrganizationId {
+    let owner = actor(db, owner).await;
+    organizations_service::create(
+        db,
+        &owner,
+        NewOrganization {
+            name: "Acme".into(),
+            billing_email: "billing@acme.example".into(),
+            plan: "enterprise".into(),
+            billing_cycle: "annual".into(),
+            seats: "10".into(),
+        },
+        &context(&owner),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_org_member_server_function_refuses_whom_it_must_and_changes_nothing() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let app = support::router_for(db);
+        let owner = user(db, "owner@acme.example").await;
+        let org = organization(db, owner).await;
+        let plain = user(db, "user@acme.example").await;
+        member(
+            db,
+            org,
+            Some(plain),
+            "user@acme.example",
+            "user",
+            Permissions::empty(),
+        )
+        .await;
+        let reporter = user(db, "reports@acme.example").await;
+        member(
+            db,
+            org,
+            Some(reporter),
+            "reports@acme.example",
+            "custom",
+            Permissions::ACCESS_REPORTS,
+        )
+        .await;
+        let invited = member(
+            db,
+            org,
+            None,
+            "new@example.com",
+            "user",
+            Permissions::empty(),
+        )
+        .await;
+        // A service user of a provider that does not manage Acme.
+        user(db, "admin@other.example").await;
+        let other = provider(db, "Other", "admin@other.example").await;
+        let outsider = user(db, "service@other.example").await;
+        provider_member(
+            db,
+            other,
+            Some(outsider),
+            "service@other.example",
+            "service_user",
+            "confirmed",
+        )
+        .await;
+
+        let oid = org.0;
+        let endpoints: Vec<(&str, String)> = vec![
+            (
+                "/api/members/list",
+                format!("organization={oid}&query[status]=All&query[search]=&query[page]=1"),
+            ),
+            (
+                "/api/members/get",
+                format!("organization={oid}&members[0]={invited}"),
+            ),
+            (
+                "/api/members/invite",
+                format!("organization={oid}&emails=x%40example.com&user_type=user"),
+            ),
+            (
+                "/api/members/apply",
+                format!("organization={oid}&action=revoke&members={invited}"),
+            ),
+            (
+                "/api/members/change-type",
+                format!("organization={oid}&member={invited}&user_type=admin"),
+            ),
+        ];
+        let before = snapshot(db).await;
+        let refused = [
+            (Some(session_cookie(db, plain).await), StatusCode::FORBIDDEN),
+            (
+                Some(session_cookie(db, reporter).await),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                Some(session_cookie(db, outsider).await),
+                StatusCode::FORBIDDEN,
+            ),
+            (None, StatusCode::UNAUTHORIZED),
+        ];
+        for (cookie, expected) in &refused {
+            for (path, body) in &endpoints {
+                let (status, text) = post_form(&app, path, body, cookie.as_deref()).await;
+                assert_eq!(status, *expected, "{path} on {}: {text}", t.backend);
+            }
+        }
+        // The frame: a plain User and outsiders have no Admin Console at all.
+        for (cookie, expected) in &refused {
+            if cookie.as_deref() == refused[1].0.as_deref() {
+                continue; // a Custom user with a flag opens the console (with no sections)
+            }
+            let (status, _) = post_form(
+                &app,
+                "/api/organizations/frame",
+                &format!("organization={oid}"),
+                cookie.as_deref(),
+            )
+            .await;
+            assert_eq!(status, *expected, "frame on {}", t.backend);
+        }
+        assert_eq!(snapshot(db).await, before, "{}", t.backend);
+
+        // The Owner: a Custom invitation from a plain form, flags as `permissions[]`.
+        let cookie = session_cookie(db, owner).await;
+        let (status, text) = post_form(
+            &app,
+            "/api/members/invite",
+            &format!("organization={oid}&emails=c%40example.com&user_type=custom&permissions%5B%5D=manage_users&permissions%5B%5D=access_event_logs"),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let row = organization_users::Entity::find()
+            .order_by_desc(organization_users::Column::Id)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.email, "c@example.com");
+        assert_eq!(
+            Permissions(row.permissions),
+            Permissions::MANAGE_USERS.union(Permissions::ACCESS_EVENT_LOGS)
+        );
+        for (path, body) in &endpoints[..2] {
+            let (status, text) = post_form(&app, path, body, Some(&cookie)).await;
+            assert_eq!(status, StatusCode::OK, "{path}: {text}");
+        }
+        let (status, _) = post_form(
+            &app,
+            "/api/members/invite",
+            &format!(
+                "organization={oid}&emails=d%40example.com&user_type=custom&permissions%5B%5D=root"
+            ),
+            Some(&cookie),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        t.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_console_shows_each_role_exactly_its_sections() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let owner = user(db, "owner@acme.example").await;
+        let org = organization(db, owner).await;
+        let admin = user(db, "admin@acme.example").await;
+        member(
+            db,
+            org,
+            Some(admin),
+            "admin@acme.example",
+            "admin",
+            Permissions::empty(),
+        )
+        .await;
+        let logs = user(db, "logs@acme.example").await;
+        member(
+            db,
+            org,
+            Some(logs),
+            "logs@acme.example",
+            "custom",
+            Permissions::ACCESS_EVENT_LOGS,
+        )
+        .await;
+        user(db, "pa@msp.example").await;
+        let p = provider(db, "MSP", "pa@msp.example").await;
+        let service = user(db, "service@msp.example").await;
+        provider_member(
+            db,
+            p,
+            Some(service),
+            "service@msp.example",
+            "service_user",
+            "confirmed",
+        )
+        .await;
+        provider_organizations::ActiveModel {
+            provider_id: Set(p.0),
+            organization_id: Set(org.0),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        let scope = OrgScope {
+            organization_id: org,
+            provider_id: Some(p),
+        };
+        let sections = |who: UserId| async move {
+            let actor = actor(db, who).await;
+            organizations_service::frame(db, &actor, scope)
+                .await
+                .unwrap()
+        };
+        use ConsoleSection as S;
+        assert_eq!(sections(owner).await.sections, S::ALL.to_vec());
+        assert_eq!(
+            sections(admin).await.sections,
+            vec![S::Members, S::EventLogs, S::Policies]
+        );
+        assert_eq!(sections(logs).await.sections, vec![S::EventLogs]);
+        let frame = sections(service).await;
+        assert_eq!(frame.sections, S::ALL.to_vec());
+        assert_eq!(frame.provider.map(|p| p.name), Some("MSP".to_owned()));
+        assert!(frame.viewer_in_provider);
+        t.cleanup().await;
+    }
+}
