@@ -303,3 +303,229 @@ async fn the_console_shows_each_role_exactly_its_sections() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn settings_billing_and_seats_refuse_whom_they_must_and_keep_their_rules() {
+    use app::error::{AppError, Field, Problem};
+    use app::events::types::EventType;
+    use app::organizations::types::OrganizationBilling;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    for t in support::databases().await {
+        let db = &t.db;
+        let app = support::router_for(db);
+        let owner = user(db, "owner@acme.example").await;
+        let org = organization(db, owner).await;
+        let admin = user(db, "admin@acme.example").await;
+        member(
+            db,
+            org,
+            Some(admin),
+            "admin@acme.example",
+            "admin",
+            Permissions::empty(),
+        )
+        .await;
+        let plain = user(db, "user@acme.example").await;
+        member(
+            db,
+            org,
+            Some(plain),
+            "user@acme.example",
+            "user",
+            Permissions::empty(),
+        )
+        .await;
+        user(db, "pa@other.example").await;
+        let other = provider(db, "Other", "pa@other.example").await;
+        let outsider = user(db, "service@other.example").await;
+        provider_member(
+            db,
+            other,
+            Some(outsider),
+            "service@other.example",
+            "service_user",
+            "confirmed",
+        )
+        .await;
+        let oid = org.0;
+        let endpoints: Vec<(&str, String)> = vec![
+            (
+                "/api/organizations/subscription",
+                format!("organization={oid}"),
+            ),
+            (
+                "/api/organizations/seats",
+                format!("organization={oid}&seats=9"),
+            ),
+            ("/api/organizations/info", format!("organization={oid}")),
+            (
+                "/api/organizations/update-info",
+                format!("organization={oid}&name=Taken&billing_email=x%40y.example"),
+            ),
+            ("/api/organizations/billing", format!("organization={oid}")),
+            (
+                "/api/organizations/update-billing",
+                format!("organization={oid}&address=Street+1&tax_id=SE1"),
+            ),
+        ];
+        let before = (
+            app::db::organizations::Entity::find()
+                .all(db)
+                .await
+                .unwrap(),
+            snapshot(db).await,
+        );
+        // An Admin has Members, logs and policies, but no seats, billing or settings.
+        for (cookie, expected) in [
+            (Some(session_cookie(db, admin).await), StatusCode::FORBIDDEN),
+            (Some(session_cookie(db, plain).await), StatusCode::FORBIDDEN),
+            (
+                Some(session_cookie(db, outsider).await),
+                StatusCode::FORBIDDEN,
+            ),
+            (None, StatusCode::UNAUTHORIZED),
+        ] {
+            for (path, body) in &endpoints {
+                let (status, text) = post_form(&app, path, body, cookie.as_deref()).await;
+                assert_eq!(status, expected, "{path} on {}: {text}", t.backend);
+            }
+        }
+        let after = (
+            app::db::organizations::Entity::find()
+                .all(db)
+                .await
+                .unwrap(),
+            snapshot(db).await,
+        );
+        assert_eq!(after, before, "{}", t.backend);
+
+        // The Owner: bad input is refused next to its field, nothing changes.
+        let owner_actor = actor(db, owner).await;
+        let ctx = context(&owner_actor);
+        let scope = OrgScope {
+            organization_id: org,
+            provider_id: None,
+        };
+        let problem = |result: Result<(), AppError>, field| result.unwrap_err().problem_for(field);
+        assert_eq!(
+            problem(
+                organizations_service::update_info(db, &ctx, scope, "  ", None).await,
+                Field::Name
+            ),
+            Some(Problem::Required)
+        );
+        assert_eq!(
+            problem(
+                organizations_service::update_info(db, &ctx, scope, &"x".repeat(51), None).await,
+                Field::Name
+            ),
+            Some(Problem::TooLong(50))
+        );
+        assert_eq!(
+            problem(
+                organizations_service::update_info(db, &ctx, scope, "Acme", Some("nope")).await,
+                Field::BillingEmail
+            ),
+            Some(Problem::InvalidEmail)
+        );
+        let seats = |s: &'static str| {
+            let (actor, ctx) = (owner_actor.clone(), ctx.clone());
+            async move { organizations_service::set_seats(db, &ctx, &actor, scope, s).await }
+        };
+        assert_eq!(
+            problem(seats("0").await, Field::Seats),
+            Some(Problem::BelowMinimum(1))
+        );
+        assert_eq!(
+            problem(seats("ten").await, Field::Seats),
+            Some(Problem::NotANumber)
+        );
+        // Owner and admin and user are confirmed: three seats in use.
+        assert_eq!(
+            problem(seats("2").await, Field::Seats),
+            Some(Problem::BelowUsed(3))
+        );
+        assert_eq!(
+            problem(seats("1000000").await, Field::Seats),
+            Some(Problem::AboveMaximum(100_000))
+        );
+        let billing = |address: String, tax_id: &'static str| {
+            let ctx = ctx.clone();
+            async move {
+                organizations_service::update_billing(
+                    db,
+                    &ctx,
+                    scope,
+                    OrganizationBilling {
+                        address,
+                        tax_id: tax_id.into(),
+                    },
+                )
+                .await
+            }
+        };
+        assert_eq!(
+            problem(billing(String::new(), "SE<script>").await, Field::TaxId),
+            Some(Problem::InvalidTaxId)
+        );
+        assert_eq!(
+            problem(billing("x".repeat(501), "").await, Field::Address),
+            Some(Problem::TooLong(500))
+        );
+        assert_eq!(
+            app::db::organizations::Entity::find()
+                .all(db)
+                .await
+                .unwrap(),
+            before.0
+        );
+
+        // Valid changes land, each with its event.
+        organizations_service::update_info(db, &ctx, scope, "Acme Europe", Some("ap@acme.example"))
+            .await
+            .unwrap();
+        seats("12").await.unwrap();
+        billing("Main Street 1\nStockholm".into(), "SE 5566-1234")
+            .await
+            .unwrap();
+        let row = app::db::organizations::Entity::find_by_id(oid)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                row.name.as_str(),
+                row.name_key.as_str(),
+                row.billing_email.as_str(),
+                row.seats
+            ),
+            ("Acme Europe", "acme europe", "ap@acme.example", 12)
+        );
+        assert_eq!(row.tax_id.as_deref(), Some("SE 5566-1234"));
+        let count = |event: EventType| async move {
+            events::Entity::find()
+                .filter(events::Column::Type.eq(event.code()))
+                .count(db)
+                .await
+                .unwrap()
+        };
+        assert_eq!(count(EventType::OrganizationUpdated).await, 2);
+        assert_eq!(count(EventType::OrganizationSeatsChanged).await, 1);
+
+        // A client's billing email is its provider's: not changed from here.
+        let client = OrgScope {
+            organization_id: org,
+            provider_id: Some(other),
+        };
+        assert_eq!(
+            problem(
+                organizations_service::update_info(db, &ctx, client, "Acme", Some("a@b.example"))
+                    .await,
+                Field::BillingEmail
+            ),
+            Some(Problem::Unsupported)
+        );
+        t.cleanup().await;
+    }
+}

@@ -338,6 +338,36 @@ pub async fn billing_info(
     })
 }
 
+/// An address (lines kept, at most [`MAX_ADDRESS_CHARS`]) and a tax id (as tax authorities
+/// print them), trimmed; problems go next to their fields. Providers and organizations alike.
+pub fn checked_address(address: &str, tax_id: &str, problems: &mut Problems) -> (String, String) {
+    let address = address.trim().replace("\r\n", "\n");
+    if address.chars().count() > MAX_ADDRESS_CHARS {
+        problems.add(Field::Address, Problem::TooLong(MAX_ADDRESS_CHARS));
+    }
+    let tax_id = tax_id.trim().to_owned();
+    if tax_id.chars().count() > MAX_TAX_ID_CHARS {
+        problems.add(Field::TaxId, Problem::TooLong(MAX_TAX_ID_CHARS));
+    } else if !plausible_tax_id(&tax_id) {
+        problems.add(Field::TaxId, Problem::InvalidTaxId);
+    }
+    (address, tax_id)
+}
+
+/// The fields whose value changed, as an event's details (`{"field": {"from", "to"}}`).
+pub fn changes(fields: &[(&str, &str, &str)]) -> serde_json::Map<String, serde_json::Value> {
+    fields
+        .iter()
+        .filter(|(_, from, to)| from != to)
+        .map(|(key, from, to)| {
+            (
+                (*key).to_owned(),
+                serde_json::json!({ "from": from, "to": to }),
+            )
+        })
+        .collect()
+}
+
 /// Saves the billing information, every field checked first; one event naming the changes.
 pub async fn update_billing_info(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -347,16 +377,7 @@ pub async fn update_billing_info(
 ) -> Result<(), AppError> {
     let mut problems = Problems::default();
     let email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
-    let address = input.address.trim().replace("\r\n", "\n");
-    if address.chars().count() > MAX_ADDRESS_CHARS {
-        problems.add(Field::Address, Problem::TooLong(MAX_ADDRESS_CHARS));
-    }
-    let tax_id = input.tax_id.trim().to_owned();
-    if tax_id.chars().count() > MAX_TAX_ID_CHARS {
-        problems.add(Field::TaxId, Problem::TooLong(MAX_TAX_ID_CHARS));
-    } else if !plausible_tax_id(&tax_id) {
-        problems.add(Field::TaxId, Problem::InvalidTaxId);
-    }
+    let (address, tax_id) = checked_address(&input.address, &input.tax_id, &mut problems);
     problems.finish()?;
     let Some(email) = email else {
         return Err(AppError::Internal);
@@ -365,27 +386,15 @@ pub async fn update_billing_info(
     crate::db::lock::provider(&txn, provider).await?;
     let row = crate::providers::service::row(&txn, provider).await?;
     let optional = |s: String| (!s.is_empty()).then_some(s);
-    let mut changes = serde_json::Map::new();
-    for (key, from, to) in [
-        ("billing_email", row.billing_email.clone(), email.clone()),
+    let changes = changes(&[
+        ("billing_email", &row.billing_email, &email),
         (
             "billing_address",
-            row.billing_address.clone().unwrap_or_default(),
-            address.clone(),
+            row.billing_address.as_deref().unwrap_or_default(),
+            &address,
         ),
-        (
-            "tax_id",
-            row.tax_id.clone().unwrap_or_default(),
-            tax_id.clone(),
-        ),
-    ] {
-        if from != to {
-            changes.insert(
-                key.to_owned(),
-                serde_json::json!({ "from": from, "to": to }),
-            );
-        }
-    }
+        ("tax_id", row.tax_id.as_deref().unwrap_or_default(), &tax_id),
+    ]);
     if changes.is_empty() {
         return Ok(());
     }

@@ -323,7 +323,6 @@ fn BillingInfoForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let value = Signal::derive(move || action.value().get());
-    let address_problem = problem_of(value, Field::Address);
     view! {
         <section class="panel">
             <ActionForm action>
@@ -337,30 +336,7 @@ fn BillingInfoForm(
                     label=Signal::derive(move || t_string!(i18n, providers.billing_email).to_string())
                     problem=problem_of(value, Field::BillingEmail)
                 />
-                <div class="field" class:invalid=move || address_problem.get().is_some()>
-                    <label for="field-address">{t!(i18n, billing.address)}</label>
-                    <textarea
-                        id="field-address"
-                        name="address"
-                        rows="4"
-                        maxlength=MAX_ADDRESS_CHARS
-                        aria-describedby="field-address-error"
-                        aria-invalid=move || address_problem.get().is_some().then_some("true")
-                    >
-                        {info.address}
-                    </textarea>
-                    <p class="problem" id="field-address-error" role="alert">
-                        {move || address_problem.get().map(|problem| view! { <ProblemText problem /> })}
-                    </p>
-                </div>
-                <TextField
-                    name="tax_id"
-                    maxlength=MAX_TAX_ID_CHARS
-                    value=info.tax_id
-                    label=Signal::derive(move || t_string!(i18n, billing.tax_id).to_string())
-                    hint=move || t!(i18n, billing.tax_id_hint)
-                    problem=problem_of(value, Field::TaxId)
-                />
+                <AddressFields address=info.address tax_id=info.tax_id value />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>
                         {t!(i18n, provider_settings.save)}
@@ -371,4 +347,41 @@ fn BillingInfoForm(
         </section>
     }
     .into_any()
+}
+
+/// The postal address and tax id of a billing form (a provider's or an organization's).
+#[component]
+pub fn AddressFields(
+    address: String,
+    tax_id: String,
+    value: Signal<Option<Result<(), AppError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let address_problem = problem_of(value, Field::Address);
+    view! {
+        <div class="field" class:invalid=move || address_problem.get().is_some()>
+            <label for="field-address">{t!(i18n, billing.address)}</label>
+            <textarea
+                id="field-address"
+                name="address"
+                rows="4"
+                maxlength=MAX_ADDRESS_CHARS
+                aria-describedby="field-address-error"
+                aria-invalid=move || address_problem.get().is_some().then_some("true")
+            >
+                {address}
+            </textarea>
+            <p class="problem" id="field-address-error" role="alert">
+                {move || address_problem.get().map(|problem| view! { <ProblemText problem /> })}
+            </p>
+        </div>
+        <TextField
+            name="tax_id"
+            maxlength=MAX_TAX_ID_CHARS
+            value=tax_id
+            label=Signal::derive(move || t_string!(i18n, billing.tax_id).to_string())
+            hint=move || t!(i18n, billing.tax_id_hint)
+            problem=problem_of(value, Field::TaxId)
+        />
+    }
 }

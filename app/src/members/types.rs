@@ -401,7 +401,11 @@ mod tests {
             .map(|f| f.name().to_owned())
             .collect();
         let all = parse_permissions(&names);
-        assert!(Permissions::ALL.iter().all(|f| all.is_some_and(|a| a.contains(*f))));
+        assert!(
+            Permissions::ALL
+                .iter()
+                .all(|f| all.is_some_and(|a| a.contains(*f)))
+        );
         assert_eq!(parse_permissions(&[]), Some(Permissions::empty()));
         assert_eq!(parse_permissions(&["root".to_owned()]), None);
     }

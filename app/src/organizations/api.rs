@@ -69,3 +69,102 @@ pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFr
     super::service::record_provider_access(&db, &event_context(&actor), &actor, scope).await?;
     super::service::frame(&db, &actor, scope).await
 }
+
+/// The caller, allowed `capability` in the organization; its scope; the server's context.
+#[cfg(feature = "ssr")]
+async fn authorize(
+    organization: OrganizationId,
+    capability: crate::auth::Capability,
+) -> Result<
+    (
+        crate::auth::Actor,
+        crate::auth::OrgScope,
+        crate::auth::request::ServerContext,
+    ),
+    AppError,
+> {
+    use crate::auth::request::{current_actor, server_context};
+    use crate::auth::{Scope, require};
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let scope = super::service::scope(&context.db, organization).await?;
+    require(&actor, capability, Scope::Organization(scope))?;
+    Ok((actor, scope, context))
+}
+
+/// Billing → Subscription: the figures, for those who may change seats.
+#[server(prefix = "/api", endpoint = "organizations/subscription")]
+pub async fn get_organization_subscription(
+    organization: OrganizationId,
+) -> Result<OrganizationOverview, AppError> {
+    let (actor, scope, context) =
+        authorize(organization, crate::auth::Capability::ManageSeats).await?;
+    super::service::overview(&context.db, &actor, scope).await
+}
+
+#[server(prefix = "/api", endpoint = "organizations/seats")]
+pub async fn set_organization_seats(
+    organization: OrganizationId,
+    seats: String,
+) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let (actor, scope, context) =
+        authorize(organization, crate::auth::Capability::ManageSeats).await?;
+    super::service::set_seats(&context.db, &event_context(&actor), &actor, scope, &seats).await
+}
+
+#[server(prefix = "/api", endpoint = "organizations/info")]
+pub async fn get_organization_info(
+    organization: OrganizationId,
+) -> Result<super::types::OrganizationInfo, AppError> {
+    let (_, scope, context) =
+        authorize(organization, crate::auth::Capability::ManageOrgSettings).await?;
+    super::service::info(&context.db, scope).await
+}
+
+/// Name, and outside providers the billing email (a client's form has no such field).
+#[server(prefix = "/api", endpoint = "organizations/update-info")]
+pub async fn update_organization_info(
+    organization: OrganizationId,
+    name: String,
+    billing_email: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let (actor, scope, context) =
+        authorize(organization, crate::auth::Capability::ManageOrgSettings).await?;
+    super::service::update_info(
+        &context.db,
+        &event_context(&actor),
+        scope,
+        &name,
+        billing_email.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "organizations/billing")]
+pub async fn get_organization_billing(
+    organization: OrganizationId,
+) -> Result<super::types::OrganizationBilling, AppError> {
+    let (_, scope, context) =
+        authorize(organization, crate::auth::Capability::ManageOrgBilling).await?;
+    super::service::billing(&context.db, scope).await
+}
+
+#[server(prefix = "/api", endpoint = "organizations/update-billing")]
+pub async fn update_organization_billing(
+    organization: OrganizationId,
+    address: String,
+    tax_id: String,
+) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let (actor, scope, context) =
+        authorize(organization, crate::auth::Capability::ManageOrgBilling).await?;
+    super::service::update_billing(
+        &context.db,
+        &event_context(&actor),
+        scope,
+        super::types::OrganizationBilling { address, tax_id },
+    )
+    .await
+}

@@ -2,13 +2,13 @@
 //! scope the guard needs, and the Admin Console's overview.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
+    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use super::types::{
-    BillingCycle, ConsoleFrame, ConsoleSection, MAX_ORGANIZATION_NAME_CHARS, OrganizationOverview,
-    Plan,
+    BillingCycle, ConsoleFrame, ConsoleSection, MAX_ORGANIZATION_NAME_CHARS, OrganizationBilling,
+    OrganizationInfo, OrganizationOverview, Plan,
 };
 use crate::accounts::types::Named;
 use crate::auth::{Actor, OrgScope, Scope};
@@ -266,4 +266,204 @@ pub async fn overview(
             .is_some_and(|p| actor.is_confirmed_provider_member(p)),
         provider,
     })
+}
+
+async fn organization_row(
+    db: &impl ConnectionTrait,
+    organization: OrganizationId,
+) -> Result<organizations::Model, AppError> {
+    organizations::Entity::find_by_id(organization.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Records one "organization updated" event naming the changed fields, in both logs for a
+/// client.
+async fn record_update(
+    db: &impl ConnectionTrait,
+    context: &EventContext,
+    scope: OrgScope,
+    event: EventType,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let mut new = NewEvent::new(event)
+        .organization(scope.organization_id)
+        .target(EventTarget::Organization(scope.organization_id.0));
+    if let Some(provider) = scope.provider_id {
+        new = new.provider(provider);
+    }
+    record(db, context, new, Some(details.to_string())).await
+}
+
+/// Settings → Organization info.
+pub async fn info(
+    db: &impl ConnectionTrait,
+    scope: OrgScope,
+) -> Result<OrganizationInfo, AppError> {
+    let row = organization_row(db, scope.organization_id).await?;
+    Ok(OrganizationInfo {
+        name: row.name,
+        billing_email: row.billing_email,
+        billed_through: provider_named(db, scope).await?.map(|p| p.name),
+    })
+}
+
+/// Saves the name and, outside providers, the billing email; a client's billing email is its
+/// provider's (rule 11), so one sent for a client is refused next to the field.
+pub async fn update_info(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    scope: OrgScope,
+    name: &str,
+    billing_email: Option<&str>,
+) -> Result<(), AppError> {
+    let mut problems = Problems::default();
+    let name = problems.check(
+        Field::Name,
+        validate::name(name, MAX_ORGANIZATION_NAME_CHARS),
+    );
+    let email = match billing_email {
+        Some(_) if scope.provider_id.is_some() => {
+            problems.add(Field::BillingEmail, Problem::Unsupported);
+            None
+        }
+        Some(email) => problems.check(Field::BillingEmail, validate::email(email)),
+        None => None,
+    };
+    problems.finish()?;
+    let Some(name) = name else {
+        return Err(AppError::Internal);
+    };
+    let txn = db.begin().await?;
+    crate::db::lock::organization(&txn, scope.organization_id).await?;
+    let row = organization_row(&txn, scope.organization_id).await?;
+    let email = email.unwrap_or_else(|| row.billing_email.clone());
+    let changes = crate::billing::service::changes(&[
+        ("name", &row.name, &name),
+        ("billing_email", &row.billing_email, &email),
+    ]);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut active = row.into_active_model();
+    active.name_key = Set(super::types::name_key(&name));
+    active.name = Set(name);
+    active.billing_email = Set(email);
+    active.update(&txn).await?;
+    record_update(
+        &txn,
+        context,
+        scope,
+        EventType::OrganizationUpdated,
+        serde_json::Value::Object(changes),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Billing → Billing information.
+pub async fn billing(
+    db: &impl ConnectionTrait,
+    scope: OrgScope,
+) -> Result<OrganizationBilling, AppError> {
+    let row = organization_row(db, scope.organization_id).await?;
+    Ok(OrganizationBilling {
+        address: row.billing_address.unwrap_or_default(),
+        tax_id: row.tax_id.unwrap_or_default(),
+    })
+}
+
+pub async fn update_billing(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    scope: OrgScope,
+    input: OrganizationBilling,
+) -> Result<(), AppError> {
+    let mut problems = Problems::default();
+    let (address, tax_id) =
+        crate::billing::service::checked_address(&input.address, &input.tax_id, &mut problems);
+    problems.finish()?;
+    let txn = db.begin().await?;
+    crate::db::lock::organization(&txn, scope.organization_id).await?;
+    let row = organization_row(&txn, scope.organization_id).await?;
+    let changes = crate::billing::service::changes(&[
+        (
+            "billing_address",
+            row.billing_address.as_deref().unwrap_or_default(),
+            &address,
+        ),
+        ("tax_id", row.tax_id.as_deref().unwrap_or_default(), &tax_id),
+    ]);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let optional = |s: String| (!s.is_empty()).then_some(s);
+    let mut active = row.into_active_model();
+    active.billing_address = Set(optional(address));
+    active.tax_id = Set(optional(tax_id));
+    active.update(&txn).await?;
+    record_update(
+        &txn,
+        context,
+        scope,
+        EventType::OrganizationUpdated,
+        serde_json::Value::Object(changes),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Billing → Subscription: new assigned seats, never below used (rule 2) nor above the plan's
+/// limit. A client's seats are its provider's to buy: the Clients page's rule 8 applies.
+pub async fn set_seats(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    actor: &Actor,
+    scope: OrgScope,
+    seats: &str,
+) -> Result<(), AppError> {
+    if let Some(provider) = scope.provider_id {
+        return crate::clients::service::set_seats(
+            db,
+            actor,
+            provider,
+            scope.organization_id,
+            seats,
+            context,
+        )
+        .await;
+    }
+    let invalid = |problem| AppError::field(Field::Seats, problem);
+    let seats = validate::whole_number(seats, 1, super::types::MAX_SEATS).map_err(invalid)?;
+    let txn = db.begin().await?;
+    crate::db::lock::organization(&txn, scope.organization_id).await?;
+    let row = organization_row(&txn, scope.organization_id).await?;
+    let plan = Plan::parse(&row.plan).ok_or(AppError::Internal)?;
+    if seats > plan.max_seats() {
+        return Err(invalid(Problem::AboveMaximum(plan.max_seats())));
+    }
+    let current = i64::from(row.seats);
+    if seats == current {
+        return Ok(());
+    }
+    let used = used_seats(&txn, scope.organization_id).await?;
+    if seats < used {
+        return Err(invalid(Problem::BelowUsed(used)));
+    }
+    let mut active = row.into_active_model();
+    active.seats = Set(i32::try_from(seats).map_err(|_| AppError::Internal)?);
+    active.update(&txn).await?;
+    record_update(
+        &txn,
+        context,
+        scope,
+        EventType::OrganizationSeatsChanged,
+        serde_json::json!({ "seats": { "from": current, "to": seats } }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

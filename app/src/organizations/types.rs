@@ -139,3 +139,20 @@ impl ConsoleFrame {
         self.sections.contains(&section)
     }
 }
+
+/// Settings → Organization info. A provider's client is billed through its provider, so its
+/// billing email is the provider's until it is unlinked (DESIGN.md rule 11) and not edited here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationInfo {
+    pub name: String,
+    pub billing_email: String,
+    /// The provider it is billed through, if any.
+    pub billed_through: Option<String>,
+}
+
+/// Billing → Billing information: the postal address and tax id invoices carry.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationBilling {
+    pub address: String,
+    pub tax_id: String,
+}

@@ -168,6 +168,9 @@ fn Layout() -> impl IntoView {
                         <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/:organization/events") view=crate::organizations::ui::OrganizationEventsPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/:organization/members") view=crate::members::ui::OrgMembersPage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/:organization/billing/subscription") view=crate::organizations::ui::OrganizationSubscriptionPage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/:organization/billing/information") view=crate::organizations::ui::OrganizationBillingPage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/:organization/settings") view=crate::organizations::ui::OrganizationInfoPage ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>
             </main>

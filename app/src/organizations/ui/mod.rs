@@ -4,6 +4,7 @@ mod console;
 mod events;
 mod frame;
 mod new_organization;
+mod settings;
 
 use leptos::prelude::*;
 
@@ -11,6 +12,7 @@ pub use console::ConsolePage;
 pub use events::OrganizationEventsPage;
 pub use frame::ConsoleNav;
 pub use new_organization::NewOrganizationPage;
+pub use settings::{OrganizationBillingPage, OrganizationInfoPage, OrganizationSubscriptionPage};
 
 use super::types::{BillingCycle, Plan};
 use crate::i18n::*;
