@@ -109,8 +109,9 @@ test('a service user opens a client but sees no admin actions', async ({ page })
   await page.goto(DEMO_CLIENTS);
   await page.getByRole('link', { name: "Third Client's Organization" }).click();
   await expect(page.getByRole('heading', { name: "Third Client's Organization" })).toBeVisible();
-  await expect(page.getByText('Managed by')).toContainText('Demo MSP');
-  await page.getByRole('link', { name: 'Demo MSP' }).click();
+  const nav = page.getByRole('navigation', { name: 'Main navigation' });
+  await expect(nav.getByText('Managed by')).toContainText('Demo MSP');
+  await nav.getByRole('link', { name: 'Demo MSP' }).click();
   await expect(page).toHaveURL(/\/providers\/1\/clients$/);
 });
 

@@ -102,11 +102,14 @@ fn InviteDialog() -> impl IntoView {
         })
     };
     let error = Signal::derive(move || value.get().and_then(Result::err));
+    // The form is rebuilt only when the outcome turns to success: a refusal keeps what was
+    // chosen (type, flags) and shows its problems in place.
+    let invited = Memo::new(move |_| value.get().and_then(Result::ok));
     view! {
         <Modal id="invite-members" title close_href=close_href()>
-            {move || match value.get() {
-                Some(Ok(invited)) => view! { <InviteResult invited close=close_href() /> }.into_any(),
-                _ => view! {
+            {move || match invited.get() {
+                Some(invited) => view! { <InviteResult invited close=close_href() /> }.into_any(),
+                None => view! {
                     <ActionForm action>
                         <Hidden />
                         <FormAlert value=Signal::derive(move || value.get()) />
@@ -323,14 +326,16 @@ fn EditDialog(member: OrganizationUserId) -> impl IntoView {
     let named = members_named(vec![member]);
     let error = Signal::derive(move || value.get().and_then(Result::err));
     let title = Signal::derive(move || t_string!(i18n, org_members.change_type).to_string());
+    let saved = Memo::new(move |_| matches!(value.get(), Some(Ok(()))));
     view! {
         <Modal id="member-type" title close_href=close_href() return_focus=format!("[aria-controls='member-menu-{member}']")>
-            {move || match value.get() {
-                Some(Ok(())) => view! {
+            {move || if saved.get() {
+                view! {
                     <p class="alert alert-success" role="status">{t!(i18n, provider_members.type_changed)}</p>
                     <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
-                }.into_any(),
-                _ => view! {
+                }.into_any()
+            } else {
+                view! {
                     <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                         {move || named.get().zip(rights()).map(|(result, rights)| match result.map(|named| named.into_iter().next()) {
                             Ok(Some(row)) => view! {
@@ -352,7 +357,7 @@ fn EditDialog(member: OrganizationUserId) -> impl IntoView {
                             Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
                         })}
                     </Suspense>
-                }.into_any(),
+                }.into_any()
             }}
         </Modal>
     }

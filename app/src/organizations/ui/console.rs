@@ -1,5 +1,5 @@
-//! `/organizations/{id}`: the Admin Console's start page: the organization, its subscription
-//! figures, and for a provider's client who manages it (with a way back to the provider).
+//! `/organizations/{id}`: the Admin Console's start page: the organization and its subscription
+//! figures (who manages a client, with the way back, is in the console's side navigation).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -51,27 +51,11 @@ pub fn ConsolePage() -> impl IntoView {
 fn Console(overview: OrganizationOverview) -> impl IntoView {
     let i18n = use_i18n();
     let remaining = overview.remaining();
-    let managed_by = overview.provider.clone().map(|provider| {
-        let link = overview
-            .viewer_in_provider
-            .then(|| routes::provider_clients(provider.id));
-        let name = provider.name.clone();
-        view! {
-            <p class="managed-by">
-                {t!(i18n, organizations.managed_by)} " "
-                {match link {
-                    Some(href) => view! { <a href=href>{name}</a> }.into_any(),
-                    None => view! { <strong>{name}</strong> }.into_any(),
-                }}
-            </p>
-        }
-    });
     view! {
         <div class="page-header">
             <div>
                 <p class="eyebrow">{t!(i18n, topbar.admin_console)}</p>
                 <h1>{overview.name.clone()}</h1>
-                {managed_by}
             </div>
         </div>
         <section class="panel" aria-labelledby="subscription-heading">

@@ -75,11 +75,14 @@ fn InviteDialog() -> impl IntoView {
             _ => Vec::new(),
         })
     };
+    // The form is rebuilt only when the outcome turns to success: a refusal keeps the chosen
+    // type and shows its problems in place.
+    let invited = Memo::new(move |_| value.get().and_then(Result::ok));
     view! {
         <Modal id="invite-members" title close_href=close_href()>
-            {move || match value.get() {
-                Some(Ok(invited)) => view! { <InviteResult invited close=close_href() /> }.into_any(),
-                _ => view! {
+            {move || match invited.get() {
+                Some(invited) => view! { <InviteResult invited close=close_href() /> }.into_any(),
+                None => view! {
                     <ActionForm action>
                         <Hidden />
                         <FormAlert value=Signal::derive(move || value.get()) />
