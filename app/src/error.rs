@@ -75,6 +75,9 @@ pub enum Field {
     TaxId,
     /// A Custom member's permission flags.
     Permissions,
+    /// A master-password policy's minimum length and strength.
+    MinLength,
+    MinStrength,
 }
 
 /// What is wrong with a field; each has one translated sentence.
@@ -152,6 +155,10 @@ pub enum Refusal {
     BeyondOwnRights,
     /// Rule 2: restoring a member takes a seat, and none is left.
     NoSeatsLeft,
+    /// The organization's account-recovery policy is off.
+    RecoveryOff,
+    /// The member has not enrolled in account recovery.
+    NotEnrolled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,5 +300,7 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::LastOwner => t!(i18n, refusals.last_owner).into_any(),
         Refusal::BeyondOwnRights => t!(i18n, refusals.beyond_own_rights).into_any(),
         Refusal::NoSeatsLeft => t!(i18n, refusals.no_seats_left).into_any(),
+        Refusal::RecoveryOff => t!(i18n, refusals.recovery_off).into_any(),
+        Refusal::NotEnrolled => t!(i18n, refusals.not_enrolled).into_any(),
     }
 }

@@ -18,6 +18,7 @@ pub mod invitations;
 pub mod mail;
 pub mod members;
 pub mod organizations;
+pub mod policies;
 pub mod provider_members;
 pub mod providers;
 pub mod routes;

@@ -40,6 +40,7 @@ const MATRIX: &[(Capability, [u8; 8])] = &[
     (Capability::ManageGroups,           [0, 0, 1, 1, 1, 0, 0, 1]),
     (Capability::ManageCollections,      [0, 0, 1, 1, 1, 0, 0, 1]),
     (Capability::ViewVaultItems,         [0, 0, 0, 1, 1, 1, 1, 1]),
+    (Capability::ManageOwnMembership,    [0, 0, 0, 1, 1, 1, 1, 1]),
 ];
 
 const ROLES: [Role; 8] = [
@@ -102,10 +103,12 @@ fn each_custom_flag_unlocks_exactly_its_sections() {
     assert_eq!(expectations.len(), Permissions::ALL.len());
     for (flag, unlocked) in expectations {
         for capability in Capability::ALL {
-            // Any flag opens the console; every Custom member sees the vault like a User.
+            // Any flag opens the console; every Custom member sees the vault and manages its
+            // own membership like a User.
             let expected = unlocked.contains(&capability)
                 || capability == C::AdministerOrganization
-                || capability == C::ViewVaultItems;
+                || capability == C::ViewVaultItems
+                || capability == C::ManageOwnMembership;
             assert_eq!(
                 decide(Role::Custom(flag), capability),
                 expected,

@@ -15,6 +15,7 @@ mod m20261126_000004_add_organization_used_seats;
 mod m20261126_000005_add_organization_provider_id;
 mod m20261126_000006_create_invitations;
 mod m20261126_000007_make_invoices_immutable;
+mod m20261126_000008_create_policies;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_add_organization_provider_id::Migration),
             Box::new(m20261126_000006_create_invitations::Migration),
             Box::new(m20261126_000007_make_invoices_immutable::Migration),
+            Box::new(m20261126_000008_create_policies::Migration),
         ]
     }
 }
@@ -47,4 +49,5 @@ pub const TABLES: &[&str] = &[
     "invoices",
     "login_attempts",
     "invitations",
+    "policies",
 ];

@@ -42,10 +42,13 @@ pub enum Capability {
     ManageGroups,
     ManageCollections,
     ViewVaultItems,
+    /// One's own membership: enrol in account recovery or withdraw. Members only (provider
+    /// users administer a client without belonging to it).
+    ManageOwnMembership,
 }
 
 impl Capability {
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::ViewClients,
         Self::UpdateClient,
         Self::PurchaseSeats,
@@ -69,11 +72,16 @@ impl Capability {
         Self::ManageGroups,
         Self::ManageCollections,
         Self::ViewVaultItems,
+        Self::ManageOwnMembership,
     ];
 
-    /// Seeing or exporting a vault's items: a member's own access, not an administrative right.
+    /// Seeing or exporting a vault's items, and one's own membership: a member's own access,
+    /// not an administrative right.
     pub const fn is_vault_item_access(self) -> bool {
-        matches!(self, Self::ViewVaultItems | Self::ExportVaultData)
+        matches!(
+            self,
+            Self::ViewVaultItems | Self::ExportVaultData | Self::ManageOwnMembership
+        )
     }
 
     pub const fn is_provider_scoped(self) -> bool {
@@ -115,7 +123,10 @@ pub const fn decide(role: Role, capability: Capability) -> bool {
         Role::ServiceUser => matches!(capability, C::ViewClients | C::UpdateClient),
         Role::ProviderUserInClient => {
             !capability.is_provider_scoped()
-                && !matches!(capability, C::ViewVaultItems | C::ExportVaultData)
+                && !matches!(
+                    capability,
+                    C::ViewVaultItems | C::ExportVaultData | C::ManageOwnMembership
+                )
         }
         Role::Owner => !capability.is_provider_scoped(),
         Role::Admin => {
@@ -125,7 +136,7 @@ pub const fn decide(role: Role, capability: Capability) -> bool {
                     C::ManageOwners | C::ManageSeats | C::ManageOrgBilling | C::ManageOrgSettings
                 )
         }
-        Role::User => matches!(capability, C::ViewVaultItems),
+        Role::User => matches!(capability, C::ViewVaultItems | C::ManageOwnMembership),
         Role::Custom(p) => match capability {
             C::AdministerOrganization => !p.is_empty(),
             C::ManageOrgMembers => p.contains(Permissions::MANAGE_USERS),
@@ -142,7 +153,7 @@ pub const fn decide(role: Role, capability: Capability) -> bool {
                     .union(Permissions::EDIT_ANY_COLLECTION)
                     .union(Permissions::DELETE_ANY_COLLECTION),
             ),
-            C::ViewVaultItems => true,
+            C::ViewVaultItems | C::ManageOwnMembership => true,
             _ => false,
         },
     }

@@ -9,6 +9,7 @@ pub mod lock;
 pub mod login_attempts;
 pub mod organization_users;
 pub mod organizations;
+pub mod policies;
 pub mod provider_organizations;
 pub mod provider_plans;
 pub mod provider_users;

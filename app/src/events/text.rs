@@ -34,6 +34,16 @@ pub fn describe(locale: Locale, row: &EventRow) -> String {
         EventType::OrganizationUserRestored => {
             td_string!(locale, events.org_user_restored, target = target).to_string()
         }
+        EventType::OrganizationUserRecoveryEnrolled => {
+            td_string!(locale, events.org_user_recovery_enrolled, target = target).to_string()
+        }
+        EventType::OrganizationUserRecoveryWithdrawn => {
+            td_string!(locale, events.org_user_recovery_withdrawn, target = target).to_string()
+        }
+        EventType::OrganizationUserPasswordReset => {
+            td_string!(locale, events.org_user_password_reset, target = target).to_string()
+        }
+        EventType::PolicyUpdated => td_string!(locale, events.policy_updated).to_string(),
         EventType::OrganizationUpdated => {
             td_string!(locale, events.org_updated, target = target).to_string()
         }

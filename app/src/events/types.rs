@@ -18,6 +18,11 @@ pub enum EventType {
     OrganizationUserRemoved,
     OrganizationUserRevoked,
     OrganizationUserRestored,
+    OrganizationUserRecoveryEnrolled,
+    OrganizationUserRecoveryWithdrawn,
+    /// An admin (or provider user) set a new password through account recovery.
+    OrganizationUserPasswordReset,
+    PolicyUpdated,
     ProviderUserInvited,
     ProviderUserConfirmed,
     ProviderUserUpdated,
@@ -51,6 +56,10 @@ impl EventType {
             Self::OrganizationUserRemoved => 1503,
             Self::OrganizationUserRevoked => 1511,
             Self::OrganizationUserRestored => 1512,
+            Self::OrganizationUserRecoveryEnrolled => 1506,
+            Self::OrganizationUserRecoveryWithdrawn => 1507,
+            Self::OrganizationUserPasswordReset => 1508,
+            Self::PolicyUpdated => 1700,
             Self::ProviderUserInvited => 1800,
             Self::ProviderUserConfirmed => 1801,
             Self::ProviderUserUpdated => 1802,
@@ -69,7 +78,7 @@ impl EventType {
         }
     }
 
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 30] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
@@ -81,6 +90,10 @@ impl EventType {
         Self::OrganizationUserRemoved,
         Self::OrganizationUserRevoked,
         Self::OrganizationUserRestored,
+        Self::OrganizationUserRecoveryEnrolled,
+        Self::OrganizationUserRecoveryWithdrawn,
+        Self::OrganizationUserPasswordReset,
+        Self::PolicyUpdated,
         Self::ProviderUserInvited,
         Self::ProviderUserConfirmed,
         Self::ProviderUserUpdated,

@@ -133,3 +133,53 @@ pub async fn change_org_member_type(
     )
     .await
 }
+
+/// Account recovery: a new password for an enrolled member, typed twice.
+#[server(prefix = "/api", endpoint = "members/reset-password")]
+pub async fn reset_member_password(
+    organization: OrganizationId,
+    member: OrganizationUserId,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    use crate::auth::request::{current_actor, event_context, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let scope = crate::organizations::service::scope(&context.db, organization).await?;
+    require(
+        &actor,
+        Capability::ManageAccountRecovery,
+        Scope::Organization(scope),
+    )?;
+    super::recovery::reset_password(
+        &context.db,
+        &event_context(&actor),
+        &actor,
+        scope,
+        member,
+        password,
+        password_confirm,
+    )
+    .await
+}
+
+/// The caller enrols in account recovery for one of its organizations, or withdraws.
+#[server(prefix = "/api", endpoint = "members/recovery-enrolment")]
+pub async fn set_recovery_enrolment(
+    organization: OrganizationId,
+    enrolled: bool,
+) -> Result<(), AppError> {
+    use crate::auth::request::{current_actor, event_context, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let scope = crate::organizations::service::scope(&context.db, organization).await?;
+    require(
+        &actor,
+        Capability::ManageOwnMembership,
+        Scope::Organization(scope),
+    )?;
+    super::recovery::set_enrolment(&context.db, &event_context(&actor), &actor, scope, enrolled)
+        .await
+}

@@ -7,4 +7,6 @@ pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod recovery;
+#[cfg(feature = "ssr")]
 pub mod service;

@@ -1,0 +1,144 @@
+//! Account recovery (admin password reset). With the organization's policy on, a member
+//! enrols from the Password Manager; then those allowed `ManageAccountRecovery` may set a new
+//! password for them, which ends every session of that member. Never on oneself, and never
+//! on someone holding rights the actor lacks (an Admin cannot reset an Owner).
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use super::types::{MemberStatus, OrgUserType, Permissions};
+use crate::accounts::service::check_new_password;
+use crate::accounts::{password, session};
+use crate::auth::{Actor, OrgScope, Role, require_outranks};
+use crate::db::{lock, organization_users, users};
+use crate::error::{AppError, Refusal};
+use crate::events::service::{EventContext, NewEvent, member_details, record};
+use crate::events::types::{EventTarget, EventType};
+use crate::ids::{OrganizationId, OrganizationUserId, UserId};
+
+fn event(kind: EventType, scope: OrgScope, member: i64) -> NewEvent {
+    let event = NewEvent::new(kind)
+        .organization(scope.organization_id)
+        .target(EventTarget::OrganizationMember(member));
+    match scope.provider_id {
+        Some(provider) => event.provider(provider),
+        None => event,
+    }
+}
+
+/// The actor enrols in account recovery for an organization it is a confirmed member of
+/// (only while the policy is on), or withdraws.
+pub async fn set_enrolment(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    actor: &Actor,
+    scope: OrgScope,
+    enrolled: bool,
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    lock::organization(&txn, scope.organization_id).await?;
+    let row = organization_users::Entity::find()
+        .filter(organization_users::Column::OrganizationId.eq(scope.organization_id.0))
+        .filter(organization_users::Column::UserId.eq(actor.user_id.0))
+        .filter(organization_users::Column::Status.eq(MemberStatus::Confirmed.as_str()))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if enrolled
+        && !crate::policies::service::load(&txn, scope.organization_id)
+            .await?
+            .account_recovery
+    {
+        return Err(AppError::Refused(Refusal::RecoveryOff));
+    }
+    if row.reset_password_enrolled == enrolled {
+        return Ok(());
+    }
+    let id = row.id;
+    let email = row.email.clone();
+    let mut active = row.into_active_model();
+    active.reset_password_enrolled = Set(enrolled);
+    active.update(&txn).await?;
+    let kind = if enrolled {
+        EventType::OrganizationUserRecoveryEnrolled
+    } else {
+        EventType::OrganizationUserRecoveryWithdrawn
+    };
+    record(
+        &txn,
+        context,
+        event(kind, scope, id),
+        Some(member_details(&email)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets `new` as the member's password (typed twice; the portal's rules and the
+/// organization's master-password policy apply) and ends all of the member's sessions.
+pub async fn reset_password(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    actor: &Actor,
+    scope: OrgScope,
+    member: OrganizationUserId,
+    new: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let organization: OrganizationId = scope.organization_id;
+    let txn = db.begin().await?;
+    lock::organization(&txn, organization).await?;
+    let row = organization_users::Entity::find_by_id(member.0)
+        .one(&txn)
+        .await?
+        .filter(|m| m.organization_id == organization.0)
+        .ok_or(AppError::NotFound)?;
+    if row.user_id == Some(actor.user_id.0) {
+        return Err(AppError::Refused(Refusal::NotOnYourself));
+    }
+    let user_type = OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?;
+    require_outranks(
+        actor,
+        Role::of_member(user_type, Permissions(row.permissions)),
+        scope,
+    )?;
+    let policies = crate::policies::service::load(&txn, organization).await?;
+    if !policies.account_recovery {
+        return Err(AppError::Refused(Refusal::RecoveryOff));
+    }
+    let (Some(user_id), true) = (row.user_id, row.reset_password_enrolled) else {
+        return Err(AppError::Refused(Refusal::NotEnrolled));
+    };
+    if row.status != MemberStatus::Confirmed.as_str() {
+        return Err(AppError::Refused(Refusal::StatusChanged));
+    }
+    let user = users::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = Vec::new();
+    let words = [user.email.as_str(), user.name.as_str()];
+    check_new_password(&new, &confirm, &words, &mut errors);
+    let rules = crate::policies::service::rules_for(&txn, UserId(user_id)).await?;
+    crate::policies::service::check_rules(&new, &words, rules, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let hash = password::hash(new).await?;
+    let mut active = user.into_active_model();
+    active.password_hash = Set(hash);
+    active.update(&txn).await?;
+    session::revoke_all(&txn, UserId(user_id), None).await?;
+    record(
+        &txn,
+        context,
+        event(EventType::OrganizationUserPasswordReset, scope, row.id),
+        Some(member_details(&row.email)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Policy server functions: those allowed `ManagePolicies` read and change them.
+
+use leptos::prelude::*;
+
+use super::types::Policies;
+use crate::error::AppError;
+use crate::ids::OrganizationId;
+
+#[cfg(feature = "ssr")]
+async fn authorize(
+    organization: OrganizationId,
+) -> Result<
+    (
+        crate::auth::Actor,
+        crate::auth::OrgScope,
+        crate::auth::request::ServerContext,
+    ),
+    AppError,
+> {
+    use crate::auth::request::{current_actor, server_context};
+    use crate::auth::{Capability, Scope, require};
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let scope = crate::organizations::service::scope(&context.db, organization).await?;
+    require(
+        &actor,
+        Capability::ManagePolicies,
+        Scope::Organization(scope),
+    )?;
+    Ok((actor, scope, context))
+}
+
+#[server(prefix = "/api", endpoint = "policies/get")]
+pub async fn get_policies(organization: OrganizationId) -> Result<Policies, AppError> {
+    let (_, _, context) = authorize(organization).await?;
+    super::service::load(&context.db, organization).await
+}
+
+/// One policy on or off (`enabled` is a checkbox: present means on); a master-password
+/// policy with its minimum length and strength.
+#[server(prefix = "/api", endpoint = "policies/set")]
+pub async fn set_policy(
+    organization: OrganizationId,
+    kind: String,
+    enabled: Option<String>,
+    min_length: Option<String>,
+    min_strength: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let (actor, scope, context) = authorize(organization).await?;
+    super::service::set(
+        &context.db,
+        &event_context(&actor),
+        scope,
+        &kind,
+        enabled.is_some(),
+        min_length.as_deref().unwrap_or_default(),
+        min_strength.as_deref().unwrap_or_default(),
+    )
+    .await
+}

@@ -1,0 +1,194 @@
+//! Reading and changing an organization's policies, and the password rules they impose.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use super::types::{
+    MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, PasswordRules, Policies, PolicyKind,
+};
+use crate::auth::OrgScope;
+use crate::db::{lock, organization_users, policies};
+use crate::error::{AppError, Field, FieldError, Problem};
+use crate::events::service::{EventContext, NewEvent, record};
+use crate::events::types::{EventTarget, EventType};
+use crate::ids::{OrganizationId, UserId};
+use crate::members::types::MemberStatus;
+use crate::validate;
+
+/// The organization's policies (one query; no row means off).
+pub async fn load(
+    db: &impl ConnectionTrait,
+    organization: OrganizationId,
+) -> Result<Policies, AppError> {
+    let rows = policies::Entity::find()
+        .filter(policies::Column::OrganizationId.eq(organization.0))
+        .filter(policies::Column::Enabled.eq(true))
+        .all(db)
+        .await?;
+    let mut result = Policies::default();
+    for row in rows {
+        match PolicyKind::parse(&row.kind) {
+            Some(PolicyKind::AccountRecovery) => result.account_recovery = true,
+            Some(PolicyKind::TwoStepLogin) => result.two_step_login = true,
+            Some(PolicyKind::MasterPassword) => {
+                result.master_password =
+                    Some(serde_json::from_str(&row.data).map_err(|_| AppError::Internal)?);
+            }
+            None => {}
+        }
+    }
+    Ok(result)
+}
+
+/// Turns a policy on or off; a master-password policy carries its rules, checked first.
+pub async fn set(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    scope: OrgScope,
+    kind: &str,
+    enabled: bool,
+    min_length: &str,
+    min_strength: &str,
+) -> Result<(), AppError> {
+    let kind = PolicyKind::parse(kind).ok_or(AppError::NotFound)?;
+    let data = if kind == PolicyKind::MasterPassword && enabled {
+        let mut errors = Vec::new();
+        let length = validate::whole_number(
+            min_length,
+            i64::from(MIN_POLICY_LENGTH),
+            i64::from(MAX_POLICY_LENGTH),
+        )
+        .map_err(|p| errors.push(FieldError::new(Field::MinLength, p)))
+        .ok();
+        let strength = validate::whole_number(min_strength, 0, i64::from(MAX_POLICY_STRENGTH))
+            .map_err(|p| errors.push(FieldError::new(Field::MinStrength, p)))
+            .ok();
+        let (Some(length), Some(strength)) = (length, strength) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let rules = PasswordRules {
+            min_length: u32::try_from(length).map_err(|_| AppError::Internal)?,
+            min_strength: u32::try_from(strength).map_err(|_| AppError::Internal)?,
+        };
+        serde_json::to_string(&rules).map_err(|_| AppError::Internal)?
+    } else {
+        "{}".to_owned()
+    };
+    let organization = scope.organization_id;
+    let txn = db.begin().await?;
+    lock::organization(&txn, organization).await?;
+    let existing = policies::Entity::find()
+        .filter(policies::Column::OrganizationId.eq(organization.0))
+        .filter(policies::Column::Kind.eq(kind.as_str()))
+        .one(&txn)
+        .await?;
+    let unchanged = existing
+        .as_ref()
+        .is_some_and(|row| row.enabled == enabled && (!enabled || row.data == data))
+        || (existing.is_none() && !enabled);
+    if unchanged {
+        return Ok(());
+    }
+    match existing {
+        Some(row) => {
+            let mut active = row.into_active_model();
+            active.enabled = Set(enabled);
+            active.data = Set(data.clone());
+            active.updated_at = Set(context.at);
+            active.update(&txn).await?;
+        }
+        None => {
+            policies::ActiveModel {
+                organization_id: Set(organization.0),
+                kind: Set(kind.as_str().to_owned()),
+                enabled: Set(enabled),
+                data: Set(data.clone()),
+                updated_at: Set(context.at),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    // Turning recovery off withdraws every enrolment: members enrol again, knowingly, if
+    // it comes back.
+    if kind == PolicyKind::AccountRecovery && !enabled {
+        organization_users::Entity::update_many()
+            .col_expr(
+                organization_users::Column::ResetPasswordEnrolled,
+                sea_orm::sea_query::Expr::value(false),
+            )
+            .filter(organization_users::Column::OrganizationId.eq(organization.0))
+            .exec(&txn)
+            .await?;
+    }
+    let mut event = NewEvent::new(EventType::PolicyUpdated)
+        .organization(organization)
+        .target(EventTarget::Organization(organization.0));
+    if let Some(provider) = scope.provider_id {
+        event = event.provider(provider);
+    }
+    let details = serde_json::json!({ "policy": kind.as_str(), "enabled": enabled });
+    record(&txn, context, event, Some(details.to_string())).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The strictest master-password rules among the organizations where `user` is a member
+/// (invited members included: the rules apply from the moment they join).
+pub async fn rules_for(
+    db: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Option<PasswordRules>, AppError> {
+    use sea_orm::QuerySelect;
+    let organizations: Vec<i64> = organization_users::Entity::find()
+        .select_only()
+        .column(organization_users::Column::OrganizationId)
+        .filter(organization_users::Column::UserId.eq(user.0))
+        .filter(organization_users::Column::Status.ne(MemberStatus::Revoked.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let rows = policies::Entity::find()
+        .filter(policies::Column::OrganizationId.is_in(organizations))
+        .filter(policies::Column::Kind.eq(PolicyKind::MasterPassword.as_str()))
+        .filter(policies::Column::Enabled.eq(true))
+        .all(db)
+        .await?;
+    let mut strictest: Option<PasswordRules> = None;
+    for row in rows {
+        let rules: PasswordRules =
+            serde_json::from_str(&row.data).map_err(|_| AppError::Internal)?;
+        strictest = Some(match strictest {
+            None => rules,
+            Some(s) => PasswordRules {
+                min_length: s.min_length.max(rules.min_length),
+                min_strength: s.min_strength.max(rules.min_strength),
+            },
+        });
+    }
+    Ok(strictest)
+}
+
+/// A policy's rules on a new password, beside the portal's own (`check_new_password`).
+pub fn check_rules(
+    password: &str,
+    context: &[&str],
+    rules: Option<PasswordRules>,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(rules) = rules else { return };
+    if errors.iter().any(|e| e.field == Field::Password) {
+        return;
+    }
+    let length = usize::try_from(rules.min_length).unwrap_or(usize::MAX);
+    if password.chars().count() < length {
+        errors.push(FieldError::new(Field::Password, Problem::TooShort(length)));
+    } else if u32::from(crate::accounts::strength::estimate(password, context).score)
+        < rules.min_strength
+    {
+        errors.push(FieldError::new(Field::Password, Problem::TooWeak));
+    }
+}
