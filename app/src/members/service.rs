@@ -44,7 +44,9 @@ struct MemberRecord {
     two_step: bool,
 }
 
-fn like_pattern(search: &str) -> String {
+/// A search as a `LIKE` pattern: anywhere, case-folded; `%` and `_` typed by a person are
+/// literal. Member lists of providers and organizations search the same way.
+pub fn like_pattern(search: &str) -> String {
     let mut pattern = String::from("%");
     for c in search.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -54,6 +56,30 @@ fn like_pattern(search: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// The addresses of an invitation form, each checked (well-formed, not twice), with its
+/// position for problems next to it; too many or none is a problem of the list. Provider and
+/// organization invitations alike.
+pub fn checked_addresses(emails: &str, problems: &mut Problems) -> Vec<(u16, String)> {
+    let typed = split_emails(emails);
+    if typed.is_empty() {
+        problems.add(Field::Emails, Problem::Required);
+    } else if typed.len() > MAX_INVITES {
+        problems.add(Field::Emails, Problem::TooMany(MAX_INVITES));
+    }
+    let mut addresses: Vec<(u16, String)> = Vec::new();
+    for (index, raw) in typed.iter().take(MAX_INVITES).enumerate() {
+        let index = u16::try_from(index).unwrap_or(u16::MAX);
+        if let Some(email) = problems.check(Field::EmailAt(index), validate::email(raw)) {
+            if addresses.iter().any(|(_, e)| *e == email) {
+                problems.add(Field::EmailAt(index), Problem::Duplicate);
+            } else {
+                addresses.push((index, email));
+            }
+        }
+    }
+    addresses
 }
 
 /// The organization's members joined to their accounts, matching the search (address or
@@ -283,23 +309,8 @@ pub async fn invite(
     if let Some((user_type, permissions)) = role {
         require_outranks(actor, Role::of_member(user_type, permissions), scope)?;
     }
-    let typed = split_emails(emails);
-    if typed.is_empty() {
-        problems.add(Field::Emails, Problem::Required);
-    } else if typed.len() > MAX_INVITES {
-        problems.add(Field::Emails, Problem::TooMany(MAX_INVITES));
-    }
-    let mut addresses: Vec<(u16, String)> = Vec::new();
-    for (index, raw) in typed.iter().take(MAX_INVITES).enumerate() {
-        let index = u16::try_from(index).unwrap_or(u16::MAX);
-        if let Some(email) = problems.check(Field::EmailAt(index), validate::email(raw)) {
-            if addresses.iter().any(|(_, e)| *e == email) {
-                problems.add(Field::EmailAt(index), Problem::Duplicate);
-            } else {
-                addresses.push((index, email));
-            }
-        }
-    }
+    let typed = split_emails(emails).len();
+    let addresses = checked_addresses(emails, &mut problems);
 
     let txn = db.begin().await?;
     lock::organization(&txn, organization).await?;
@@ -320,7 +331,7 @@ pub async fn invite(
     // Rule 2, read under the lock: two invitations for the last seat cannot both pass.
     let model = organization_row(&txn, organization).await?;
     let left = (i64::from(model.seats) - used_seats(&txn, organization).await?).max(0);
-    if i64::try_from(typed.len()).unwrap_or(i64::MAX) > left {
+    if i64::try_from(typed).unwrap_or(i64::MAX) > left {
         problems.add(Field::Emails, Problem::SeatsLeft(left));
     }
     problems.finish()?;
@@ -395,7 +406,7 @@ fn event(kind: EventType, scope: OrgScope, member: i64) -> NewEvent {
 }
 
 /// The locale of the account with this address, if there is one.
-async fn account_locale(
+pub async fn account_locale(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<String>, AppError> {

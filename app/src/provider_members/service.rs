@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use super::types::{
-    Invited, MAX_INVITES, MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberQuery, MemberRow,
-    RowOutcome, StatusCounts, StatusFilter, split_emails,
+    Invited, MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberQuery, MemberRow, RowOutcome,
+    StatusCounts, StatusFilter,
 };
 use crate::auth::Actor;
 use crate::db::{lock, provider_users, providers, users};
@@ -25,9 +25,10 @@ use crate::ids::{ProviderId, ProviderUserId, UserId};
 use crate::invitations::service::{self as invitations, ProviderInvitationMail};
 use crate::invitations::types::PendingRef;
 use crate::mail::{Delivery, Mailer, locale_or};
+use crate::members::service::{account_locale, checked_addresses, like_pattern};
 use crate::members::types::MemberStatus;
 use crate::providers::types::ProviderUserType;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 
 pub use crate::mail::Outbox;
 
@@ -39,18 +40,6 @@ struct MemberRecord {
     r#type: String,
     status: String,
     user_id: Option<i64>,
-}
-
-fn like_pattern(search: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in search.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// The provider's members joined to their accounts, matching the search (address or name).
@@ -153,18 +142,6 @@ pub async fn list(
     })
 }
 
-/// The locale of the account with this address, if there is one.
-async fn account_locale(
-    db: &impl ConnectionTrait,
-    email: &str,
-) -> Result<Option<String>, AppError> {
-    Ok(users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(db)
-        .await?
-        .map(|u| u.locale))
-}
-
 /// The named members of the provider (a dialog's selection); ids of other providers'
 /// members are left out.
 pub async fn by_ids(
@@ -211,23 +188,7 @@ pub async fn invite(
         Field::MemberType,
         ProviderUserType::parse(user_type).ok_or(Problem::Unsupported),
     );
-    let typed = split_emails(emails);
-    if typed.is_empty() {
-        problems.add(Field::Emails, Problem::Required);
-    } else if typed.len() > MAX_INVITES {
-        problems.add(Field::Emails, Problem::TooMany(MAX_INVITES));
-    }
-    let mut addresses: Vec<(u16, String)> = Vec::new();
-    for (index, raw) in typed.iter().take(MAX_INVITES).enumerate() {
-        let index = u16::try_from(index).unwrap_or(u16::MAX);
-        if let Some(email) = problems.check(Field::EmailAt(index), validate::email(raw)) {
-            if addresses.iter().any(|(_, e)| *e == email) {
-                problems.add(Field::EmailAt(index), Problem::Duplicate);
-            } else {
-                addresses.push((index, email));
-            }
-        }
-    }
+    let addresses = checked_addresses(emails, &mut problems);
 
     let txn = db.begin().await?;
     lock::provider(&txn, provider).await?;
