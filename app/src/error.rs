@@ -159,6 +159,8 @@ pub enum Refusal {
     RecoveryOff,
     /// The member has not enrolled in account recovery.
     NotEnrolled,
+    /// The organization requires two-step login, and the actor has it off.
+    TwoStepRequired,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -302,5 +304,6 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::NoSeatsLeft => t!(i18n, refusals.no_seats_left).into_any(),
         Refusal::RecoveryOff => t!(i18n, refusals.recovery_off).into_any(),
         Refusal::NotEnrolled => t!(i18n, refusals.not_enrolled).into_any(),
+        Refusal::TwoStepRequired => t!(i18n, refusals.two_step_required).into_any(),
     }
 }

@@ -147,6 +147,7 @@ fn provider_member(
 
 fn org_member(user_type: OrgUserType, status: MemberStatus) -> OrganizationMembership {
     OrganizationMembership {
+        blocked_by_two_step: false,
         organization_id: O1,
         user_type,
         status,

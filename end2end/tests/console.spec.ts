@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, signIn, uniqueEmail } from './fixtures';
+import { hydrated, mailTo, PASSWORD, signIn, uniqueEmail } from './fixtures';
 
 // A client's Admin Console on the demo data, as a service user administers it. These tests
 // change My Client's Organization (members, seats), so the configuration runs this file after
@@ -141,4 +141,127 @@ test('an organization that is not yours has no Admin Console for you', async ({ 
   await signIn(page, 'service@demo.example');
   await page.goto('/organizations/999999/members');
   await expect(page.getByText("You don't have access to this.")).toBeVisible();
+});
+
+test('account recovery and Custom permissions: a member enrols, the service user resets the password; the member sees only its sections', async ({ browser }) => {
+  const service = await (await browser.newContext()).newPage();
+  await signIn(service, 'service@demo.example');
+  await service.goto(CLIENTS);
+  await service.getByRole('link', { name: CLIENT }).click();
+  await hydrated(service);
+  const nav = service.getByRole('navigation', { name: 'Main navigation' });
+
+  // Settings → Policies: account recovery on.
+  await nav.getByRole('link', { name: 'Policies', exact: true }).click();
+  await expect(service).toHaveURL(/\/organizations\/\d+\/settings\/policies$/);
+  const policy = service.locator('[data-policy=account_recovery]');
+  await expect(policy.getByRole('heading')).toContainText('Off');
+  await policy.getByLabel('Turn on').check();
+  await policy.getByRole('button', { name: 'Save' }).click();
+  await expect(policy.getByRole('heading')).toContainText('On');
+  // A master-password minimum outside its bounds is refused next to the field.
+  const master = service.locator('[data-policy=master_password]');
+  await master.getByLabel('Minimum length').fill('5');
+  await master.getByLabel('Turn on').check();
+  await master.getByRole('button', { name: 'Save' }).click();
+  await expect(master.locator('.field.invalid')).toContainText('Minimum length');
+  await expect(master.getByRole('heading')).toContainText('Off');
+
+  // Invite a Custom member who may read event logs only.
+  await nav.getByRole('link', { name: 'Members', exact: true }).click();
+  const email = uniqueEmail('casey');
+  await service.getByRole('link', { name: '+ Invite member' }).click();
+  const invite = service.getByRole('dialog', { name: 'Invite members' });
+  await invite.getByLabel('Email addresses').fill(email);
+  await invite.getByRole('radio', { name: /^Custom/ }).check();
+  await invite.getByLabel('Access event logs').check();
+  await invite.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(invite.getByText('1 invitations created.')).toBeVisible();
+  await invite.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
+
+  // The member registers through the mailed link and accepts.
+  const mail = await mailTo(email);
+  expect(mail.subject).toBe(`You're invited to join ${CLIENT}`);
+  const link = mail.text.match(/https?:\/\/\S+\/invitations\/\S+/)?.[0] as string;
+  const member = await (await browser.newContext()).newPage();
+  await member.goto(link);
+  await hydrated(member);
+  await expect(member.getByText(`You are invited to join the organization ${CLIENT} as`)).toBeVisible();
+  await member.locator('#main').getByRole('link', { name: 'Create an account' }).click();
+  await member.getByLabel('Name').fill('Casey Custom');
+  await member.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await member.getByLabel('Repeat the password').fill(PASSWORD);
+  await member.getByRole('button', { name: 'Create account' }).click();
+  await expect(member).toHaveURL(/\/invitations\//);
+  await member.getByRole('button', { name: 'Accept' }).click();
+  await expect(member).toHaveURL(/\/memberships$/);
+  const membership = member.locator('.membership').filter({ hasText: CLIENT });
+  await expect(membership).toContainText('Accepted');
+
+  // The service user confirms the member.
+  await service.goto(service.url() + '?status=accepted');
+  await hydrated(service);
+  await service.getByRole('row').filter({ hasText: email }).getByRole('button', { name: `Actions for ${email}` }).click();
+  await service.getByRole('menuitem', { name: 'Confirm' }).click();
+  const confirm = service.getByRole('dialog', { name: 'Confirm members' });
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
+
+  // The member enrols in account recovery from the Password Manager.
+  await member.reload();
+  await hydrated(member);
+  await expect(membership).toContainText('Confirmed');
+  await membership.getByRole('button', { name: 'Enrol' }).click();
+  await expect(membership).toContainText('Enrolled in account recovery');
+
+  // Custom flags open exactly their sections: event logs, nothing else.
+  await membership.getByRole('link', { name: CLIENT }).click();
+  await hydrated(member);
+  const memberNav = member.getByRole('navigation', { name: 'Main navigation' });
+  await expect(memberNav.getByRole('link', { name: 'Event logs', exact: true })).toBeVisible();
+  for (const section of ['Members', 'Subscription', 'Billing information', 'Organization info', 'Policies']) {
+    await expect(memberNav.getByRole('link', { name: section, exact: true })).toHaveCount(0);
+  }
+  await member.goto(service.url().replace(/\/members.*$/, '/members'));
+  await expect(member.getByText("You don't have access to this.")).toBeVisible();
+
+  // The service user resets the enrolled member's password; the member's sessions end.
+  await service.goto(service.url().replace(/\?.*$/, ''));
+  await hydrated(service);
+  const row = service.getByRole('row').filter({ hasText: email });
+  await expect(row).toContainText('Enrolled');
+  await row.getByRole('button', { name: `Actions for ${email}` }).click();
+  await service.getByRole('menuitem', { name: 'Reset password' }).click();
+  const reset = service.getByRole('dialog', { name: 'Reset password' });
+  const fresh = 'tangerine lighthouse velvet orbit';
+  await reset.getByLabel('New password').fill(fresh);
+  await expect(reset.locator('.strength')).toHaveAttribute('data-score', /[34]/);
+  await reset.getByLabel('Repeat the password').fill(fresh);
+  await reset.getByRole('button', { name: 'Reset password' }).click();
+  await expect(reset.getByText('Password reset. Every session of this member has ended.')).toBeVisible();
+  await reset.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
+
+  await member.goto('/memberships');
+  await expect(member.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+  await member.goto('/sign-in');
+  await hydrated(member);
+  await member.getByLabel('Email address').fill(email);
+  await member.getByLabel('Password').fill(PASSWORD);
+  await member.getByRole('button', { name: 'Sign in' }).click();
+  await expect(member.getByText('The email address or password is incorrect.')).toBeVisible();
+  await member.getByLabel('Password').fill(fresh);
+  await member.getByRole('button', { name: 'Sign in' }).click();
+  await expect(member.getByRole('button', { name: 'Account' })).toBeVisible();
+
+  // Leave the client as the seeds have it: the member removed, the policy off.
+  await row.getByRole('button', { name: `Actions for ${email}` }).click();
+  await service.getByRole('menuitem', { name: 'Remove' }).click();
+  const remove = service.getByRole('dialog', { name: 'Remove members' });
+  await remove.getByRole('button', { name: 'Remove' }).click();
+  await expect(remove.getByText('1 done, 0 not changed.')).toBeVisible();
+  await nav.getByRole('link', { name: 'Policies', exact: true }).click();
+  await policy.getByLabel('Turn on').uncheck();
+  await policy.getByRole('button', { name: 'Save' }).click();
+  await expect(policy.getByRole('heading')).toContainText('Off');
+  expect(await figures(service, CLIENT)).toEqual(['15', '1', '14']);
 });

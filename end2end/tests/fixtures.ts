@@ -23,3 +23,30 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
 }
+
+// The test command starts maildev (a real SMTP server) and the portal with SMTP_URL pointing
+// at it; MAILDEV_URL is maildev's HTTP API, where the tests read what arrived.
+const MAILDEV = process.env.MAILDEV_URL ?? 'http://127.0.0.1:1080';
+
+export interface Mail {
+  subject: string;
+  text: string;
+  to: { address: string }[];
+}
+
+/** The mail maildev received for `to`, waiting for it to arrive. */
+export async function mailTo(to: string): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const mails: Mail[] = await (await fetch(`${MAILDEV}/email`)).json();
+        found = mails.find((m) => m.to.some((a) => a.address === to));
+        return found !== undefined;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  return found as Mail;
+}
+

@@ -1,32 +1,8 @@
-import { test, expect, type Page } from '@playwright/test';
-import { hydrated, PASSWORD, signIn, uniqueEmail } from './fixtures';
+import { test, expect } from '@playwright/test';
+import { hydrated, mailTo, PASSWORD, signIn, uniqueEmail } from './fixtures';
 
-// The test command starts maildev (a real SMTP server) and the portal with SMTP_URL pointing
-// at it; MAILDEV_URL is maildev's HTTP API, where the tests read what arrived.
+// The invitation mail goes through a real SMTP server (maildev; see fixtures.ts).
 const MEMBERS = '/providers/1/manage/members';
-const MAILDEV = process.env.MAILDEV_URL ?? 'http://127.0.0.1:1080';
-
-interface Mail {
-  subject: string;
-  text: string;
-  to: { address: string }[];
-}
-
-/** The mail maildev received for `to`, waiting for it to arrive. */
-async function mailTo(to: string): Promise<Mail> {
-  let found: Mail | undefined;
-  await expect
-    .poll(
-      async () => {
-        const mails: Mail[] = await (await fetch(`${MAILDEV}/email`)).json();
-        found = mails.find((m) => m.to.some((a) => a.address === to));
-        return found !== undefined;
-      },
-      { timeout: 15_000 },
-    )
-    .toBe(true);
-  return found as Mail;
-}
 
 test('invite a service user by mail; they register, accept, get confirmed and see the provider', async ({ browser }) => {
   const adminContext = await browser.newContext();

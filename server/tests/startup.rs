@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used)]
 //! Start-up faults: the real binary stops with one clear line naming the cause and the
 //! variable to change, a non-zero exit, and no panic.
 

@@ -104,6 +104,16 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    let rules = crate::policies::service::rules_for_invitee(db, &email).await?;
+    crate::policies::service::check_rules(
+        &input.password,
+        &[&input.email, &name],
+        rules,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
     let taken = || AppError::field(Field::Email, Problem::Taken);
     // Checked first so a duplicate costs no hashing; the unique index settles races.
     if users::Entity::find()
@@ -201,7 +211,7 @@ pub async fn load_actor(
             })
         })
         .collect();
-    let organizations = organization_users::Entity::find()
+    let mut organizations: Vec<OrganizationMembership> = organization_users::Entity::find()
         .filter(organization_users::Column::UserId.eq(user.id))
         .all(db)
         .await?
@@ -212,9 +222,13 @@ pub async fn load_actor(
                 user_type: OrgUserType::parse(&m.r#type)?,
                 status: MemberStatus::parse(&m.status)?,
                 permissions: Permissions(m.permissions),
+                blocked_by_two_step: false,
             })
         })
         .collect();
+    if user.totp_secret.is_none() {
+        mark_two_step_blocks(db, &mut organizations).await?;
+    }
     Ok(Some(Actor {
         user_id: UserId(user.id),
         session_id: SessionId(session.id),
@@ -223,6 +237,40 @@ pub async fn load_actor(
         providers,
         organizations,
     }))
+}
+
+/// For an actor without two-step login: the memberships the two-step policy locks (one query,
+/// only when some membership is of a type the policy applies to).
+async fn mark_two_step_blocks(
+    db: &impl ConnectionTrait,
+    organizations: &mut [OrganizationMembership],
+) -> Result<(), AppError> {
+    use crate::db::policies;
+    use crate::policies::types::PolicyKind;
+    use sea_orm::QuerySelect;
+    let subject: Vec<i64> = organizations
+        .iter()
+        .filter(|m| !OrganizationMembership::exempt_from_two_step(m.user_type))
+        .map(|m| m.organization_id.0)
+        .collect();
+    if subject.is_empty() {
+        return Ok(());
+    }
+    let requiring: Vec<i64> = policies::Entity::find()
+        .select_only()
+        .column(policies::Column::OrganizationId)
+        .filter(policies::Column::OrganizationId.is_in(subject))
+        .filter(policies::Column::Kind.eq(PolicyKind::TwoStepLogin.as_str()))
+        .filter(policies::Column::Enabled.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for membership in organizations.iter_mut() {
+        membership.blocked_by_two_step =
+            !OrganizationMembership::exempt_from_two_step(membership.user_type)
+                && requiring.contains(&membership.organization_id.0);
+    }
+    Ok(())
 }
 
 /// Changes the password after checking the current one; every other session ends.
@@ -237,7 +285,10 @@ pub async fn change_password(
         return Err(AppError::Unauthenticated);
     };
     let mut errors = Vec::new();
-    check_new_password(&new, &confirm, &[&user.email, &user.name], &mut errors);
+    let words = [user.email.as_str(), user.name.as_str()];
+    check_new_password(&new, &confirm, &words, &mut errors);
+    let rules = crate::policies::service::rules_for(db, actor.user_id).await?;
+    crate::policies::service::check_rules(&new, &words, rules, &mut errors);
     if !password::verify(current, Some(user.password_hash.clone())).await? {
         errors.insert(0, FieldError::new(Field::CurrentPassword, Problem::Wrong));
     }

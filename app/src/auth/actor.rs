@@ -18,6 +18,17 @@ pub struct OrganizationMembership {
     pub user_type: OrgUserType,
     pub status: MemberStatus,
     pub permissions: Permissions,
+    /// The organization requires two-step login, the actor has it off, and its type is not
+    /// exempt (Owners and Admins are, so nobody locks an organization out of its own policy):
+    /// the membership grants nothing until the actor turns two-step login on.
+    pub blocked_by_two_step: bool,
+}
+
+impl OrganizationMembership {
+    /// Types the two-step login policy does not lock out.
+    pub const fn exempt_from_two_step(user_type: OrgUserType) -> bool {
+        matches!(user_type, OrgUserType::Owner | OrgUserType::Admin)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -43,6 +43,7 @@ impl Actor {
                     .filter(|m| {
                         m.organization_id == org.organization_id
                             && m.status == MemberStatus::Confirmed
+                            && !m.blocked_by_two_step
                     })
                     .map(|m| match m.user_type {
                         OrgUserType::Owner => Role::Owner,
@@ -91,11 +92,25 @@ pub fn require_outranks(actor: &Actor, role: Role, organization: OrgScope) -> Re
     }
 }
 
-/// Refuses with [`AppError::Forbidden`] unless the actor may use `capability` in `scope`.
+/// Refuses with [`AppError::Forbidden`] unless the actor may use `capability` in `scope`;
+/// with [`Refusal::TwoStepRequired`](crate::error::Refusal::TwoStepRequired) when its
+/// membership would allow it but the organization's two-step policy locks it.
 /// Anonymous callers never get this far: building the actor fails with `Unauthenticated`.
 pub fn require(actor: &Actor, capability: Capability, scope: Scope) -> Result<(), AppError> {
     if actor.can(capability, scope) {
-        Ok(())
+        return Ok(());
+    }
+    let locked = match scope {
+        Scope::Organization(org) => actor.organizations.iter().any(|m| {
+            m.organization_id == org.organization_id
+                && m.status == MemberStatus::Confirmed
+                && m.blocked_by_two_step
+                && decide(Role::of_member(m.user_type, m.permissions), capability)
+        }),
+        Scope::Provider(_) => false,
+    };
+    if locked {
+        Err(AppError::Refused(crate::error::Refusal::TwoStepRequired))
     } else {
         Err(AppError::Forbidden)
     }

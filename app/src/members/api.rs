@@ -183,3 +183,11 @@ pub async fn set_recovery_enrolment(
     super::recovery::set_enrolment(&context.db, &event_context(&actor), &actor, scope, enrolled)
         .await
 }
+
+/// The organizations the caller belongs to, with account-recovery enrolment (account area).
+#[server(prefix = "/api", endpoint = "members/mine")]
+pub async fn my_org_memberships() -> Result<Vec<super::types::OrgMembership>, AppError> {
+    use crate::auth::request::{current_actor, server_context};
+    let actor = current_actor().await?;
+    super::recovery::memberships(&server_context()?.db, &actor).await
+}

@@ -4,8 +4,8 @@
 //! on someone holding rights the actor lacks (an Admin cannot reset an Owner).
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 
 use super::types::{MemberStatus, OrgUserType, Permissions};
@@ -141,4 +141,47 @@ pub async fn reset_password(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The organizations the actor belongs to, with their recovery policy and the actor's
+/// enrolment: two queries whatever the number of organizations.
+pub async fn memberships(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<Vec<super::types::OrgMembership>, AppError> {
+    use crate::db::{organizations, policies};
+    use crate::policies::types::PolicyKind;
+    let rows = organization_users::Entity::find()
+        .find_also_related(organizations::Entity)
+        .filter(organization_users::Column::UserId.eq(actor.user_id.0))
+        .order_by_asc(organizations::Column::Name)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|(row, _)| row.organization_id).collect();
+    let with_policy: std::collections::HashSet<i64> = policies::Entity::find()
+        .filter(policies::Column::OrganizationId.is_in(ids))
+        .filter(policies::Column::Kind.eq(PolicyKind::AccountRecovery.as_str()))
+        .filter(policies::Column::Enabled.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|policy| policy.organization_id)
+        .collect();
+    rows.into_iter()
+        .map(|(row, organization)| {
+            let organization = organization.ok_or(AppError::Internal)?;
+            Ok(super::types::OrgMembership {
+                organization: OrganizationId(organization.id),
+                name: organization.name,
+                user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+                status: super::types::MemberStatus::parse(&row.status).ok_or(AppError::Internal)?,
+                recovery_policy: with_policy.contains(&organization.id),
+                recovery_enrolled: row.reset_password_enrolled,
+                two_step_blocked: actor
+                    .organizations
+                    .iter()
+                    .any(|m| m.organization_id.0 == organization.id && m.blocked_by_two_step),
+            })
+        })
+        .collect()
 }

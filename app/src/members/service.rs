@@ -112,7 +112,8 @@ fn members_of(organization: OrganizationId, search: &str) -> SelectStatement {
 }
 
 /// What the actor may do beyond managing ordinary members, as the guard decides it.
-pub fn rights(actor: &Actor, scope: OrgScope) -> MemberRights {
+/// `recovery_on`: the organization's account-recovery policy.
+pub fn rights(actor: &Actor, scope: OrgScope, recovery_on: bool) -> MemberRights {
     let grantable = Permissions::ALL
         .into_iter()
         .filter(|&flag| actor.outranks(Role::Custom(flag), scope))
@@ -122,6 +123,11 @@ pub fn rights(actor: &Actor, scope: OrgScope) -> MemberRights {
         manage_seats: actor.can(Capability::ManageSeats, Scope::Organization(scope)),
         grant_admin: actor.outranks(Role::Admin, scope),
         grantable,
+        recover: recovery_on
+            && actor.can(
+                Capability::ManageAccountRecovery,
+                Scope::Organization(scope),
+            ),
     }
 }
 
@@ -159,7 +165,8 @@ fn select_row_columns(statement: &mut SelectStatement) {
         );
 }
 
-/// One page of members, the count per status, and the organization's figures: three queries.
+/// One page of members, the count per status, the organization's figures and its policies:
+/// four queries.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -219,6 +226,7 @@ pub async fn list(
     } else {
         used_seats(db, organization).await?
     };
+    let policies = crate::policies::service::load(db, organization).await?;
     Ok(OrgMemberPage {
         organization_name: model.name,
         rows,
@@ -227,7 +235,8 @@ pub async fn list(
         counts,
         seats: i64::from(model.seats),
         used,
-        rights: rights(actor, scope),
+        rights: rights(actor, scope, policies.account_recovery),
+        two_step_required: policies.two_step_login,
     })
 }
 

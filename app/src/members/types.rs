@@ -319,6 +319,8 @@ pub struct MemberRights {
     pub grant_admin: bool,
     /// The Custom flags the viewer may grant: those it holds itself.
     pub grantable: Permissions,
+    /// Reset enrolled members' passwords: the viewer may, and the policy is on.
+    pub recover: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -331,6 +333,9 @@ pub struct OrgMemberPage {
     pub counts: StatusCounts,
     pub seats: i64,
     pub used: i64,
+    /// The two-step login policy is on: members without it (Owners and Admins aside) are
+    /// locked out, and the list says so.
+    pub two_step_required: bool,
     pub rights: MemberRights,
 }
 
@@ -456,4 +461,19 @@ mod tests {
             assert_eq!(MemberAction::parse(action.as_str()), Some(action));
         }
     }
+}
+
+/// An organization the viewer belongs to, for the Password Manager's memberships page, with
+/// its account-recovery enrolment (which the member chooses while the policy is on).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMembership {
+    pub organization: crate::ids::OrganizationId,
+    pub name: String,
+    pub user_type: OrgUserType,
+    pub status: MemberStatus,
+    /// The organization's account-recovery policy is on.
+    pub recovery_policy: bool,
+    pub recovery_enrolled: bool,
+    /// The organization requires two-step login and the viewer has it off: locked out.
+    pub two_step_blocked: bool,
 }

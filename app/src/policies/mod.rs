@@ -6,3 +6,4 @@ pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod ui;

@@ -151,6 +151,35 @@ pub async fn rules_for(
         .into_tuple()
         .all(db)
         .await?;
+    strictest(db, organizations).await
+}
+
+/// The strictest master-password rules among the organizations that invited `email` (still
+/// pending): registering through an invitation meets them from the first password.
+pub async fn rules_for_invitee(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Option<PasswordRules>, AppError> {
+    use sea_orm::QuerySelect;
+    let organizations: Vec<i64> = organization_users::Entity::find()
+        .select_only()
+        .column(organization_users::Column::OrganizationId)
+        .filter(organization_users::Column::Email.eq(email))
+        .filter(organization_users::Column::UserId.is_null())
+        .filter(organization_users::Column::Status.eq(MemberStatus::Invited.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    strictest(db, organizations).await
+}
+
+async fn strictest(
+    db: &impl ConnectionTrait,
+    organizations: Vec<i64>,
+) -> Result<Option<PasswordRules>, AppError> {
+    if organizations.is_empty() {
+        return Ok(None);
+    }
     let rows = policies::Entity::find()
         .filter(policies::Column::OrganizationId.is_in(organizations))
         .filter(policies::Column::Kind.eq(PolicyKind::MasterPassword.as_str()))

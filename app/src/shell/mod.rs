@@ -171,6 +171,7 @@ fn Layout() -> impl IntoView {
                         <Route path=path!("organizations/:organization/billing/subscription") view=crate::organizations::ui::OrganizationSubscriptionPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/:organization/billing/information") view=crate::organizations::ui::OrganizationBillingPage ssr=SsrMode::InOrder />
                         <Route path=path!("organizations/:organization/settings") view=crate::organizations::ui::OrganizationInfoPage ssr=SsrMode::InOrder />
+                        <Route path=path!("organizations/:organization/settings/policies") view=crate::policies::ui::PoliciesPage ssr=SsrMode::InOrder />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -7,6 +7,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::page::{Dialog, OrgMembersContext, join_ids};
+use crate::accounts::ui::NewPasswordFields;
 use crate::error::{AppError, ErrorText, Field, Problem, ProblemText};
 use crate::i18n::*;
 use crate::ids::OrganizationUserId;
@@ -26,6 +27,7 @@ pub fn MemberDialog(dialog: Dialog) -> impl IntoView {
         Dialog::Invite => view! { <InviteDialog /> }.into_any(),
         Dialog::Apply(action, members) => view! { <ApplyDialog action members /> }.into_any(),
         Dialog::Edit(member) => view! { <EditDialog member /> }.into_any(),
+        Dialog::ResetPassword(member) => view! { <ResetPasswordDialog member /> }.into_any(),
     }
 }
 
@@ -353,6 +355,66 @@ fn EditDialog(member: OrganizationUserId) -> impl IntoView {
                                     </div>
                                 </ActionForm>
                             }.into_any(),
+                            Ok(None) => view! { <p class="alert alert-error" role="alert"><ErrorText error=AppError::NotFound /></p> }.into_any(),
+                            Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
+                        })}
+                    </Suspense>
+                }.into_any()
+            }}
+        </Modal>
+    }
+}
+
+/// Account recovery: the admin types the member's new password twice (its strength shown);
+/// the server checks the portal's and the organization's rules and ends the member's sessions.
+#[component]
+fn ResetPasswordDialog(member: OrganizationUserId) -> impl IntoView {
+    let i18n = use_i18n();
+    let context = expect_context::<OrgMembersContext>();
+    let server = context.reset;
+    server.value().set(None);
+    let value = server.value();
+    let pending = server.pending();
+    let named = members_named(vec![member]);
+    let title = Signal::derive(move || t_string!(i18n, org_members.reset_password).to_string());
+    let done = Memo::new(move |_| matches!(value.get(), Some(Ok(()))));
+    view! {
+        <Modal id="member-reset-password" title close_href=close_href() return_focus=format!("[aria-controls='member-menu-{member}']")>
+            {move || if done.get() {
+                view! {
+                    <p class="alert alert-success" role="status">{t!(i18n, org_members.password_reset_done)}</p>
+                    <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
+                }.into_any()
+            } else {
+                view! {
+                    <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                        {move || named.get().map(|result| match result.map(|named| named.into_iter().next()) {
+                            Ok(Some(row)) => {
+                                let words = Signal::stored(
+                                    [Some(row.email.clone()), row.name.clone()].into_iter().flatten().collect::<Vec<_>>(),
+                                );
+                                view! {
+                                    <p><strong>{row.email.clone()}</strong></p>
+                                    <p class="hint">{t!(i18n, org_members.reset_password_hint)}</p>
+                                    <ActionForm action=server>
+                                        <Hidden />
+                                        <input type="hidden" name="member" value=member.to_string() />
+                                        <FormAlert value=Signal::derive(move || value.get()) />
+                                        <NewPasswordFields
+                                            value=Signal::derive(move || value.get())
+                                            name="password"
+                                            confirm_name="password_confirm"
+                                            context=words
+                                        />
+                                        <div class="modal-actions">
+                                            <button type="submit" class="button danger" disabled=move || pending.get()>
+                                                {t!(i18n, org_members.reset_password)}
+                                            </button>
+                                            <CloseLink href=close_href() />
+                                        </div>
+                                    </ActionForm>
+                                }.into_any()
+                            }
                             Ok(None) => view! { <p class="alert alert-error" role="alert"><ErrorText error=AppError::NotFound /></p> }.into_any(),
                             Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
                         })}

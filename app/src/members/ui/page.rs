@@ -14,7 +14,7 @@ use crate::accounts::ui::SignInRequired;
 use crate::i18n::*;
 use crate::ids::{OrganizationId, OrganizationUserId};
 use crate::members::api::{
-    ApplyToOrgMembers, ChangeOrgMemberType, InviteOrgMembers, list_org_members,
+    ApplyToOrgMembers, ChangeOrgMemberType, InviteOrgMembers, ResetMemberPassword, list_org_members,
 };
 use crate::members::types::{
     MemberAction, MemberQuery, ORGANIZATION_TABS, OrgMemberPage, StatusCounts, StatusFilter,
@@ -28,6 +28,8 @@ pub(crate) enum Dialog {
     Invite,
     Apply(MemberAction, Vec<OrganizationUserId>),
     Edit(OrganizationUserId),
+    /// Account recovery: a new password for an enrolled member.
+    ResetPassword(OrganizationUserId),
 }
 
 impl Dialog {
@@ -40,6 +42,7 @@ impl Dialog {
         match dialog.as_deref()? {
             "invite" => Some(Self::Invite),
             "edit" => members.first().copied().map(Self::Edit),
+            "reset-password" => members.first().copied().map(Self::ResetPassword),
             other => {
                 let action = MemberAction::parse(other)?;
                 (!members.is_empty()).then_some(Self::Apply(action, members))
@@ -56,6 +59,10 @@ impl Dialog {
             ],
             Self::Edit(member) => vec![
                 ("dialog", "edit".to_owned()),
+                ("member", member.to_string()),
+            ],
+            Self::ResetPassword(member) => vec![
+                ("dialog", "reset-password".to_owned()),
                 ("member", member.to_string()),
             ],
         }
@@ -79,6 +86,7 @@ pub(crate) struct OrgMembersContext {
     pub invite: ServerAction<InviteOrgMembers>,
     pub apply: ServerAction<ApplyToOrgMembers>,
     pub edit: ServerAction<ChangeOrgMemberType>,
+    pub reset: ServerAction<ResetMemberPassword>,
     /// The list: dialogs read the viewer's rights from it.
     pub page: Resource<Result<OrgMemberPage, crate::error::AppError>>,
 }
@@ -138,6 +146,7 @@ fn Members(organization: OrganizationId) -> impl IntoView {
         invite: ServerAction::new(),
         apply: ServerAction::new(),
         edit: ServerAction::new(),
+        reset: ServerAction::new(),
         page,
     };
     provide_context(context);

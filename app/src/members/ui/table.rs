@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 
 use super::page::{Dialog, OrgMembersContext};
+use crate::auth::OrganizationMembership;
 use crate::i18n::*;
 use crate::members::types::{
-    MEMBER_PAGE_SIZE, MemberAction, MemberQuery, OrgMemberPage, OrgMemberRow,
+    MEMBER_PAGE_SIZE, MemberAction, MemberQuery, MemberStatus, OrgMemberPage, OrgMemberRow,
 };
 use crate::members::ui::{ActionName, OrgTypeName, StatusBadge};
 use crate::routes;
@@ -35,6 +36,8 @@ pub fn MembersTable(page: OrgMemberPage) -> impl IntoView {
     let action = routes::organization_members(context.organization);
     let query = context.query.get_untracked();
     let current = page.page;
+    let recover = page.rights.recover;
+    let two_step_required = page.two_step_required;
     view! {
         <form class="table-region" method="get" action=action>
             <input type="hidden" name="status" value=query.status.as_str() />
@@ -60,7 +63,7 @@ pub fn MembersTable(page: OrgMemberPage) -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {page.rows.into_iter().map(|row| view! { <Row row /> }).collect_view().into_any()}
+                        {page.rows.into_iter().map(|row| view! { <Row row recover two_step_required /> }).collect_view().into_any()}
                     </tbody>
                 </table>
             </div>
@@ -124,8 +127,9 @@ fn Pager(total: u64, current: u32, query: MemberQuery) -> impl IntoView {
     .into_any()
 }
 
+/// `recover`: the viewer may reset enrolled members' passwords.
 #[component]
-fn Row(row: OrgMemberRow) -> impl IntoView {
+fn Row(row: OrgMemberRow, recover: bool, two_step_required: bool) -> impl IntoView {
     let i18n = use_i18n();
     let context = expect_context::<OrgMembersContext>();
     let id = row.id;
@@ -145,6 +149,11 @@ fn Row(row: OrgMemberRow) -> impl IntoView {
     .into_iter()
     .filter(|a| a.applies_to(row.status))
     .collect();
+    let locked = two_step_required
+        && !row.two_step
+        && row.status == MemberStatus::Confirmed
+        && !OrganizationMembership::exempt_from_two_step(row.user_type);
+    let resettable = recover && row.recovery_enrolled && row.status == MemberStatus::Confirmed;
     view! {
         <tr>
             <td class="select">
@@ -175,6 +184,11 @@ fn Row(row: OrgMemberRow) -> impl IntoView {
                 } else {
                     view! { <span class="muted">{t!(i18n, org_members.off)}</span> }.into_any()
                 }}
+                {locked.then(|| view! {
+                    " " <span class="badge warning" title=move || t_string!(i18n, org_members.two_step_locked_hint).to_string()>
+                        {t!(i18n, org_members.two_step_locked)}
+                    </span>
+                })}
             </td>
             <td>
                 {if row.recovery_enrolled {
@@ -199,6 +213,13 @@ fn Row(row: OrgMemberRow) -> impl IntoView {
                                 {t!(i18n, org_members.change_type)}
                             </a>
                         </li>
+                        {resettable.then(|| view! {
+                            <li role="none">
+                                <a role="menuitem" href=move || context.here(Some(&Dialog::ResetPassword(id)))>
+                                    {t!(i18n, org_members.reset_password)}
+                                </a>
+                            </li>
+                        })}
                         {actions
                             .iter()
                             .map(|&action| {

@@ -23,7 +23,8 @@ use crate::organizations::types::{
 use crate::routes;
 use crate::shell::{FormAlert, TextField, problem_of};
 
-fn organization_param() -> impl Fn() -> Option<OrganizationId> + Copy + Send + Sync + 'static {
+pub(crate) fn organization_param()
+-> impl Fn() -> Option<OrganizationId> + Copy + Send + Sync + 'static {
     let params = use_params_map();
     move || {
         params.with(|p| {
@@ -35,7 +36,7 @@ fn organization_param() -> impl Fn() -> Option<OrganizationId> + Copy + Send + S
 
 /// A page's heading, its loading state, and the access message when the server refuses.
 #[component]
-fn FormPage<T, V>(
+pub(crate) fn FormPage<T, V>(
     title: Signal<String>,
     loaded: Resource<Result<(OrganizationId, T), AppError>>,
     here: fn(OrganizationId) -> String,

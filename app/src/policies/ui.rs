@@ -1,0 +1,165 @@
+//! Admin Console → Settings → Policies: one panel per policy, each its own form (so a refusal
+//! shows next to the policy it concerns), working before the bundle loads.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::api::{SetPolicy, get_policies};
+use super::types::{
+    MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, Policies, PolicyKind,
+};
+use crate::accounts::ui::Saved;
+use crate::error::{AppError, Field, ProblemText};
+use crate::i18n::*;
+use crate::ids::OrganizationId;
+use crate::organizations::ui::{FormPage, organization_param};
+use crate::routes;
+use crate::shell::{FormAlert, TextField, problem_of};
+
+/// The three forms' actions, kept apart so each shows only its own outcome.
+#[derive(Clone, Copy)]
+struct PolicyActions([ServerAction<SetPolicy>; 3]);
+
+impl PolicyActions {
+    fn of(self, kind: PolicyKind) -> ServerAction<SetPolicy> {
+        let index = PolicyKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .unwrap_or_default();
+        self.0[index]
+    }
+}
+
+#[component]
+pub fn PoliciesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let organization = organization_param();
+    let actions = PolicyActions(std::array::from_fn(|_| ServerAction::<SetPolicy>::new()));
+    provide_context(actions);
+    let saves = actions.0.map(crate::shell::successes);
+    let loaded = Resource::new_blocking(
+        move || (organization(), saves.map(|s| s.get())),
+        |(organization, _)| async move {
+            let organization = organization.ok_or(AppError::NotFound)?;
+            get_policies(organization)
+                .await
+                .map(|policies| (organization, policies))
+        },
+    );
+    let title = Signal::derive(move || t_string!(i18n, nav.policies).to_string());
+    view! {
+        <FormPage title loaded here=routes::organization_policies form=|id, policies| view! { <PolicyList id policies /> } />
+    }
+}
+
+#[component]
+fn PolicyList(id: OrganizationId, policies: Policies) -> impl IntoView {
+    let i18n = use_i18n();
+    let rules = policies.master_password.unwrap_or_default();
+    view! {
+        <p class="muted">{t!(i18n, policies.intro)}</p>
+        <PolicyForm id kind=PolicyKind::AccountRecovery on=policies.account_recovery>
+            <p>{t!(i18n, policies.account_recovery_description)}</p>
+        </PolicyForm>
+        <PolicyForm id kind=PolicyKind::TwoStepLogin on=policies.two_step_login>
+            <p>{t!(i18n, policies.two_step_login_description)}</p>
+        </PolicyForm>
+        <PolicyForm id kind=PolicyKind::MasterPassword on=policies.master_password.is_some()>
+            <p>{t!(i18n, policies.master_password_description)}</p>
+            <MasterPasswordRules min_length=rules.min_length min_strength=rules.min_strength />
+        </PolicyForm>
+    }
+}
+
+/// One policy's panel: its name, what it does, an on/off checkbox and Save.
+#[component]
+fn PolicyForm(id: OrganizationId, kind: PolicyKind, on: bool, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = expect_context::<PolicyActions>().of(kind);
+    let value = Signal::derive(move || action.value().get());
+    let heading = format!("policy-{}-heading", kind.as_str());
+    let checkbox = format!("policy-{}-enabled", kind.as_str());
+    view! {
+        <section class="panel policy" data-policy=kind.as_str() aria-labelledby=heading.clone()>
+            <h2 id=heading.clone()>
+                <PolicyName kind />
+                " "
+                <span class="badge" class:on=on>
+                    {if on { t!(i18n, policies.on).into_any() } else { t!(i18n, policies.off).into_any() }}
+                </span>
+            </h2>
+            <ActionForm action>
+                <input type="hidden" name="organization" value=id.to_string() />
+                <input type="hidden" name="kind" value=kind.as_str() />
+                <FormAlert value />
+                {children()}
+                <div class="field checkbox">
+                    <input type="checkbox" id=checkbox.clone() name="enabled" value="on" checked=on />
+                    <label for=checkbox>{t!(i18n, policies.turn_on)}</label>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                        {t!(i18n, org_settings.save)}
+                    </button>
+                </div>
+                <Saved value />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn PolicyName(kind: PolicyKind) -> impl IntoView {
+    let i18n = use_i18n();
+    match kind {
+        PolicyKind::AccountRecovery => t!(i18n, policies.account_recovery).into_any(),
+        PolicyKind::TwoStepLogin => t!(i18n, policies.two_step_login).into_any(),
+        PolicyKind::MasterPassword => t!(i18n, policies.master_password).into_any(),
+    }
+}
+
+/// Minimum length and strength; they count only while the policy is on.
+#[component]
+fn MasterPasswordRules(min_length: u32, min_strength: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = expect_context::<PolicyActions>().of(PolicyKind::MasterPassword);
+    let value = Signal::derive(move || action.value().get());
+    let strength_problem = problem_of(value, Field::MinStrength);
+    let strength_label = move |score: u32| match score {
+        0 => t_string!(i18n, accounts.strength_0),
+        1 => t_string!(i18n, accounts.strength_1),
+        2 => t_string!(i18n, accounts.strength_2),
+        3 => t_string!(i18n, accounts.strength_3),
+        _ => t_string!(i18n, accounts.strength_4),
+    };
+    view! {
+        <TextField
+            name="min_length"
+            input_type="number"
+            value=min_length.to_string()
+            label=Signal::derive(move || t_string!(i18n, policies.min_length).to_string())
+            hint=move || t!(i18n, policies.min_length_hint, min = move || MIN_POLICY_LENGTH, max = move || MAX_POLICY_LENGTH)
+            problem=problem_of(value, Field::MinLength)
+        />
+        <div class="field" class:invalid=move || strength_problem.get().is_some()>
+            <label for="field-min_strength">{t!(i18n, policies.min_strength)}</label>
+            <select
+                id="field-min_strength"
+                name="min_strength"
+                aria-invalid=move || strength_problem.get().is_some().then_some("true")
+                aria-describedby="field-min_strength-error"
+            >
+                {(0..=MAX_POLICY_STRENGTH)
+                    .map(|score| view! {
+                        <option value=score.to_string() selected=score == min_strength>
+                            {move || strength_label(score)}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+            <p class="problem" id="field-min_strength-error" role="alert">
+                {move || strength_problem.get().map(|problem| view! { <ProblemText problem /> })}
+            </p>
+        </div>
+    }
+}
