@@ -94,6 +94,8 @@ test('a service user opens a client but sees no admin actions', async ({ page })
   const items = page.locator('#client-menu-2 [role=menuitem]');
   await expect(items).toHaveText(['Open Admin Console', 'Update name', 'Manage subscription']);
   // A dialog opened from the menu by keyboard: Escape closes it and focus is back on ⋮.
+  // (The menu moves focus to its first item once open; a key pressed before that goes nowhere.)
+  await expect(items.nth(0)).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(items.nth(1)).toBeFocused();
   await page.keyboard.press('Enter');

@@ -144,6 +144,8 @@ test('an organization that is not yours has no Admin Console for you', async ({ 
 });
 
 test('account recovery and Custom permissions: a member enrols, the service user resets the password; the member sees only its sections', async ({ browser }) => {
+  // Three people, a mail and a dozen page loads: longer than the default 30 s under load.
+  test.setTimeout(90_000);
   const service = await (await browser.newContext()).newPage();
   await signIn(service, 'service@demo.example');
   await service.goto(CLIENTS);
@@ -240,6 +242,7 @@ test('account recovery and Custom permissions: a member enrols, the service user
   await reset.getByRole('button', { name: 'Reset password' }).click();
   await expect(reset.getByText('Password reset. Every session of this member has ended.')).toBeVisible();
   await reset.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
+  await expect(reset).toHaveCount(0);
 
   await member.goto('/memberships');
   await expect(member.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
@@ -259,6 +262,8 @@ test('account recovery and Custom permissions: a member enrols, the service user
   const remove = service.getByRole('dialog', { name: 'Remove members' });
   await remove.getByRole('button', { name: 'Remove' }).click();
   await expect(remove.getByText('1 done, 0 not changed.')).toBeVisible();
+  await remove.locator('.modal-actions').getByRole('link', { name: 'Close' }).click();
+  await expect(remove).toHaveCount(0);
   await nav.getByRole('link', { name: 'Policies', exact: true }).click();
   await policy.getByLabel('Turn on').uncheck();
   await policy.getByRole('button', { name: 'Save' }).click();

@@ -22,6 +22,9 @@ export async function signIn(page: Page, email: string): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
+  // The page signed into hydrates next, and its i18n layer writes the locale cookie then: a
+  // test that sets that cookie itself must come after, or the page overwrites it.
+  await hydrated(page);
 }
 
 // The test command starts maildev (a real SMTP server) and the portal with SMTP_URL pointing

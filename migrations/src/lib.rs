@@ -16,6 +16,7 @@ mod m20261126_000005_add_organization_provider_id;
 mod m20261126_000006_create_invitations;
 mod m20261126_000007_make_invoices_immutable;
 mod m20261126_000008_create_policies;
+mod m20261127_000009_add_client_name_trigrams;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_create_invitations::Migration),
             Box::new(m20261126_000007_make_invoices_immutable::Migration),
             Box::new(m20261126_000008_create_policies::Migration),
+            Box::new(m20261127_000009_add_client_name_trigrams::Migration),
         ]
     }
 }

@@ -1124,3 +1124,65 @@ async fn broad_searches_count_a_bounded_look_ahead() {
         t.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn rare_searches_use_the_trigram_index_and_follow_renames() {
+    use app::clients::service::{SearchPlan, search_plan};
+    for t in support::databases().await {
+        let db = &t.db;
+        let admin_id = user(db, "admin@msp.example").await;
+        let admin = actor(db, admin_id).await;
+        let p = provider(db, "MSP", "admin@msp.example").await;
+        server::operator::bulk_clients(db, p, 400).await.unwrap();
+        // Another provider's clients carry the same names: they never show.
+        user(db, "admin@other.example").await;
+        let other = provider(db, "Other", "admin@other.example").await;
+        server::operator::bulk_clients(db, other, 60).await.unwrap();
+
+        // SQLite asks its trigram table first when the term is rare; PostgreSQL's planner
+        // chooses its trigram index by itself. Short or common terms scan in name order.
+        let rare = if t.backend == "sqlite" {
+            SearchPlan::Trigrams
+        } else {
+            SearchPlan::Scan
+        };
+        assert_eq!(search_plan(db, "00042").await.unwrap(), rare);
+        assert_eq!(search_plan(db, "client").await.unwrap(), SearchPlan::Scan);
+        assert_eq!(search_plan(db, "00").await.unwrap(), SearchPlan::Scan);
+
+        let found = |q: &'static str| async move {
+            clients::list(db, p, &query(&[("q", q)]))
+                .await
+                .unwrap()
+                .rows
+                .into_iter()
+                .map(|row| (row.id, row.name))
+                .collect::<Vec<_>>()
+        };
+        let hits = found("00042").await;
+        assert_eq!(hits.len(), 1, "{}: {hits:?}", t.backend);
+        assert!(hits[0].1.starts_with("Client 00042 "), "{hits:?}");
+        assert_eq!(found("0004").await.len(), 11, "00004 and 00040–00049");
+        let (id, _) = hits[0].clone();
+
+        // A rename reaches the index at once (triggers), in both directions.
+        clients::rename(db, p, id, "Zebra Crossing Ltd", &context(&admin))
+            .await
+            .unwrap();
+        assert!(found("00042").await.is_empty(), "{}", t.backend);
+        assert_eq!(
+            found("ZEBRA").await,
+            vec![(id, "Zebra Crossing Ltd".to_owned())]
+        );
+        assert_eq!(found("bra cro").await.len(), 1);
+        // Quotes and wildcards are literal characters, never query syntax.
+        assert!(found("ze\"bra").await.is_empty());
+        assert!(found("z%a").await.is_empty());
+        // The page's count agrees with the rows.
+        let page = clients::list(db, p, &query(&[("q", "zebra")]))
+            .await
+            .unwrap();
+        assert_eq!((page.total, page.more), (1, false));
+        t.cleanup().await;
+    }
+}

@@ -51,15 +51,83 @@ fn like_pattern(search: &str) -> String {
     pattern
 }
 
+/// How a search finds its clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchPlan {
+    /// Walk the provider's clients in page order, keeping those whose name matches: cheap when
+    /// matches are common (a page fills after a few rows), and always correct.
+    Scan,
+    /// SQLite, a rare term: take the few organizations whose names hold it from the trigram
+    /// table (migration m20261127_000009) and sort just those. PostgreSQL makes this choice
+    /// itself, with its trigram index and statistics.
+    Trigrams,
+}
+
+/// The SQLite trigram table over `organizations.name_key`.
+const TRIGRAMS: &str = "organization_name_trigrams";
+
+/// Fewer matches than this in the whole portal make a term rare: sorting that many rows
+/// costs less than scanning a large provider for them.
+pub const TRIGRAM_PROBE: u64 = 300;
+
+/// The search as one FTS5 phrase: with the trigram tokenizer, a substring match. Quotes are
+/// doubled, so nothing typed is query syntax.
+fn trigram_match(search: &str) -> SimpleExpr {
+    let phrase = format!("\"{}\"", name_key(search).replace('"', "\"\""));
+    Expr::cust_with_values(format!("{TRIGRAMS} MATCH ?"), [phrase])
+}
+
+/// Which plan a search takes: one bounded probe of the trigram table on SQLite for terms of
+/// three characters or more (trigrams need three), nothing otherwise.
+pub async fn search_plan(db: &impl ConnectionTrait, search: &str) -> Result<SearchPlan, AppError> {
+    let backend = db.get_database_backend();
+    if backend != sea_orm::DbBackend::Sqlite || name_key(search).chars().count() < 3 {
+        return Ok(SearchPlan::Scan);
+    }
+    let probe = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(Alias::new(TRIGRAMS))
+                .and_where(trigram_match(search))
+                .limit(TRIGRAM_PROBE)
+                .to_owned(),
+            Alias::new("probe"),
+        )
+        .to_owned();
+    let found: i64 = match db.query_one(backend.build(&probe)).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    Ok(if u64::try_from(found).unwrap_or(0) < TRIGRAM_PROBE {
+        SearchPlan::Trigrams
+    } else {
+        SearchPlan::Scan
+    })
+}
+
 /// The provider's clients matching `search`. `organizations.provider_id` and `used_seats` are
 /// kept by database triggers (migrations m20261126_000004/5), so the page reads this one
 /// table through the index of its sort column: no join, no sort, nothing off-page read.
-fn clients_filter(provider: ProviderId, search: &str) -> Condition {
+fn clients_filter(provider: ProviderId, search: &str, plan: SearchPlan) -> Condition {
     let mut filter = Condition::all().add(Expr::col(Alias::new("provider_id")).eq(provider.0));
     if !search.is_empty() {
         filter = filter.add(
             Expr::col(organizations::Column::NameKey)
                 .like(LikeExpr::new(like_pattern(search)).escape('\\')),
+        );
+    }
+    if plan == SearchPlan::Trigrams {
+        // The LIKE above stays the exact rule; the trigram table only narrows the rows.
+        filter = filter.add(
+            Expr::col(organizations::Column::Id).in_subquery(
+                Query::select()
+                    .expr(Expr::cust("rowid"))
+                    .from(Alias::new(TRIGRAMS))
+                    .and_where(trigram_match(search))
+                    .to_owned(),
+            ),
         );
     }
     filter
@@ -72,7 +140,12 @@ pub const SEARCH_LOOKAHEAD_PAGES: u64 = 10;
 
 /// How many clients match: the provider's counter without a search, a count with one. `limit`
 /// bounds the count (it stops at that many matches); `None` counts them all.
-fn total_statement(provider: ProviderId, search: &str, limit: Option<u64>) -> SelectStatement {
+fn total_statement(
+    provider: ProviderId,
+    search: &str,
+    limit: Option<u64>,
+    plan: SearchPlan,
+) -> SelectStatement {
     if search.is_empty() {
         return Query::select()
             .expr(Expr::col(Alias::new("client_count")))
@@ -84,12 +157,12 @@ fn total_statement(provider: ProviderId, search: &str, limit: Option<u64>) -> Se
     matched
         .expr(Expr::val(1))
         .from(organizations::Entity)
-        .cond_where(clients_filter(provider, search));
+        .cond_where(clients_filter(provider, search, plan));
     match limit {
         None => Query::select()
             .expr(Expr::cust("COUNT(*)"))
             .from(organizations::Entity)
-            .cond_where(clients_filter(provider, search))
+            .cond_where(clients_filter(provider, search, plan))
             .to_owned(),
         Some(limit) => Query::select()
             .expr(Expr::cust("COUNT(*)"))
@@ -105,7 +178,12 @@ fn count_limit(query: &ClientQuery, page: u32) -> u64 {
     u64::from(page - 1) * size + SEARCH_LOOKAHEAD_PAGES * size + 1
 }
 
-fn page_statement(provider: ProviderId, query: &ClientQuery, page: u32) -> SelectStatement {
+fn page_statement(
+    provider: ProviderId,
+    query: &ClientQuery,
+    page: u32,
+    plan: SearchPlan,
+) -> SelectStatement {
     let col = |name: &str| Expr::col(Alias::new(name));
     // Written exactly as the Remaining index's expression, so the planner uses that index.
     let remaining = || col("seats").sub(col("used_seats"));
@@ -145,12 +223,13 @@ fn page_statement(provider: ProviderId, query: &ClientQuery, page: u32) -> Selec
                     provider,
                     &query.search,
                     Some(count_limit(query, page)),
+                    plan,
                 ))),
             ),
             Alias::new("total"),
         )
         .from(organizations::Entity)
-        .cond_where(clients_filter(provider, &query.search));
+        .cond_where(clients_filter(provider, &query.search, plan));
     // Stable tie-break, by name then id; every combination has its index (migration
     // m20261126_000005), so a page is an index range read. By name, equal keys go by id
     // in the same direction so the name index serves both directions.
@@ -181,7 +260,8 @@ fn row(record: ClientRecord) -> Result<ClientRow, AppError> {
     })
 }
 
-/// One page of the provider's clients. A page past the end shows the last page instead
+/// One page of the provider's clients: one statement (rows and their count), after the
+/// trigram probe for searches on SQLite. A page past the end shows the last page instead
 /// (then, and only then, a count and a second page query run).
 pub async fn list(
     db: &impl ConnectionTrait,
@@ -190,11 +270,13 @@ pub async fn list(
 ) -> Result<ClientPage, AppError> {
     let query = query.normalized();
     let backend = db.get_database_backend();
+    let plan = search_plan(db, &query.search).await?;
     let mut page = query.page;
-    let mut records =
-        ClientRecord::find_by_statement(backend.build(&page_statement(provider, &query, page)))
-            .all(db)
-            .await?;
+    let mut records = ClientRecord::find_by_statement(
+        backend.build(&page_statement(provider, &query, page, plan)),
+    )
+    .all(db)
+    .await?;
     let mut more = false;
     let total = match records.first() {
         Some(first) => {
@@ -210,7 +292,7 @@ pub async fn list(
         }
         None if page > 1 => {
             // Past the end: the exact count, to find the last page (rare, so not bounded).
-            let count = total_statement(provider, &query.search, None);
+            let count = total_statement(provider, &query.search, None, plan);
             let total: i64 = match db.query_one(backend.build(&count)).await? {
                 Some(result) => result.try_get_by_index(0)?,
                 None => 0,
@@ -220,7 +302,7 @@ pub async fn list(
                 let last = total.div_ceil(u64::from(query.size));
                 page = u32::try_from(last).unwrap_or(1);
                 records = ClientRecord::find_by_statement(
-                    backend.build(&page_statement(provider, &query, page)),
+                    backend.build(&page_statement(provider, &query, page, plan)),
                 )
                 .all(db)
                 .await?;

@@ -367,6 +367,8 @@ fn EditDialog(member: OrganizationUserId) -> impl IntoView {
 
 /// Account recovery: the admin types the member's new password twice (its strength shown);
 /// the server checks the portal's and the organization's rules and ends the member's sessions.
+/// After a reset the form is hidden, not dropped: dropping the password fields while their
+/// strength check is live disposed signals it still read (a panic that stopped the page).
 #[component]
 fn ResetPasswordDialog(member: OrganizationUserId) -> impl IntoView {
     let i18n = use_i18n();
@@ -374,53 +376,48 @@ fn ResetPasswordDialog(member: OrganizationUserId) -> impl IntoView {
     let server = context.reset;
     server.value().set(None);
     let value = server.value();
+    let outcome = Signal::derive(move || value.get());
     let pending = server.pending();
     let named = members_named(vec![member]);
     let title = Signal::derive(move || t_string!(i18n, org_members.reset_password).to_string());
     let done = Memo::new(move |_| matches!(value.get(), Some(Ok(()))));
     view! {
         <Modal id="member-reset-password" title close_href=close_href() return_focus=format!("[aria-controls='member-menu-{member}']")>
-            {move || if done.get() {
-                view! {
-                    <p class="alert alert-success" role="status">{t!(i18n, org_members.password_reset_done)}</p>
-                    <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
-                }.into_any()
-            } else {
-                view! {
-                    <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
-                        {move || named.get().map(|result| match result.map(|named| named.into_iter().next()) {
-                            Ok(Some(row)) => {
-                                let words = Signal::stored(
-                                    [Some(row.email.clone()), row.name.clone()].into_iter().flatten().collect::<Vec<_>>(),
-                                );
-                                view! {
-                                    <p><strong>{row.email.clone()}</strong></p>
-                                    <p class="hint">{t!(i18n, org_members.reset_password_hint)}</p>
-                                    <ActionForm action=server>
-                                        <Hidden />
-                                        <input type="hidden" name="member" value=member.to_string() />
-                                        <FormAlert value=Signal::derive(move || value.get()) />
-                                        <NewPasswordFields
-                                            value=Signal::derive(move || value.get())
-                                            name="password"
-                                            confirm_name="password_confirm"
-                                            context=words
-                                        />
-                                        <div class="modal-actions">
-                                            <button type="submit" class="button danger" disabled=move || pending.get()>
-                                                {t!(i18n, org_members.reset_password)}
-                                            </button>
-                                            <CloseLink href=close_href() />
-                                        </div>
-                                    </ActionForm>
-                                }.into_any()
-                            }
-                            Ok(None) => view! { <p class="alert alert-error" role="alert"><ErrorText error=AppError::NotFound /></p> }.into_any(),
-                            Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
-                        })}
-                    </Suspense>
-                }.into_any()
-            }}
+            <div class="dialog-done" hidden=move || !done.get()>
+                <p class="alert alert-success" role="status">
+                    {move || done.get().then_some(t!(i18n, org_members.password_reset_done))}
+                </p>
+                <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
+            </div>
+            <div hidden=move || done.get()>
+                <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                    {move || named.get().map(|result| match result.map(|named| named.into_iter().next()) {
+                        Ok(Some(row)) => {
+                            let words = Signal::stored(
+                                [Some(row.email.clone()), row.name.clone()].into_iter().flatten().collect::<Vec<_>>(),
+                            );
+                            view! {
+                                <p><strong>{row.email.clone()}</strong></p>
+                                <p class="hint">{t!(i18n, org_members.reset_password_hint)}</p>
+                                <ActionForm action=server>
+                                    <Hidden />
+                                    <input type="hidden" name="member" value=member.to_string() />
+                                    <FormAlert value=outcome />
+                                    <NewPasswordFields value=outcome name="password" confirm_name="password_confirm" context=words />
+                                    <div class="modal-actions">
+                                        <button type="submit" class="button danger" disabled=move || pending.get()>
+                                            {t!(i18n, org_members.reset_password)}
+                                        </button>
+                                        <CloseLink href=close_href() />
+                                    </div>
+                                </ActionForm>
+                            }.into_any()
+                        }
+                        Ok(None) => view! { <p class="alert alert-error" role="alert"><ErrorText error=AppError::NotFound /></p> }.into_any(),
+                        Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
+                    })}
+                </Suspense>
+            </div>
         </Modal>
     }
 }
