@@ -1,8 +1,9 @@
+#![allow(clippy::unwrap_used)]
 //! The account area: two-step login (enable, sign in with it, replay, recovery code,
 //! disable), the product switcher's entries, the overview, email change, password strength.
 //! Each test runs on SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
 use app::accounts::session::ClientInfo;

@@ -1,8 +1,9 @@
+#![allow(clippy::unwrap_used)]
 //! Accounts: hashing parameters, registration rules, sessions (creation, rotation, idle and
 //! absolute expiry, revocation, sign out everywhere), throttling across server instances,
 //! and the actor built from a session. Each test runs on SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use app::accounts::password;
 use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};

@@ -1,10 +1,11 @@
+#![allow(clippy::unwrap_used)]
 //! Billing (issue 6 item 4, DESIGN.md rule 8): the subscription's totals from the clients'
 //! seats; monthly invoices (lines per client plus "Unassigned seats", totals, issued once
 //! even when two runs race, refused for months not over, immutable in the database); the
 //! billing information's validation; the operator's seat minimum; refusals over HTTP.
 //! SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,9 +1,10 @@
+#![allow(clippy::unwrap_used)]
 //! The Clients page's rules (DESIGN.md §3): listing with Used/Remaining by member status,
 //! search, sort and paging in SQL; new client (validation, atomicity); add existing
 //! organization (eligibility, the race); seats under consolidated billing (rule 8, also
 //! under concurrency); rename; unlink (rule 10). Each test runs on SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use app::accounts::service::{self as accounts, AuthConfig};
 use app::accounts::session::{self, ClientInfo};

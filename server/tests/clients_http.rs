@@ -1,9 +1,10 @@
+#![allow(clippy::unwrap_used)]
 //! Every server function of providers, organizations and clients, called over HTTP as a
 //! browser (or an attacker) would: each role that must be refused is refused, with the
 //! right error, and the database is unchanged. Positive calls show the same requests work
 //! for those allowed. Runs on SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::Router;
 use axum::body::Body;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Demo data through the real binary: `seed-demo` prints a random password once and it signs
 //! in; `serve` loads the demo data into a brand-new database only, and `DEMO=0` stops it;
 //! `seed-bulk` adds generated clients to the demo provider.

@@ -1,9 +1,10 @@
+#![allow(clippy::unwrap_used)]
 //! Event logs (issue 6 item 3): the provider's log newest first within a range of days in the
 //! viewer's zone, paged in SQL; the CSV export streamed over HTTP with its escaping and
 //! formula neutralising, refused to everyone but Provider Admins; the range's bad input; the
 //! "opened a client's Admin Console" event. SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,7 +1,8 @@
+#![allow(clippy::unwrap_used)]
 //! The HTTP surface: `/healthz`, server-rendered pages in each language, the 404 page, the
 //! no-JavaScript language switch, caching and compression of the bundle, the body limit.
 
-use crate::support;
+mod support;
 
 use axum::Router;
 use axum::body::Body;

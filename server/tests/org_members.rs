@@ -1,9 +1,10 @@
+#![allow(clippy::unwrap_used)]
 //! An organization's members in the Admin Console (issue 7 item 2): invite (seats, types,
 //! Custom flags), accept, confirm, edit, revoke, restore, remove; rule 1 (a confirmed Owner
 //! stays, except for provider clients), rule 2 (seats, also under concurrency), and "nobody
 //! grants or touches rights they do not hold". Each test runs on SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use app::auth::{OrgScope, Role};
 use app::db::{events, organization_users};

@@ -1,10 +1,11 @@
+#![allow(clippy::unwrap_used)]
 //! The Admin Console's member and frame server functions, called over HTTP as a browser (or
 //! an attacker) would: a User, a Custom user without "manage users", a service user of another
 //! provider and an anonymous caller are refused and nothing changes; an Owner's calls work,
 //! Custom flags arrive from a plain form (`permissions[]`), and the console's sections follow
 //! the guard for each role. SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};

@@ -1,9 +1,10 @@
+#![allow(clippy::unwrap_used)]
 //! Policy enforcement (issue 7 item 5): required two-step login locks members without it out
 //! of the organization (Owners and Admins exempt) until they turn it on, and says why; the
 //! master-password policy applies at registration through an invitation and at password
 //! change; the memberships list shows recovery and lock-out. SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};

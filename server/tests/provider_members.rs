@@ -1,10 +1,11 @@
+#![allow(clippy::unwrap_used)]
 //! A provider's members and invitations (issue 6 items 1–2, issue 4's pending invitations):
 //! the lifecycle invite → accept → confirm → change type → revoke → restore → remove, every
 //! refusal with nothing changed, the last-admin rule under concurrency, invitation links
 //! (single use, expiry, replacement, someone else's), pending invitations, and the mail
 //! through a real SMTP server. Each test runs on SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use app::auth::{Capability, Scope};
 use app::db::{events, invitations as invitation_rows, provider_users};

@@ -1,8 +1,9 @@
+#![allow(clippy::unwrap_used)]
 //! Every server function of provider members, invitations, event logs and settings, called over HTTP as a browser
 //! (or an attacker) would: each role that must be refused is refused with the right status,
 //! and nothing changed; the same calls work for a Provider Admin. SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};

@@ -1,10 +1,11 @@
+#![allow(clippy::unwrap_used)]
 //! Policies and account recovery (issue 7 items 4–5): enrolment only while the policy is on,
 //! an admin reset that applies the portal's and the policy's password rules and ends every
 //! session of the member, and each refusal (not enrolled, oneself, an Admin on an Owner,
 //! policy off) with nothing changed; the server functions refuse every role that must be
 //! refused. SQLite and PostgreSQL.
 
-use crate::support;
+mod support;
 
 use axum::http::StatusCode;
 use sea_orm::{

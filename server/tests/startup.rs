@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! Start-up faults: the real binary stops with one clear line naming the cause and the
 //! variable to change, a non-zero exit, and no panic.
 

@@ -154,10 +154,16 @@ fn total_statement(
             .to_owned();
     }
     let mut matched = Query::select();
+    // In name order: the planner then walks the name index, where matches are spread as names
+    // are. Left free, SQLite picked another covering index (by plan), and with matches bunched
+    // in one part of it, counting 251 of one client in twelve read 50,000 rows (7.6 ms, not
+    // 0.4, at 100,000 clients).
     matched
         .expr(Expr::val(1))
         .from(organizations::Entity)
-        .cond_where(clients_filter(provider, search, plan));
+        .cond_where(clients_filter(provider, search, plan))
+        .order_by(organizations::Column::NameKey, Order::Asc)
+        .order_by(organizations::Column::Id, Order::Asc);
     match limit {
         None => Query::select()
             .expr(Expr::cust("COUNT(*)"))
