@@ -189,3 +189,16 @@ pub fn outbox(context: &ServerContext) -> crate::mail::Outbox<'_> {
         locale: request_locale(),
     }
 }
+
+/// The opening of every organization server function: the caller, the organization's scope
+/// (with its provider) and the server context, once the guard allows `capability` there.
+pub async fn authorize_in_organization(
+    organization: crate::ids::OrganizationId,
+    capability: crate::auth::Capability,
+) -> Result<(Actor, crate::auth::OrgScope, ServerContext), AppError> {
+    let actor = current_actor().await?;
+    let context = server_context()?;
+    let scope = crate::organizations::service::scope(&context.db, organization).await?;
+    crate::auth::require(&actor, capability, crate::auth::Scope::Organization(scope))?;
+    Ok((actor, scope, context))
+}

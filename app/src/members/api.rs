@@ -16,17 +16,8 @@ use crate::auth::{Actor, OrgScope};
 async fn authorize(
     organization: OrganizationId,
 ) -> Result<(Actor, OrgScope, crate::auth::request::ServerContext), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    let context = server_context()?;
-    let scope = crate::organizations::service::scope(&context.db, organization).await?;
-    require(
-        &actor,
-        Capability::ManageOrgMembers,
-        Scope::Organization(scope),
-    )?;
-    Ok((actor, scope, context))
+    use crate::auth::request::authorize_in_organization;
+    authorize_in_organization(organization, crate::auth::Capability::ManageOrgMembers).await
 }
 
 /// Flags as a form sends them (`permissions[]`, one per ticked box).
@@ -142,16 +133,10 @@ pub async fn reset_member_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, event_context, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    let context = server_context()?;
-    let scope = crate::organizations::service::scope(&context.db, organization).await?;
-    require(
-        &actor,
-        Capability::ManageAccountRecovery,
-        Scope::Organization(scope),
-    )?;
+    use crate::auth::request::{authorize_in_organization, event_context};
+    let (actor, scope, context) =
+        authorize_in_organization(organization, crate::auth::Capability::ManageAccountRecovery)
+            .await?;
     super::recovery::reset_password(
         &context.db,
         &event_context(&actor),
@@ -170,16 +155,10 @@ pub async fn set_recovery_enrolment(
     organization: OrganizationId,
     enrolled: bool,
 ) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, event_context, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    let context = server_context()?;
-    let scope = crate::organizations::service::scope(&context.db, organization).await?;
-    require(
-        &actor,
-        Capability::ManageOwnMembership,
-        Scope::Organization(scope),
-    )?;
+    use crate::auth::request::{authorize_in_organization, event_context};
+    let (actor, scope, context) =
+        authorize_in_organization(organization, crate::auth::Capability::ManageOwnMembership)
+            .await?;
     super::recovery::set_enrolment(&context.db, &event_context(&actor), &actor, scope, enrolled)
         .await
 }

@@ -17,17 +17,8 @@ async fn authorize(
     ),
     AppError,
 > {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    let context = server_context()?;
-    let scope = crate::organizations::service::scope(&context.db, organization).await?;
-    require(
-        &actor,
-        Capability::ManagePolicies,
-        Scope::Organization(scope),
-    )?;
-    Ok((actor, scope, context))
+    use crate::auth::request::authorize_in_organization;
+    authorize_in_organization(organization, crate::auth::Capability::ManagePolicies).await
 }
 
 #[server(prefix = "/api", endpoint = "policies/get")]
