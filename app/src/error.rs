@@ -78,6 +78,8 @@ pub enum Field {
     /// A master-password policy's minimum length and strength.
     MinLength,
     MinStrength,
+    /// The box that confirms an action with consequences the form could not show beforehand.
+    Confirm,
 }
 
 /// What is wrong with a field; each has one translated sentence.
@@ -119,6 +121,9 @@ pub enum Problem {
     InvalidTaxId,
     /// More invitations than the seats left (DESIGN.md rule 2); the number left.
     SeatsLeft(i64),
+    /// Turning account recovery off would withdraw this many members' enrolments: the form
+    /// asks again, with a box to tick.
+    WithdrawsEnrolments(i64),
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -255,6 +260,9 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::MonthNotOver => t!(i18n, problems.month_not_over).into_any(),
         Problem::InvalidTaxId => t!(i18n, problems.invalid_tax_id).into_any(),
         Problem::SeatsLeft(left) => t!(i18n, problems.seats_left, count = move || left).into_any(),
+        Problem::WithdrawsEnrolments(count) => {
+            t!(i18n, problems.withdraws_enrolments, count = move || count).into_any()
+        }
         Problem::RangeTooLong(days) => {
             t!(i18n, problems.range_too_long, count = move || days).into_any()
         }

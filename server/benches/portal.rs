@@ -3,7 +3,8 @@
 //! the streamed CSV export of 1,000,000 events (time and the server's peak memory).
 //! Run with `cargo bench -p server --bench portal`; set `DATABASE_URL_TEST` to also measure
 //! PostgreSQL, `BENCH_CLIENTS=1000,10000` to choose the sizes, `BENCH_EVENTS=100000` the
-//! export's size, and `BENCH_ONLY=clients|sign-in|export` to run one part. Figures go into
+//! export's size, `BENCH_ONLY=clients|sign-in|export` to run one part, and
+//! `BENCH_BACKENDS=SQLite|PostgreSQL` to measure one backend. Figures go into
 //! the README with this command.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -162,7 +163,7 @@ const SCENARIOS: [(&str, &[(&str, &str)]); 4] = [
     ("sorted by Used, desc", &[("sort", "used"), ("dir", "desc")]),
     // One client in twelve: a broad search, counted a few pages ahead.
     ("search \"dental\"", &[("q", "dental")]),
-    // One client: a narrow search reads every name of the provider (no trigram index yet).
+    // One client: a rare term, found through the trigram index.
     ("search \"00042\"", &[("q", "00042")]),
 ];
 
@@ -302,6 +303,14 @@ async fn main() {
                 }
             }),
         ));
+    }
+    // `BENCH_BACKENDS=PostgreSQL` (or `SQLite`) measures one backend only.
+    if let Ok(chosen) = std::env::var("BENCH_BACKENDS") {
+        backends.retain(|(name, _)| {
+            chosen
+                .split(',')
+                .any(|c| c.trim().eq_ignore_ascii_case(name))
+        });
     }
     let only = std::env::var("BENCH_ONLY").ok();
     let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);

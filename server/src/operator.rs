@@ -1,12 +1,14 @@
 //! Operator commands: create an account, set up a provider, load demo data. They run the same
 //! rules as the web (validation, hashing, events), on the configured database.
 
+use std::collections::HashMap;
 use std::io::BufRead;
 
 use chrono::Utc;
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    QueryTrait, Set, TransactionTrait,
 };
 
 use app::accounts::service::{self as accounts, RegisterInput};
@@ -291,11 +293,17 @@ pub async fn bulk_clients(
         let names: Vec<String> = (done..done + batch)
             .map(|i| format!("Client {:05} {}", i + 1, WORDS[i as usize % WORDS.len()]))
             .collect();
-        let mut ids = Vec::with_capacity(batch as usize);
-        for (offset, name) in names.iter().enumerate() {
-            let i = done as usize + offset;
-            // Individual inserts return ids portably; the batch shares one transaction.
-            let organization = organizations::ActiveModel {
+        let index: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(offset, name)| (name.as_str(), done as usize + offset))
+            .collect();
+        // One multi-row statement per batch (one round trip, not 500). Its ids are matched
+        // back by the unique generated names: the order RETURNING gives rows in is unspecified.
+        // RETURNING is added by hand: SeaORM's SQLite driver, as built here, does not use it.
+        let mut insert = organizations::Entity::insert_many(names.iter().map(|name| {
+            let i = index[name.as_str()];
+            organizations::ActiveModel {
                 name_key: Set(name_key(name)),
                 name: Set(name.clone()),
                 billing_email: Set("billing@demo.example".into()),
@@ -311,9 +319,19 @@ pub async fn bulk_clients(
                 created_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
-            .await?;
-            ids.push((i, organization.id));
+        }))
+        .into_query();
+        insert.returning(
+            Query::returning().columns([organizations::Column::Id, organizations::Column::Name]),
+        );
+        let mut ids = Vec::with_capacity(names.len());
+        for row in txn
+            .query_all(txn.get_database_backend().build(&insert))
+            .await?
+        {
+            let id: i64 = row.try_get("", "id")?;
+            let name: String = row.try_get("", "name")?;
+            ids.push((index[name.as_str()], id));
         }
         provider_organizations::Entity::insert_many(ids.iter().map(|(_, id)| {
             provider_organizations::ActiveModel {

@@ -6,138 +6,23 @@
 
 mod support;
 
-use app::accounts::service::{self as accounts, AuthConfig};
-use app::accounts::session::{self, ClientInfo};
-use app::auth::{Actor, Capability, Scope};
+use support::{
+    actor, context, membership, own_organization, problem, provider, provider_member, user,
+};
+
+use app::auth::{Capability, Scope};
 use app::clients::service::{self as clients, NewClient};
 use app::clients::types::{ClientQuery, ClientSort, SortDirection};
 use app::db::{
     events, organization_users, organizations, provider_organizations, providers, users,
 };
 use app::error::{AppError, Field, Problem, Refusal};
-use app::events::service::EventContext;
-use app::ids::{OrganizationId, ProviderId, UserId};
-use app::organizations::service::{self as orgs, NewOrganization};
-use app::providers::service::{self as provider_service, Minimums, NewProvider, ProviderConfig};
-use chrono::Utc;
+use app::ids::{OrganizationId, UserId};
+use app::members::types::Permissions;
+use app::organizations::service as orgs;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
-
-/// A user row without a usable password: these tests never sign in with one.
-async fn user(db: &impl ConnectionTrait, email: &str) -> UserId {
-    let user = users::ActiveModel {
-        email: Set(email.into()),
-        name: Set(email.split('@').next().unwrap().into()),
-        password_hash: Set("not-a-hash".into()),
-        locale: Set("en".into()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    UserId(user.id)
-}
-
-/// The session cookie of a fresh session for `user`.
-async fn token(db: &impl ConnectionTrait, user: UserId) -> String {
-    session::create(
-        db,
-        &AuthConfig::default().session,
-        user,
-        &ClientInfo::default(),
-        false,
-        Utc::now(),
-    )
-    .await
-    .unwrap()
-}
-
-async fn actor(db: &impl ConnectionTrait, user: UserId) -> Actor {
-    let token = token(db, user).await;
-    accounts::load_actor(db, &AuthConfig::default(), &token, Utc::now())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-fn context(actor: &Actor) -> EventContext {
-    EventContext {
-        actor: Some(actor.user_id),
-        client: ClientInfo {
-            ip: Some("192.0.2.1".into()),
-            user_agent: Some("test".into()),
-        },
-        at: Utc::now(),
-    }
-}
-
-async fn provider(db: &DatabaseConnection, name: &str, admin_email: &str) -> ProviderId {
-    provider_service::create_by_operator(
-        db,
-        &ProviderConfig::default(),
-        admin_email,
-        NewProvider {
-            name: name.into(),
-            business_name: String::new(),
-            billing_email: format!("billing@{}.example", name.to_lowercase()),
-        },
-        Minimums::default(),
-        &EventContext {
-            actor: None,
-            client: ClientInfo::default(),
-            at: Utc::now(),
-        },
-    )
-    .await
-    .unwrap()
-}
-
-async fn member(
-    db: &impl ConnectionTrait,
-    org: OrganizationId,
-    user: Option<UserId>,
-    email: &str,
-    kind: &str,
-    status: &str,
-) {
-    organization_users::ActiveModel {
-        organization_id: Set(org.0),
-        user_id: Set(user.map(|u| u.0)),
-        email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set(status.into()),
-        permissions: Set(0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-}
-
-async fn provider_member(
-    db: &impl ConnectionTrait,
-    provider: ProviderId,
-    user: UserId,
-    kind: &str,
-) {
-    app::db::provider_users::ActiveModel {
-        provider_id: Set(provider.0),
-        user_id: Set(Some(user.0)),
-        email: Set(format!("member{}@example.com", user.0)),
-        r#type: Set(kind.into()),
-        status: Set("confirmed".into()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-}
 
 fn new_client(name: &str, plan: &str, seats: &str, owner: &str) -> NewClient {
     NewClient {
@@ -146,29 +31,6 @@ fn new_client(name: &str, plan: &str, seats: &str, owner: &str) -> NewClient {
         seats: seats.into(),
         owner_email: owner.into(),
     }
-}
-
-async fn own_org(
-    db: &DatabaseConnection,
-    owner: &Actor,
-    name: &str,
-    plan: &str,
-    seats: &str,
-) -> OrganizationId {
-    orgs::create(
-        db,
-        owner,
-        NewOrganization {
-            name: name.into(),
-            billing_email: owner.email.clone(),
-            plan: plan.into(),
-            billing_cycle: "annual".into(),
-            seats: seats.into(),
-        },
-        &context(owner),
-    )
-    .await
-    .unwrap()
 }
 
 fn query(pairs: &[(&str, &str)]) -> ClientQuery {
@@ -190,15 +52,6 @@ async fn counts(db: &impl ConnectionTrait) -> (u64, u64, u64, u64) {
         organization_users::Entity::find().count(db).await.unwrap(),
         events::Entity::find().count(db).await.unwrap(),
     )
-}
-
-fn problem(result: Result<impl std::fmt::Debug, AppError>, field: Field) -> Problem {
-    match result {
-        Err(err) => err
-            .problem_for(field)
-            .unwrap_or_else(|| panic!("no problem for {field:?} in {err:?}")),
-        Ok(value) => panic!("expected a problem for {field:?}, got {value:?}"),
-    }
 }
 
 /// The seeds' three rows, and Used/Remaining by member status.
@@ -252,10 +105,46 @@ async fn the_seed_clients_show_assigned_used_remaining_and_plan() {
         // Invited, Accepted and Confirmed take a seat; Revoked frees it.
         let third = page.rows[2].id;
         let u = user(db, "u@client.example").await;
-        member(db, third, None, "a@client.example", "user", "accepted").await;
-        member(db, third, Some(u), "u@client.example", "user", "confirmed").await;
-        member(db, third, None, "r@client.example", "user", "revoked").await;
-        member(db, third, None, "i@client.example", "admin", "invited").await;
+        membership(
+            db,
+            third,
+            None,
+            "a@client.example",
+            "user",
+            "accepted",
+            Permissions::empty(),
+        )
+        .await;
+        membership(
+            db,
+            third,
+            Some(u),
+            "u@client.example",
+            "user",
+            "confirmed",
+            Permissions::empty(),
+        )
+        .await;
+        membership(
+            db,
+            third,
+            None,
+            "r@client.example",
+            "user",
+            "revoked",
+            Permissions::empty(),
+        )
+        .await;
+        membership(
+            db,
+            third,
+            None,
+            "i@client.example",
+            "admin",
+            "invited",
+            Permissions::empty(),
+        )
+        .await;
         let page = clients::list(db, p, &query(&[])).await.unwrap();
         assert_eq!(
             (page.rows[2].used, page.rows[2].remaining),
@@ -297,13 +186,14 @@ async fn search_sort_and_paging_happen_in_sql() {
             .await
             .unwrap();
             for j in 0..(i % 4) {
-                member(
+                membership(
                     db,
                     id,
                     None,
                     &format!("m{j}@example.com"),
                     "user",
                     "invited",
+                    Permissions::empty(),
                 )
                 .await;
             }
@@ -564,11 +454,11 @@ async fn existing_organizations_are_added_exactly_per_rules_4_and_9() {
                 .unwrap()
         );
 
-        let teams = own_org(db, &admin, "Own Teams", "teams", "5").await;
-        let enterprise = own_org(db, &admin, "Own Enterprise", "enterprise", "8").await;
-        own_org(db, &admin, "Own Free", "free", "2").await;
-        own_org(db, &admin, "Own Families", "families", "6").await;
-        let disabled = own_org(db, &admin, "Own Disabled", "teams", "5").await;
+        let teams = own_organization(db, &admin, "Own Teams", "teams", 5).await;
+        let enterprise = own_organization(db, &admin, "Own Enterprise", "enterprise", 8).await;
+        own_organization(db, &admin, "Own Free", "free", 2).await;
+        own_organization(db, &admin, "Own Families", "families", 6).await;
+        let disabled = own_organization(db, &admin, "Own Disabled", "teams", 5).await;
         organizations::Entity::update_many()
             .col_expr(
                 organizations::Column::Enabled,
@@ -581,14 +471,15 @@ async fn existing_organizations_are_added_exactly_per_rules_4_and_9() {
         // Someone else's organization, where the admin is only an Admin.
         let stranger_id = user(db, "stranger@else.example").await;
         let stranger = actor(db, stranger_id).await;
-        let foreign = own_org(db, &stranger, "Not Mine", "teams", "5").await;
-        member(
+        let foreign = own_organization(db, &stranger, "Not Mine", "teams", 5).await;
+        membership(
             db,
             foreign,
             Some(admin_id),
             "admin@msp.example",
             "admin",
             "confirmed",
+            Permissions::empty(),
         )
         .await;
 
@@ -652,13 +543,14 @@ async fn existing_organizations_are_added_exactly_per_rules_4_and_9() {
         // Seed 004's tip: with another confirmed Owner, the admin leaves the organization and
         // still administers it through the provider.
         let other = user(db, "cto@own.example").await;
-        member(
+        membership(
             db,
             teams,
             Some(other),
             "cto@own.example",
             "owner",
             "confirmed",
+            Permissions::empty(),
         )
         .await;
         organization_users::Entity::delete_many()
@@ -690,8 +582,17 @@ async fn two_admins_adding_one_organization_at_once_link_it_once() {
         let pb = provider(db, "Two", "b@two.example").await;
         let a = actor(db, a_id).await;
         for round in 0..5 {
-            let org = own_org(db, &a, &format!("Shared {round}"), "teams", "5").await;
-            member(db, org, Some(b_id), "b@two.example", "owner", "confirmed").await;
+            let org = own_organization(db, &a, &format!("Shared {round}"), "teams", 5).await;
+            membership(
+                db,
+                org,
+                Some(b_id),
+                "b@two.example",
+                "owner",
+                "confirmed",
+                Permissions::empty(),
+            )
+            .await;
             let (a, b) = (actor(db, a_id).await, actor(db, b_id).await);
             let second = t.second_connection().await;
             let (ca, cb) = (context(&a), context(&b));
@@ -734,7 +635,15 @@ async fn seats_follow_used_and_the_purchase_rule() {
         let admin_id = user(db, "admin@msp.example").await;
         let service_id = user(db, "service@msp.example").await;
         let p = provider(db, "MSP", "admin@msp.example").await; // Teams minimum 10
-        provider_member(db, p, service_id, "service_user").await;
+        provider_member(
+            db,
+            p,
+            Some(service_id),
+            &format!("member{}@example.com", service_id.0),
+            "service_user",
+            "confirmed",
+        )
+        .await;
         let (admin, service) = (actor(db, admin_id).await, actor(db, service_id).await);
         let c = clients::create(
             db,
@@ -744,8 +653,26 @@ async fn seats_follow_used_and_the_purchase_rule() {
         )
         .await
         .unwrap();
-        member(db, c, None, "two@acme.example", "user", "accepted").await;
-        member(db, c, None, "gone@acme.example", "user", "revoked").await;
+        membership(
+            db,
+            c,
+            None,
+            "two@acme.example",
+            "user",
+            "accepted",
+            Permissions::empty(),
+        )
+        .await;
+        membership(
+            db,
+            c,
+            None,
+            "gone@acme.example",
+            "user",
+            "revoked",
+            Permissions::empty(),
+        )
+        .await;
 
         // Rule 2: never below Used (2: the invited owner and the accepted member).
         let r = clients::set_seats(db, &service, p, c, "1", &context(&service)).await;
@@ -927,14 +854,23 @@ async fn clients_are_renamed_and_unlinked_per_rule_10() {
         );
         // A confirmed Owner who is a member of the provider does not count.
         let insider = user(db, "insider@msp.example").await;
-        provider_member(db, p, insider, "service_user").await;
-        member(
+        provider_member(
+            db,
+            p,
+            Some(insider),
+            &format!("member{}@example.com", insider.0),
+            "service_user",
+            "confirmed",
+        )
+        .await;
+        membership(
             db,
             c,
             Some(insider),
             "insider@msp.example",
             "owner",
             "confirmed",
+            Permissions::empty(),
         )
         .await;
         assert_eq!(
@@ -948,13 +884,14 @@ async fn clients_are_renamed_and_unlinked_per_rule_10() {
         );
 
         let owner = user(db, "boss@acme.example").await;
-        member(
+        membership(
             db,
             c,
             Some(owner),
             "boss@acme.example",
             "owner",
             "confirmed",
+            Permissions::empty(),
         )
         .await;
         let members_before = organization_users::Entity::find()
@@ -1045,7 +982,16 @@ async fn used_seats_follow_every_member_change() {
             .iter()
             .enumerate()
         {
-            member(db, a, None, &format!("m{i}@a.example"), "user", status).await;
+            membership(
+                db,
+                a,
+                None,
+                &format!("m{i}@a.example"),
+                "user",
+                status,
+                Permissions::empty(),
+            )
+            .await;
         }
         check("after inserts").await;
         let revoked = organization_users::Entity::find()

@@ -7,23 +7,22 @@
 mod support;
 
 use app::auth::{OrgScope, Role};
-use app::db::{events, organization_users};
+use app::db::organization_users;
 use app::error::{AppError, Field, Problem, Refusal};
 use app::events::types::EventType;
 use app::i18n::Locale;
-use app::ids::{OrganizationId, OrganizationUserId, ProviderId, UserId};
+use app::ids::{OrganizationUserId, ProviderId};
 use app::invitations::service as invitations;
 use app::invitations::types::PendingRef;
 use app::mail::{Mailer, Outbox};
 use app::members::service as members;
 use app::members::types::{MemberAction, MemberQuery, Permissions, StatusFilter};
-use app::organizations::service::{self as organizations_service, NewOrganization};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
-use support::{actor, context, provider, user};
+use support::{acme, actor, context, events_of, membership, problem, provider, user};
 
 const BASE: &str = "http://portal.example";
 
@@ -35,56 +34,6 @@ fn outbox(mailer: &Mailer) -> Outbox<'_> {
     }
 }
 
-/// An organization outside providers, created by `owner` (its confirmed Owner), with `seats`.
-async fn organization(db: &DatabaseConnection, owner: UserId, seats: u32) -> OrgScope {
-    let owner = actor(db, owner).await;
-    let id = organizations_service::create(
-        db,
-        &owner,
-        NewOrganization {
-            name: "Acme".into(),
-            billing_email: "billing@acme.example".into(),
-            plan: "teams".into(),
-            billing_cycle: "monthly".into(),
-            seats: seats.to_string(),
-        },
-        &context(&owner),
-    )
-    .await
-    .unwrap();
-    OrgScope {
-        organization_id: id,
-        provider_id: None,
-    }
-}
-
-/// A member row in any state.
-async fn member(
-    db: &impl ConnectionTrait,
-    organization: OrganizationId,
-    user: Option<UserId>,
-    email: &str,
-    kind: &str,
-    status: &str,
-    permissions: Permissions,
-) -> OrganizationUserId {
-    let row = organization_users::ActiveModel {
-        organization_id: Set(organization.0),
-        user_id: Set(user.map(|u| u.0)),
-        email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set(status.into()),
-        permissions: Set(permissions.0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    OrganizationUserId(row.id)
-}
-
 async fn rows(db: &impl ConnectionTrait) -> Vec<organization_users::Model> {
     organization_users::Entity::find()
         .order_by_asc(organization_users::Column::Id)
@@ -93,30 +42,13 @@ async fn rows(db: &impl ConnectionTrait) -> Vec<organization_users::Model> {
         .unwrap()
 }
 
-async fn events_of(db: &impl ConnectionTrait, event: EventType) -> u64 {
-    events::Entity::find()
-        .filter(events::Column::Type.eq(event.code()))
-        .count(db)
-        .await
-        .unwrap()
-}
-
-fn problem(result: Result<impl std::fmt::Debug, AppError>, field: Field) -> Problem {
-    match result {
-        Err(error) => error
-            .problem_for(field)
-            .unwrap_or_else(|| panic!("no problem for {field:?} in {error:?}")),
-        Ok(value) => panic!("expected a problem for {field:?}, got {value:?}"),
-    }
-}
-
 #[tokio::test]
 async fn members_go_from_invitation_to_removal_with_an_event_each() {
     for t in support::databases().await {
         let db = &t.db;
         let mailer = Mailer::off();
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id, 5).await;
+        let org = acme(db, owner_id, 5).await;
         let owner = actor(db, owner_id).await;
         let ctx = context(&owner);
 
@@ -252,10 +184,10 @@ async fn bad_invitations_are_refused_with_their_reason_and_change_nothing() {
         let db = &t.db;
         let mailer = Mailer::off();
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id, 3).await;
+        let org = acme(db, owner_id, 3).await;
         let owner = actor(db, owner_id).await;
         let ctx = context(&owner);
-        member(
+        membership(
             db,
             org.organization_id,
             None,
@@ -347,10 +279,10 @@ async fn two_invitations_for_the_last_seat_at_once_take_it_once() {
         let db = &t.db;
         let second = t.second_connection().await;
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id, 3).await;
+        let org = acme(db, owner_id, 3).await;
         let owner = actor(db, owner_id).await;
         let admin_id = user(db, "admin@acme.example").await;
-        member(
+        membership(
             db,
             org.organization_id,
             Some(admin_id),
@@ -361,7 +293,7 @@ async fn two_invitations_for_the_last_seat_at_once_take_it_once() {
         )
         .await;
         // Three seats: owner and admin take two; a revoked member takes none.
-        let revoked = member(
+        let revoked = membership(
             db,
             org.organization_id,
             None,
@@ -432,9 +364,9 @@ async fn an_organization_outside_providers_keeps_a_confirmed_owner() {
         let db = &t.db;
         let mailer = Mailer::off();
         let first_id = user(db, "first@acme.example").await;
-        let org = organization(db, first_id, 10).await;
+        let org = acme(db, first_id, 10).await;
         let second_id = user(db, "second@acme.example").await;
-        let second_row = member(
+        let second_row = membership(
             db,
             org.organization_id,
             Some(second_id),
@@ -537,10 +469,10 @@ async fn nobody_grants_or_touches_rights_they_do_not_hold() {
         let db = &t.db;
         let mailer = Mailer::off();
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id, 20).await;
+        let org = acme(db, owner_id, 20).await;
         let oid = org.organization_id;
         let admin_id = user(db, "admin@acme.example").await;
-        member(
+        membership(
             db,
             oid,
             Some(admin_id),
@@ -551,7 +483,7 @@ async fn nobody_grants_or_touches_rights_they_do_not_hold() {
         )
         .await;
         let custom_id = user(db, "custom@acme.example").await;
-        member(
+        membership(
             db,
             oid,
             Some(custom_id),
@@ -561,7 +493,7 @@ async fn nobody_grants_or_touches_rights_they_do_not_hold() {
             Permissions::MANAGE_USERS.union(Permissions::ACCESS_REPORTS),
         )
         .await;
-        let plain = member(
+        let plain = membership(
             db,
             oid,
             None,
@@ -571,7 +503,7 @@ async fn nobody_grants_or_touches_rights_they_do_not_hold() {
             Permissions::empty(),
         )
         .await;
-        let other_admin = member(
+        let other_admin = membership(
             db,
             oid,
             None,
@@ -701,7 +633,7 @@ async fn a_provider_user_reinvites_and_the_link_is_replaced() {
         let db = &t.db;
         let mailer = Mailer::off();
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id, 5).await;
+        let org = acme(db, owner_id, 5).await;
         let owner = actor(db, owner_id).await;
         let invited = members::invite(
             db,

@@ -12,11 +12,13 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Qu
 
 use app::auth::OrgScope;
 use app::db::{events, invitations, organization_users, provider_organizations};
-use app::ids::{OrganizationId, UserId};
+use app::ids::UserId;
 use app::members::types::Permissions;
-use app::organizations::service::{self as organizations_service, NewOrganization};
+use app::organizations::service as organizations_service;
 use app::organizations::types::ConsoleSection;
-use support::{actor, context, post_form, provider, provider_member, session_cookie, user};
+use support::{
+    acme, actor, context, membership, post_form, provider, provider_member, session_cookie, user,
+};
 
 #[derive(Debug, PartialEq)]
 struct Snapshot {
@@ -37,90 +39,46 @@ async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
     }
 }
 
-async fn member(
-    db: &impl ConnectionTrait,
-    organization: OrganizationId,
-    user: Option<UserId>,
-    email: &str,
-    kind: &str,
-    permissions: Permissions,
-) -> i64 {
-    organization_users::ActiveModel {
-        organization_id: Set(organization.0),
-        user_id: Set(user.map(|u| u.0)),
-        email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set(if user.is_some() {
-            "confirmed"
-        } else {
-            "invited"
-        }
-        .into()),
-        permissions: Set(permissions.0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap()
-    .id
-}
-
-async fn organization(db: &sea_orm::DatabaseConnection, owner: UserId) -> OrganizationId {
-    let owner = actor(db, owner).await;
-    organizations_service::create(
-        db,
-        &owner,
-        NewOrganization {
-            name: "Acme".into(),
-            billing_email: "billing@acme.example".into(),
-            plan: "enterprise".into(),
-            billing_cycle: "annual".into(),
-            seats: "10".into(),
-        },
-        &context(&owner),
-    )
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn every_org_member_server_function_refuses_whom_it_must_and_changes_nothing() {
     for t in support::databases().await {
         let db = &t.db;
         let app = support::router_for(db);
         let owner = user(db, "owner@acme.example").await;
-        let org = organization(db, owner).await;
+        let org = acme(db, owner, 10).await.organization_id;
         let plain = user(db, "user@acme.example").await;
-        member(
+        membership(
             db,
             org,
             Some(plain),
             "user@acme.example",
             "user",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
         let reporter = user(db, "reports@acme.example").await;
-        member(
+        membership(
             db,
             org,
             Some(reporter),
             "reports@acme.example",
             "custom",
+            "confirmed",
             Permissions::ACCESS_REPORTS,
         )
         .await;
-        let invited = member(
+        let invited = membership(
             db,
             org,
             None,
             "new@example.com",
             "user",
+            "invited",
             Permissions::empty(),
         )
-        .await;
+        .await
+        .0;
         // A service user of a provider that does not manage Acme.
         user(db, "admin@other.example").await;
         let other = provider(db, "Other", "admin@other.example").await;
@@ -237,24 +195,26 @@ async fn the_console_shows_each_role_exactly_its_sections() {
     for t in support::databases().await {
         let db = &t.db;
         let owner = user(db, "owner@acme.example").await;
-        let org = organization(db, owner).await;
+        let org = acme(db, owner, 10).await.organization_id;
         let admin = user(db, "admin@acme.example").await;
-        member(
+        membership(
             db,
             org,
             Some(admin),
             "admin@acme.example",
             "admin",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
         let logs = user(db, "logs@acme.example").await;
-        member(
+        membership(
             db,
             org,
             Some(logs),
             "logs@acme.example",
             "custom",
+            "confirmed",
             Permissions::ACCESS_EVENT_LOGS,
         )
         .await;
@@ -314,24 +274,26 @@ async fn settings_billing_and_seats_refuse_whom_they_must_and_keep_their_rules()
         let db = &t.db;
         let app = support::router_for(db);
         let owner = user(db, "owner@acme.example").await;
-        let org = organization(db, owner).await;
+        let org = acme(db, owner, 10).await.organization_id;
         let admin = user(db, "admin@acme.example").await;
-        member(
+        membership(
             db,
             org,
             Some(admin),
             "admin@acme.example",
             "admin",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
         let plain = user(db, "user@acme.example").await;
-        member(
+        membership(
             db,
             org,
             Some(plain),
             "user@acme.example",
             "user",
+            "confirmed",
             Permissions::empty(),
         )
         .await;

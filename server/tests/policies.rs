@@ -7,71 +7,18 @@
 mod support;
 
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 use app::accounts::service::{self as accounts, RegisterInput};
-use app::auth::{Capability, OrgScope, Scope, require};
-use app::db::{organization_users, users};
+use app::auth::{Capability, Scope, require};
+use app::db::users;
 use app::error::{AppError, Field, Problem, Refusal};
-use app::ids::{OrganizationId, UserId};
+use app::ids::UserId;
 use app::members::recovery;
 use app::members::service as members;
 use app::members::types::{MemberQuery, Permissions};
-use app::organizations::service::{self as organizations_service, NewOrganization};
 use app::policies::service as policy;
-use support::{actor, context, post_form, session_cookie, user};
-
-async fn organization(db: &DatabaseConnection, owner: UserId) -> OrgScope {
-    let owner = actor(db, owner).await;
-    let id = organizations_service::create(
-        db,
-        &owner,
-        NewOrganization {
-            name: "Acme".into(),
-            billing_email: "billing@acme.example".into(),
-            plan: "teams".into(),
-            billing_cycle: "monthly".into(),
-            seats: "10".into(),
-        },
-        &context(&owner),
-    )
-    .await
-    .unwrap();
-    OrgScope {
-        organization_id: id,
-        provider_id: None,
-    }
-}
-
-/// A membership row; `user` `None` is a pending invitation to `email`.
-async fn membership(
-    db: &impl ConnectionTrait,
-    organization: OrganizationId,
-    user: Option<UserId>,
-    email: &str,
-    kind: &str,
-    permissions: Permissions,
-) {
-    organization_users::ActiveModel {
-        organization_id: Set(organization.0),
-        user_id: Set(user.map(|u| u.0)),
-        email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set(if user.is_some() {
-            "confirmed"
-        } else {
-            "invited"
-        }
-        .into()),
-        permissions: Set(permissions.0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-}
+use support::{acme, actor, context, membership, post_form, session_cookie, user};
 
 async fn turn_on_two_step(db: &impl ConnectionTrait, user: UserId) {
     let mut row: users::ActiveModel = users::Entity::find_by_id(user.0)
@@ -98,7 +45,7 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
     for t in support::databases().await {
         let db = &t.db;
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id).await;
+        let org = acme(db, owner_id, 10).await;
         let owner = actor(db, owner_id).await;
         let kim_id = user(db, "kim@acme.example").await;
         membership(
@@ -107,6 +54,7 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
             Some(kim_id),
             "kim@acme.example",
             "custom",
+            "confirmed",
             Permissions::MANAGE_USERS,
         )
         .await;
@@ -117,6 +65,7 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
             Some(ada_id),
             "ada@acme.example",
             "admin",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
@@ -130,9 +79,18 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
             .unwrap();
         assert!(!list.two_step_required);
 
-        policy::set(db, &context(&owner), org, "two_step_login", true, "", "")
-            .await
-            .unwrap();
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "two_step_login",
+            true,
+            "",
+            "",
+            false,
+        )
+        .await
+        .unwrap();
         let list = members::list(db, &owner, org, &MemberQuery::default())
             .await
             .unwrap();
@@ -187,9 +145,18 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
         assert_eq!(status, StatusCode::OK, "{text}");
 
         // Policy off again: nobody is locked.
-        policy::set(db, &context(&owner), org, "two_step_login", false, "", "")
-            .await
-            .unwrap();
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "two_step_login",
+            false,
+            "",
+            "",
+            false,
+        )
+        .await
+        .unwrap();
         assert!(actor(db, ada_id).await.can(members_cap, scope));
         t.cleanup().await;
     }
@@ -200,7 +167,7 @@ async fn the_master_password_policy_applies_at_registration_and_password_change(
     for t in support::databases().await {
         let db = &t.db;
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id).await;
+        let org = acme(db, owner_id, 10).await;
         let owner = actor(db, owner_id).await;
         policy::set(
             db,
@@ -210,6 +177,7 @@ async fn the_master_password_policy_applies_at_registration_and_password_change(
             true,
             "30",
             "3",
+            false,
         )
         .await
         .unwrap();
@@ -220,6 +188,7 @@ async fn the_master_password_policy_applies_at_registration_and_password_change(
             None,
             "new@acme.example",
             "user",
+            "invited",
             Permissions::empty(),
         )
         .await;
@@ -265,6 +234,7 @@ async fn the_master_password_policy_applies_at_registration_and_password_change(
             Some(kim_id),
             "kim@acme.example",
             "user",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
@@ -294,11 +264,20 @@ async fn the_memberships_list_is_the_callers_own() {
     for t in support::databases().await {
         let db = &t.db;
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id).await;
+        let org = acme(db, owner_id, 10).await;
         let owner = actor(db, owner_id).await;
-        policy::set(db, &context(&owner), org, "account_recovery", true, "", "")
-            .await
-            .unwrap();
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "account_recovery",
+            true,
+            "",
+            "",
+            false,
+        )
+        .await
+        .unwrap();
         let mine = recovery::memberships(db, &owner).await.unwrap();
         assert_eq!(mine.len(), 1);
         assert!(mine[0].recovery_policy && !mine[0].recovery_enrolled);

@@ -8,71 +8,22 @@
 mod support;
 
 use axum::http::StatusCode;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use app::accounts::password;
-use app::auth::OrgScope;
 use app::db::{events, organization_users, policies, sessions, users};
 use app::error::{AppError, Field, Problem, Refusal};
 use app::events::types::EventType;
-use app::ids::{OrganizationId, OrganizationUserId, UserId};
+use app::ids::{OrganizationUserId, UserId};
 use app::members::recovery;
 use app::members::types::Permissions;
-use app::organizations::service::{self as organizations_service, NewOrganization};
 use app::policies::service as policy;
-use support::{actor, context, post_form, provider, provider_member, session_cookie, user};
+use support::{
+    acme, actor, context, events_of, membership, post_form, provider, provider_member,
+    session_cookie, user,
+};
 
 const NEW: &str = "violet kettle harbour lantern";
-
-async fn organization(db: &DatabaseConnection, owner: UserId) -> OrgScope {
-    let owner = actor(db, owner).await;
-    let id = organizations_service::create(
-        db,
-        &owner,
-        NewOrganization {
-            name: "Acme".into(),
-            billing_email: "billing@acme.example".into(),
-            plan: "teams".into(),
-            billing_cycle: "monthly".into(),
-            seats: "10".into(),
-        },
-        &context(&owner),
-    )
-    .await
-    .unwrap();
-    OrgScope {
-        organization_id: id,
-        provider_id: None,
-    }
-}
-
-async fn member(
-    db: &impl ConnectionTrait,
-    organization: OrganizationId,
-    user: UserId,
-    email: &str,
-    kind: &str,
-    permissions: Permissions,
-) -> OrganizationUserId {
-    let row = organization_users::ActiveModel {
-        organization_id: Set(organization.0),
-        user_id: Set(Some(user.0)),
-        email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set("confirmed".into()),
-        permissions: Set(permissions.0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    OrganizationUserId(row.id)
-}
 
 async fn hash_of(db: &impl ConnectionTrait, user: UserId) -> String {
     users::Entity::find_by_id(user.0)
@@ -91,28 +42,21 @@ async fn sessions_of(db: &impl ConnectionTrait, user: UserId) -> u64 {
         .unwrap()
 }
 
-async fn events_of(db: &impl ConnectionTrait, event: EventType) -> u64 {
-    events::Entity::find()
-        .filter(events::Column::Type.eq(event.code()))
-        .count(db)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
     for t in support::databases().await {
         let db = &t.db;
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id).await;
+        let org = acme(db, owner_id, 10).await;
         let owner = actor(db, owner_id).await;
         let member_id = user(db, "kim@acme.example").await;
-        let kim = member(
+        let kim = membership(
             db,
             org.organization_id,
-            member_id,
+            Some(member_id),
             "kim@acme.example",
             "user",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
@@ -125,9 +69,18 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             recovery::set_enrolment(db, &context(&kim_actor), &kim_actor, org, true).await,
             Err(AppError::Refused(Refusal::RecoveryOff))
         );
-        policy::set(db, &context(&owner), org, "account_recovery", true, "", "")
-            .await
-            .unwrap();
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "account_recovery",
+            true,
+            "",
+            "",
+            false,
+        )
+        .await
+        .unwrap();
         assert_eq!(events_of(db, EventType::PolicyUpdated).await, 1);
         recovery::set_enrolment(db, &context(&kim_actor), &kim_actor, org, true)
             .await
@@ -171,6 +124,7 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             true,
             "40",
             "4",
+            false,
         )
         .await
         .unwrap();
@@ -180,9 +134,18 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
         );
         assert_eq!(hash_of(db, member_id).await, before);
         assert_eq!(sessions_of(db, member_id).await, 2);
-        policy::set(db, &context(&owner), org, "master_password", false, "", "")
-            .await
-            .unwrap();
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "master_password",
+            false,
+            "",
+            "",
+            false,
+        )
+        .await
+        .unwrap();
 
         reset(NEW, NEW).await.unwrap();
         let after = hash_of(db, member_id).await;
@@ -194,16 +157,50 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             1
         );
 
-        // Turning the policy off withdraws every enrolment.
-        policy::set(db, &context(&owner), org, "account_recovery", false, "", "")
-            .await
-            .unwrap();
-        let row = organization_users::Entity::find_by_id(kim.0)
-            .one(db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(!row.reset_password_enrolled);
+        // Turning the policy off withdraws every enrolment: asked once more, then done.
+        let enrolled = || async {
+            organization_users::Entity::find_by_id(kim.0)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .reset_password_enrolled
+        };
+        let unconfirmed = policy::set(
+            db,
+            &context(&owner),
+            org,
+            "account_recovery",
+            false,
+            "",
+            "",
+            false,
+        )
+        .await;
+        assert_eq!(
+            unconfirmed.unwrap_err().problem_for(Field::Confirm),
+            Some(Problem::WithdrawsEnrolments(1))
+        );
+        assert!(enrolled().await, "nothing changed without the confirmation");
+        assert!(
+            policy::load(db, org.organization_id)
+                .await
+                .unwrap()
+                .account_recovery
+        );
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "account_recovery",
+            false,
+            "",
+            "",
+            true,
+        )
+        .await
+        .unwrap();
+        assert!(!enrolled().await);
         assert_eq!(
             reset(NEW, NEW).await,
             Err(AppError::Refused(Refusal::RecoveryOff))
@@ -217,30 +214,41 @@ async fn resets_are_refused_where_they_must_be_and_change_nothing() {
     for t in support::databases().await {
         let db = &t.db;
         let owner_id = user(db, "owner@acme.example").await;
-        let org = organization(db, owner_id).await;
+        let org = acme(db, owner_id, 10).await;
         let oid = org.organization_id;
         let owner = actor(db, owner_id).await;
-        policy::set(db, &context(&owner), org, "account_recovery", true, "", "")
-            .await
-            .unwrap();
+        policy::set(
+            db,
+            &context(&owner),
+            org,
+            "account_recovery",
+            true,
+            "",
+            "",
+            false,
+        )
+        .await
+        .unwrap();
         let admin_id = user(db, "admin@acme.example").await;
-        member(
+        membership(
             db,
             oid,
-            admin_id,
+            Some(admin_id),
             "admin@acme.example",
             "admin",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
         let admin = actor(db, admin_id).await;
         let plain_id = user(db, "plain@acme.example").await;
-        let plain = member(
+        let plain = membership(
             db,
             oid,
-            plain_id,
+            Some(plain_id),
             "plain@acme.example",
             "user",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
@@ -294,9 +302,18 @@ async fn resets_are_refused_where_they_must_be_and_change_nothing() {
         );
 
         // Bad policy settings are refused next to their fields.
-        let bad = policy::set(db, &context(&owner), org, "master_password", true, "5", "9")
-            .await
-            .unwrap_err();
+        let bad = policy::set(
+            db,
+            &context(&owner),
+            org,
+            "master_password",
+            true,
+            "5",
+            "9",
+            false,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(
             bad.problem_for(Field::MinLength),
             Some(Problem::BelowMinimum(12))
@@ -306,7 +323,17 @@ async fn resets_are_refused_where_they_must_be_and_change_nothing() {
             Some(Problem::AboveMaximum(4))
         );
         assert_eq!(
-            policy::set(db, &context(&owner), org, "no_such_policy", true, "", "").await,
+            policy::set(
+                db,
+                &context(&owner),
+                org,
+                "no_such_policy",
+                true,
+                "",
+                "",
+                false
+            )
+            .await,
             Err(AppError::NotFound)
         );
         assert!(
@@ -326,25 +353,27 @@ async fn policy_and_recovery_server_functions_refuse_whom_they_must() {
         let db = &t.db;
         let app = support::router_for(db);
         let owner = user(db, "owner@acme.example").await;
-        let org = organization(db, owner).await;
+        let org = acme(db, owner, 10).await;
         let oid = org.organization_id.0;
         let plain = user(db, "user@acme.example").await;
-        let plain_row = member(
+        let plain_row = membership(
             db,
             org.organization_id,
-            plain,
+            Some(plain),
             "user@acme.example",
             "user",
+            "confirmed",
             Permissions::empty(),
         )
         .await;
         let reporter = user(db, "reports@acme.example").await;
-        member(
+        membership(
             db,
             org.organization_id,
-            reporter,
+            Some(reporter),
             "reports@acme.example",
             "custom",
+            "confirmed",
             Permissions::ACCESS_REPORTS,
         )
         .await;

@@ -202,3 +202,14 @@ pub async fn authorize_in_organization(
     crate::auth::require(&actor, capability, crate::auth::Scope::Organization(scope))?;
     Ok((actor, scope, context))
 }
+
+/// The opening of every provider server function: the caller and the server context, once
+/// the guard allows `capability` in `provider`.
+pub async fn authorize_in_provider(
+    provider: crate::ids::ProviderId,
+    capability: crate::auth::Capability,
+) -> Result<(Actor, ServerContext), AppError> {
+    let actor = current_actor().await?;
+    crate::auth::require(&actor, capability, crate::auth::Scope::Provider(provider))?;
+    Ok((actor, server_context()?))
+}

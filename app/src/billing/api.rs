@@ -3,45 +3,39 @@
 use leptos::prelude::*;
 
 use super::types::{BillingInfo, Invoice, InvoiceSummary, Subscription};
+#[cfg(feature = "ssr")]
+use crate::auth::{
+    Capability,
+    request::{ServerContext, authorize_in_provider},
+};
 use crate::error::AppError;
 use crate::ids::ProviderId;
 
-#[cfg(feature = "ssr")]
-async fn authorize(
-    provider: ProviderId,
-) -> Result<(crate::auth::Actor, sea_orm::DatabaseConnection), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    require(
-        &actor,
-        Capability::ManageProviderBilling,
-        Scope::Provider(provider),
-    )?;
-    Ok((actor, server_context()?.db))
-}
-
 #[server(prefix = "/api", endpoint = "billing/subscription")]
 pub async fn get_subscription(provider: ProviderId) -> Result<Subscription, AppError> {
-    let (_, db) = authorize(provider).await?;
+    let (_, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageProviderBilling).await?;
     super::service::subscription(&db, provider).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/history")]
 pub async fn get_billing_history(provider: ProviderId) -> Result<Vec<InvoiceSummary>, AppError> {
-    let (_, db) = authorize(provider).await?;
+    let (_, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageProviderBilling).await?;
     super::service::history(&db, provider).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/invoice")]
 pub async fn get_invoice(provider: ProviderId, invoice: i64) -> Result<Invoice, AppError> {
-    let (_, db) = authorize(provider).await?;
+    let (_, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageProviderBilling).await?;
     super::service::invoice(&db, provider, invoice).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/information")]
 pub async fn get_billing_info(provider: ProviderId) -> Result<BillingInfo, AppError> {
-    let (_, db) = authorize(provider).await?;
+    let (_, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageProviderBilling).await?;
     super::service::billing_info(&db, provider).await
 }
 
@@ -52,7 +46,8 @@ pub async fn update_billing_info(
     address: String,
     tax_id: String,
 ) -> Result<(), AppError> {
-    let (actor, db) = authorize(provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageProviderBilling).await?;
     let input = BillingInfo {
         billing_email,
         address,

@@ -9,19 +9,10 @@ use crate::error::AppError;
 use crate::ids::{OrganizationId, ProviderId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::{Actor, Capability, Scope};
-
-/// The caller, allowed `capability` in `provider`, and the database.
-#[cfg(feature = "ssr")]
-async fn authorize(
-    capability: Capability,
-    provider: ProviderId,
-) -> Result<(Actor, sea_orm::DatabaseConnection), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let actor = current_actor().await?;
-    crate::auth::require(&actor, capability, Scope::Provider(provider))?;
-    Ok((actor, server_context()?.db))
-}
+use crate::auth::{
+    Capability,
+    request::{ServerContext, authorize_in_provider},
+};
 
 #[cfg(feature = "ssr")]
 fn back_to_clients(provider: ProviderId, return_to: Option<String>) {
@@ -33,7 +24,8 @@ pub async fn list_clients(
     provider: ProviderId,
     query: ClientQuery,
 ) -> Result<ClientPage, AppError> {
-    let (_, db) = authorize(Capability::ViewClients, provider).await?;
+    let (_, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ViewClients).await?;
     super::service::list(&db, provider, &query).await
 }
 
@@ -42,7 +34,8 @@ pub async fn get_client_details(
     provider: ProviderId,
     client: OrganizationId,
 ) -> Result<ClientDetails, AppError> {
-    let (actor, db) = authorize(Capability::ViewClients, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ViewClients).await?;
     super::service::details(&db, &actor, provider, client).await
 }
 
@@ -56,7 +49,8 @@ pub async fn create_client(
     return_to: Option<String>,
 ) -> Result<OrganizationId, AppError> {
     use super::service::NewClient;
-    let (actor, db) = authorize(Capability::ManageClients, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageClients).await?;
     let input = NewClient {
         name,
         plan,
@@ -73,7 +67,8 @@ pub async fn create_client(
 pub async fn eligible_organizations(
     provider: ProviderId,
 ) -> Result<Vec<EligibleOrganization>, AppError> {
-    let (actor, db) = authorize(Capability::ManageClients, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageClients).await?;
     super::service::eligible_organizations(&db, actor.user_id).await
 }
 
@@ -83,7 +78,8 @@ pub async fn add_existing_organization(
     organization: OrganizationId,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, db) = authorize(Capability::ManageClients, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageClients).await?;
     let context = crate::auth::request::event_context(&actor);
     super::service::add_existing(&db, &actor, provider, organization, &context).await?;
     back_to_clients(provider, return_to);
@@ -97,7 +93,8 @@ pub async fn rename_client(
     name: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, db) = authorize(Capability::UpdateClient, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::UpdateClient).await?;
     let context = crate::auth::request::event_context(&actor);
     super::service::rename(&db, provider, client, &name, &context).await?;
     back_to_clients(provider, return_to);
@@ -111,7 +108,8 @@ pub async fn set_client_seats(
     seats: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, db) = authorize(Capability::UpdateClient, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::UpdateClient).await?;
     let context = crate::auth::request::event_context(&actor);
     super::service::set_seats(&db, &actor, provider, client, &seats, &context).await?;
     back_to_clients(provider, return_to);
@@ -124,7 +122,8 @@ pub async fn unlink_client(
     client: OrganizationId,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, db) = authorize(Capability::ManageClients, provider).await?;
+    let (actor, ServerContext { db, .. }) =
+        authorize_in_provider(provider, Capability::ManageClients).await?;
     let context = crate::auth::request::event_context(&actor);
     super::service::unlink(&db, provider, client, &context).await?;
     back_to_clients(provider, return_to);

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 
 use super::types::{ConsoleFrame, OrganizationOverview};
+#[cfg(feature = "ssr")]
+use crate::auth::{Capability, request::authorize_in_organization};
 use crate::error::AppError;
 use crate::ids::OrganizationId;
 
@@ -36,19 +38,12 @@ pub async fn create_organization(
 pub async fn get_organization_overview(
     organization: OrganizationId,
 ) -> Result<OrganizationOverview, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    let db = server_context()?.db;
-    let scope = super::service::scope(&db, organization).await?;
-    require(
-        &actor,
-        Capability::AdministerOrganization,
-        Scope::Organization(scope),
-    )?;
-    let context = crate::auth::request::event_context(&actor);
-    super::service::record_provider_access(&db, &context, &actor, scope).await?;
-    super::service::overview(&db, &actor, scope).await
+    use crate::auth::request::event_context;
+    let (actor, scope, context) =
+        authorize_in_organization(organization, Capability::AdministerOrganization).await?;
+    super::service::record_provider_access(&context.db, &event_context(&actor), &actor, scope)
+        .await?;
+    super::service::overview(&context.db, &actor, scope).await
 }
 
 /// The console's frame (name, managing provider, the sections the caller may open). Opening
@@ -56,40 +51,12 @@ pub async fn get_organization_overview(
 /// `record_provider_access`), since every console page asks for its frame.
 #[server(prefix = "/api", endpoint = "organizations/frame")]
 pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFrame, AppError> {
-    use crate::auth::request::{current_actor, event_context, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    let db = server_context()?.db;
-    let scope = super::service::scope(&db, organization).await?;
-    require(
-        &actor,
-        Capability::AdministerOrganization,
-        Scope::Organization(scope),
-    )?;
-    super::service::record_provider_access(&db, &event_context(&actor), &actor, scope).await?;
-    super::service::frame(&db, &actor, scope).await
-}
-
-/// The caller, allowed `capability` in the organization; its scope; the server's context.
-#[cfg(feature = "ssr")]
-async fn authorize(
-    organization: OrganizationId,
-    capability: crate::auth::Capability,
-) -> Result<
-    (
-        crate::auth::Actor,
-        crate::auth::OrgScope,
-        crate::auth::request::ServerContext,
-    ),
-    AppError,
-> {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Scope, require};
-    let actor = current_actor().await?;
-    let context = server_context()?;
-    let scope = super::service::scope(&context.db, organization).await?;
-    require(&actor, capability, Scope::Organization(scope))?;
-    Ok((actor, scope, context))
+    use crate::auth::request::event_context;
+    let (actor, scope, context) =
+        authorize_in_organization(organization, Capability::AdministerOrganization).await?;
+    super::service::record_provider_access(&context.db, &event_context(&actor), &actor, scope)
+        .await?;
+    super::service::frame(&context.db, &actor, scope).await
 }
 
 /// Billing → Subscription: the figures, for those who may change seats.
@@ -98,7 +65,7 @@ pub async fn get_organization_subscription(
     organization: OrganizationId,
 ) -> Result<OrganizationOverview, AppError> {
     let (actor, scope, context) =
-        authorize(organization, crate::auth::Capability::ManageSeats).await?;
+        authorize_in_organization(organization, Capability::ManageSeats).await?;
     super::service::overview(&context.db, &actor, scope).await
 }
 
@@ -109,7 +76,7 @@ pub async fn set_organization_seats(
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let (actor, scope, context) =
-        authorize(organization, crate::auth::Capability::ManageSeats).await?;
+        authorize_in_organization(organization, Capability::ManageSeats).await?;
     super::service::set_seats(&context.db, &event_context(&actor), &actor, scope, &seats).await
 }
 
@@ -118,7 +85,7 @@ pub async fn get_organization_info(
     organization: OrganizationId,
 ) -> Result<super::types::OrganizationInfo, AppError> {
     let (_, scope, context) =
-        authorize(organization, crate::auth::Capability::ManageOrgSettings).await?;
+        authorize_in_organization(organization, Capability::ManageOrgSettings).await?;
     super::service::info(&context.db, scope).await
 }
 
@@ -131,7 +98,7 @@ pub async fn update_organization_info(
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let (actor, scope, context) =
-        authorize(organization, crate::auth::Capability::ManageOrgSettings).await?;
+        authorize_in_organization(organization, Capability::ManageOrgSettings).await?;
     super::service::update_info(
         &context.db,
         &event_context(&actor),
@@ -147,7 +114,7 @@ pub async fn get_organization_billing(
     organization: OrganizationId,
 ) -> Result<super::types::OrganizationBilling, AppError> {
     let (_, scope, context) =
-        authorize(organization, crate::auth::Capability::ManageOrgBilling).await?;
+        authorize_in_organization(organization, Capability::ManageOrgBilling).await?;
     super::service::billing(&context.db, scope).await
 }
 
@@ -159,7 +126,7 @@ pub async fn update_organization_billing(
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let (actor, scope, context) =
-        authorize(organization, crate::auth::Capability::ManageOrgBilling).await?;
+        authorize_in_organization(organization, Capability::ManageOrgBilling).await?;
     super::service::update_billing(
         &context.db,
         &event_context(&actor),

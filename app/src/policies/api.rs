@@ -28,7 +28,8 @@ pub async fn get_policies(organization: OrganizationId) -> Result<Policies, AppE
 }
 
 /// One policy on or off (`enabled` is a checkbox: present means on); a master-password
-/// policy with its minimum length and strength.
+/// policy with its minimum length and strength; `confirm`, the box ticked to withdraw
+/// recovery enrolments.
 #[server(prefix = "/api", endpoint = "policies/set")]
 pub async fn set_policy(
     organization: OrganizationId,
@@ -36,6 +37,7 @@ pub async fn set_policy(
     enabled: Option<String>,
     min_length: Option<String>,
     min_strength: Option<String>,
+    #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let (actor, scope, context) = authorize(organization).await?;
@@ -47,6 +49,7 @@ pub async fn set_policy(
         enabled.is_some(),
         min_length.as_deref().unwrap_or_default(),
         min_strength.as_deref().unwrap_or_default(),
+        confirm.is_some(),
     )
     .await
 }

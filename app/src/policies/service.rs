@@ -1,8 +1,8 @@
 //! Reading and changing an organization's policies, and the password rules they impose.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 use super::types::{
@@ -43,6 +43,9 @@ pub async fn load(
 }
 
 /// Turns a policy on or off; a master-password policy carries its rules, checked first.
+/// Turning account recovery off while members are enrolled withdraws their enrolments, so it
+/// needs `confirmed` (else a `Confirm` problem says how many, and nothing changes).
+#[allow(clippy::too_many_arguments)]
 pub async fn set(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
@@ -51,6 +54,7 @@ pub async fn set(
     enabled: bool,
     min_length: &str,
     min_strength: &str,
+    confirmed: bool,
 ) -> Result<(), AppError> {
     let kind = PolicyKind::parse(kind).ok_or(AppError::NotFound)?;
     let data = if kind == PolicyKind::MasterPassword && enabled {
@@ -90,6 +94,19 @@ pub async fn set(
         || (existing.is_none() && !enabled);
     if unchanged {
         return Ok(());
+    }
+    if kind == PolicyKind::AccountRecovery && !enabled && !confirmed {
+        let enrolled = organization_users::Entity::find()
+            .filter(organization_users::Column::OrganizationId.eq(organization.0))
+            .filter(organization_users::Column::ResetPasswordEnrolled.eq(true))
+            .count(&txn)
+            .await?;
+        if enrolled > 0 {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                Field::Confirm,
+                Problem::WithdrawsEnrolments(i64::try_from(enrolled).unwrap_or(i64::MAX)),
+            )]));
+        }
     }
     match existing {
         Some(row) => {

@@ -9,10 +9,10 @@ use super::types::{
     MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, Policies, PolicyKind,
 };
 use crate::accounts::ui::Saved;
-use crate::error::{AppError, Field, ProblemText};
+use crate::error::{Field, Problem, ProblemText};
 use crate::i18n::*;
 use crate::ids::OrganizationId;
-use crate::organizations::ui::{FormPage, organization_param};
+use crate::organizations::ui::{FormPage, organization_form_data};
 use crate::routes;
 use crate::shell::{FormAlert, TextField, problem_of};
 
@@ -33,19 +33,10 @@ impl PolicyActions {
 #[component]
 pub fn PoliciesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let organization = organization_param();
     let actions = PolicyActions(std::array::from_fn(|_| ServerAction::<SetPolicy>::new()));
     provide_context(actions);
     let saves = actions.0.map(crate::shell::successes);
-    let loaded = Resource::new_blocking(
-        move || (organization(), saves.map(|s| s.get())),
-        |(organization, _)| async move {
-            let organization = organization.ok_or(AppError::NotFound)?;
-            get_policies(organization)
-                .await
-                .map(|policies| (organization, policies))
-        },
-    );
+    let loaded = organization_form_data(move || saves.iter().map(|s| s.get()).sum(), get_policies);
     let title = Signal::derive(move || t_string!(i18n, nav.policies).to_string());
     view! {
         <FormPage title loaded here=routes::organization_policies form=|id, policies| view! { <PolicyList id policies /> } />
@@ -97,6 +88,7 @@ fn PolicyForm(id: OrganizationId, kind: PolicyKind, on: bool, children: Children
                     <input type="checkbox" id=checkbox.clone() name="enabled" value="on" checked=on />
                     <label for=checkbox>{t!(i18n, policies.turn_on)}</label>
                 </div>
+                <ConfirmBox kind problem=problem_of(value, Field::Confirm) />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>
                         {t!(i18n, org_settings.save)}
@@ -105,6 +97,26 @@ fn PolicyForm(id: OrganizationId, kind: PolicyKind, on: bool, children: Children
                 <Saved value />
             </ActionForm>
         </section>
+    }
+}
+
+/// Asked for when saving would withdraw something the form did not show (recovery
+/// enrolments): the reason, and a box that must be ticked on the next save.
+#[component]
+fn ConfirmBox(kind: PolicyKind, problem: Signal<Option<Problem>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("policy-{}-confirm", kind.as_str());
+    move || {
+        problem.get().map(|problem| {
+            let id = id.clone();
+            view! {
+                <div class="field checkbox-field invalid">
+                    <p class="problem" role="alert"><ProblemText problem /></p>
+                    <input type="checkbox" id=id.clone() name="confirm" value="on" required=true />
+                    <label for=id>{t!(i18n, policies.confirm_withdraw)}</label>
+                </div>
+            }
+        })
     }
 }
 

@@ -8,29 +8,15 @@ use crate::error::AppError;
 use crate::ids::{ProviderId, ProviderUserId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::{Actor, Capability, Scope};
-
-/// The caller, allowed to manage `provider`'s members, and the server's context.
-#[cfg(feature = "ssr")]
-async fn authorize(
-    provider: ProviderId,
-) -> Result<(Actor, crate::auth::request::ServerContext), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let actor = current_actor().await?;
-    crate::auth::require(
-        &actor,
-        Capability::ManageProviderMembers,
-        Scope::Provider(provider),
-    )?;
-    Ok((actor, server_context()?))
-}
+use crate::auth::{Capability, request::authorize_in_provider};
 
 #[server(prefix = "/api", endpoint = "provider-members/list")]
 pub async fn list_members(
     provider: ProviderId,
     query: MemberQuery,
 ) -> Result<MemberPage, AppError> {
-    let (actor, context) = authorize(provider).await?;
+    let (actor, context) =
+        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
     super::service::list(&context.db, actor.user_id, provider, &query).await
 }
 
@@ -40,7 +26,8 @@ pub async fn get_members(
     provider: ProviderId,
     members: Vec<ProviderUserId>,
 ) -> Result<Vec<super::types::MemberRow>, AppError> {
-    let (actor, context) = authorize(provider).await?;
+    let (actor, context) =
+        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
     let members: Vec<ProviderUserId> = members.into_iter().take(50).collect();
     super::service::by_ids(&context.db, actor.user_id, provider, &members).await
 }
@@ -53,7 +40,8 @@ pub async fn invite_members(
     user_type: String,
 ) -> Result<Vec<Invited>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let (actor, context) = authorize(provider).await?;
+    let (actor, context) =
+        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
     super::service::invite(
         &context.db,
         &event_context(&actor),
@@ -77,7 +65,8 @@ pub async fn apply_to_members(
     use super::types::MemberAction;
     use crate::auth::request::{event_context, outbox};
     use crate::error::{Field, Problem};
-    let (actor, context) = authorize(provider).await?;
+    let (actor, context) =
+        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
     let action = MemberAction::parse(&action)
         .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
     let members: Vec<ProviderUserId> = members
@@ -103,7 +92,8 @@ pub async fn change_member_type(
     user_type: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, context) = authorize(provider).await?;
+    let (actor, context) =
+        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
     super::service::change_type(
         &context.db,
         &event_context(&actor),

@@ -45,11 +45,9 @@ pub async fn create_provider(
 /// The Provider Portal's frame: name, plans, and which client actions the viewer has.
 #[server(prefix = "/api", endpoint = "providers/overview")]
 pub async fn get_provider_overview(provider: ProviderId) -> Result<ProviderOverview, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    require(&actor, Capability::ViewClients, Scope::Provider(provider))?;
-    super::service::overview(&server_context()?.db, &actor, provider).await
+    use crate::auth::{Capability, request::authorize_in_provider};
+    let (actor, context) = authorize_in_provider(provider, Capability::ViewClients).await?;
+    super::service::overview(&context.db, &actor, provider).await
 }
 
 /// The provider's Settings page (Provider Admins).
@@ -57,15 +55,9 @@ pub async fn get_provider_overview(provider: ProviderId) -> Result<ProviderOverv
 pub async fn get_provider_settings(
     provider: ProviderId,
 ) -> Result<super::types::ProviderSettings, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    require(
-        &actor,
-        Capability::ManageProviderSettings,
-        Scope::Provider(provider),
-    )?;
-    super::service::settings(&server_context()?.db, provider).await
+    use crate::auth::{Capability, request::authorize_in_provider};
+    let (_, context) = authorize_in_provider(provider, Capability::ManageProviderSettings).await?;
+    super::service::settings(&context.db, provider).await
 }
 
 /// Saves the Settings page. The checkbox arrives only when ticked (a plain form's way).
@@ -77,25 +69,15 @@ pub async fn update_provider_settings(
     billing_email: String,
     #[server(default)] service_users_may_purchase_seats: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, event_context, server_context};
-    use crate::auth::{Capability, Scope, require};
-    let actor = current_actor().await?;
-    require(
-        &actor,
-        Capability::ManageProviderSettings,
-        Scope::Provider(provider),
-    )?;
+    use crate::auth::Capability;
+    use crate::auth::request::{authorize_in_provider, event_context};
+    let (actor, context) =
+        authorize_in_provider(provider, Capability::ManageProviderSettings).await?;
     let input = super::types::ProviderSettings {
         name,
         business_name,
         billing_email,
         service_users_may_purchase_seats: service_users_may_purchase_seats.is_some(),
     };
-    super::service::update_settings(
-        &server_context()?.db,
-        &event_context(&actor),
-        provider,
-        input,
-    )
-    .await
+    super::service::update_settings(&context.db, &event_context(&actor), provider, input).await
 }

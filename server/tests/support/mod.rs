@@ -140,13 +140,17 @@ pub async fn databases() -> Vec<TestDb> {
 
 use app::accounts::service::{self as accounts, AuthConfig};
 use app::accounts::session::{self, ClientInfo};
-use app::auth::Actor;
-use app::db::{provider_users, users};
+use app::auth::{Actor, OrgScope};
+use app::db::{events, organization_users, provider_users, users};
+use app::error::{AppError, Field, Problem};
 use app::events::service::EventContext;
-use app::ids::{ProviderId, UserId};
+use app::events::types::EventType;
+use app::ids::{OrganizationId, OrganizationUserId, ProviderId, UserId};
+use app::members::types::Permissions;
+use app::organizations::service::{self as organization_service, NewOrganization};
 use app::providers::service::{self as provider_service, Minimums, NewProvider, ProviderConfig};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 /// A user row without a usable password (rule tests never sign in with one).
 pub async fn user(db: &impl ConnectionTrait, email: &str) -> UserId {
@@ -248,6 +252,87 @@ pub async fn provider_member(
     .await
     .unwrap()
     .id
+}
+
+/// An organization outside providers, created through the service by `owner`, who becomes
+/// its confirmed Owner.
+pub async fn own_organization(
+    db: &DatabaseConnection,
+    owner: &Actor,
+    name: &str,
+    plan: &str,
+    seats: u32,
+) -> OrganizationId {
+    organization_service::create(
+        db,
+        owner,
+        NewOrganization {
+            name: name.into(),
+            billing_email: owner.email.clone(),
+            plan: plan.into(),
+            billing_cycle: "annual".into(),
+            seats: seats.to_string(),
+        },
+        &context(owner),
+    )
+    .await
+    .unwrap()
+}
+
+/// "Acme", a Teams organization outside providers owned by `owner`, as the guard's scope.
+pub async fn acme(db: &DatabaseConnection, owner: UserId, seats: u32) -> OrgScope {
+    let owner = actor(db, owner).await;
+    OrgScope {
+        organization_id: own_organization(db, &owner, "Acme", "teams", seats).await,
+        provider_id: None,
+    }
+}
+
+/// An organization member row in any state (`kind`: owner / admin / user / custom; `status`:
+/// invited / accepted / confirmed / revoked); `user` `None` is an invitation to `email`.
+pub async fn membership(
+    db: &impl ConnectionTrait,
+    organization: OrganizationId,
+    user: Option<UserId>,
+    email: &str,
+    kind: &str,
+    status: &str,
+    permissions: Permissions,
+) -> OrganizationUserId {
+    let row = organization_users::ActiveModel {
+        organization_id: Set(organization.0),
+        user_id: Set(user.map(|u| u.0)),
+        email: Set(email.into()),
+        r#type: Set(kind.into()),
+        status: Set(status.into()),
+        permissions: Set(permissions.0),
+        reset_password_enrolled: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    OrganizationUserId(row.id)
+}
+
+/// How many events of one type were recorded.
+pub async fn events_of(db: &impl ConnectionTrait, event: EventType) -> u64 {
+    events::Entity::find()
+        .filter(events::Column::Type.eq(event.code()))
+        .count(db)
+        .await
+        .unwrap()
+}
+
+/// The problem `result` reports for `field`; panics when it succeeded or blamed another field.
+pub fn problem(result: Result<impl std::fmt::Debug, AppError>, field: Field) -> Problem {
+    match result {
+        Err(error) => error
+            .problem_for(field)
+            .unwrap_or_else(|| panic!("no problem for {field:?} in {error:?}")),
+        Ok(value) => panic!("expected a problem for {field:?}, got {value:?}"),
+    }
 }
 
 // --- A real SMTP server for mail tests ---

@@ -12,7 +12,7 @@ pub use console::ConsolePage;
 pub use events::OrganizationEventsPage;
 pub use frame::ConsoleNav;
 pub use new_organization::NewOrganizationPage;
-pub(crate) use settings::{FormPage, organization_param};
+pub(crate) use settings::{FormPage, organization_form_data};
 pub use settings::{OrganizationBillingPage, OrganizationInfoPage, OrganizationSubscriptionPage};
 
 use super::types::{BillingCycle, Plan};

@@ -34,6 +34,27 @@ pub(crate) fn organization_param()
     }
 }
 
+/// A form page's data for the organization in the URL, fetched again after each save
+/// (`saves` counts them), with the id it belongs to.
+pub(crate) fn organization_form_data<T, F, Fut>(
+    saves: impl Fn() -> u32 + Send + Sync + 'static,
+    fetch: F,
+) -> Resource<Result<(OrganizationId, T), AppError>>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(OrganizationId) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let organization = organization_param();
+    Resource::new_blocking(
+        move || (organization(), saves()),
+        move |(organization, _)| async move {
+            let organization = organization.ok_or(AppError::NotFound)?;
+            fetch(organization).await.map(|data| (organization, data))
+        },
+    )
+}
+
 /// A page's heading, its loading state, and the access message when the server refuses.
 #[component]
 pub(crate) fn FormPage<T, V>(
@@ -67,19 +88,10 @@ where
 #[component]
 pub fn OrganizationSubscriptionPage() -> impl IntoView {
     let i18n = use_i18n();
-    let organization = organization_param();
     let action = ServerAction::<SetOrganizationSeats>::new();
     provide_context(action);
     let saves = crate::shell::successes(action);
-    let loaded = Resource::new_blocking(
-        move || (organization(), saves.get()),
-        |(organization, _)| async move {
-            let organization = organization.ok_or(AppError::NotFound)?;
-            get_organization_subscription(organization)
-                .await
-                .map(|overview| (organization, overview))
-        },
-    );
+    let loaded = organization_form_data(move || saves.get(), get_organization_subscription);
     let title = Signal::derive(move || t_string!(i18n, billing.subscription).to_string());
     view! {
         <FormPage title loaded here=routes::organization_subscription form=|id, overview| view! { <SeatsForm id overview /> } />
@@ -135,19 +147,10 @@ fn SeatsForm(id: OrganizationId, overview: OrganizationOverview) -> impl IntoVie
 #[component]
 pub fn OrganizationBillingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let organization = organization_param();
     let action = ServerAction::<UpdateOrganizationBilling>::new();
     provide_context(action);
     let saves = crate::shell::successes(action);
-    let loaded = Resource::new_blocking(
-        move || (organization(), saves.get()),
-        |(organization, _)| async move {
-            let organization = organization.ok_or(AppError::NotFound)?;
-            get_organization_billing(organization)
-                .await
-                .map(|billing| (organization, billing))
-        },
-    );
+    let loaded = organization_form_data(move || saves.get(), get_organization_billing);
     let title = Signal::derive(move || t_string!(i18n, billing.information).to_string());
     view! {
         <FormPage title loaded here=routes::organization_billing_information form=|id, billing| view! { <BillingForm id billing /> } />
@@ -179,19 +182,10 @@ fn BillingForm(id: OrganizationId, billing: OrganizationBilling) -> impl IntoVie
 #[component]
 pub fn OrganizationInfoPage() -> impl IntoView {
     let i18n = use_i18n();
-    let organization = organization_param();
     let action = ServerAction::<UpdateOrganizationInfo>::new();
     provide_context(action);
     let saves = crate::shell::successes(action);
-    let loaded = Resource::new_blocking(
-        move || (organization(), saves.get()),
-        |(organization, _)| async move {
-            let organization = organization.ok_or(AppError::NotFound)?;
-            get_organization_info(organization)
-                .await
-                .map(|info| (organization, info))
-        },
-    );
+    let loaded = organization_form_data(move || saves.get(), get_organization_info);
     let title = Signal::derive(move || t_string!(i18n, org_settings.info_title).to_string());
     view! {
         <FormPage title loaded here=routes::organization_settings form=|id, info| view! { <InfoForm id info /> } />
