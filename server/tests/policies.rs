@@ -17,7 +17,7 @@ use app::ids::UserId;
 use app::members::recovery;
 use app::members::service as members;
 use app::members::types::{MemberQuery, Permissions};
-use app::policies::service as policy;
+use app::policies::service::{self as policy, PolicyChange};
 use support::{acme, actor, context, membership, post_form, session_cookie, user};
 
 async fn turn_on_two_step(db: &impl ConnectionTrait, user: UserId) {
@@ -83,11 +83,7 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
             db,
             &context(&owner),
             org,
-            "two_step_login",
-            true,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("two_step_login", true),
         )
         .await
         .unwrap();
@@ -149,11 +145,7 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
             db,
             &context(&owner),
             org,
-            "two_step_login",
-            false,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("two_step_login", false),
         )
         .await
         .unwrap();
@@ -173,11 +165,11 @@ async fn the_master_password_policy_applies_at_registration_and_password_change(
             db,
             &context(&owner),
             org,
-            "master_password",
-            true,
-            "30",
-            "3",
-            false,
+            PolicyChange {
+                min_length: "30",
+                min_strength: "3",
+                ..PolicyChange::toggle("master_password", true)
+            },
         )
         .await
         .unwrap();
@@ -270,11 +262,7 @@ async fn the_memberships_list_is_the_callers_own() {
             db,
             &context(&owner),
             org,
-            "account_recovery",
-            true,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("account_recovery", true),
         )
         .await
         .unwrap();

@@ -17,7 +17,7 @@ use app::events::types::EventType;
 use app::ids::{OrganizationUserId, UserId};
 use app::members::recovery;
 use app::members::types::Permissions;
-use app::policies::service as policy;
+use app::policies::service::{self as policy, PolicyChange};
 use support::{
     acme, actor, context, events_of, membership, post_form, provider, provider_member,
     session_cookie, user,
@@ -73,11 +73,7 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             db,
             &context(&owner),
             org,
-            "account_recovery",
-            true,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("account_recovery", true),
         )
         .await
         .unwrap();
@@ -120,11 +116,11 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             db,
             &context(&owner),
             org,
-            "master_password",
-            true,
-            "40",
-            "4",
-            false,
+            PolicyChange {
+                min_length: "40",
+                min_strength: "4",
+                ..PolicyChange::toggle("master_password", true)
+            },
         )
         .await
         .unwrap();
@@ -138,11 +134,7 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             db,
             &context(&owner),
             org,
-            "master_password",
-            false,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("master_password", false),
         )
         .await
         .unwrap();
@@ -170,11 +162,7 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             db,
             &context(&owner),
             org,
-            "account_recovery",
-            false,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("account_recovery", false),
         )
         .await;
         assert_eq!(
@@ -192,11 +180,10 @@ async fn an_enrolled_member_is_reset_and_signed_out_everywhere() {
             db,
             &context(&owner),
             org,
-            "account_recovery",
-            false,
-            "",
-            "",
-            true,
+            PolicyChange {
+                confirmed: true,
+                ..PolicyChange::toggle("account_recovery", false)
+            },
         )
         .await
         .unwrap();
@@ -221,11 +208,7 @@ async fn resets_are_refused_where_they_must_be_and_change_nothing() {
             db,
             &context(&owner),
             org,
-            "account_recovery",
-            true,
-            "",
-            "",
-            false,
+            PolicyChange::toggle("account_recovery", true),
         )
         .await
         .unwrap();
@@ -306,11 +289,11 @@ async fn resets_are_refused_where_they_must_be_and_change_nothing() {
             db,
             &context(&owner),
             org,
-            "master_password",
-            true,
-            "5",
-            "9",
-            false,
+            PolicyChange {
+                min_length: "5",
+                min_strength: "9",
+                ..PolicyChange::toggle("master_password", true)
+            },
         )
         .await
         .unwrap_err();
@@ -327,11 +310,7 @@ async fn resets_are_refused_where_they_must_be_and_change_nothing() {
                 db,
                 &context(&owner),
                 org,
-                "no_such_policy",
-                true,
-                "",
-                "",
-                false
+                PolicyChange::toggle("no_such_policy", true)
             )
             .await,
             Err(AppError::NotFound)

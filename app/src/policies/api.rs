@@ -41,15 +41,12 @@ pub async fn set_policy(
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let (actor, scope, context) = authorize(organization).await?;
-    super::service::set(
-        &context.db,
-        &event_context(&actor),
-        scope,
-        &kind,
-        enabled.is_some(),
-        min_length.as_deref().unwrap_or_default(),
-        min_strength.as_deref().unwrap_or_default(),
-        confirm.is_some(),
-    )
-    .await
+    let change = super::service::PolicyChange {
+        kind: &kind,
+        enabled: enabled.is_some(),
+        min_length: min_length.as_deref().unwrap_or_default(),
+        min_strength: min_strength.as_deref().unwrap_or_default(),
+        confirmed: confirm.is_some(),
+    };
+    super::service::set(&context.db, &event_context(&actor), scope, change).await
 }

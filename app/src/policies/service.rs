@@ -42,20 +42,45 @@ pub async fn load(
     Ok(result)
 }
 
+/// One policy's form as saved, its values as typed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PolicyChange<'a> {
+    pub kind: &'a str,
+    pub enabled: bool,
+    /// The master-password policy's rules (read only when it is turned on).
+    pub min_length: &'a str,
+    pub min_strength: &'a str,
+    /// The box ticked to withdraw recovery enrolments.
+    pub confirmed: bool,
+}
+
+impl<'a> PolicyChange<'a> {
+    /// On or off, nothing else.
+    pub fn toggle(kind: &'a str, enabled: bool) -> Self {
+        Self {
+            kind,
+            enabled,
+            ..Self::default()
+        }
+    }
+}
+
 /// Turns a policy on or off; a master-password policy carries its rules, checked first.
 /// Turning account recovery off while members are enrolled withdraws their enrolments, so it
 /// needs `confirmed` (else a `Confirm` problem says how many, and nothing changes).
-#[allow(clippy::too_many_arguments)]
 pub async fn set(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
     scope: OrgScope,
-    kind: &str,
-    enabled: bool,
-    min_length: &str,
-    min_strength: &str,
-    confirmed: bool,
+    change: PolicyChange<'_>,
 ) -> Result<(), AppError> {
+    let PolicyChange {
+        kind,
+        enabled,
+        min_length,
+        min_strength,
+        confirmed,
+    } = change;
     let kind = PolicyKind::parse(kind).ok_or(AppError::NotFound)?;
     let data = if kind == PolicyKind::MasterPassword && enabled {
         let mut errors = Vec::new();
