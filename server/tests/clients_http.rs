@@ -6,24 +6,22 @@
 
 mod support;
 
+use support::{membership, post_form, session_cookie, user};
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::Utc;
-use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
 use server::http::{AppState, router};
-use tower::ServiceExt;
 
-use app::accounts::service::AuthConfig;
-use app::accounts::session::{self, ClientInfo};
+use app::accounts::session::ClientInfo;
 use app::db::{
     events, organization_users, organizations, provider_organizations, provider_users, providers,
-    users,
 };
 use app::events::service::EventContext;
-use app::ids::{OrganizationId, UserId};
+use app::ids::OrganizationId;
+use app::members::types::Permissions;
 use app::providers::service::{Minimums, NewProvider, ProviderConfig, ProviderSetup};
 
 fn app(db: &sea_orm::DatabaseConnection, setup: ProviderSetup) -> Router {
@@ -40,77 +38,12 @@ fn app(db: &sea_orm::DatabaseConnection, setup: ProviderSetup) -> Router {
     router(state)
 }
 
-async fn call(app: &Router, path: &str, body: &str, cookie: Option<&str>) -> (StatusCode, String) {
-    let mut request = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = app
-        .clone()
-        .oneshot(request.body(Body::from(body.to_owned())).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn user(db: &impl ConnectionTrait, email: &str) -> UserId {
-    let row = users::ActiveModel {
-        email: Set(email.into()),
-        name: Set(email.into()),
-        password_hash: Set("not-a-hash".into()),
-        locale: Set("en".into()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    UserId(row.id)
-}
-
-async fn cookie(db: &impl ConnectionTrait, user: UserId) -> String {
-    let token = session::create(
-        db,
-        &AuthConfig::default().session,
-        user,
-        &ClientInfo::default(),
-        false,
-        Utc::now(),
-    )
-    .await
-    .unwrap();
-    format!("portal_session={token}")
-}
-
 fn operator() -> EventContext {
     EventContext {
         actor: None,
         client: ClientInfo::default(),
         at: Utc::now(),
     }
-}
-
-async fn org_member(db: &impl ConnectionTrait, org: OrganizationId, user: UserId, kind: &str) {
-    organization_users::ActiveModel {
-        organization_id: Set(org.0),
-        user_id: Set(Some(user.0)),
-        email: Set(format!("u{}@example.com", user.0)),
-        r#type: Set(kind.into()),
-        status: Set("confirmed".into()),
-        permissions: Set(0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
 }
 
 /// Everything a refused call could have touched.
@@ -205,8 +138,26 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         .unwrap();
         // An Admin of the client who is no provider member, and an independent Owner (so an
         // unlink would succeed if the guard let it through).
-        org_member(db, c, org_admin, "admin").await;
-        org_member(db, c, outsider, "owner").await;
+        membership(
+            db,
+            c,
+            Some(org_admin),
+            &format!("u{}@example.com", org_admin.0),
+            "admin",
+            "confirmed",
+            Permissions::empty(),
+        )
+        .await;
+        membership(
+            db,
+            c,
+            Some(outsider),
+            &format!("u{}@example.com", outsider.0),
+            "owner",
+            "confirmed",
+            Permissions::empty(),
+        )
+        .await;
         // Organizations the refused callers own and could otherwise add.
         let mut owned = Vec::new();
         for owner in [service, other_admin, org_admin] {
@@ -224,7 +175,16 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
             .insert(db)
             .await
             .unwrap();
-            org_member(db, OrganizationId(row.id), owner, "owner").await;
+            membership(
+                db,
+                OrganizationId(row.id),
+                Some(owner),
+                &format!("u{}@example.com", owner.0),
+                "owner",
+                "confirmed",
+                Permissions::empty(),
+            )
+            .await;
             owned.push(OrganizationId(row.id));
         }
 
@@ -261,14 +221,14 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         }
 
         let cookies = [
-            ("service user", Some(cookie(db, service).await)),
+            ("service user", Some(session_cookie(db, service).await)),
             (
                 "admin of another provider",
-                Some(cookie(db, other_admin).await),
+                Some(session_cookie(db, other_admin).await),
             ),
             (
                 "admin of the client, not in the provider",
-                Some(cookie(db, org_admin).await),
+                Some(session_cookie(db, org_admin).await),
             ),
             ("anonymous", None),
         ];
@@ -278,7 +238,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
                 if *who == "service user" && *service_may {
                     continue;
                 }
-                let (status, answer) = call(&app, path, body, cookie.as_deref()).await;
+                let (status, answer) = post_form(&app, path, body, cookie.as_deref()).await;
                 let (expected, expected_status) = if cookie.is_none() {
                     ("Unauthenticated", StatusCode::UNAUTHORIZED)
                 } else {
@@ -296,7 +256,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         // The Admin Console's overview: the provider's members and the client's own Admin
         // may open it; the other provider and anonymous callers may not.
         for (who, cookie) in [&cookies[1], &cookies[3]] {
-            let (_, answer) = call(
+            let (_, answer) = post_form(
                 &app,
                 "/api/organizations/overview",
                 &org_overview,
@@ -322,14 +282,14 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
             ),
             ("/api/providers/setup-open", ""),
         ] {
-            let (_, answer) = call(&app, path, body, None).await;
+            let (_, answer) = post_form(&app, path, body, None).await;
             assert!(answer.contains("Unauthenticated"), "{path}: {answer}");
         }
         assert_eq!(snapshot(db).await, before);
 
         // With PROVIDER_SETUP=operator, signed-in users are refused too.
         let closed = self::app(db, ProviderSetup::Operator);
-        let (_, answer) = call(
+        let (_, answer) = post_form(
             &closed,
             "/api/providers/create",
             "name=X&business_name=&billing_email=x%40x.example",
@@ -342,7 +302,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         // The same requests succeed for those allowed.
         let service_cookie = cookies[0].1.clone();
         let (status, answer) =
-            call(&app, "/api/clients/list", &list, service_cookie.as_deref()).await;
+            post_form(&app, "/api/clients/list", &list, service_cookie.as_deref()).await;
         assert!(
             status.is_success() && answer.contains("Client One"),
             "{status} {answer}"
@@ -351,7 +311,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
             ("service user", service_cookie.clone()),
             ("client admin", cookies[2].1.clone()),
         ] {
-            let (status, answer) = call(
+            let (status, answer) = post_form(
                 &app,
                 "/api/organizations/overview",
                 &org_overview,
@@ -363,7 +323,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
                 "{who}: {status} {answer}"
             );
         }
-        let (status, _) = call(
+        let (status, _) = post_form(
             &app,
             "/api/clients/seats",
             &seats,
@@ -371,9 +331,9 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         )
         .await;
         assert!(status.is_success() || status.is_redirection(), "{status}");
-        let admin_cookie = cookie(db, admin).await;
+        let admin_cookie = session_cookie(db, admin).await;
         let (status, answer) =
-            call(&app, "/api/clients/rename", &rename, Some(&admin_cookie)).await;
+            post_form(&app, "/api/clients/rename", &rename, Some(&admin_cookie)).await;
         assert!(
             status.is_success() || status.is_redirection(),
             "{status} {answer}"
