@@ -9,13 +9,13 @@ use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
 use app::accounts::session::ClientInfo;
 use app::accounts::two_step;
 use app::auth::Actor;
-use app::db::{
-    organization_users, organizations, provider_organizations, provider_users, providers, users,
-};
+use app::db::{organizations, provider_organizations, provider_users, providers, users};
 use app::error::{AppError, Field, Problem};
 use app::ids::{OrganizationId, ProviderId, UserId};
+use app::members::types::Permissions;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use support::membership;
 use totp_rs::{Algorithm, Secret, TOTP};
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -263,29 +263,6 @@ async fn organization(db: &impl ConnectionTrait, name: &str) -> OrganizationId {
     OrganizationId(org.id)
 }
 
-async fn member(
-    db: &impl ConnectionTrait,
-    org: OrganizationId,
-    user: UserId,
-    kind: &str,
-    status: &str,
-) {
-    organization_users::ActiveModel {
-        organization_id: Set(org.0),
-        user_id: Set(Some(user.0)),
-        email: Set(format!("user{}@example.com", user.0)),
-        r#type: Set(kind.into()),
-        status: Set(status.into()),
-        permissions: Set(0),
-        reset_password_enrolled: Set(false),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-}
-
 async fn provider(db: &impl ConnectionTrait, name: &str, user: UserId, status: &str) -> ProviderId {
     let provider = providers::ActiveModel {
         name: Set(name.into()),
@@ -331,11 +308,38 @@ async fn the_switcher_offers_exactly_what_the_user_may_open() {
         let db = &t.db;
         let ann = register(db, "ann@example.com").await;
         let owned = organization(db, "Zeta Owned").await;
-        member(db, owned, ann, "owner", "confirmed").await;
+        membership(
+            db,
+            owned,
+            Some(ann),
+            &format!("user{}@example.com", ann.0),
+            "owner",
+            "confirmed",
+            Permissions::empty(),
+        )
+        .await;
         let as_user = organization(db, "Plain Membership").await;
-        member(db, as_user, ann, "user", "confirmed").await;
+        membership(
+            db,
+            as_user,
+            Some(ann),
+            &format!("user{}@example.com", ann.0),
+            "user",
+            "confirmed",
+            Permissions::empty(),
+        )
+        .await;
         let invited = organization(db, "Only Invited").await;
-        member(db, invited, ann, "admin", "invited").await;
+        membership(
+            db,
+            invited,
+            Some(ann),
+            &format!("user{}@example.com", ann.0),
+            "admin",
+            "invited",
+            Permissions::empty(),
+        )
+        .await;
 
         let msp = provider(db, "Acme MSP", ann, "confirmed").await;
         let pending = provider(db, "Pending MSP", ann, "accepted").await;
@@ -404,7 +408,16 @@ async fn the_overview_lists_sessions_and_memberships() {
         let db = &t.db;
         let ann = register(db, "ann@example.com").await;
         let org = organization(db, "Own Org").await;
-        member(db, org, ann, "admin", "confirmed").await;
+        membership(
+            db,
+            org,
+            Some(ann),
+            &format!("user{}@example.com", ann.0),
+            "admin",
+            "confirmed",
+            Permissions::empty(),
+        )
+        .await;
         provider(db, "Acme MSP", ann, "invited").await;
         let (_, _other) = signed_in(db, "ann@example.com").await;
         let (_, actor) = signed_in(db, "ann@example.com").await;
