@@ -31,6 +31,13 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many attempts; retry in {minutes} minutes")]
     TooManyAttempts { minutes: u32 },
+    /// Every password check is taken (they are capped to the cores): try again in a moment.
+    #[error("busy")]
+    Busy,
+    /// The request could not be read (a malformed or missing argument). The detail is
+    /// logged, never answered: it would describe the server's parser to whoever probes it.
+    #[error("bad request")]
+    BadRequest,
     /// A business rule refused the action; nothing changed.
     #[error("refused: {0:?}")]
     Refused(Refusal),
@@ -124,6 +131,8 @@ pub enum Problem {
     /// Turning account recovery off would withdraw this many members' enrolments: the form
     /// asks again, with a box to tick.
     WithdrawsEnrolments(i64),
+    /// A NUL, line break or other control character in a one-line text.
+    ControlCharacters,
 }
 
 /// Why a business rule refused an action (DESIGN.md §3); each has one translated sentence.
@@ -166,6 +175,17 @@ pub enum Refusal {
     NotEnrolled,
     /// The organization requires two-step login, and the actor has it off.
     TwoStepRequired,
+    /// The verification link is unknown (mistyped, or replaced by a newer one).
+    VerificationInvalid,
+    /// The verification link was already used.
+    VerificationUsed,
+    /// The verification link is past its expiry.
+    VerificationExpired,
+    /// Pending invitations are answered only from a verified address (anyone can type any
+    /// address when registering); the invitation's link still works.
+    EmailNotVerified,
+    /// The two-step setup was started too long ago (or in another tab): start again.
+    TwoStepSetupExpired,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,8 +211,8 @@ impl AppError {
             Self::NotFound => 404,
             Self::Conflict | Self::Refused(_) => 409,
             Self::Invalid(_) => 422,
-            Self::TooManyAttempts { .. } => 429,
-            Self::Transport(_) => 400,
+            Self::TooManyAttempts { .. } | Self::Busy => 429,
+            Self::Transport(_) | Self::BadRequest => 400,
             Self::Internal => 500,
         }
     }
@@ -214,8 +234,18 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server this is a request that never reached the function's body (its
+    /// arguments did not decode); in the browser, a call that failed on the way.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        #[cfg(feature = "ssr")]
+        {
+            tracing::info!(error = %value, "a server function's request could not be read");
+            AppError::BadRequest
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            AppError::Transport(value.to_string())
+        }
     }
 }
 
@@ -263,6 +293,7 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
         Problem::WithdrawsEnrolments(count) => {
             t!(i18n, problems.withdraws_enrolments, count = move || count).into_any()
         }
+        Problem::ControlCharacters => t!(i18n, problems.control_characters).into_any(),
         Problem::RangeTooLong(days) => {
             t!(i18n, problems.range_too_long, count = move || days).into_any()
         }
@@ -283,6 +314,8 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
         AppError::TooManyAttempts { minutes } => {
             t!(i18n, errors.too_many_attempts, count = move || minutes).into_any()
         }
+        AppError::Busy => t!(i18n, errors.busy).into_any(),
+        AppError::BadRequest => t!(i18n, errors.bad_request).into_any(),
         AppError::Refused(refusal) => view! { <RefusalText refusal /> }.into_any(),
         AppError::Internal | AppError::Transport(_) => t!(i18n, errors.internal).into_any(),
     }
@@ -313,5 +346,10 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::RecoveryOff => t!(i18n, refusals.recovery_off).into_any(),
         Refusal::NotEnrolled => t!(i18n, refusals.not_enrolled).into_any(),
         Refusal::TwoStepRequired => t!(i18n, refusals.two_step_required).into_any(),
+        Refusal::VerificationInvalid => t!(i18n, refusals.verification_invalid).into_any(),
+        Refusal::VerificationUsed => t!(i18n, refusals.verification_used).into_any(),
+        Refusal::VerificationExpired => t!(i18n, refusals.verification_expired).into_any(),
+        Refusal::EmailNotVerified => t!(i18n, refusals.email_not_verified).into_any(),
+        Refusal::TwoStepSetupExpired => t!(i18n, refusals.two_step_setup_expired).into_any(),
     }
 }

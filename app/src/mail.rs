@@ -138,14 +138,33 @@ impl Mailer {
                 return Delivery::Failed;
             }
         };
-        match transport.send(message).await {
-            Ok(_) => Delivery::Sent,
-            Err(err) => {
+        // lettre's own timeout covers connecting only: a server that accepts and then says
+        // nothing would hold the request for ever. The whole conversation gets the timeout.
+        match tokio::time::timeout(SMTP_TIMEOUT, transport.send(message)).await {
+            Ok(Ok(_)) => Delivery::Sent,
+            Ok(Err(err)) => {
                 tracing::error!(error = %err, "mail not sent: the SMTP server refused it or is unreachable");
+                Delivery::Failed
+            }
+            Err(_) => {
+                tracing::error!("mail not sent: the SMTP server did not answer in time");
                 Delivery::Failed
             }
         }
     }
+}
+
+/// Mails sent at once, at most this many: an invitation to twenty addresses waits for the
+/// slowest few, not for the sum of them.
+const SENDS_AT_ONCE: usize = 8;
+
+/// Runs mail sends side by side (at most [`SENDS_AT_ONCE`]), results in the order given.
+pub async fn side_by_side<T>(sends: impl IntoIterator<Item = impl Future<Output = T>>) -> Vec<T> {
+    use futures_util::StreamExt;
+    futures_util::stream::iter(sends)
+        .buffered(SENDS_AT_ONCE)
+        .collect()
+        .await
 }
 
 /// The language a mail goes out in: the recipient's own when they have an account, else the

@@ -23,6 +23,30 @@ pub fn two_step_sign_in(redirect_to: Option<&str>) -> String {
     }
 }
 
+/// After a registration with mail on: "check your inbox", naming the address.
+pub const REGISTER_SENT: &str = "/register/sent";
+
+pub fn register_sent(email: &str) -> String {
+    format!("{REGISTER_SENT}?email={}", encode_query(email))
+}
+
+/// After a registration with mail off: sign in with the new account (the page says so),
+/// then go on to `redirect_to`.
+pub fn sign_in_after_registering(redirect_to: Option<&str>) -> String {
+    match redirect_to.filter(|t| is_local_path(t)) {
+        Some(target) => format!(
+            "{SIGN_IN}?registered=1&redirect_to={}",
+            encode_query(target)
+        ),
+        None => format!("{SIGN_IN}?registered=1"),
+    }
+}
+
+/// The page a verification link opens (it asks to confirm, then posts the token).
+pub fn verify_email(token: &str) -> String {
+    format!("/verify-email/{}", encode_query(token))
+}
+
 /// Encodes a query value (`form_urlencoded`, as browsers do for forms).
 pub fn encode_query(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
@@ -200,9 +224,30 @@ impl Product {
     }
 }
 
-/// A `return_to` target is accepted only when it stays on this site: a path, not `//host`.
+/// Longest return path kept; the site's own addresses are far shorter.
+const MAX_RETURN_PATH: usize = 2048;
+
+/// The one decision on where a redirect may go (`redirect_to`, `return_to`, the language
+/// switch): only a path on this site. Browsers resolve a `Location` with the WHATWG URL
+/// parser, which drops tabs and newlines, reads `\` as `/` and so turns `/\t/evil.example`
+/// or `/\\evil.example` into `//evil.example`, another host. So: one leading `/`, not two,
+/// and no control character, whitespace or backslash anywhere (a newline would also break
+/// the `Location` header). Everything else is a path a browser keeps on this origin.
 pub fn is_local_path(target: &str) -> bool {
-    target.starts_with('/') && !target.starts_with("//") && !target.contains('\\')
+    let mut chars = target.chars();
+    chars.next() == Some('/')
+        && chars.next() != Some('/')
+        && target.len() <= MAX_RETURN_PATH
+        && !target
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
+/// `target` when it is a path on this site (see [`is_local_path`]), else `fallback`.
+pub fn local_or(target: Option<String>, fallback: &str) -> String {
+    target
+        .filter(|t| is_local_path(t))
+        .unwrap_or_else(|| fallback.to_owned())
 }
 
 #[cfg(test)]
@@ -238,12 +283,63 @@ mod tests {
         assert_eq!(provider_of_path("/"), None);
     }
 
+    /// Accepted and refused targets, by table. What is accepted is also resolved the way a
+    /// browser resolves a `Location` (the WHATWG parser of the `url` crate) against the site's
+    /// origin, and must stay on it.
     #[test]
     fn only_local_paths_are_return_targets() {
-        assert!(is_local_path("/providers/1/clients?page=2"));
-        assert!(!is_local_path("//evil.example/"));
-        assert!(!is_local_path("https://evil.example/"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path(""));
+        let accepted = [
+            "/",
+            "/providers/1/clients?page=2",
+            "/providers/1/clients?q=a%20b&sort=name#top",
+            "/invitations/abc?x=%2F%2Fevil.example",
+            "/%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/./evil.example",
+            "/a/../../evil.example",
+            "/@evil.example",
+            "/:evil.example",
+            "/é",
+        ];
+        let refused = [
+            "",
+            "evil.example",
+            "//evil.example/",
+            "///evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "\t//evil.example",
+            " /evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{85}/evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
+            "/\u{3000}/evil.example",
+            "/providers\r\nSet-Cookie: a=b",
+        ];
+        let origin = url::Url::parse("https://portal.example").expect("an origin");
+        for target in accepted {
+            assert!(is_local_path(target), "{target:?} should be accepted");
+            let resolved = origin.join(target).expect("a path resolves");
+            assert_eq!(
+                resolved.origin(),
+                origin.origin(),
+                "{target:?} left the site"
+            );
+        }
+        for target in refused {
+            assert!(!is_local_path(target), "{target:?} should be refused");
+        }
+        assert!(!is_local_path(&format!("/{}", "a".repeat(MAX_RETURN_PATH))));
+        assert_eq!(local_or(Some("/\t/evil.example".into()), HOME), HOME);
+        assert_eq!(local_or(Some("/account".into()), HOME), "/account");
+        assert_eq!(local_or(None, HOME), HOME);
     }
 }

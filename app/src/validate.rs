@@ -5,11 +5,15 @@
 use crate::accounts::types::normalize_email;
 use crate::error::{Field, FieldError, Problem};
 
-/// A trimmed, non-empty name of at most `max` characters.
+/// A trimmed, non-empty name of at most `max` characters, on one line: no NUL, line break or
+/// other control character (they break logs, CSV exports and mail headers, and no name
+/// needs them).
 pub fn name(raw: &str, max: usize) -> Result<String, Problem> {
     let name = raw.trim();
     if name.is_empty() {
         Err(Problem::Required)
+    } else if name.chars().any(char::is_control) {
+        Err(Problem::ControlCharacters)
     } else if name.chars().count() > max {
         Err(Problem::TooLong(max))
     } else {
@@ -88,6 +92,16 @@ mod tests {
         assert_eq!(name("   ", 50), Err(Problem::Required));
         assert_eq!(name(&"x".repeat(51), 50), Err(Problem::TooLong(50)));
         assert_eq!(name(&"é".repeat(50), 50), Ok("é".repeat(50)));
+        for bad in [
+            "Ac\0me",
+            "Ac\nme",
+            "Ac\rme",
+            "Ac\tme",
+            "Ac\u{85}me",
+            "Ac\u{7f}me",
+        ] {
+            assert_eq!(name(bad, 50), Err(Problem::ControlCharacters), "{bad:?}");
+        }
     }
 
     #[test]

@@ -127,6 +127,7 @@ fn actor(providers: Vec<ProviderMembership>, organizations: Vec<OrganizationMemb
         user_id: UserId(1),
         session_id: SessionId(1),
         email: "a@example.com".into(),
+        email_verified: true,
         name: "A".into(),
         providers,
         organizations,

@@ -1,27 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, PASSWORD } from './fixtures';
+import { hydrated, registerWithProvider } from './fixtures';
 
 // Billing on a provider of its own (other tests add clients to the demo provider while this
 // one runs): the subscription's totals follow the clients' seats (DESIGN.md rule 8, with the
 // default minimums of 10 seats and prices of 4.00 and 6.00 per seat).
-
-async function registerWithProvider(page: Page): Promise<number> {
-  const email = `billing-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Name').fill('Bea Billing');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat the password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Account' })).toContainText('Bea Billing');
-  await page.goto('/providers/new');
-  await hydrated(page);
-  await page.getByLabel('Provider name').fill('Ledger MSP');
-  await page.getByRole('button', { name: 'Set up provider' }).click();
-  await expect(page).toHaveURL(/\/providers\/\d+\/clients$/);
-  return Number(page.url().match(/\/providers\/(\d+)\//)?.[1]);
-}
 
 async function newClient(page: Page, name: string, plan: string, seats: string): Promise<void> {
   await page.getByRole('link', { name: '+ New client' }).click();
@@ -36,7 +18,7 @@ async function newClient(page: Page, name: string, plan: string, seats: string):
 }
 
 test('the subscription follows the clients\' seats, and billing information is validated', async ({ page }) => {
-  const provider = await registerWithProvider(page);
+  const { provider } = await registerWithProvider(page, 'Bea Billing', 'Ledger MSP');
   await hydrated(page);
   await newClient(page, 'Aster Teams', 'teams', '4');
   await newClient(page, 'Birch Enterprise', 'enterprise', '12');

@@ -1,28 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, PASSWORD, signIn, uniqueEmail } from './fixtures';
+import { hydrated, PASSWORD, registerWithProvider, signIn } from './fixtures';
 
 // The server loads the demo data into the test command's brand-new database (with
 // DEMO_PASSWORD set): "Demo MSP" is provider 1, with the seeds' three clients.
 const DEMO_CLIENTS = '/providers/1/clients';
-
-async function registerWithProvider(page: Page, providerName: string): Promise<string> {
-  const email = uniqueEmail('msp');
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Name').fill('Morgan MSP');
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat the password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Account' })).toContainText('Morgan MSP');
-  await page.goto('/providers/new');
-  await hydrated(page);
-  await page.getByLabel('Provider name').fill(providerName);
-  await page.getByRole('button', { name: 'Set up provider' }).click();
-  await expect(page).toHaveURL(/\/providers\/\d+\/clients$/);
-  await expect(page.getByRole('heading', { name: 'Clients', exact: true })).toBeVisible();
-  return email;
-}
 
 /** The table's rows as [client, assigned, used, remaining, plan]. */
 async function rows(page: Page): Promise<string[][]> {
@@ -128,7 +109,7 @@ test('the Clients page in Dutch', async ({ page, context }) => {
 });
 
 test('new client end to end, without a reload', async ({ page }) => {
-  await registerWithProvider(page, 'Fresh MSP');
+  await registerWithProvider(page, 'Morgan MSP', 'Fresh MSP');
   await hydrated(page);
   await expect(page.getByText('No clients yet')).toBeVisible();
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
@@ -170,7 +151,7 @@ test('new client end to end, without a reload', async ({ page }) => {
 });
 
 test('add existing organization appears only when eligible and disappears when used up', async ({ page }) => {
-  await registerWithProvider(page, 'Owner MSP');
+  await registerWithProvider(page, 'Morgan MSP', 'Owner MSP');
   const clients = page.url();
   await expect(page.getByRole('link', { name: '+ Add existing organization' })).toHaveCount(0);
 

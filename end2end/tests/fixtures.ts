@@ -1,4 +1,5 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { TOTP, Secret } from 'otpauth';
 
 /** Waits until the wasm bundle has hydrated the page (the shell sets this attribute). */
 export async function hydrated(page: Page): Promise<void> {
@@ -14,17 +15,36 @@ export function uniqueEmail(prefix: string): string {
   return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 }
 
-/** Signs in through the form and waits until the top bar shows the account. */
-export async function signIn(page: Page, email: string): Promise<void> {
+/** Sends the sign-in form without waiting for what comes next (a second step may). */
+export async function submitSignIn(page: Page, email: string): Promise<void> {
   await page.goto('/sign-in');
   await hydrated(page);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in through the form and waits until the top bar shows the account. */
+export async function signIn(page: Page, email: string): Promise<void> {
+  await submitSignIn(page, email);
   await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
   // The page signed into hydrates next, and its i18n layer writes the locale cookie then: a
   // test that sets that cookie itself must come after, or the page overwrites it.
   await hydrated(page);
+}
+
+/** Another device: a browser context of its own, signed in as `email`. */
+export async function newSignedInPage(browser: Browser, email: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+/** The authenticator app's code for `secret`, `offsetSteps` periods of 30 s from now. */
+export function totpCode(secret: string, offsetSteps = 0): string {
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+  return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
 }
 
 // The test command starts maildev (a real SMTP server) and the portal with SMTP_URL pointing
@@ -37,19 +57,78 @@ export interface Mail {
   to: { address: string }[];
 }
 
-/** The mail maildev received for `to`, waiting for it to arrive. */
-export async function mailTo(to: string): Promise<Mail> {
+/** The mail maildev received for `to` (with that subject, when given), waiting for it to
+ *  arrive. */
+export async function mailTo(to: string, subject?: string): Promise<Mail> {
   let found: Mail | undefined;
   await expect
     .poll(
       async () => {
         const mails: Mail[] = await (await fetch(`${MAILDEV}/email`)).json();
-        found = mails.find((m) => m.to.some((a) => a.address === to));
+        found = mails.find(
+          (m) => m.to.some((a) => a.address === to) && (subject === undefined || m.subject === subject),
+        );
         return found !== undefined;
       },
       { timeout: 15_000 },
     )
     .toBe(true);
   return found as Mail;
+}
+
+/** The first link in a mail's text with this path (`/verify-email/`, `/invitations/`), as a
+ *  path on the portal. */
+export function linkIn(mail: Mail, path: string): string {
+  const match = mail.text.match(new RegExp(`https?://[^\\s/]+(${path}[^\\s]+)`));
+  expect(match, `a ${path} link in: ${mail.text}`).not.toBeNull();
+  return (match as RegExpMatchArray)[1];
+}
+
+/** Fills the registration form (the page must be open) and sends it. */
+export async function fillRegistration(page: Page, email: string, name: string): Promise<void> {
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat the password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** Registers a new account as a visitor does with mail on: the form, "check your inbox",
+ *  the mailed link, Confirm. Ends signed in, on the page the registration was heading for. */
+export async function registerAccount(page: Page, email: string, name: string): Promise<void> {
+  await page.goto('/register');
+  await hydrated(page);
+  await fillRegistration(page, email, name);
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await confirmMailedLink(page, email);
+  await expect(page.getByRole('button', { name: 'Account' })).toContainText(name);
+}
+
+/** Registers `person` with a fresh address and sets up a provider of their own (other tests
+ *  work in the demo provider at the same time). Ends on its Clients page. */
+export async function registerWithProvider(
+  page: Page,
+  person: string,
+  providerName: string,
+): Promise<{ email: string; provider: number }> {
+  const email = uniqueEmail('msp');
+  await registerAccount(page, email, person);
+  await page.goto('/providers/new');
+  await hydrated(page);
+  await page.getByLabel('Provider name').fill(providerName);
+  await page.getByRole('button', { name: 'Set up provider' }).click();
+  await expect(page).toHaveURL(/\/providers\/\d+\/clients$/);
+  await expect(page.getByRole('heading', { name: 'Clients', exact: true })).toBeVisible();
+  return { email, provider: Number(page.url().match(/\/providers\/(\d+)\//)?.[1]) };
+}
+
+/** Opens the verification link mailed to `email` and confirms it. */
+export async function confirmMailedLink(page: Page, email: string): Promise<void> {
+  const mail = await mailTo(email, 'Confirm your email address');
+  await page.goto(linkIn(mail, '/verify-email/'));
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
+  await hydrated(page);
 }
 

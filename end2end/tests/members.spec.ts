@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, mailTo, PASSWORD, signIn, uniqueEmail } from './fixtures';
+import { hydrated, mailTo, PASSWORD, registerAccount, signIn, uniqueEmail } from './fixtures';
 
 // The invitation mail goes through a real SMTP server (maildev; see fixtures.ts).
 const MEMBERS = '/providers/1/manage/members';
@@ -113,7 +113,9 @@ test('a service user cannot reach Members, Event logs, Billing or Settings, and 
   }
   for (const path of [MEMBERS, '/providers/1/manage/events', '/providers/1/settings',
     '/providers/1/billing/subscription', '/providers/1/billing/history', '/providers/1/billing/information']) {
-    await page.goto(path);
+    const answer = await page.goto(path);
+    // The refusal is the page's real status, not a 200 with a message.
+    expect(answer?.status(), path).toBe(403);
     await expect(page.getByText("You don't have access to this.")).toBeVisible();
     await expect(page.locator('table.data-table, form input[name=billing_email]')).toHaveCount(0);
   }
@@ -181,13 +183,7 @@ test('pending invitations are pointed out in the Password Manager and can be dec
   const inviteeContext = await browser.newContext();
   const invitee = await inviteeContext.newPage();
   const email = uniqueEmail('pat');
-  await invitee.goto('/register');
-  await hydrated(invitee);
-  await invitee.getByLabel('Email address').fill(email);
-  await invitee.getByLabel('Name').fill('Pat Pending');
-  await invitee.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await invitee.getByLabel('Repeat the password').fill(PASSWORD);
-  await invitee.getByRole('button', { name: 'Create account' }).click();
+  await registerAccount(invitee, email, 'Pat Pending');
   await expect(invitee.getByRole('button', { name: 'Account' })).toContainText('Pat Pending');
 
   const adminContext = await browser.newContext();

@@ -17,6 +17,8 @@ mod m20261126_000006_create_invitations;
 mod m20261126_000007_make_invoices_immutable;
 mod m20261126_000008_create_policies;
 mod m20261127_000009_add_client_name_trigrams;
+mod m20261130_000010_create_email_verifications;
+mod m20261130_000011_add_invoice_billed_to;
 
 pub struct Migrator;
 
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_make_invoices_immutable::Migration),
             Box::new(m20261126_000008_create_policies::Migration),
             Box::new(m20261127_000009_add_client_name_trigrams::Migration),
+            Box::new(m20261130_000010_create_email_verifications::Migration),
+            Box::new(m20261130_000011_add_invoice_billed_to::Migration),
         ]
     }
 }
@@ -52,4 +56,5 @@ pub const TABLES: &[&str] = &[
     "login_attempts",
     "invitations",
     "policies",
+    "email_verifications",
 ];

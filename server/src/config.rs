@@ -133,6 +133,27 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// `MAIL_FROM`: the sender of the portal's mails.
     pub mail_from: String,
+    /// `TRUSTED_PROXIES`: addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is
+    /// believed (empty: the peer address is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// `TRUSTED_PROXIES` as a list: `127.0.0.1, 10.0.0.0/8, ::1`. A bare address is one host.
+pub fn parse_trusted_proxies(raw: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!(
+                        "TRUSTED_PROXIES must list addresses or CIDRs such as 10.0.0.0/8 (got {entry})"
+                    )
+                })
+        })
+        .collect()
 }
 
 fn var(name: &str) -> Option<String> {
@@ -187,6 +208,11 @@ impl Config {
             "SESSION_ABSOLUTE_HOURS",
             auth.session.absolute.num_hours(),
         )?);
+        auth.throttle.registrations_per_address = positive(
+            "REGISTRATIONS_PER_ADDRESS",
+            i64::try_from(auth.throttle.registrations_per_address).unwrap_or(10),
+        )?
+        .unsigned_abs();
         Ok(Self {
             database_url,
             addr,
@@ -199,6 +225,10 @@ impl Config {
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Provider Portal <portal@localhost>".to_owned()),
+            trusted_proxies: match var("TRUSTED_PROXIES") {
+                Some(raw) => parse_trusted_proxies(&raw).map_err(StartupError::Other)?,
+                None => Vec::new(),
+            },
         })
     }
 
@@ -261,6 +291,17 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::parse_price;
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_cidrs() {
+        use super::parse_trusted_proxies;
+        let list = parse_trusted_proxies(" 127.0.0.1, 10.0.0.0/8 ,::1,").expect("a list");
+        let shown: Vec<String> = list.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
+        assert!(parse_trusted_proxies("proxy.example").is_err());
+        assert_eq!(parse_trusted_proxies("").expect("empty"), []);
+    }
 
     #[test]
     fn prices_are_read_in_cents() {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use std::collections::HashMap;
 
+use app::auth::gate;
 use app::error::AppError;
 use app::events::service::{self as events, LogOf};
 use app::events::types::{EventQuery, MAX_EXPORT_DAYS};
@@ -16,6 +17,12 @@ use app::i18n::{Locale, td_string};
 use app::ids::{OrganizationId, ProviderId};
 
 use crate::http::AppState;
+
+pub const PROVIDER_EVENTS: &str = "/providers/{provider}/manage/events/export.csv";
+pub const ORGANIZATION_EVENTS: &str = "/organizations/{organization}/events/export.csv";
+pub const INVOICE_REPORT: &str = "/providers/{provider}/billing/invoices/{invoice}/report.csv";
+/// Every CSV route: the router mounts these, and the endpoint test walks them.
+pub const ROUTES: [&str; 3] = [PROVIDER_EVENTS, ORGANIZATION_EVENTS, INVOICE_REPORT];
 
 /// `GET /providers/{provider}/manage/events/export.csv?from&to&tz`
 pub async fn provider_events(
@@ -44,6 +51,9 @@ pub async fn organization_events(
     events_csv(state, log, params, headers).await
 }
 
+/// Event exports running at once on one instance (see `events_csv`).
+pub const CONCURRENT_EXPORTS: usize = 4;
+
 /// A refusal as a short sentence in the reader's language, with its status.
 fn refusal(locale: Locale, error: &AppError) -> Response {
     let text = match error {
@@ -52,6 +62,7 @@ fn refusal(locale: Locale, error: &AppError) -> Response {
             td_string!(locale, errors.forbidden).to_string()
         }
         AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
+        AppError::Busy => td_string!(locale, errors.busy).to_string(),
         _ => td_string!(locale, errors.internal).to_string(),
     };
     let status =
@@ -68,17 +79,11 @@ async fn events_csv(
     let locale = app::auth::request::locale_from_headers(&headers);
     let context = state.server_context();
     let now = Utc::now();
-    let actor = match app::auth::request::cookie_value(&headers, context.session_cookie_name()) {
-        Some(token) => app::accounts::service::load_actor(&context.db, &context.auth, &token, now)
-            .await
-            .ok()
-            .flatten(),
-        None => None,
+    let actor = match gate::actor_from_headers(&context, &headers).await {
+        Ok(actor) => actor,
+        Err(error) => return refusal(locale, &error),
     };
-    let Some(actor) = actor else {
-        return refusal(locale, &AppError::Unauthenticated);
-    };
-    if let Err(error) = events::authorize_log(&context.db, &actor, log).await {
+    if let Err(error) = gate::check_log(&context.db, &actor, log).await {
         return refusal(locale, &error);
     }
     let query = EventQuery::from_params(|key| params.get(key).cloned());
@@ -86,25 +91,41 @@ async fn events_csv(
         Ok(range) => range,
         Err(error) => return refusal(locale, &error),
     };
+    // Capped per instance: each export reads the database in batches and formats rows,
+    // and a crowd of downloads must not starve the pages.
+    let Ok(permit) = state.exports.clone().try_acquire_owned() else {
+        let mut busy = refusal(locale, &AppError::Busy);
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return busy;
+    };
     let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let (failed_sender, failed) = tokio::sync::oneshot::channel::<()>();
     let db = context.db.clone();
     tokio::spawn(async move {
+        let _permit = permit;
         let describe =
             |row: &app::events::types::EventRow| app::events::text::describe(locale, row);
-        if let Err(error) = events::export_csv(&db, log, &range, describe, sender).await {
+        if let Err(error) = events::export_csv(&db, log, &range, describe, &sender).await {
             tracing::error!(?error, "event export stopped");
+            let _ = failed_sender.send(());
         }
     });
-    // Fused: the compression layer may poll once more after the end.
+    // Chunks as they come; when the export fails midway the body ends in an error, so the
+    // connection is cut and the browser reports a failed download instead of a short file.
     let body = futures_util::StreamExt::fuse(futures_util::stream::unfold(
-        receiver,
-        |mut receiver| async move {
-            receiver.recv().await.map(|chunk| {
-                (
-                    Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
-                    receiver,
-                )
-            })
+        (receiver, Some(failed)),
+        |(mut receiver, failed)| async move {
+            match receiver.recv().await {
+                Some(chunk) => Some((Ok(axum::body::Bytes::from(chunk)), (receiver, failed))),
+                None => match failed?.await {
+                    Ok(()) => Some((
+                        Err(std::io::Error::other("the export failed midway")),
+                        (receiver, None),
+                    )),
+                    Err(_) => None,
+                },
+            }
         },
     ));
     let place = match log {
@@ -145,26 +166,17 @@ pub async fn invoice_report(
     Path((provider, invoice)): Path<(i64, i64)>,
     headers: HeaderMap,
 ) -> Response {
-    use app::auth::{Capability, Scope, require};
     let locale = app::auth::request::locale_from_headers(&headers);
     let context = state.server_context();
-    let actor = match app::auth::request::cookie_value(&headers, context.session_cookie_name()) {
-        Some(token) => {
-            app::accounts::service::load_actor(&context.db, &context.auth, &token, Utc::now())
-                .await
-                .ok()
-                .flatten()
-        }
-        None => None,
-    };
-    let Some(actor) = actor else {
-        return refusal(locale, &AppError::Unauthenticated);
+    let actor = match gate::actor_from_headers(&context, &headers).await {
+        Ok(actor) => actor,
+        Err(error) => return refusal(locale, &error),
     };
     let provider = ProviderId(provider);
-    if let Err(error) = require(
+    if let Err(error) = gate::check_provider(
         &actor,
-        Capability::ManageProviderBilling,
-        Scope::Provider(provider),
+        provider,
+        app::auth::Capability::ManageProviderBilling,
     ) {
         return refusal(locale, &error);
     }

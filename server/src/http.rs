@@ -16,7 +16,6 @@ use serde::Deserialize;
 use serde_json::json;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -31,7 +30,7 @@ use app::routes;
 use leptos_i18n::Locale as _;
 
 use crate::db::backend_name;
-use crate::security::{OriginPolicy, check_origin, security_headers};
+use crate::security::{HeaderPolicy, OriginPolicy, check_origin, limit_body, security_headers};
 
 /// No form or server-function argument in the product comes near this; larger bodies are
 /// refused before any handler reads them.
@@ -46,6 +45,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub origin_policy: OriginPolicy,
+    /// HSTS when served over HTTPS (`PUBLIC_URL` is https).
+    pub header_policy: HeaderPolicy,
     pub auth: AuthConfig,
     /// Served over HTTPS (`PUBLIC_URL` is https): session cookies are `Secure` and `__Host-`.
     pub secure_cookies: bool,
@@ -54,6 +55,10 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Where the portal is reached, for links in mails (`PUBLIC_URL`, else the listen address).
     pub base_url: String,
+    /// `TRUSTED_PROXIES`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
+    /// Event exports running at once on this instance (`export::CONCURRENT_EXPORTS`).
+    pub exports: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -63,11 +68,16 @@ impl AppState {
             leptos_options,
             db,
             origin_policy: OriginPolicy::default(),
+            header_policy: HeaderPolicy::default(),
             auth: AuthConfig::default(),
             secure_cookies: false,
             providers: ProviderConfig::default(),
             mailer: Mailer::off(),
             base_url: format!("http://{}", crate::config::DEFAULT_ADDR),
+            trusted_proxies: std::sync::Arc::from(Vec::new()),
+            exports: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                crate::export::CONCURRENT_EXPORTS,
+            )),
         }
     }
 
@@ -79,6 +89,7 @@ impl AppState {
             providers: self.providers,
             mailer: self.mailer.clone(),
             base_url: self.base_url.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }
@@ -106,15 +117,15 @@ pub fn router(state: AppState) -> Router {
         .route(routes::HEALTHZ, get(healthz))
         .route(routes::LANGUAGE, post(set_language))
         .route(
-            "/providers/{provider}/manage/events/export.csv",
+            crate::export::PROVIDER_EVENTS,
             get(crate::export::provider_events),
         )
         .route(
-            "/organizations/{organization}/events/export.csv",
+            crate::export::ORGANIZATION_EVENTS,
             get(crate::export::organization_events),
         )
         .route(
-            "/providers/{provider}/billing/invoices/{invoice}/report.csv",
+            crate::export::INVOICE_REPORT,
             get(crate::export::invoice_report),
         )
         .leptos_routes_with_context(
@@ -138,8 +149,14 @@ pub fn router(state: AppState) -> Router {
             state.origin_policy.clone(),
             check_origin,
         ))
-        .layer(axum::middleware::from_fn(security_headers))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            BODY_LIMIT_BYTES,
+            limit_body,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.header_policy,
+            security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -165,11 +182,15 @@ async fn server_fn_error_status(request: axum::extract::Request, next: Next) -> 
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyAttempts { minutes } = error {
-            parts.headers.insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(u64::from(minutes) * 60),
-            );
+        let retry_after = match error {
+            AppError::TooManyAttempts { minutes } => Some(u64::from(minutes) * 60),
+            AppError::Busy => Some(1),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -202,10 +223,7 @@ struct LanguageForm {
 
 /// The language menu's form target without JavaScript: remember the choice, go back.
 async fn set_language(Form(form): Form<LanguageForm>) -> Response {
-    let back = form
-        .return_to
-        .filter(|target| routes::is_local_path(target))
-        .unwrap_or_else(|| routes::HOME.to_owned());
+    let back = routes::local_or(form.return_to, routes::HOME);
     let mut response = Redirect::to(&back).into_response();
     if let Ok(locale) = form.locale.parse::<Locale>() {
         let cookie = format!(

@@ -9,6 +9,10 @@ use app::providers::service::Minimums;
 use server::http::{AppState, router};
 use server::{Config, StartupError, db, operator};
 
+/// See the note on `mimalloc` in Cargo.toml: freed Argon2 blocks go back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", version, about = "Provider Portal server")]
 struct Cli {
@@ -68,6 +72,12 @@ enum UserCommand {
         /// en, nl, fr or sv.
         #[arg(long, default_value = "en")]
         locale: String,
+    },
+    /// Vouch for an address (portals without mail): an account waiting to move to it is
+    /// moved (its sessions end), else the account with it is marked verified.
+    Verify {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -159,6 +169,13 @@ async fn run(command: Command) -> Result<(), StartupError> {
             let db = migrated(&config).await?;
             let id = operator::create_user(&db, &email, &name, &locale, password).await?;
             tracing::info!(user = %id, %email, "account created");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Verify { email },
+        } => {
+            let db = migrated(&config).await?;
+            operator::verify_user(&db, &email).await?;
             Ok(())
         }
         Command::Provider {
@@ -292,11 +309,16 @@ async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
     let db_for_invoices = db.clone();
     let mut state = AppState::new(config.leptos_options(), db);
     state.origin_policy.public_origin = config.public_origin();
+    state.header_policy.hsts = config
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"));
     state.auth = config.auth;
     state.providers = config.providers;
     state.secure_cookies = config.secure_cookies();
     state.mailer = config.mailer()?;
     state.base_url = config.base_url();
+    state.trusted_proxies = std::sync::Arc::from(config.trusted_proxies.clone());
     if state.mailer.is_on() {
         tracing::info!("mail goes out through SMTP_URL");
     } else {
@@ -309,7 +331,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
         "Provider Portal listening on http://{}",
         config.addr
     );
-    tokio::spawn(monthly_invoices(db_for_invoices));
+    tokio::spawn(hourly(db_for_invoices, config.auth.throttle));
     // Connect info gives server functions the peer address (throttling, session list).
     let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
@@ -340,14 +362,20 @@ async fn shutdown_signal() {
     }
 }
 
-/// The automatic run at each month's start: at start-up and then every hour, the month
-/// before gets its invoices. Every instance may run it; the unique (provider, period) makes
-/// the second one a no-op.
-async fn monthly_invoices(db: sea_orm::DatabaseConnection) {
+/// At start-up and then every hour: the month before gets its invoices (the automatic run at
+/// each month's start; every instance may run it, the unique (provider, period) makes the
+/// second one a no-op), and throttling rows no limit looks at any more are forgotten.
+async fn hourly(
+    db: sea_orm::DatabaseConnection,
+    throttle: app::accounts::throttle::ThrottleConfig,
+) {
     let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         hourly.tick().await;
         let now = chrono::Utc::now();
+        if let Err(error) = app::accounts::throttle::forget_old(&db, &throttle, now).await {
+            tracing::warn!(?error, "old sign-in attempts not forgotten");
+        }
         let period = app::billing::service::previous_month(now);
         match app::billing::service::issue_all(&db, &period, now).await {
             Ok(report) if report.issued > 0 => {

@@ -1,15 +1,22 @@
 //! Security middleware applied to every response and every state-changing request:
-//! - headers: `X-Content-Type-Options`, `Referrer-Policy`, `X-Frame-Options`, COOP, and a
+//! - headers: `X-Content-Type-Options`, `Referrer-Policy`, `X-Frame-Options`, COOP, a
 //!   locked-down Content-Security-Policy for anything that is not a page (pages carry their own,
-//!   with the per-response nonce of Leptos's inline hydration script, set by `app::shell`);
-//! - CSRF defence in depth on top of `SameSite=Lax`: a POST, PUT, PATCH or DELETE whose
-//!   `Origin` (or, without one, `Sec-Fetch-Site`) names another site is refused before any
-//!   handler or server function runs.
+//!   with the per-response nonce of Leptos's inline hydration script, set by `app::shell`),
+//!   `Cache-Control: no-store` on everything that does not set its own caching (pages and
+//!   answers may hold a signed-in user's data; the bundle sets its own), and HSTS when the
+//!   portal is served over HTTPS;
+//! - CSRF defence in depth on top of `SameSite=Lax`: a POST, PUT, PATCH or DELETE must show
+//!   where it comes from, by an `Origin` of this site or `Sec-Fetch-Site: same-origin`; a
+//!   foreign origin, or neither header, is refused before any handler or server function runs;
+//! - the request body limit, enforced here (inside the headers layer, so a 413 carries them
+//!   too) for declared and chunked bodies alike.
 
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
 
 /// For JSON, files and errors: nothing may be loaded, nothing may frame it.
 const CSP_NON_HTML: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -20,6 +27,9 @@ const CSP_NON_HTML: &str = "default-src 'none'; frame-ancestors 'none'; base-uri
 pub struct OriginPolicy {
     pub public_origin: Option<String>,
 }
+
+/// Two years, preloading not requested: the operator decides about their subdomains.
+const HSTS: &str = "max-age=63072000";
 
 impl OriginPolicy {
     fn accepts(&self, origin: &str, headers: &HeaderMap) -> bool {
@@ -53,10 +63,11 @@ pub async fn check_origin(
         let foreign = match headers.get(header::ORIGIN).map(HeaderValue::to_str) {
             Some(Ok(origin)) => !policy.accepts(origin, headers),
             Some(Err(_)) => true,
-            // Browsers send Origin on every POST; without it, trust their fetch metadata.
+            // Browsers send Origin on every POST; without it, their fetch metadata must say
+            // same-origin. A write that says neither (a script, a stripped header) is refused.
             None => headers
                 .get("sec-fetch-site")
-                .is_some_and(|site| site.as_bytes() == b"cross-site"),
+                .is_none_or(|site| site.as_bytes() != b"same-origin"),
         };
         if foreign {
             tracing::warn!(method = %request.method(), uri = %request.uri(), "refused a cross-origin write");
@@ -66,9 +77,28 @@ pub async fn check_origin(
     next.run(request).await
 }
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// What every response carries; `hsts` when the portal is served over HTTPS.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HeaderPolicy {
+    pub hsts: bool,
+}
+
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if policy.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -89,4 +119,28 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         );
     }
     response
+}
+
+/// Refuses a body over `limit` bytes with 413, whether it declares its length or comes in
+/// chunks. Every form and server-function argument is small, so the body is read here once
+/// and handed on whole; handlers never see a partial one.
+pub async fn limit_body(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        }
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }

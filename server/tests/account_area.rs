@@ -81,11 +81,13 @@ async fn two_step_login_from_enabling_to_recovery() {
         let config = AuthConfig::default();
         register(db, "ann@example.com").await;
         let (_, actor) = signed_in(db, "ann@example.com").await;
-        let setup = two_step::new_setup(&actor.email).unwrap();
         let now = Utc::now();
+        let setup = two_step::begin(db, &actor, now).await.unwrap();
+        // A reload shows the same secret while the setup is fresh.
+        assert_eq!(two_step::begin(db, &actor, now).await.unwrap(), setup);
 
         // A wrong code or a wrong password enables nothing.
-        let err = two_step::enable(db, &actor, &setup.secret, "000000", PASSWORD.into(), now)
+        let err = two_step::enable(db, &actor, "000000", PASSWORD.into(), now)
             .await
             .unwrap_err();
         let wrong_code_refused = err.problem_for(Field::Code) == Some(Problem::Wrong)
@@ -94,7 +96,6 @@ async fn two_step_login_from_enabling_to_recovery() {
         let err = two_step::enable(
             db,
             &actor,
-            &setup.secret,
             &code_at(&setup.secret, now),
             "not my password".into(),
             now,
@@ -110,7 +111,6 @@ async fn two_step_login_from_enabling_to_recovery() {
         let recovery = two_step::enable(
             db,
             &actor,
-            &setup.secret,
             &code_at(&setup.secret, now),
             PASSWORD.into(),
             now,
@@ -213,12 +213,11 @@ async fn turning_two_step_off_needs_the_password() {
         let db = &t.db;
         register(db, "ann@example.com").await;
         let (_, actor) = signed_in(db, "ann@example.com").await;
-        let setup = two_step::new_setup(&actor.email).unwrap();
         let now = Utc::now();
+        let setup = two_step::begin(db, &actor, now).await.unwrap();
         two_step::enable(
             db,
             &actor,
-            &setup.secret,
             &code_at(&setup.secret, now),
             PASSWORD.into(),
             now,
@@ -433,40 +432,66 @@ async fn the_overview_lists_sessions_and_memberships() {
 }
 
 #[tokio::test]
-async fn email_changes_need_the_password_and_stay_unique() {
+async fn email_changes_need_the_password_and_wait_for_verification() {
+    use app::accounts::types::EmailChangeStep;
+    use app::accounts::verification;
+    let mail_off = app::mail::Mailer::off();
+    let outbox = app::mail::Outbox {
+        mailer: &mail_off,
+        base_url: "http://portal.test",
+        locale: app::i18n::Locale::en,
+    };
+    let throttle = AuthConfig::default().throttle;
     for t in support::databases().await {
         let db = &t.db;
         register(db, "ann@example.com").await;
         register(db, "bob@example.com").await;
         let (_, actor) = signed_in(db, "ann@example.com").await;
-        let err = service::change_email(db, &actor, "new@example.com", "guess".into())
-            .await
-            .unwrap_err();
+        let now = Utc::now();
+        let change = |email: &'static str, password: &'static str| {
+            verification::request_change(
+                db,
+                &outbox,
+                &throttle,
+                &actor,
+                email,
+                password.into(),
+                now,
+            )
+        };
+        let err = change("new@example.com", "guess").await.unwrap_err();
         assert_eq!(
             err.problem_for(Field::CurrentPassword),
             Some(Problem::Wrong)
         );
-        let err = service::change_email(db, &actor, "BOB@example.com", PASSWORD.into())
-            .await
-            .unwrap_err();
-        assert_eq!(
-            err.problem_for(Field::Email),
-            Some(Problem::Taken),
-            "{}",
-            t.backend
-        );
-        let err = service::change_email(db, &actor, "nope", PASSWORD.into())
-            .await
-            .unwrap_err();
+        let err = change("nope", PASSWORD).await.unwrap_err();
         assert_eq!(err.problem_for(Field::Email), Some(Problem::InvalidEmail));
+        // A taken address gets the same answer as a free one (issue 16: no enumeration)…
+        let taken = change("BOB@example.com", PASSWORD).await.unwrap();
+        let free = change(" New@Example.com", PASSWORD).await.unwrap();
+        let pending = |email: &str| EmailChangeStep::Pending {
+            email: email.into(),
+            mail_on: false,
+        };
+        assert_eq!(taken, pending("bob@example.com"), "{}", t.backend);
+        assert_eq!(free, pending("new@example.com"));
+        // …and nothing changes until the new address is verified.
         let stored = users::Entity::find_by_id(actor.user_id.0)
             .one(db)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(stored.email, "ann@example.com", "nothing changed");
-
-        service::change_email(db, &actor, " New@Example.com", PASSWORD.into())
+        assert_eq!(stored.email, "ann@example.com", "nothing changed yet");
+        assert_eq!(
+            verification::pending_change(db, actor.user_id, now)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("new@example.com"),
+            "the newer request replaced the older"
+        );
+        // Mail is off: the operator vouches for the address, and the change takes effect.
+        verification::verify_by_operator(db, "new@example.com", now)
             .await
             .unwrap();
         signed_in(db, "new@example.com").await;

@@ -12,7 +12,7 @@ use app::error::{AppError, Field, Problem};
 use app::ids::UserId;
 use argon2::PasswordHash;
 use chrono::{Duration, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -376,7 +376,7 @@ async fn sign_out_everywhere_and_password_change_end_other_sessions() {
 }
 
 #[tokio::test]
-async fn sign_in_is_throttled_per_account_and_per_address_across_instances() {
+async fn sign_in_is_throttled_per_account_and_address_across_instances() {
     let config = AuthConfig::default();
     for t in support::databases().await {
         let now = Utc::now();
@@ -385,53 +385,64 @@ async fn sign_in_is_throttled_per_account_and_per_address_across_instances() {
             .unwrap();
         // A second "server instance": its own connection pool on the same database.
         let other = t.second_connection().await;
+        let attempt = |db, password: &str, ip: &str, at| {
+            let password = password.to_owned();
+            let ip = ip.to_owned();
+            async move {
+                service::sign_in(db, &config, "ann@example.com", password, &client(&ip), at).await
+            }
+        };
 
+        // Five free failures from one address, on either instance.
         for i in 0..5 {
             let db = if i % 2 == 0 { &t.db } else { &other };
-            let result = service::sign_in(
-                db,
-                &config,
-                "ann@example.com",
-                "wrong password!".into(),
-                &client("10.0.0.1"),
-                now,
-            )
-            .await;
-            assert_eq!(result, Err(AppError::InvalidCredentials));
+            let result = attempt(db, "wrong password!", "10.0.0.1", now).await;
+            assert_eq!(result, Err(AppError::InvalidCredentials), "{}", t.backend);
         }
-        // Locked, even with the right password, on either instance, from any address.
-        let locked = service::sign_in(
-            &other,
-            &config,
-            "ann@example.com",
-            PASSWORD.into(),
-            &client("10.9.9.9"),
-            now + Duration::minutes(1),
-        )
-        .await;
+        // Then that address waits 30 s after its last failure, even with the right password.
+        let waiting = attempt(&other, PASSWORD, "10.0.0.1", now + Duration::seconds(10)).await;
         assert_eq!(
-            locked,
-            Err(AppError::TooManyAttempts { minutes: 14 }),
+            waiting,
+            Err(AppError::TooManyAttempts { minutes: 1 }),
             "{}",
             t.backend
         );
-        // After the window the right password works again.
-        let later = now + Duration::minutes(16);
+        // The owner at another address is not locked out (issue 16: lockout was a denial of
+        // service).
         assert!(
-            service::sign_in(
-                &t.db,
-                &config,
-                "ann@example.com",
-                PASSWORD.into(),
-                &client("10.0.0.1"),
-                later
+            attempt(&t.db, PASSWORD, "10.9.9.9", now + Duration::seconds(10))
+                .await
+                .is_ok(),
+            "{}: another address signs in",
+            t.backend
+        );
+        // Growing delays: 30 s after the fifth failure, 60 s after the sixth.
+        let sixth = now + Duration::seconds(31);
+        assert_eq!(
+            attempt(&t.db, "wrong password!", "10.0.0.1", sixth).await,
+            Err(AppError::InvalidCredentials)
+        );
+        assert_eq!(
+            attempt(
+                &other,
+                "wrong password!",
+                "10.0.0.1",
+                sixth + Duration::seconds(59)
             )
-            .await
-            .is_ok()
+            .await,
+            Err(AppError::TooManyAttempts { minutes: 1 })
+        );
+        let later = sixth + Duration::seconds(61);
+        assert!(attempt(&other, PASSWORD, "10.0.0.1", later).await.is_ok());
+        // A success clears the pair: the next wrong password is free again.
+        assert_eq!(
+            attempt(&t.db, "wrong password!", "10.0.0.1", later).await,
+            Err(AppError::InvalidCredentials)
         );
 
-        // Per address: 20 failures on assorted accounts lock the address, not the accounts.
-        for i in 0..20 {
+        // Per address: past its ceiling of failures on assorted accounts, the address is
+        // refused, on any account; other addresses are not.
+        for i in 0..config.throttle.per_address {
             let email = format!("user{i}@example.com");
             let _ = service::sign_in(
                 &t.db,
@@ -443,29 +454,189 @@ async fn sign_in_is_throttled_per_account_and_per_address_across_instances() {
             )
             .await;
         }
-        let from_address = service::sign_in(
-            &other,
+        let from_address = attempt(&other, PASSWORD, "10.6.6.6", later).await;
+        assert_eq!(from_address, Err(AppError::TooManyAttempts { minutes: 60 }));
+        assert!(attempt(&other, PASSWORD, "10.0.0.2", later).await.is_ok());
+        other.close().await.unwrap();
+        t.cleanup().await;
+    }
+}
+
+/// Past the account's ceiling (a botnet guessing from many addresses), every address is
+/// slowed to one attempt a minute, yet an address that has not been guessing (the owner's)
+/// still signs in at once.
+#[tokio::test]
+async fn an_attacked_account_is_slowed_not_locked() {
+    let config = AuthConfig::default();
+    for t in support::databases().await {
+        let now = Utc::now();
+        service::register(&t.db, input("ann@example.com"), now)
+            .await
+            .unwrap();
+        for i in 0..config.throttle.account_ceiling {
+            let result = service::sign_in(
+                &t.db,
+                &config,
+                "ann@example.com",
+                "a guess".into(),
+                &client(&format!("198.51.100.{}", i % 250)),
+                now,
+            )
+            .await;
+            assert_eq!(result, Err(AppError::InvalidCredentials), "guess {i}");
+        }
+        let again = service::sign_in(
+            &t.db,
+            &config,
+            "ann@example.com",
+            "a guess".into(),
+            &client("198.51.100.0"),
+            now + Duration::seconds(30),
+        )
+        .await;
+        assert_eq!(
+            again,
+            Err(AppError::TooManyAttempts { minutes: 1 }),
+            "{}: a guessing address is slowed",
+            t.backend
+        );
+        let owner = service::sign_in(
+            &t.db,
             &config,
             "ann@example.com",
             PASSWORD.into(),
-            &client("10.6.6.6"),
-            later,
+            &client("203.0.113.5"),
+            now + Duration::seconds(30),
         )
         .await;
-        assert_eq!(from_address, Err(AppError::TooManyAttempts { minutes: 15 }));
-        assert!(
-            service::sign_in(
-                &other,
-                &config,
-                "ann@example.com",
-                PASSWORD.into(),
-                &client("10.0.0.1"),
-                later
-            )
+        assert!(owner.is_ok(), "{}: the owner is not locked out", t.backend);
+        t.cleanup().await;
+    }
+}
+
+/// Issue 16: the check could be raced. Thirty wrong passwords at once were all checked, and
+/// 24 wrong with the right one among them signed in. Now each attempt reserves its row before
+/// any hashing: of any number of parallel attempts, no more than the free allowance is
+/// checked, and the rest are told to wait.
+#[tokio::test]
+async fn parallel_guesses_cannot_overrun_the_throttle() {
+    let config = AuthConfig::default();
+    for t in support::databases().await {
+        service::register(&t.db, input("ann@example.com"), Utc::now())
             .await
-            .is_ok()
+            .unwrap();
+        let other = t.second_connection().await;
+        let now = Utc::now();
+        let mut tasks = Vec::new();
+        for i in 0..30 {
+            let db = if i % 2 == 0 {
+                t.db.clone()
+            } else {
+                other.clone()
+            };
+            // The right password is the last one sent: it must not slip through the crowd.
+            let password = if i == 29 { PASSWORD } else { "wrong password!" };
+            tasks.push(tokio::spawn(async move {
+                service::sign_in(
+                    &db,
+                    &config,
+                    "ann@example.com",
+                    password.into(),
+                    &client("10.0.0.1"),
+                    now,
+                )
+                .await
+            }));
+        }
+        let mut checked = 0;
+        let mut waited = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Err(AppError::TooManyAttempts { .. }) => waited += 1,
+                Err(AppError::InvalidCredentials) | Ok(_) => checked += 1,
+                Err(other) => panic!("{}: unexpected {other:?}", t.backend),
+            }
+        }
+        assert!(
+            checked <= config.throttle.free_per_pair,
+            "{}: {checked} passwords checked in parallel (at most {} may be)",
+            t.backend,
+            config.throttle.free_per_pair
         );
+        assert_eq!(checked + waited, 30);
+        // Every attempt that was checked is recorded; refused ones leave nothing behind.
+        let rows = app::db::login_attempts::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap();
+        assert_eq!(rows, checked, "{}", t.backend);
         other.close().await.unwrap();
+        t.cleanup().await;
+    }
+}
+
+/// The second step is throttled like the first, and cannot be raced either: thirty wrong
+/// codes at once for one pending sign-in are not all checked.
+#[tokio::test]
+async fn parallel_two_step_codes_cannot_overrun_the_throttle() {
+    let config = AuthConfig::default();
+    for t in support::databases().await {
+        let user = service::register(&t.db, input("ann@example.com"), Utc::now())
+            .await
+            .unwrap();
+        app::db::users::Entity::update_many()
+            .col_expr(
+                app::db::users::Column::TotpSecret,
+                sea_orm::sea_query::Expr::value("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+            )
+            .filter(sea_orm::ColumnTrait::eq(
+                &app::db::users::Column::Id,
+                user.0,
+            ))
+            .exec(&t.db)
+            .await
+            .unwrap();
+        let now = Utc::now();
+        let SignIn::SecondFactorRequired(pending) = service::sign_in(
+            &t.db,
+            &config,
+            "ann@example.com",
+            PASSWORD.into(),
+            &client("10.0.0.1"),
+            now,
+        )
+        .await
+        .unwrap() else {
+            panic!("expected the second step");
+        };
+        let mut tasks = Vec::new();
+        for _ in 0..30 {
+            let (db, pending) = (t.db.clone(), pending.clone());
+            tasks.push(tokio::spawn(async move {
+                app::accounts::two_step::complete_sign_in(
+                    &db,
+                    &config,
+                    &pending,
+                    "not-a-code",
+                    &client("10.0.0.1"),
+                    now,
+                )
+                .await
+            }));
+        }
+        let mut checked = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Err(AppError::TooManyAttempts { .. }) => {}
+                Err(AppError::Invalid(_)) => checked += 1,
+                other => panic!("{}: unexpected {other:?}", t.backend),
+            }
+        }
+        assert!(
+            checked <= config.throttle.free_per_pair,
+            "{}: {checked} codes checked in parallel",
+            t.backend
+        );
         t.cleanup().await;
     }
 }

@@ -280,7 +280,8 @@ async fn billing_is_for_provider_admins_only() {
                     .method("POST")
                     .uri(*path)
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::ACCEPT, "application/json");
+                    .header(header::ACCEPT, "application/json")
+                    .header("sec-fetch-site", "same-origin");
                 if let Some(cookie) = &cookie {
                     request = request.header(header::COOKIE, cookie);
                 }

@@ -560,7 +560,10 @@ async fn existing_organizations_are_added_exactly_per_rules_4_and_9() {
             .await
             .unwrap();
         let admin = actor(db, admin_id).await;
-        let scope = orgs::scope(db, teams).await.unwrap();
+        let scope = app::db::organizations::scope_of(db, teams)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(admin.can(
             Capability::AdministerOrganization,
             Scope::Organization(scope)
@@ -914,7 +917,10 @@ async fn clients_are_renamed_and_unlinked_per_rule_10() {
             .unwrap();
         assert_eq!(members_after, members_before, "members stay");
         // The provider lost access; the owner kept it.
-        let scope = orgs::scope(db, c).await.unwrap();
+        let scope = app::db::organizations::scope_of(db, c)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(scope.provider_id, None);
         assert!(!admin.can(
             Capability::AdministerOrganization,

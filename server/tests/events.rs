@@ -367,7 +367,7 @@ async fn the_export_is_streamed_csv_with_cells_escaped_and_formulas_neutralised(
 async fn opening_a_clients_console_is_recorded_once_in_a_while_in_both_logs() {
     for t in support::databases().await {
         let db = &t.db;
-        user(db, "admin@msp.example").await;
+        let admin = user(db, "admin@msp.example").await;
         let p = provider(db, "MSP", "admin@msp.example").await;
         let service = user(db, "service@msp.example").await;
         provider_member(
@@ -388,13 +388,14 @@ async fn opening_a_clients_console_is_recorded_once_in_a_while_in_both_logs() {
                 seats: "5".into(),
                 owner_email: "boss@client.example".into(),
             },
-            &support::context(&actor(db, service).await),
+            &support::context(&actor(db, admin).await),
         )
         .await
         .unwrap();
         let service_actor = actor(db, service).await;
-        let scope = app::organizations::service::scope(db, client)
+        let scope = app::db::organizations::scope_of(db, client)
             .await
+            .unwrap()
             .unwrap();
         for _ in 0..3 {
             app::organizations::service::record_provider_access(

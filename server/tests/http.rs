@@ -150,6 +150,7 @@ fn language_form(body: &str) -> Request<Body> {
         .method("POST")
         .uri("/language")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
         .body(Body::from(body.to_owned()))
         .unwrap()
 }
@@ -335,12 +336,19 @@ async fn writes_from_a_foreign_origin_are_refused() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = send(&app, write(None, None)).await;
+    // A write that says neither where it comes from (a script, a stripped header) is
+    // refused, and changes nothing (no language cookie).
+    let (status, headers, _) = send(&app, write(None, None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a write without Origin");
+    assert!(headers.get(header::SET_COOKIE).is_none());
+    let (status, _, _) = send(&app, write(None, Some("same-site"))).await;
     assert_eq!(
         status,
-        StatusCode::SEE_OTHER,
-        "non-browser clients send no Origin"
+        StatusCode::FORBIDDEN,
+        "a sibling subdomain is not this site"
     );
+    let (status, _, _) = send(&app, write(None, Some("same-origin"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "fetch metadata of this site");
 
     // With PUBLIC_URL configured, only that origin is accepted, whatever the Host says.
     let mut state = AppState::new(options(site.path(), false), t.db.clone());
@@ -401,7 +409,7 @@ async fn the_404_page_knows_the_signed_in_user() {
 }
 
 /// Every account server function that acts on a signed-in user, with a valid body.
-const SIGNED_IN_ENDPOINTS: [(&str, &str); 9] = [
+const SIGNED_IN_ENDPOINTS: [(&str, &str); 10] = [
     ("/api/accounts/sign-out-everywhere", ""),
     (
         "/api/accounts/change-password",
@@ -415,6 +423,7 @@ const SIGNED_IN_ENDPOINTS: [(&str, &str); 9] = [
     ),
     ("/api/accounts/end-session", "session=1"),
     ("/api/accounts/begin-two-step", ""),
+    ("/api/accounts/send-verification", ""),
     (
         "/api/accounts/enable-two-step",
         "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&code=123456&current_password=correct+horse+battery+staple",
@@ -430,7 +439,8 @@ fn server_fn_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body>
         .method("POST")
         .uri(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
+        .header(header::ACCEPT, "application/json")
+        .header("sec-fetch-site", "same-origin");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
@@ -541,7 +551,7 @@ async fn account_server_functions_refuse_visitors_and_half_signed_in_callers() {
         assert!(answer.contains("Invalid"), "{answer}");
         let wrong = "email=ann%40example.com&password=wrong+wrong+wrong";
         let mut last = (StatusCode::OK, axum::http::HeaderMap::new(), String::new());
-        for _ in 0..=config.throttle.per_account {
+        for _ in 0..=config.throttle.free_per_pair {
             last = send(&app, server_fn_call("/api/accounts/sign-in", wrong, None)).await;
         }
         let (status, headers, answer) = last;

@@ -1,29 +1,29 @@
 //! Account server functions: thin. Each reads the request, calls the service, sets or clears
 //! the session cookie. They act for the caller alone, so no capability applies: registering
-//! and signing in are open to anyone; the others need a session (`current_actor`).
+//! and signing in are open to anyone; the others need a session (`auth::gate`).
 
 use leptos::prelude::*;
 
-use super::types::{AccountOverview, SignInStep, Strength, TwoStepSetup, Viewer};
+use super::types::{
+    AccountOverview, EmailChangeStep, Registered, SignInStep, Strength, TwoStepSetup, Viewer,
+};
 use crate::error::AppError;
 use crate::ids::SessionId;
 
 #[cfg(feature = "ssr")]
 fn go_to(target: Option<String>) {
-    let target = target
-        .filter(|t| crate::routes::is_local_path(t))
-        .unwrap_or_else(|| crate::routes::HOME.to_owned());
-    leptos_axum::redirect(&target);
+    leptos_axum::redirect(&crate::routes::local_or(target, crate::routes::HOME));
 }
 
 /// The signed-in user, or `None` for a visitor.
 #[server(prefix = "/api", endpoint = "accounts/viewer")]
 pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
-    use crate::auth::request::{optional_actor, server_context};
-    let Some(actor) = optional_actor().await? else {
+    use crate::auth::gate::{self, Open};
+    let visitor = gate::open(Open::Viewer).await?;
+    let Some(actor) = visitor.actor().await? else {
         return Ok(None);
     };
-    let db = server_context()?.db;
+    let db = visitor.context.db;
     let products = super::service::product_access(&db, &actor).await?;
     let pending_invitations = crate::invitations::service::pending_count(&db, &actor).await?;
     Ok(Some(Viewer {
@@ -34,6 +34,10 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     }))
 }
 
+/// A registration. The answer does not say whether the address already has an account:
+/// with mail on, a link is mailed (or the owner told); with mail off, the account is made
+/// unverified and the visitor signs in next. An invitation link sent to this address
+/// (`invitation`, its token) proves it: the account is made verified and signed in at once.
 #[server(prefix = "/api", endpoint = "accounts/register")]
 pub async fn register(
     email: String,
@@ -44,11 +48,16 @@ pub async fn register(
     /// Where to go afterwards (an invitation's page); a path on this site, else home.
     #[server(default)]
     redirect_to: Option<String>,
-) -> Result<(), AppError> {
-    use super::service::{self, RegisterInput};
+    /// The token of the invitation link the visitor came from, if any.
+    #[server(default)]
+    invitation: Option<String>,
+) -> Result<Registered, AppError> {
+    use super::service::RegisterInput;
     use super::session;
-    use crate::auth::request::{client_info, server_context, set_session_cookie};
-    let context = server_context()?;
+    use super::verification::{self, Registration};
+    use crate::auth::gate::{self, Open};
+    use crate::auth::request::{client_info, outbox, set_session_cookie};
+    let context = gate::open(Open::Register).await?.context;
     let now = chrono::Utc::now();
     let input = RegisterInput {
         email,
@@ -57,19 +66,92 @@ pub async fn register(
         password_confirm,
         locale,
     };
-    let user = service::register(&context.db, input, now).await?;
-    let token = session::create(
+    let entered = input.email.clone();
+    let client = client_info();
+    let registration = verification::register(
         &context.db,
-        &context.auth.session,
-        user,
-        &client_info(),
-        false,
+        &outbox(&context),
+        &context.auth.throttle,
+        &client,
+        input,
+        invitation.as_deref(),
+        redirect_to.clone(),
         now,
     )
     .await?;
-    set_session_cookie(&context, &token);
-    go_to(redirect_to);
-    Ok(())
+    Ok(match registration {
+        Registration::Verified(user) => {
+            let token = session::create(
+                &context.db,
+                &context.auth.session,
+                user,
+                &client,
+                false,
+                now,
+            )
+            .await?;
+            set_session_cookie(&context, &token);
+            go_to(redirect_to);
+            Registered::SignedIn
+        }
+        Registration::Mailed => {
+            leptos_axum::redirect(&crate::routes::register_sent(entered.trim()));
+            Registered::CheckMail
+        }
+        Registration::Created => {
+            leptos_axum::redirect(&crate::routes::sign_in_after_registering(
+                redirect_to.as_deref(),
+            ));
+            Registered::SignInNext
+        }
+    })
+}
+
+/// Uses a verification link (its page posts it: a mail scanner that fetches the link does
+/// not use it up). A registration signs its new account in; an email change ends every other
+/// session of the account.
+#[server(prefix = "/api", endpoint = "accounts/verify-email")]
+pub async fn verify_email(token: String) -> Result<String, AppError> {
+    use super::session;
+    use super::verification::{self, Applied};
+    use crate::auth::gate::{self, Open};
+    use crate::auth::request::{client_info, outbox, set_session_cookie};
+    let visitor = gate::open(Open::VerifyEmail).await?;
+    let current = visitor.actor().await?;
+    let context = visitor.context;
+    let now = chrono::Utc::now();
+    let applied = verification::apply(
+        &context.db,
+        &outbox(&context),
+        &token,
+        current.as_ref().map(|a| a.session_id),
+        now,
+    )
+    .await?;
+    let target = match applied {
+        Applied::Registered { user, redirect_to } => {
+            let token = session::create(
+                &context.db,
+                &context.auth.session,
+                user,
+                &client_info(),
+                false,
+                now,
+            )
+            .await?;
+            set_session_cookie(&context, &token);
+            crate::routes::local_or(redirect_to, crate::routes::HOME)
+        }
+        Applied::EmailVerified { user, .. } => {
+            if current.is_some_and(|actor| actor.user_id == user) {
+                crate::routes::ACCOUNT.to_owned()
+            } else {
+                crate::routes::SIGN_IN.to_owned()
+            }
+        }
+    };
+    leptos_axum::redirect(&target);
+    Ok(target)
 }
 
 #[server(prefix = "/api", endpoint = "accounts/sign-in")]
@@ -79,8 +161,9 @@ pub async fn sign_in(
     redirect_to: Option<String>,
 ) -> Result<SignInStep, AppError> {
     use super::service::{self, SignIn};
-    use crate::auth::request::{client_info, server_context, set_session_cookie};
-    let context = server_context()?;
+    use crate::auth::gate::{self, Open};
+    use crate::auth::request::{client_info, set_session_cookie};
+    let context = gate::open(Open::SignIn).await?.context;
     let now = chrono::Utc::now();
     match service::sign_in(
         &context.db,
@@ -117,8 +200,9 @@ pub async fn complete_two_step_sign_in(
     redirect_to: Option<String>,
 ) -> Result<String, AppError> {
     use super::two_step;
-    use crate::auth::request::{client_info, server_context, session_token, set_session_cookie};
-    let context = server_context()?;
+    use crate::auth::gate::{self, Open};
+    use crate::auth::request::{client_info, session_token, set_session_cookie};
+    let context = gate::open(Open::TwoStepSignIn).await?.context;
     let pending = session_token(&context).ok_or(AppError::Unauthenticated)?;
     let done = two_step::complete_sign_in(
         &context.db,
@@ -135,9 +219,7 @@ pub async fn complete_two_step_sign_in(
     let target = if done.used_recovery_code {
         crate::routes::ACCOUNT.to_owned()
     } else {
-        redirect_to
-            .filter(|t| crate::routes::is_local_path(t))
-            .unwrap_or_else(|| crate::routes::HOME.to_owned())
+        crate::routes::local_or(redirect_to, crate::routes::HOME)
     };
     go_to(Some(target.clone()));
     Ok(target)
@@ -150,8 +232,8 @@ pub async fn password_strength(
     password: String,
     context: Vec<String>,
 ) -> Result<Strength, AppError> {
-    use crate::auth::request::optional_actor;
-    let actor = optional_actor().await?;
+    use crate::auth::gate::{self, Open};
+    let actor = gate::open(Open::PasswordStrength).await?.actor().await?;
     let mut words: Vec<&str> = context.iter().take(4).map(String::as_str).collect();
     if let Some(actor) = &actor {
         words.extend([actor.email.as_str(), actor.name.as_str()]);
@@ -162,37 +244,60 @@ pub async fn password_strength(
 /// Everything the account page shows: profile, two-step login, sessions, memberships.
 #[server(prefix = "/api", endpoint = "accounts/details")]
 pub async fn account_details() -> Result<AccountOverview, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
-    super::service::overview(&context.db, &actor).await
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    let mut overview = super::service::overview(&context.db, &actor).await?;
+    overview.mail_on = context.mailer.is_on();
+    Ok(overview)
 }
 
 /// Changes the display name; no password needed (it proves nothing and guards nothing).
 #[server(prefix = "/api", endpoint = "accounts/update-name")]
 pub async fn update_name(name: String) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     super::service::update_name(&context.db, &actor, &name).await
 }
 
-/// Changes the sign-in email; the current password is asked again.
+/// Asks to change the sign-in email (the current password is asked again). Nothing changes
+/// until the new address is verified; the answer is the same whether or not it is taken.
 #[server(prefix = "/api", endpoint = "accounts/change-email")]
-pub async fn change_email(email: String, current_password: String) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
-    super::service::change_email(&context.db, &actor, &email, current_password).await
+pub async fn change_email(
+    email: String,
+    current_password: String,
+) -> Result<EmailChangeStep, AppError> {
+    use crate::auth::request::outbox;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    super::verification::request_change(
+        &context.db,
+        &outbox(&context),
+        &context.auth.throttle,
+        &actor,
+        &email,
+        current_password,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Mails a link verifying the caller's current address.
+#[server(prefix = "/api", endpoint = "accounts/send-verification")]
+pub async fn send_verification() -> Result<EmailChangeStep, AppError> {
+    use crate::auth::request::outbox;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    super::verification::request_current(
+        &context.db,
+        &outbox(&context),
+        &context.auth.throttle,
+        &actor,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 /// Ends one of the caller's own sessions (another device).
 #[server(prefix = "/api", endpoint = "accounts/end-session")]
 pub async fn end_session(session: SessionId) -> Result<(), AppError> {
     use super::session;
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     if session::revoke_own(&context.db, actor.user_id, session).await? {
         Ok(())
     } else {
@@ -200,28 +305,21 @@ pub async fn end_session(session: SessionId) -> Result<(), AppError> {
     }
 }
 
-/// A new secret and QR code; nothing is stored until `enable_two_step` confirms a code.
+/// The secret being set up and its QR code. The secret stays on the server (pending until a
+/// code confirms it); the browser only shows it.
 #[server(prefix = "/api", endpoint = "accounts/begin-two-step")]
 pub async fn begin_two_step() -> Result<TwoStepSetup, AppError> {
-    use crate::auth::request::current_actor;
-    let actor = current_actor().await?;
-    super::two_step::new_setup(&actor.email)
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    super::two_step::begin(&context.db, &actor, chrono::Utc::now()).await
 }
 
-/// Turns two-step login on; returns the recovery code, shown once.
+/// Turns two-step login on with the pending secret; returns the recovery code, shown once.
 #[server(prefix = "/api", endpoint = "accounts/enable-two-step")]
-pub async fn enable_two_step(
-    secret: String,
-    code: String,
-    current_password: String,
-) -> Result<String, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
+pub async fn enable_two_step(code: String, current_password: String) -> Result<String, AppError> {
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     super::two_step::enable(
         &context.db,
         &actor,
-        &secret,
         &code,
         current_password,
         chrono::Utc::now(),
@@ -231,21 +329,21 @@ pub async fn enable_two_step(
 
 #[server(prefix = "/api", endpoint = "accounts/disable-two-step")]
 pub async fn disable_two_step(current_password: String) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     super::two_step::disable(&context.db, &actor, current_password).await
 }
 
 #[server(prefix = "/api", endpoint = "accounts/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use super::session;
-    use crate::auth::request::{clear_session_cookie, current_actor, server_context};
-    let context = server_context()?;
+    use crate::auth::gate::{self, Open};
+    use crate::auth::request::clear_session_cookie;
+    let visitor = gate::open(Open::SignOut).await?;
     // Signing out twice (a second tab) is not an error: the cookie goes either way.
-    if let Ok(actor) = current_actor().await {
-        session::revoke(&context.db, actor.session_id).await?;
+    if let Some(actor) = visitor.actor().await? {
+        session::revoke(&visitor.context.db, actor.session_id).await?;
     }
+    let context = visitor.context;
     clear_session_cookie(&context);
     go_to(None);
     Ok(())
@@ -255,9 +353,8 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "accounts/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use super::session;
-    use crate::auth::request::{clear_session_cookie, current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
+    use crate::auth::request::clear_session_cookie;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     session::revoke_all(&context.db, actor.user_id, None).await?;
     clear_session_cookie(&context);
     go_to(None);
@@ -272,9 +369,7 @@ pub async fn change_password(
     new_password_confirm: String,
 ) -> Result<(), AppError> {
     use super::service;
-    use crate::auth::request::{current_actor, server_context};
-    let context = server_context()?;
-    let actor = current_actor().await?;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     service::change_password(
         &context.db,
         &actor,

@@ -17,3 +17,5 @@ pub mod strength;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod two_step;
+#[cfg(feature = "ssr")]
+pub mod verification;

@@ -36,12 +36,36 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
 /// unknown account costs the same time as a wrong password.
 static DECOY: LazyLock<Option<String>> = LazyLock::new(|| hash_blocking("decoy: no account").ok());
 
+/// Hashes at once: one per core. Each holds 19 MiB for its duration, so a burst of a thousand
+/// sign-ins holds about 40 MiB on two cores instead of 19 GiB, and the allocator never grows
+/// its arenas past that (it kept what a burst took: 1.2 GB once, for good).
+static HASHING: LazyLock<std::sync::Arc<tokio::sync::Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    std::sync::Arc::new(tokio::sync::Semaphore::new(cores))
+});
+
+/// How long a check waits for a free core before the caller is told to come back (429 with
+/// `Retry-After`): long enough to ride out a burst, short enough not to pile requests up.
+const WAIT_FOR_CORE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Argon2 takes tens of milliseconds of CPU: run it on the blocking pool so a burst of
-/// sign-ins does not stall the runtime's workers (and every other request with them).
+/// sign-ins does not stall the runtime's workers (and every other request with them), and
+/// never more at once than there are cores (`HASHING`).
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| {
+    let permit = tokio::time::timeout(WAIT_FOR_CORE, HASHING.clone().acquire_owned())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|_| AppError::Internal)?;
+    // The permit goes with the work: a caller that gives up (a closed connection) does not
+    // free the core while the hash still runs.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| {
         tracing::error!(error = %e, "hashing task failed");
         AppError::Internal
     })?

@@ -64,24 +64,29 @@ pub fn check_new_password(
 }
 
 fn check_name(name: &str, errors: &mut Vec<FieldError>) -> String {
-    let name = name.trim();
-    if name.is_empty() {
-        errors.push(FieldError::new(Field::Name, Problem::Required));
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        errors.push(FieldError::new(
-            Field::Name,
-            Problem::TooLong(MAX_NAME_CHARS),
-        ));
+    match crate::validate::name(name, MAX_NAME_CHARS) {
+        Ok(name) => name,
+        Err(problem) => {
+            errors.push(FieldError::new(Field::Name, problem));
+            name.trim().to_owned()
+        }
     }
-    name.to_owned()
 }
 
-/// Creates an account; emails are unique case-insensitively (stored lowercased, unique index).
-pub async fn register(
+/// A registration's fields, checked.
+#[derive(Clone, Debug)]
+pub struct ValidRegistration {
+    pub email: String,
+    pub name: String,
+    pub locale: Locale,
+}
+
+/// Checks a registration form: address, name, password (length, strength, and the
+/// master-password policies of organizations that invited this address), language.
+pub async fn validate_registration(
     db: &impl ConnectionTrait,
-    input: RegisterInput,
-    now: DateTime<Utc>,
-) -> Result<UserId, AppError> {
+    input: &RegisterInput,
+) -> Result<ValidRegistration, AppError> {
     let mut errors = Vec::new();
     let email = normalize_email(&input.email);
     if email.is_none() {
@@ -114,23 +119,29 @@ pub async fn register(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let taken = || AppError::field(Field::Email, Problem::Taken);
-    // Checked first so a duplicate costs no hashing; the unique index settles races.
-    if users::Entity::find()
-        .filter(users::Column::Email.eq(&email))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        return Err(taken());
-    }
-    let password_hash = password::hash(input.password).await?;
+    Ok(ValidRegistration {
+        email,
+        name,
+        locale,
+    })
+}
+
+/// Inserts the account; `Taken` on the email when it exists (the unique index settles
+/// races). `verified_at`: when the address was proved, if it was.
+pub async fn insert_user(
+    db: &impl ConnectionTrait,
+    valid: &ValidRegistration,
+    password_hash: String,
+    verified_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
     let inserted = users::ActiveModel {
-        email: Set(email),
-        name: Set(name),
+        email: Set(valid.email.clone()),
+        name: Set(valid.name.clone()),
         password_hash: Set(password_hash),
-        locale: Set(leptos_i18n::Locale::as_str(locale).to_owned()),
+        locale: Set(leptos_i18n::Locale::as_str(valid.locale).to_owned()),
         created_at: Set(now),
+        email_verified_at: Set(verified_at),
         ..Default::default()
     }
     .insert(db)
@@ -138,10 +149,32 @@ pub async fn register(
     match inserted {
         Ok(user) => Ok(UserId(user.id)),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(taken())
+            Err(AppError::field(Field::Email, Problem::Taken))
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// Creates an account, unverified; emails are unique case-insensitively (stored lowercased,
+/// unique index). The web's registration goes through `verification::register`, which hides
+/// whether an address is taken; this is for the operator's command line and for tests.
+pub async fn register(
+    db: &impl ConnectionTrait,
+    input: RegisterInput,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
+    let valid = validate_registration(db, &input).await?;
+    // Checked first so a duplicate costs no hashing; the unique index settles races.
+    if users::Entity::find()
+        .filter(users::Column::Email.eq(&valid.email))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field(Field::Email, Problem::Taken));
+    }
+    let password_hash = password::hash(input.password).await?;
+    insert_user(db, &valid, password_hash, None, now).await
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,14 +197,23 @@ pub async fn sign_in(
 ) -> Result<SignIn, AppError> {
     let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    throttle::check(db, &config.throttle, &email, &ip, now).await?;
+    // Reserved before any hashing: parallel guesses cannot all pass a check made before
+    // any of them is recorded.
+    let attempt = throttle::reserve(db, &config.throttle, &email, &ip, now).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
         .one(db)
         .await?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = password::verify(password, stored).await?;
-    throttle::record(db, &email, &ip, matches, now).await?;
+    let matches = match password::verify(password, stored).await {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Not checked (the server was too busy): the attempt counts for nothing.
+            throttle::release(db, attempt).await?;
+            return Err(error);
+        }
+    };
+    throttle::settle(db, attempt, matches).await?;
     let Some(user) = user.filter(|_| matches) else {
         return Err(AppError::InvalidCredentials);
     };
@@ -232,6 +274,7 @@ pub async fn load_actor(
     Ok(Some(Actor {
         user_id: UserId(user.id),
         session_id: SessionId(session.id),
+        email_verified: user.email_verified_at.is_some(),
         email: user.email,
         name: user.name,
         providers,
@@ -517,8 +560,13 @@ pub async fn overview(
         })
         .collect();
     providers.sort_by_key(|entry| entry.name.to_lowercase());
+    let pending_email =
+        super::verification::pending_change(db, actor.user_id, chrono::Utc::now()).await?;
     Ok(AccountOverview {
         name: user.name,
+        email_verified: user.email_verified_at.is_some(),
+        pending_email,
+        mail_on: false,
         email: user.email,
         two_step_enabled: user.totp_secret.is_some(),
         sessions,
@@ -543,39 +591,4 @@ pub async fn update_name(
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Changes the sign-in email after checking the password; unique case-insensitively.
-pub async fn change_email(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    email: &str,
-    current_password: String,
-) -> Result<(), AppError> {
-    let Some(user) = users::Entity::find_by_id(actor.user_id.0).one(db).await? else {
-        return Err(AppError::Unauthenticated);
-    };
-    let mut errors = Vec::new();
-    let email = normalize_email(email);
-    if email.is_none() {
-        errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
-    }
-    if !password::verify(current_password, Some(user.password_hash.clone())).await? {
-        errors.push(FieldError::new(Field::CurrentPassword, Problem::Wrong));
-    }
-    let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if email == user.email {
-        return Ok(());
-    }
-    let mut user = user.into_active_model();
-    user.email = Set(email);
-    match user.update(db).await {
-        Ok(_) => Ok(()),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(AppError::field(Field::Email, Problem::Taken))
-        }
-        Err(err) => Err(err.into()),
-    }
 }

@@ -18,7 +18,7 @@ use super::throttle;
 use super::types::TwoStepSetup;
 use crate::auth::Actor;
 use crate::db::users;
-use crate::error::{AppError, Field, FieldError, Problem};
+use crate::error::{AppError, Field, FieldError, Problem, Refusal};
 use crate::ids::UserId;
 
 const ISSUER: &str = "Provider Portal";
@@ -48,11 +48,18 @@ fn totp(secret_base32: &str, account: &str) -> Result<TOTP, AppError> {
     })
 }
 
-/// A fresh secret (160 bits, RFC 4226's recommendation) with its QR code for the app.
-pub fn new_setup(email: &str) -> Result<TwoStepSetup, AppError> {
+/// How long a secret being set up waits for its first code.
+const SETUP_MINUTES: i64 = 15;
+
+/// A fresh secret: 160 bits, RFC 4226's recommendation.
+fn new_secret() -> String {
     let mut bytes = [0u8; 20];
     OsRng.fill_bytes(&mut bytes);
-    let secret = Secret::Raw(bytes.to_vec()).to_encoded().to_string();
+    Secret::Raw(bytes.to_vec()).to_encoded().to_string()
+}
+
+/// The secret with its QR code for the app.
+fn setup_of(secret: String, email: &str) -> Result<TwoStepSetup, AppError> {
     let url = totp(&secret, email)?.get_url();
     let svg = qrcode::QrCode::new(url.as_bytes())
         .map_err(|e| {
@@ -66,6 +73,30 @@ pub fn new_setup(email: &str) -> Result<TwoStepSetup, AppError> {
         secret,
         qr_data_url: format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)),
     })
+}
+
+/// Starts (or, within its time, resumes) setting two-step login up: the secret is kept on the
+/// server as pending, so that turning it on needs only the code (the browser never sends a
+/// secret, weak or otherwise). A reload shows the same secret while it is fresh.
+pub async fn begin(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<TwoStepSetup, AppError> {
+    let user = user_of(db, actor.user_id).await?;
+    let fresh = user
+        .totp_pending_at
+        .is_some_and(|at| at + chrono::Duration::minutes(SETUP_MINUTES) > now);
+    if let (true, Some(secret)) = (fresh, user.totp_pending_secret.clone()) {
+        return setup_of(secret, &user.email);
+    }
+    let secret = new_secret();
+    let email = user.email.clone();
+    let mut user = user.into_active_model();
+    user.totp_pending_secret = Set(Some(secret.clone()));
+    user.totp_pending_at = Set(Some(now));
+    user.update(db).await?;
+    setup_of(secret, &email)
 }
 
 /// The time step `code` belongs to, if it is valid now and newer than `last_step`.
@@ -116,22 +147,27 @@ async fn user_of(db: &impl ConnectionTrait, user: UserId) -> Result<users::Model
         .ok_or(AppError::Unauthenticated)
 }
 
-/// Turns two-step login on once the password and a first code check out. Returns the
-/// recovery code, which is shown once and never again.
+/// Turns two-step login on with the pending secret once the password and a first code check
+/// out. Returns the recovery code, which is shown once and never again.
 pub async fn enable(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    secret: &str,
     code: &str,
     current_password: String,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let user = user_of(db, actor.user_id).await?;
+    let fresh = user
+        .totp_pending_at
+        .is_some_and(|at| at + chrono::Duration::minutes(SETUP_MINUTES) > now);
+    let Some(secret) = user.totp_pending_secret.clone().filter(|_| fresh) else {
+        return Err(AppError::Refused(Refusal::TwoStepSetupExpired));
+    };
     let mut errors = Vec::new();
     if !password::verify(current_password, Some(user.password_hash.clone())).await? {
         errors.push(FieldError::new(Field::CurrentPassword, Problem::Wrong));
     }
-    let step = accepted_step(&totp(secret, &user.email)?, code, None, now);
+    let step = accepted_step(&totp(&secret, &user.email)?, code, None, now);
     if step.is_none() {
         errors.push(FieldError::new(Field::Code, Problem::Wrong));
     }
@@ -140,9 +176,11 @@ pub async fn enable(
     };
     let recovery = new_recovery_code();
     let mut user = user.into_active_model();
-    user.totp_secret = Set(Some(secret.to_owned()));
+    user.totp_secret = Set(Some(secret));
     user.totp_recovery_hash = Set(Some(recovery_hash(&recovery)));
     user.totp_last_step = Set(Some(step));
+    user.totp_pending_secret = Set(None);
+    user.totp_pending_at = Set(None);
     user.update(db).await?;
     Ok(recovery)
 }
@@ -198,9 +236,10 @@ pub async fn complete_sign_in(
     };
     let user = user_of(db, UserId(pending.user_id)).await?;
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    throttle::check(db, &config.throttle, &user.email, &ip, now).await?;
+    let attempt = throttle::reserve(db, &config.throttle, &user.email, &ip, now).await?;
     let Some(secret) = user.totp_secret.clone() else {
         // Turned off meanwhile (recovery code from another tab): the password was enough.
+        throttle::settle(db, attempt, true).await?;
         session::revoke(db, crate::ids::SessionId(pending.id)).await?;
         let token =
             session::create(db, &config.session, UserId(user.id), client, false, now).await?;
@@ -215,7 +254,7 @@ pub async fn complete_sign_in(
             .totp_recovery_hash
             .as_deref()
             .is_some_and(|hash| hash == recovery_hash(code));
-    throttle::record(db, &user.email, &ip, step.is_some() || recovery, now).await?;
+    throttle::settle(db, attempt, step.is_some() || recovery).await?;
     let user_id = UserId(user.id);
     if let Some(step) = step {
         let mut user = user.into_active_model();
@@ -240,7 +279,7 @@ mod tests {
 
     #[test]
     fn a_code_is_accepted_once_within_its_window() {
-        let setup = new_setup("ann@example.com").expect("setup");
+        let setup = setup_of(new_secret(), "ann@example.com").expect("setup");
         assert!(setup.qr_data_url.starts_with("data:image/svg+xml;base64,"));
         let totp = totp(&setup.secret, "ann@example.com").expect("totp");
         let now = Utc::now();

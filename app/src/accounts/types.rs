@@ -13,6 +13,8 @@ pub const MIN_PASSWORD_SCORE: u8 = 2;
 /// Long enough for any passphrase, short enough that hashing it is not a denial of service.
 pub const MAX_PASSWORD_CHARS: usize = 128;
 pub const MAX_NAME_CHARS: usize = 100;
+/// How long a mailed verification link works.
+pub const VERIFICATION_LINK_HOURS: i64 = 24;
 /// RFC 5321's limit for a forward path.
 pub const MAX_EMAIL_CHARS: usize = 254;
 
@@ -26,6 +28,7 @@ pub fn normalize_email(raw: &str) -> Option<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !email.contains(char::is_whitespace)
+        && !email.contains(char::is_control)
         && email.matches('@').count() == 1
         && email.chars().count() <= MAX_EMAIL_CHARS;
     plausible.then_some(email)
@@ -140,8 +143,35 @@ pub struct MembershipInfo<R> {
 pub struct AccountOverview {
     pub name: String,
     pub email: String,
+    /// The address was proved (a mailed link, an invitation link, the operator).
+    pub email_verified: bool,
+    /// An address the account is waiting to move to, until its link is used.
+    pub pending_email: Option<String>,
+    /// Mail is on: verification links can be sent (else the operator verifies).
+    pub mail_on: bool,
     pub two_step_enabled: bool,
     pub sessions: Vec<SessionInfo>,
     pub organizations: Vec<MembershipInfo<OrgUserType>>,
     pub providers: Vec<MembershipInfo<ProviderUserType>>,
+}
+
+/// What a registration form led to (the page to show next).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Registered {
+    /// Signed in (an invitation link proved the address).
+    SignedIn,
+    /// A link went to the address: the account is created when it is opened.
+    CheckMail,
+    /// Mail is off: sign in with the new account.
+    SignInNext,
+}
+
+/// What an email change led to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmailChangeStep {
+    /// The address was already this one, and verified.
+    Unchanged,
+    /// Waiting for `email` to be verified: by its mailed link, or by the operator when
+    /// mail is off.
+    Pending { email: String, mail_on: bool },
 }

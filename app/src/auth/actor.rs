@@ -36,6 +36,9 @@ pub struct Actor {
     pub user_id: UserId,
     pub session_id: SessionId,
     pub email: String,
+    /// The address was proved; until it is, invitations to it are not offered to the actor
+    /// (anyone can type any address when registering).
+    pub email_verified: bool,
     pub name: String,
     pub providers: Vec<ProviderMembership>,
     pub organizations: Vec<OrganizationMembership>,

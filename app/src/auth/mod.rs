@@ -4,7 +4,11 @@
 
 pub mod actor;
 pub mod capability;
+#[cfg(feature = "ssr")]
+pub mod gate;
 pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod recheck;
 #[cfg(feature = "ssr")]
 pub mod request;
 

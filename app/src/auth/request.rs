@@ -1,8 +1,8 @@
 //! Server-side request plumbing for server functions: the shared context (database, account
-//! settings), the caller's address, the session cookie, and the actor. Server functions start
-//! with `let actor = current_actor().await?;` and then ask the guard.
+//! settings), the caller's address and the session cookie. Server functions start with one
+//! call to [`super::gate`], which builds the actor and asks the guard.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use chrono::Utc;
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
 use super::Actor;
-use crate::accounts::service::{self, AuthConfig};
+use crate::accounts::service::AuthConfig;
 use crate::accounts::session::ClientInfo;
 use crate::error::AppError;
 
@@ -29,6 +29,8 @@ pub struct ServerContext {
     pub mailer: crate::mail::Mailer,
     /// The portal's public address, for links in mails (`PUBLIC_URL`).
     pub base_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
 }
 
 impl ServerContext {
@@ -41,22 +43,68 @@ impl ServerContext {
     }
 }
 
-pub fn server_context() -> Result<ServerContext, AppError> {
+/// Only the gate reads it: a server function gets the context from its witness.
+pub(super) fn server_context() -> Result<ServerContext, AppError> {
     use_context::<ServerContext>().ok_or_else(|| {
         tracing::error!("ServerContext missing from the Leptos context");
         AppError::Internal
     })
 }
 
-/// The peer address (the server is started with connect info) and the user agent.
+/// The client's address: the peer (the server is started with connect info), unless the peer
+/// is a trusted proxy; then `X-Forwarded-For` is read from the right (each proxy appends the
+/// address it received from), skipping trusted proxies, and the first other address is the
+/// client. Entries left of it could be written by anyone, so they are never read. An entry
+/// that is not an address ends the walk at the proxy that passed it on.
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> Option<IpAddr> {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer?;
+    if !is_trusted(&client) {
+        return Some(client);
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect();
+    for hop in hops.iter().rev() {
+        let Some(ip) = parse_hop(hop) else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// An `X-Forwarded-For` entry: an address, possibly with a port (`[::1]:443`, `1.2.3.4:80`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
+/// The client's address (see [`client_address`]) and user agent.
 pub fn client_info() -> ClientInfo {
     let Some(parts) = use_context::<Parts>() else {
         return ClientInfo::default();
     };
-    let ip = parts
+    let trusted = use_context::<ServerContext>()
+        .map(|context| context.trusted_proxies)
+        .unwrap_or_else(|| std::sync::Arc::from(Vec::new()));
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+        .map(|info| info.0.ip());
+    let ip = client_address(peer, &parts.headers, &trusted).map(|ip| ip.to_string());
     let user_agent = parts
         .headers
         .get(USER_AGENT)
@@ -81,20 +129,6 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .filter_map(Result::ok)
         .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_owned())
-}
-
-/// The signed-in caller, or `Unauthenticated`.
-pub async fn current_actor() -> Result<Actor, AppError> {
-    optional_actor().await?.ok_or(AppError::Unauthenticated)
-}
-
-/// The signed-in caller, if any (pages that also serve anonymous visitors).
-pub async fn optional_actor() -> Result<Option<Actor>, AppError> {
-    let context = server_context()?;
-    let Some(token) = session_token(&context) else {
-        return Ok(None);
-    };
-    service::load_actor(&context.db, &context.auth, &token, Utc::now()).await
 }
 
 fn send_cookie(cookie: Cookie<'_>) {
@@ -146,10 +180,7 @@ pub fn event_context(actor: &Actor) -> crate::events::service::EventContext {
 /// dialog was opened from), else to `fallback`. Browsers without the bundle follow it as a
 /// redirect; the bundle's router navigates there.
 pub fn return_to(target: Option<String>, fallback: &str) {
-    let target = target
-        .filter(|t| crate::routes::is_local_path(t))
-        .unwrap_or_else(|| fallback.to_owned());
-    leptos_axum::redirect(&target);
+    leptos_axum::redirect(&crate::routes::local_or(target, fallback));
 }
 
 /// The language of the request: the visitor's chosen language (cookie), else the browser's
@@ -190,26 +221,70 @@ pub fn outbox(context: &ServerContext) -> crate::mail::Outbox<'_> {
     }
 }
 
-/// The opening of every organization server function: the caller, the organization's scope
-/// (with its provider) and the server context, once the guard allows `capability` there.
-pub async fn authorize_in_organization(
-    organization: crate::ids::OrganizationId,
-    capability: crate::auth::Capability,
-) -> Result<(Actor, crate::auth::OrgScope, ServerContext), AppError> {
-    let actor = current_actor().await?;
-    let context = server_context()?;
-    let scope = crate::organizations::service::scope(&context.db, organization).await?;
-    crate::auth::require(&actor, capability, crate::auth::Scope::Organization(scope))?;
-    Ok((actor, scope, context))
-}
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
 
-/// The opening of every provider server function: the caller and the server context, once
-/// the guard allows `capability` in `provider`.
-pub async fn authorize_in_provider(
-    provider: crate::ids::ProviderId,
-    capability: crate::auth::Capability,
-) -> Result<(Actor, ServerContext), AppError> {
-    let actor = current_actor().await?;
-    crate::auth::require(&actor, capability, crate::auth::Scope::Provider(provider))?;
-    Ok((actor, server_context()?))
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("an address")
+    }
+
+    fn forwarded(values: &[&str]) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::new();
+        for value in values {
+            headers.append(
+                "x-forwarded-for",
+                http::HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let trusted: Vec<ipnet::IpNet> = vec![
+            "127.0.0.1/32".parse().expect("cidr"),
+            "10.0.0.0/8".parse().expect("cidr"),
+        ];
+        let spoof = forwarded(&["203.0.113.9"]);
+        // Straight from the internet: the header is whatever the client wrote; ignored.
+        assert_eq!(
+            client_address(Some(ip("198.51.100.7")), &spoof, &trusted),
+            Some(ip("198.51.100.7"))
+        );
+        // Through the proxy: its entry names the client.
+        assert_eq!(
+            client_address(Some(ip("127.0.0.1")), &spoof, &trusted),
+            Some(ip("203.0.113.9"))
+        );
+        // A client's forged entry sits left of the one the proxy appended: never read.
+        let chain = forwarded(&["6.6.6.6, 203.0.113.9", "10.1.2.3"]);
+        assert_eq!(
+            client_address(Some(ip("127.0.0.1")), &chain, &trusted),
+            Some(ip("203.0.113.9"))
+        );
+        // Without a header, or with garbage, the proxy is all that is known.
+        assert_eq!(
+            client_address(Some(ip("127.0.0.1")), &forwarded(&[]), &trusted),
+            Some(ip("127.0.0.1"))
+        );
+        assert_eq!(
+            client_address(Some(ip("127.0.0.1")), &forwarded(&["unknown"]), &trusted),
+            Some(ip("127.0.0.1"))
+        );
+        assert_eq!(
+            client_address(
+                Some(ip("127.0.0.1")),
+                &forwarded(&["[2001:db8::1]:443"]),
+                &trusted
+            ),
+            Some(ip("2001:db8::1"))
+        );
+        // No trusted proxies configured: the peer, whatever the header says.
+        assert_eq!(
+            client_address(Some(ip("127.0.0.1")), &spoof, &[]),
+            Some(ip("127.0.0.1"))
+        );
+    }
 }

@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use super::types::{
-    BillingInfo, Invoice, InvoiceLine, InvoiceSummary, MAX_ADDRESS_CHARS, MAX_TAX_ID_CHARS,
-    PlanSubscription, Subscription, plausible_tax_id,
+    BilledTo, BillingInfo, Invoice, InvoiceLine, InvoiceSummary, MAX_ADDRESS_CHARS,
+    MAX_TAX_ID_CHARS, PlanSubscription, Subscription, plausible_tax_id,
 };
 use crate::db::{invoices, organizations, provider_plans, providers};
 use crate::error::{AppError, Field, Problem};
@@ -212,6 +212,9 @@ pub async fn issue(
     let lines = lines(db, provider, "Unassigned seats").await?;
     let total_cents = lines.iter().map(|l| l.total_cents).sum();
     let lines = serde_json::to_string(&lines).map_err(|_| AppError::Internal)?;
+    // So are the provider's details: a later change of address does not rewrite it.
+    let billed_to = billed_to(&crate::providers::service::row(db, provider).await?);
+    let billed_to = serde_json::to_string(&billed_to).map_err(|_| AppError::Internal)?;
     let inserted = invoices::ActiveModel {
         provider_id: Set(Some(provider.0)),
         organization_id: Set(None),
@@ -220,6 +223,7 @@ pub async fn issue(
         total_cents: Set(total_cents),
         status: Set("issued".to_owned()),
         issued_at: Set(now),
+        billed_to: Set(Some(billed_to)),
         ..Default::default()
     }
     .insert(db)
@@ -318,12 +322,27 @@ pub async fn invoice(
         .ok_or(AppError::NotFound)?;
     let lines: Vec<InvoiceLine> =
         serde_json::from_str(&row.lines).map_err(|_| AppError::Internal)?;
+    let billed_to = match row.billed_to.as_deref() {
+        Some(json) => serde_json::from_str(json).map_err(|_| AppError::Internal)?,
+        None => billed_to(&crate::providers::service::row(db, provider).await?),
+    };
     Ok(Invoice {
         summary: summary(&row),
         provider,
-        provider_name: crate::providers::service::row(db, provider).await?.name,
+        billed_to,
         lines,
     })
+}
+
+/// A provider's details as an invoice addresses them.
+fn billed_to(provider: &crate::db::providers::Model) -> BilledTo {
+    BilledTo {
+        name: provider.name.clone(),
+        business_name: provider.business_name.clone().unwrap_or_default(),
+        billing_email: provider.billing_email.clone(),
+        address: provider.billing_address.clone().unwrap_or_default(),
+        tax_id: provider.tax_id.clone().unwrap_or_default(),
+    }
 }
 
 pub async fn billing_info(
@@ -344,6 +363,9 @@ pub fn checked_address(address: &str, tax_id: &str, problems: &mut Problems) -> 
     let address = address.trim().replace("\r\n", "\n");
     if address.chars().count() > MAX_ADDRESS_CHARS {
         problems.add(Field::Address, Problem::TooLong(MAX_ADDRESS_CHARS));
+    } else if address.chars().any(|c| c.is_control() && c != '\n') {
+        // Lines are kept; NUL, lone carriage returns and other control characters are not.
+        problems.add(Field::Address, Problem::ControlCharacters);
     }
     let tax_id = tax_id.trim().to_owned();
     if tax_id.chars().count() > MAX_TAX_ID_CHARS {
@@ -383,7 +405,13 @@ pub async fn update_billing_info(
         return Err(AppError::Internal);
     };
     let txn = db.begin().await?;
-    crate::db::lock::provider(&txn, provider).await?;
+    crate::db::lock::provider_by(
+        &txn,
+        context,
+        crate::auth::Capability::ManageProviderBilling,
+        provider,
+    )
+    .await?;
     let row = crate::providers::service::row(&txn, provider).await?;
     let optional = |s: String| (!s.is_empty()).then_some(s);
     let changes = changes(&[

@@ -73,8 +73,19 @@ pub struct InvoiceSummary {
 pub struct Invoice {
     pub summary: InvoiceSummary,
     pub provider: ProviderId,
-    pub provider_name: String,
+    /// As issued (or, for invoices older than that record, the provider's details now).
+    pub billed_to: BilledTo,
     pub lines: Vec<InvoiceLine>,
+}
+
+/// Who an invoice is addressed to, kept as it was when the invoice was issued.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilledTo {
+    pub name: String,
+    pub business_name: String,
+    pub billing_email: String,
+    pub address: String,
+    pub tax_id: String,
 }
 
 /// Where invoices go: the billing address and tax id beside the billing email.

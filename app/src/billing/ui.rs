@@ -217,15 +217,25 @@ fn InvoiceView(invoice: Invoice) -> impl IntoView {
     let csv = routes::provider_invoice_csv(invoice.provider, invoice.summary.id);
     let total = format_cents(invoice.summary.total_cents);
     let period = invoice.summary.period.clone();
+    let billed = invoice.billed_to.clone();
     view! {
         <article class="invoice">
             <div class="page-header">
                 <div>
-                    <p class="eyebrow">{invoice.provider_name.clone()}</p>
+                    <p class="eyebrow">{billed.name.clone()}</p>
                     <h1>{t!(i18n, billing.invoice_title, period = move || period.clone())}</h1>
                     <p class="muted">
                         {t!(i18n, billing.issued)} " " <LocalTime at=invoice.summary.issued_at.clone() />
                     </p>
+                    <address class="billed-to" data-testid="billed-to">
+                        {(!billed.business_name.is_empty()).then(|| view! { <span>{billed.business_name.clone()}</span><br /> })}
+                        <span>{billed.billing_email.clone()}</span>
+                        {(!billed.address.is_empty()).then(|| view! { <br /><span class="address-lines">{billed.address.clone()}</span> })}
+                        {(!billed.tax_id.is_empty()).then(|| {
+                            let tax_id = billed.tax_id.clone();
+                            view! { <br /><span>{t!(i18n, billing.tax_id)} ": " {tax_id}</span> }
+                        })}
+                    </address>
                 </div>
                 <div class="page-actions no-print">
                     <a class="button" href=csv download="">{t!(i18n, billing.download_csv)}</a>

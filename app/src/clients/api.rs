@@ -1,4 +1,4 @@
-//! Clients server functions: thin, actor → guard → service → DTO. Writes take `return_to`,
+//! Clients server functions: thin, gate → service → DTO. Writes take `return_to`,
 //! the list the dialog was opened from, so a form posted without the browser bundle lands
 //! back on the same search, sort and page.
 
@@ -9,10 +9,7 @@ use crate::error::AppError;
 use crate::ids::{OrganizationId, ProviderId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::{
-    Capability,
-    request::{ServerContext, authorize_in_provider},
-};
+use crate::auth::{Capability, gate};
 
 #[cfg(feature = "ssr")]
 fn back_to_clients(provider: ProviderId, return_to: Option<String>) {
@@ -24,8 +21,10 @@ pub async fn list_clients(
     provider: ProviderId,
     query: ClientQuery,
 ) -> Result<ClientPage, AppError> {
-    let (_, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::ViewClients).await?;
+    let db = gate::provider(provider, Capability::ViewClients)
+        .await?
+        .context
+        .db;
     super::service::list(&db, provider, &query).await
 }
 
@@ -34,8 +33,9 @@ pub async fn get_client_details(
     provider: ProviderId,
     client: OrganizationId,
 ) -> Result<ClientDetails, AppError> {
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::ViewClients).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ViewClients).await?;
+    let db = context.db;
     super::service::details(&db, &actor, provider, client).await
 }
 
@@ -49,8 +49,9 @@ pub async fn create_client(
     return_to: Option<String>,
 ) -> Result<OrganizationId, AppError> {
     use super::service::NewClient;
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::ManageClients).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageClients).await?;
+    let db = context.db;
     let input = NewClient {
         name,
         plan,
@@ -67,8 +68,9 @@ pub async fn create_client(
 pub async fn eligible_organizations(
     provider: ProviderId,
 ) -> Result<Vec<EligibleOrganization>, AppError> {
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::ManageClients).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageClients).await?;
+    let db = context.db;
     super::service::eligible_organizations(&db, actor.user_id).await
 }
 
@@ -78,8 +80,9 @@ pub async fn add_existing_organization(
     organization: OrganizationId,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::ManageClients).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageClients).await?;
+    let db = context.db;
     let context = crate::auth::request::event_context(&actor);
     super::service::add_existing(&db, &actor, provider, organization, &context).await?;
     back_to_clients(provider, return_to);
@@ -93,8 +96,9 @@ pub async fn rename_client(
     name: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::UpdateClient).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::UpdateClient).await?;
+    let db = context.db;
     let context = crate::auth::request::event_context(&actor);
     super::service::rename(&db, provider, client, &name, &context).await?;
     back_to_clients(provider, return_to);
@@ -108,8 +112,9 @@ pub async fn set_client_seats(
     seats: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::UpdateClient).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::UpdateClient).await?;
+    let db = context.db;
     let context = crate::auth::request::event_context(&actor);
     super::service::set_seats(&db, &actor, provider, client, &seats, &context).await?;
     back_to_clients(provider, return_to);
@@ -122,8 +127,9 @@ pub async fn unlink_client(
     client: OrganizationId,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let (actor, ServerContext { db, .. }) =
-        authorize_in_provider(provider, Capability::ManageClients).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageClients).await?;
+    let db = context.db;
     let context = crate::auth::request::event_context(&actor);
     super::service::unlink(&db, provider, client, &context).await?;
     back_to_clients(provider, return_to);

@@ -453,7 +453,7 @@ pub async fn create(
     };
 
     let txn = db.begin().await?;
-    lock::provider(&txn, provider).await?;
+    lock::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     let provider_model = crate::providers::service::row(&txn, provider).await?;
     let organization = organizations::ActiveModel {
         name_key: Set(name_key(&name)),
@@ -609,6 +609,7 @@ pub async fn add_existing(
     context: &EventContext,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
+    let actor = &lock::provider_for(&txn, actor, Capability::ManageClients, provider).await?;
     lock::organization(&txn, organization)
         .await
         .map_err(|_| AppError::Refused(Refusal::NotEligible))?;
@@ -676,6 +677,7 @@ pub async fn rename(
     let name = validate::name(name, MAX_ORGANIZATION_NAME_CHARS)
         .map_err(|problem| AppError::field(Field::Name, problem))?;
     let txn = db.begin().await?;
+    lock::provider_by(&txn, context, Capability::UpdateClient, provider).await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;
     if organization.name == name {
@@ -711,10 +713,28 @@ pub async fn set_seats(
     seats: &str,
     context: &EventContext,
 ) -> Result<(), AppError> {
+    let granted = (Capability::UpdateClient, Scope::Provider(provider));
+    set_seats_as(db, actor, granted, provider, client, seats, context).await
+}
+
+/// [`set_seats`] for a caller authorized by `granted` (the Clients page's `UpdateClient` in
+/// the provider, or the Admin Console's `ManageSeats` in the client), checked again once the
+/// provider is locked.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_seats_as(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    granted: (Capability, Scope),
+    provider: ProviderId,
+    client: OrganizationId,
+    seats: &str,
+    context: &EventContext,
+) -> Result<(), AppError> {
     let invalid = |problem| AppError::field(Field::Seats, problem);
     let seats = validate::whole_number(seats, 1, MAX_SEATS).map_err(invalid)?;
     let txn = db.begin().await?;
     lock::provider(&txn, provider).await?;
+    let actor = &crate::auth::recheck::require_still(&txn, actor, granted.0, granted.1).await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;
     let current = i64::from(organization.seats);
@@ -764,7 +784,7 @@ pub async fn unlink(
     context: &EventContext,
 ) -> Result<(), AppError> {
     let txn = db.begin().await?;
-    lock::provider(&txn, provider).await?;
+    lock::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;
     let owner = independent_owner(&txn, provider, client)

@@ -15,6 +15,9 @@ pub struct Model {
     pub total_cents: i64,
     pub status: String,
     pub issued_at: DateTimeUtc,
+    /// Who it was billed to when issued (`billing::types::BilledTo` as JSON); `None` for
+    /// invoices issued before it was kept.
+    pub billed_to: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -42,3 +42,128 @@ pub async fn organization(db: &impl ConnectionTrait, id: OrganizationId) -> Resu
     }
     Ok(())
 }
+
+/// Locks the organization an organization member belongs to, by the member's id, in one
+/// statement: a caller that knows only the member locks before reading anything of it.
+/// `NotFound` when the member is gone.
+pub async fn organization_of_member(
+    db: &impl ConnectionTrait,
+    member: crate::ids::OrganizationUserId,
+) -> Result<(), AppError> {
+    use super::organization_users;
+    use sea_orm::QuerySelect;
+    use sea_orm::QueryTrait;
+    let owner = organization_users::Entity::find()
+        .select_only()
+        .column(organization_users::Column::OrganizationId)
+        .filter(organization_users::Column::Id.eq(member.0))
+        .into_query();
+    let result = organizations::Entity::update_many()
+        .col_expr(
+            organizations::Column::Id,
+            Expr::col(organizations::Column::Id).into(),
+        )
+        .filter(organizations::Column::Id.in_subquery(owner))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Locks the provider a provider member belongs to, by the member's id (see
+/// [`organization_of_member`]).
+pub async fn provider_of_member(
+    db: &impl ConnectionTrait,
+    member: crate::ids::ProviderUserId,
+) -> Result<(), AppError> {
+    use super::provider_users;
+    use sea_orm::QuerySelect;
+    use sea_orm::QueryTrait;
+    let owner = provider_users::Entity::find()
+        .select_only()
+        .column(provider_users::Column::ProviderId)
+        .filter(provider_users::Column::Id.eq(member.0))
+        .into_query();
+    let result = providers::Entity::update_many()
+        .col_expr(
+            providers::Column::Id,
+            Expr::col(providers::Column::Id).into(),
+        )
+        .filter(providers::Column::Id.in_subquery(owner))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Locks the provider's row, then checks again that `actor` may use `capability` there (see
+/// `auth::recheck`): an admin demoted while this request waited is refused here. Returns the
+/// actor as it is now.
+pub async fn provider_for(
+    db: &impl ConnectionTrait,
+    actor: &crate::auth::Actor,
+    capability: crate::auth::Capability,
+    id: ProviderId,
+) -> Result<crate::auth::Actor, AppError> {
+    provider(db, id).await?;
+    crate::auth::recheck::require_still(db, actor, capability, crate::auth::Scope::Provider(id))
+        .await
+}
+
+/// Locks the organization's row, then checks again that `actor` may use `capability` there.
+/// Returns the actor as it is now.
+pub async fn organization_for(
+    db: &impl ConnectionTrait,
+    actor: &crate::auth::Actor,
+    capability: crate::auth::Capability,
+    scope: crate::auth::OrgScope,
+) -> Result<crate::auth::Actor, AppError> {
+    organization(db, scope.organization_id).await?;
+    crate::auth::recheck::require_still(
+        db,
+        actor,
+        capability,
+        crate::auth::Scope::Organization(scope),
+    )
+    .await
+}
+
+/// Locks the provider's row, then checks again that the actor of `context` may still use
+/// `capability` there (see `auth::recheck::require_still_by`).
+pub async fn provider_by(
+    db: &impl ConnectionTrait,
+    context: &crate::events::service::EventContext,
+    capability: crate::auth::Capability,
+    id: ProviderId,
+) -> Result<(), AppError> {
+    provider(db, id).await?;
+    crate::auth::recheck::require_still_by(
+        db,
+        context,
+        capability,
+        crate::auth::Scope::Provider(id),
+    )
+    .await
+}
+
+/// Locks the organization's row, then checks again that the actor of `context` may still use
+/// `capability` there.
+pub async fn organization_by(
+    db: &impl ConnectionTrait,
+    context: &crate::events::service::EventContext,
+    capability: crate::auth::Capability,
+    scope: crate::auth::OrgScope,
+) -> Result<(), AppError> {
+    organization(db, scope.organization_id).await?;
+    crate::auth::recheck::require_still_by(
+        db,
+        context,
+        capability,
+        crate::auth::Scope::Organization(scope),
+    )
+    .await
+}

@@ -2,6 +2,7 @@
 //! `Serialize`, so a password hash cannot be sent to a browser by accident. Each domain maps
 //! rows to its own types.
 
+pub mod email_verifications;
 pub mod events;
 pub mod invitations;
 pub mod invoices;

@@ -15,6 +15,13 @@ pub struct Model {
     /// The last TOTP time step accepted: a code works once.
     pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// When `email` was proved (a mailed link, an invitation link, the operator); `None`:
+    /// unverified, and no invitation reaches the account through the pending list.
+    pub email_verified_at: Option<DateTimeUtc>,
+    /// The two-step secret being set up (base32), kept here so the browser never sends it
+    /// back, and when it was made (it expires).
+    pub totp_pending_secret: Option<String>,
+    pub totp_pending_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

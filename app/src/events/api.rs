@@ -8,9 +8,6 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "events/list")]
 pub async fn list_events(log: LogOf, query: EventQuery) -> Result<EventPage, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let actor = current_actor().await?;
-    let db = server_context()?.db;
-    super::service::authorize_log(&db, &actor, log).await?;
-    super::service::list(&db, log, &query, chrono::Utc::now()).await
+    let reader = crate::auth::gate::log(log).await?;
+    super::service::list(&reader.context.db, reader.log, &query, chrono::Utc::now()).await
 }

@@ -338,87 +338,91 @@ pub const CSV_HEADER: [&str; 8] = [
     "device",
 ];
 
-/// Streams the log's events in `range` as CSV chunks into `sink`, newest first, without
-/// holding more than one chunk: rows come from a database cursor and leave as they are
-/// written. Returns the number of events written.
+/// Rows per batch read from the database and per chunk sent (about 100 KiB).
+const EXPORT_BATCH: u64 = 1000;
+
+/// How long a chunk may wait for the reader. A reader slower than this loses the download:
+/// nothing is held for it meanwhile (no connection, at most the chunks in the channel), but
+/// the export must end some time.
+pub const EXPORT_SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Streams the log's events in `range` as CSV chunks into `sink`, newest first. Rows are read
+/// in keyset batches (`(at, id)` below the last row sent), each its own short query, so the
+/// export holds a pool connection only while a batch is read, never while the reader is slow.
+/// Returns the number of events written; an error leaves the download unfinished (the caller
+/// turns it into an aborted response, not a file that merely looks short).
 pub async fn export_csv(
-    db: &(impl ConnectionTrait + sea_orm::StreamTrait),
+    db: &impl ConnectionTrait,
     log: LogOf,
     range: &Range,
     describe: impl Fn(&EventRow) -> String,
-    sink: tokio::sync::mpsc::Sender<Vec<u8>>,
+    sink: &tokio::sync::mpsc::Sender<Vec<u8>>,
 ) -> Result<u64, AppError> {
-    use futures_util::TryStreamExt;
-    /// Rows per chunk sent to the client (about 100 KiB).
-    const ROWS_PER_CHUNK: u64 = 1000;
     let csv_error = |err: csv::Error| {
         tracing::error!(error = %err, "CSV export");
         AppError::Internal
     };
-    let new_writer = || csv::WriterBuilder::new().from_writer(Vec::with_capacity(128 * 1024));
-    let mut writer = new_writer();
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::with_capacity(128 * 1024));
     writer.write_record(CSV_HEADER).map_err(csv_error)?;
     let backend = db.get_database_backend();
-    let statement = events_statement(log, range);
-    let mut stream = EventRecord::find_by_statement(backend.build(&statement))
-        .stream(db)
-        .await?;
+    let e = Alias::new("e");
+    let mut after: Option<(DateTime<Utc>, i64)> = None;
     let mut written = 0_u64;
-    while let Some(record) = stream.try_next().await? {
-        let device = record.device.clone().unwrap_or_default();
-        let row = record.row();
-        let (actor_name, actor_email) = row.actor.clone().unwrap_or_default();
-        let text = describe(&row);
-        writer
-            .write_record([
-                row.at.as_str(),
-                &csv_cell(&text),
-                &row.code.to_string(),
-                &csv_cell(&actor_name),
-                &csv_cell(&actor_email),
-                &csv_cell(row.target.as_deref().unwrap_or_default()),
-                &csv_cell(row.ip.as_deref().unwrap_or_default()),
-                &csv_cell(&device),
-            ])
-            .map_err(csv_error)?;
-        written += 1;
-        if written.is_multiple_of(ROWS_PER_CHUNK) {
-            let full = std::mem::replace(&mut writer, new_writer());
-            let chunk = full
-                .into_inner()
-                .map_err(|err| csv_error(err.into_error().into()))?;
-            if sink.send(chunk).await.is_err() {
+    loop {
+        let mut statement = events_statement(log, range);
+        if let Some((at, id)) = after {
+            let at_col = Expr::col((e.clone(), Alias::new("at")));
+            statement.and_where(
+                at_col.clone().lt(at).or(at_col
+                    .eq(at)
+                    .and(Expr::col((e.clone(), Alias::new("id"))).lt(id))),
+            );
+        }
+        statement.limit(EXPORT_BATCH);
+        let records = EventRecord::find_by_statement(backend.build(&statement))
+            .all(db)
+            .await?;
+        let last_batch = (records.len() as u64) < EXPORT_BATCH;
+        after = records.last().map(|r| (r.at, r.id)).or(after);
+        for record in records {
+            let device = record.device.clone().unwrap_or_default();
+            let row = record.row();
+            let (actor_name, actor_email) = row.actor.clone().unwrap_or_default();
+            let text = describe(&row);
+            writer
+                .write_record([
+                    row.at.as_str(),
+                    &csv_cell(&text),
+                    &row.code.to_string(),
+                    &csv_cell(&actor_name),
+                    &csv_cell(&actor_email),
+                    &csv_cell(row.target.as_deref().unwrap_or_default()),
+                    &csv_cell(row.ip.as_deref().unwrap_or_default()),
+                    &csv_cell(&device),
+                ])
+                .map_err(csv_error)?;
+            written += 1;
+        }
+        let full = std::mem::replace(
+            &mut writer,
+            csv::WriterBuilder::new().from_writer(Vec::with_capacity(128 * 1024)),
+        );
+        let chunk = full
+            .into_inner()
+            .map_err(|err| csv_error(err.into_error().into()))?;
+        if !chunk.is_empty() {
+            match tokio::time::timeout(EXPORT_SEND_TIMEOUT, sink.send(chunk)).await {
+                Ok(Ok(())) => {}
                 // The download was cancelled: stop reading.
-                return Ok(written);
+                Ok(Err(_)) => return Ok(written),
+                Err(_) => {
+                    tracing::warn!("event export abandoned: the reader stopped reading");
+                    return Err(AppError::Internal);
+                }
             }
         }
-    }
-    let rest = writer
-        .into_inner()
-        .map_err(|err| csv_error(err.into_error().into()))?;
-    if !rest.is_empty() {
-        let _ = sink.send(rest).await;
-    }
-    Ok(written)
-}
-
-/// The guard for reading `log`: `ViewProviderEventLogs` in a provider, `ViewEventLogs` in an
-/// organization (whose provider, if any, is loaded for the guard).
-pub async fn authorize_log(
-    db: &impl ConnectionTrait,
-    actor: &crate::auth::Actor,
-    log: LogOf,
-) -> Result<(), AppError> {
-    use crate::auth::{Capability, Scope, require};
-    match log {
-        LogOf::Provider(provider) => require(
-            actor,
-            Capability::ViewProviderEventLogs,
-            Scope::Provider(provider),
-        ),
-        LogOf::Organization(organization) => {
-            let scope = crate::organizations::service::scope(db, organization).await?;
-            require(actor, Capability::ViewEventLogs, Scope::Organization(scope))
+        if last_batch {
+            return Ok(written);
         }
     }
 }

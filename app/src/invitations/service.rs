@@ -162,7 +162,36 @@ pub async fn preview(
     })
 }
 
-/// Accepts through a link: the signed-in account must have the invited address.
+/// The address a usable link's invitation was sent to, while its member is still invited
+/// (registration through the link: the link proves the address).
+pub async fn address_of_link(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
+    let Ok(invitation) = usable(db, token, now).await else {
+        return Ok(None);
+    };
+    Ok(invited(db, member_of(&invitation)?)
+        .await
+        .ok()
+        .map(|(_, email)| email))
+}
+
+/// Takes the lock of the place `member` belongs to, before anything of it is read: an
+/// answer and an admin's change to the same place (removal, seats, the last-admin rule)
+/// then happen one after the other.
+async fn lock_place(db: &impl ConnectionTrait, member: PendingRef) -> Result<(), AppError> {
+    let locked = match member {
+        PendingRef::Provider(id) => crate::db::lock::provider_of_member(db, id).await,
+        PendingRef::Organization(id) => crate::db::lock::organization_of_member(db, id).await,
+    };
+    // The member is gone (declined in another tab, removed by an admin).
+    locked.map_err(|_| AppError::Refused(Refusal::InvitationUsed))
+}
+
+/// Accepts through a link: the signed-in account must have the invited address. Holding the
+/// link proves the mailbox, so the account's address counts as verified from now on.
 pub async fn accept_link(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
@@ -172,19 +201,27 @@ pub async fn accept_link(
     let txn = db.begin().await?;
     let invitation = usable(&txn, token, context.at).await?;
     let member = member_of(&invitation)?;
+    lock_place(&txn, member).await?;
     let accepted = accept_member(&txn, context, actor, member).await?;
+    crate::accounts::verification::mark_verified(&txn, actor.user_id, context.at).await?;
     txn.commit().await?;
     Ok(accepted)
 }
 
-/// Accepts from the Password Manager's list of pending invitations.
+/// Accepts from the Password Manager's list of pending invitations: only from a verified
+/// address (anyone may register with any address; the list must not hand them its
+/// invitations).
 pub async fn accept_pending(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
     actor: &Actor,
     member: PendingRef,
 ) -> Result<Accepted, AppError> {
+    if !actor.email_verified {
+        return Err(AppError::Refused(Refusal::EmailNotVerified));
+    }
     let txn = db.begin().await?;
+    lock_place(&txn, member).await?;
     let accepted = accept_member(&txn, context, actor, member).await?;
     txn.commit().await?;
     Ok(accepted)
@@ -288,7 +325,11 @@ pub async fn decline_pending(
     actor: &Actor,
     member: PendingRef,
 ) -> Result<(), AppError> {
+    if !actor.email_verified {
+        return Err(AppError::Refused(Refusal::EmailNotVerified));
+    }
     let txn = db.begin().await?;
+    lock_place(&txn, member).await?;
     let (to, email) = invited(&txn, member).await?;
     if email != actor.email {
         return Err(AppError::Refused(Refusal::InvitationForAnotherEmail));
@@ -337,8 +378,12 @@ pub async fn decline_pending(
     Ok(())
 }
 
-/// How many invitations wait for the actor's address: two indexed counts.
+/// How many invitations wait for the actor's address: two indexed counts (none until the
+/// address is verified).
 pub async fn pending_count(db: &impl ConnectionTrait, actor: &Actor) -> Result<u64, AppError> {
+    if !actor.email_verified {
+        return Ok(0);
+    }
     let providers = provider_users::Entity::find()
         .filter(provider_users::Column::Email.eq(actor.email.as_str()))
         .filter(provider_users::Column::Status.eq(MemberStatus::Invited.as_str()))
@@ -353,12 +398,16 @@ pub async fn pending_count(db: &impl ConnectionTrait, actor: &Actor) -> Result<u
 }
 
 /// The invitations waiting for the actor's address, providers first, each by name. Two
-/// queries, however many there are.
+/// queries, however many there are. None until the address is verified: whoever registered
+/// with an address they do not own must not see (or take) what was sent to it.
 pub async fn pending(
     db: &impl ConnectionTrait,
     actor: &Actor,
 ) -> Result<Vec<InvitationTo>, AppError> {
     let mut list = Vec::new();
+    if !actor.email_verified {
+        return Ok(list);
+    }
     let provider_rows = provider_users::Entity::find()
         .find_also_related(providers::Entity)
         .filter(provider_users::Column::Email.eq(actor.email.as_str()))

@@ -37,6 +37,20 @@ pub struct InvitationPreview {
     pub has_account: bool,
 }
 
+/// The Password Manager's pending invitations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingList {
+    pub invitations: Vec<InvitationTo>,
+    /// The address is not verified: the list stays empty until it is (anyone may register
+    /// with any address). `mail_on`: a verification link can be mailed from the account page.
+    pub unverified: Option<Unverified>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unverified {
+    pub mail_on: bool,
+}
+
 /// Which pending invitation an accept or decline is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PendingRef {

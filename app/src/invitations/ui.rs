@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{AcceptInvitationLink, AnswerInvitation, preview_invitation};
-use super::types::{InvitationPreview, InvitationTo, PendingRef};
+use super::types::{InvitationPreview, InvitationTo, PendingList, PendingRef};
 use crate::accounts::ui::use_viewer;
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
@@ -100,9 +100,10 @@ fn Invitation(preview: InvitationPreview, token: String) -> impl IntoView {
                 let back = routes::encode_query(&here);
                 let sign_in = format!("{}?redirect_to={back}", routes::SIGN_IN);
                 let register = format!(
-                    "{}?redirect_to={back}&email={}",
+                    "{}?redirect_to={back}&email={}&invitation={}",
                     routes::REGISTER,
-                    routes::encode_query(&email)
+                    routes::encode_query(&email),
+                    routes::encode_query(&token)
                 );
                 view! {
                     <p>
@@ -139,15 +140,25 @@ fn Invitation(preview: InvitationPreview, token: String) -> impl IntoView {
 /// The invitations waiting for the signed-in user, each with Accept and Decline.
 #[component]
 pub fn PendingInvitations(
-    invitations: Vec<InvitationTo>,
+    list: PendingList,
     action: ServerAction<AnswerInvitation>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let value: Signal<Option<Result<(), AppError>>> = Signal::derive(move || action.value().get());
+    let PendingList {
+        invitations,
+        unverified,
+    } = list;
     view! {
         <section class="panel" aria-labelledby="pending-heading">
             <h2 id="pending-heading">{t!(i18n, invitations.pending_title)}</h2>
             <FormAlert value />
+            {unverified.map(|_| view! {
+                <p class="alert alert-info" role="status" data-testid="pending-unverified">
+                    {t!(i18n, invitations.unverified)} " "
+                    <a href=routes::ACCOUNT>{t!(i18n, invitations.verify_in_account)}</a>
+                </p>
+            })}
             {if invitations.is_empty() {
                 view! { <p class="muted">{t!(i18n, invitations.none_pending)}</p> }.into_any()
             } else {

@@ -1,4 +1,4 @@
-//! Organization member server functions: thin, actor → guard → service → DTO. Managing
+//! Organization member server functions: thin, gate → service → DTO. Managing
 //! members needs `ManageOrgMembers` in the organization; who may touch whom beyond that is
 //! the guard's `outranks`, applied by the service to each member.
 
@@ -9,15 +9,12 @@ use crate::error::AppError;
 use crate::ids::{OrganizationId, OrganizationUserId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::{Actor, OrgScope};
+use crate::auth::gate::{self, InOrganization};
 
-/// The caller, allowed to manage `organization`'s members; its scope; the server's context.
+/// The caller, allowed to manage `organization`'s members.
 #[cfg(feature = "ssr")]
-async fn authorize(
-    organization: OrganizationId,
-) -> Result<(Actor, OrgScope, crate::auth::request::ServerContext), AppError> {
-    use crate::auth::request::authorize_in_organization;
-    authorize_in_organization(organization, crate::auth::Capability::ManageOrgMembers).await
+async fn authorize(organization: OrganizationId) -> Result<InOrganization, AppError> {
+    gate::organization(organization, crate::auth::Capability::ManageOrgMembers).await
 }
 
 /// Flags as a form sends them (`permissions[]`, one per ticked box).
@@ -33,7 +30,12 @@ pub async fn list_org_members(
     organization: OrganizationId,
     query: MemberQuery,
 ) -> Result<OrgMemberPage, AppError> {
-    let (actor, scope, context) = authorize(organization).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = authorize(organization).await?;
     super::service::list(&context.db, &actor, scope, &query).await
 }
 
@@ -43,7 +45,7 @@ pub async fn get_org_members(
     organization: OrganizationId,
     members: Vec<OrganizationUserId>,
 ) -> Result<Vec<OrgMemberRow>, AppError> {
-    let (actor, _, context) = authorize(organization).await?;
+    let InOrganization { actor, context, .. } = authorize(organization).await?;
     let members: Vec<OrganizationUserId> = members.into_iter().take(50).collect();
     super::service::by_ids(&context.db, actor.user_id, organization, &members).await
 }
@@ -57,7 +59,12 @@ pub async fn invite_org_members(
     permissions: Option<Vec<String>>,
 ) -> Result<Vec<Invited>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let (actor, scope, context) = authorize(organization).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = authorize(organization).await?;
     let permissions = flags(permissions)?;
     super::service::invite(
         &context.db,
@@ -83,7 +90,12 @@ pub async fn apply_to_org_members(
     use super::types::MemberAction;
     use crate::auth::request::{event_context, outbox};
     use crate::error::{Field, Problem};
-    let (actor, scope, context) = authorize(organization).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = authorize(organization).await?;
     let action = MemberAction::parse(&action)
         .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
     let members: Vec<OrganizationUserId> = members
@@ -111,7 +123,12 @@ pub async fn change_org_member_type(
     permissions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, scope, context) = authorize(organization).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = authorize(organization).await?;
     let permissions = flags(permissions)?;
     super::service::change_type(
         &context.db,
@@ -133,10 +150,13 @@ pub async fn reset_member_password(
     password: String,
     password_confirm: String,
 ) -> Result<(), AppError> {
-    use crate::auth::request::{authorize_in_organization, event_context};
-    let (actor, scope, context) =
-        authorize_in_organization(organization, crate::auth::Capability::ManageAccountRecovery)
-            .await?;
+    use crate::auth::request::event_context;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, crate::auth::Capability::ManageAccountRecovery).await?;
     super::recovery::reset_password(
         &context.db,
         &event_context(&actor),
@@ -155,10 +175,13 @@ pub async fn set_recovery_enrolment(
     organization: OrganizationId,
     enrolled: bool,
 ) -> Result<(), AppError> {
-    use crate::auth::request::{authorize_in_organization, event_context};
-    let (actor, scope, context) =
-        authorize_in_organization(organization, crate::auth::Capability::ManageOwnMembership)
-            .await?;
+    use crate::auth::request::event_context;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, crate::auth::Capability::ManageOwnMembership).await?;
     super::recovery::set_enrolment(&context.db, &event_context(&actor), &actor, scope, enrolled)
         .await
 }
@@ -166,7 +189,6 @@ pub async fn set_recovery_enrolment(
 /// The organizations the caller belongs to, with account-recovery enrolment (account area).
 #[server(prefix = "/api", endpoint = "members/mine")]
 pub async fn my_org_memberships() -> Result<Vec<super::types::OrgMembership>, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let actor = current_actor().await?;
-    super::recovery::memberships(&server_context()?.db, &actor).await
+    let call = gate::account().await?;
+    super::recovery::memberships(&call.context.db, &call.actor).await
 }

@@ -90,7 +90,13 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     let organization: OrganizationId = scope.organization_id;
     let txn = db.begin().await?;
-    lock::organization(&txn, organization).await?;
+    let actor = &lock::organization_for(
+        &txn,
+        actor,
+        crate::auth::Capability::ManageAccountRecovery,
+        scope,
+    )
+    .await?;
     let row = organization_users::Entity::find_by_id(member.0)
         .one(&txn)
         .await?

@@ -104,6 +104,8 @@ fn members_of(organization: OrganizationId, search: &str) -> SelectStatement {
         statement.and_where(
             Expr::col((ou, organization_users::Column::Email))
                 .like(LikeExpr::new(pattern.clone()).escape('\\'))
+                .or(Expr::col((u.clone(), users::Column::Email))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\')))
                 .or(Expr::expr(Func::lower(Expr::col((u, users::Column::Name))))
                     .like(LikeExpr::new(pattern).escape('\\'))),
         );
@@ -149,7 +151,15 @@ fn select_row_columns(statement: &mut SelectStatement) {
     let (ou, u) = (Alias::new("ou"), Alias::new("u"));
     statement
         .column((ou.clone(), organization_users::Column::Id))
-        .column((ou.clone(), organization_users::Column::Email))
+        // The account's own address once there is one: it changes only when verified, while
+        // the member row keeps the address the invitation went to.
+        .expr_as(
+            Func::coalesce([
+                Expr::col((u.clone(), users::Column::Email)).into(),
+                Expr::col((ou.clone(), organization_users::Column::Email)).into(),
+            ]),
+            Alias::new("email"),
+        )
         .column((u.clone(), users::Column::Name))
         .column((ou.clone(), organization_users::Column::Type))
         .column((ou.clone(), organization_users::Column::Status))
@@ -322,7 +332,10 @@ pub async fn invite(
     let addresses = checked_addresses(emails, &mut problems);
 
     let txn = db.begin().await?;
-    lock::organization(&txn, organization).await?;
+    let actor = &lock::organization_for(&txn, actor, Capability::ManageOrgMembers, scope).await?;
+    if let Some((user_type, permissions)) = role {
+        require_outranks(actor, Role::of_member(user_type, permissions), scope)?;
+    }
     let emails: Vec<&str> = addresses.iter().map(|(_, e)| e.as_str()).collect();
     let existing: Vec<String> = organization_users::Entity::find()
         .filter(organization_users::Column::OrganizationId.eq(organization.0))
@@ -380,27 +393,31 @@ pub async fn invite(
     }
     txn.commit().await?;
 
-    let mut outcomes = Vec::with_capacity(invited.len());
-    for (email, token, locale) in invited {
-        let link = invitations::link(outbox.base_url, &token);
-        let delivery = invitations::send_organization_invitation(
-            outbox.mailer,
-            OrganizationInvitationMail {
-                to: &email,
-                locale: locale_or(locale.as_deref(), outbox.locale),
-                inviter: &actor.name,
-                organization: &model.name,
-                user_type,
-                link: link.clone(),
-            },
-        )
-        .await;
-        outcomes.push(Invited {
-            email,
-            link: (delivery != Delivery::Sent).then_some(link),
+    // Mailed side by side: an SMTP server that hangs costs the request its timeout once,
+    // not once per address.
+    let organization_name = &model.name;
+    let sends = invited
+        .into_iter()
+        .map(|(email, token, locale)| async move {
+            let link = invitations::link(outbox.base_url, &token);
+            let delivery = invitations::send_organization_invitation(
+                outbox.mailer,
+                OrganizationInvitationMail {
+                    to: &email,
+                    locale: locale_or(locale.as_deref(), outbox.locale),
+                    inviter: &actor.name,
+                    organization: organization_name,
+                    user_type,
+                    link: link.clone(),
+                },
+            )
+            .await;
+            Invited {
+                email,
+                link: (delivery != Delivery::Sent).then_some(link),
+            }
         });
-    }
-    Ok(outcomes)
+    Ok(crate::mail::side_by_side(sends).await)
 }
 
 /// An event about a member, in the organization's log (and its provider's, for a client).
@@ -527,7 +544,7 @@ async fn apply_one(
 ) -> Result<Option<String>, AppError> {
     let organization = scope.organization_id;
     let txn = db.begin().await?;
-    lock::organization(&txn, organization).await?;
+    let actor = &lock::organization_for(&txn, actor, Capability::ManageOrgMembers, scope).await?;
     let row = member_in(&txn, organization, member).await?;
     email.clone_from(&row.email);
     if row.user_id == Some(actor.user_id.0) {
@@ -641,7 +658,7 @@ pub async fn change_type(
         return Err(AppError::Internal);
     };
     let txn = db.begin().await?;
-    lock::organization(&txn, organization).await?;
+    let actor = &lock::organization_for(&txn, actor, Capability::ManageOrgMembers, scope).await?;
     let row = member_in(&txn, organization, member).await?;
     if row.user_id == Some(actor.user_id.0) {
         return Err(AppError::Refused(Refusal::NotOnYourself));

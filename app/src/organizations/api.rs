@@ -1,10 +1,13 @@
-//! Organization server functions: thin, actor → guard → service → DTO.
+//! Organization server functions: thin, gate → service → DTO.
 
 use leptos::prelude::*;
 
 use super::types::{ConsoleFrame, OrganizationOverview};
 #[cfg(feature = "ssr")]
-use crate::auth::{Capability, request::authorize_in_organization};
+use crate::auth::{
+    Capability,
+    gate::{self, InOrganization},
+};
 use crate::error::AppError;
 use crate::ids::OrganizationId;
 
@@ -18,9 +21,8 @@ pub async fn create_organization(
     seats: String,
 ) -> Result<OrganizationId, AppError> {
     use super::service::{self, NewOrganization};
-    use crate::auth::request::{current_actor, event_context, server_context};
-    let actor = current_actor().await?;
-    let context = server_context()?;
+    use crate::auth::request::event_context;
+    let gate::Account { actor, context, .. } = gate::account().await?;
     let input = NewOrganization {
         name,
         billing_email,
@@ -38,25 +40,40 @@ pub async fn create_organization(
 pub async fn get_organization_overview(
     organization: OrganizationId,
 ) -> Result<OrganizationOverview, AppError> {
-    use crate::auth::request::event_context;
-    let (actor, scope, context) =
-        authorize_in_organization(organization, Capability::AdministerOrganization).await?;
-    super::service::record_provider_access(&context.db, &event_context(&actor), &actor, scope)
-        .await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::AdministerOrganization).await?;
     super::service::overview(&context.db, &actor, scope).await
 }
 
-/// The console's frame (name, managing provider, the sections the caller may open). Opening
-/// a client's console as a provider user is recorded here, once per visit (see
-/// `record_provider_access`), since every console page asks for its frame.
+/// The console's frame (name, managing provider, the sections the caller may open).
 #[server(prefix = "/api", endpoint = "organizations/frame")]
 pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFrame, AppError> {
-    use crate::auth::request::event_context;
-    let (actor, scope, context) =
-        authorize_in_organization(organization, Capability::AdministerOrganization).await?;
-    super::service::record_provider_access(&context.db, &event_context(&actor), &actor, scope)
-        .await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::AdministerOrganization).await?;
     super::service::frame(&context.db, &actor, scope).await
+}
+
+/// Records a provider user opening a client's console (once per visit, see
+/// `record_provider_access`). The console posts it once it is on screen: a page's GET never
+/// records it, so a prefetch or a link preview leaves no trace in the client's log.
+#[server(prefix = "/api", endpoint = "organizations/visit")]
+pub async fn record_console_visit(organization: OrganizationId) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::AdministerOrganization).await?;
+    super::service::record_provider_access(&context.db, &event_context(&actor), &actor, scope).await
 }
 
 /// Billing → Subscription: the figures, for those who may change seats.
@@ -64,8 +81,12 @@ pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFr
 pub async fn get_organization_subscription(
     organization: OrganizationId,
 ) -> Result<OrganizationOverview, AppError> {
-    let (actor, scope, context) =
-        authorize_in_organization(organization, Capability::ManageSeats).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::ManageSeats).await?;
     super::service::overview(&context.db, &actor, scope).await
 }
 
@@ -75,8 +96,12 @@ pub async fn set_organization_seats(
     seats: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, scope, context) =
-        authorize_in_organization(organization, Capability::ManageSeats).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::ManageSeats).await?;
     super::service::set_seats(&context.db, &event_context(&actor), &actor, scope, &seats).await
 }
 
@@ -84,8 +109,8 @@ pub async fn set_organization_seats(
 pub async fn get_organization_info(
     organization: OrganizationId,
 ) -> Result<super::types::OrganizationInfo, AppError> {
-    let (_, scope, context) =
-        authorize_in_organization(organization, Capability::ManageOrgSettings).await?;
+    let InOrganization { scope, context, .. } =
+        gate::organization(organization, Capability::ManageOrgSettings).await?;
     super::service::info(&context.db, scope).await
 }
 
@@ -97,8 +122,12 @@ pub async fn update_organization_info(
     billing_email: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, scope, context) =
-        authorize_in_organization(organization, Capability::ManageOrgSettings).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::ManageOrgSettings).await?;
     super::service::update_info(
         &context.db,
         &event_context(&actor),
@@ -113,8 +142,8 @@ pub async fn update_organization_info(
 pub async fn get_organization_billing(
     organization: OrganizationId,
 ) -> Result<super::types::OrganizationBilling, AppError> {
-    let (_, scope, context) =
-        authorize_in_organization(organization, Capability::ManageOrgBilling).await?;
+    let InOrganization { scope, context, .. } =
+        gate::organization(organization, Capability::ManageOrgBilling).await?;
     super::service::billing(&context.db, scope).await
 }
 
@@ -125,8 +154,12 @@ pub async fn update_organization_billing(
     tax_id: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, scope, context) =
-        authorize_in_organization(organization, Capability::ManageOrgBilling).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = gate::organization(organization, Capability::ManageOrgBilling).await?;
     super::service::update_billing(
         &context.db,
         &event_context(&actor),

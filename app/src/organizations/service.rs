@@ -2,8 +2,8 @@
 //! scope the guard needs, and the Admin Console's overview.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, JoinType,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QuerySelect, Set, TransactionTrait,
 };
 
 use super::types::{
@@ -11,8 +11,8 @@ use super::types::{
     OrganizationInfo, OrganizationOverview, Plan,
 };
 use crate::accounts::types::Named;
-use crate::auth::{Actor, OrgScope, Scope};
-use crate::db::{organization_users, organizations, provider_organizations, providers};
+use crate::auth::{Actor, Capability, OrgScope, Scope};
+use crate::db::{organization_users, organizations, providers};
 use crate::error::{AppError, Field, Problem};
 use crate::events::service::{EventContext, NewEvent, record};
 use crate::events::types::{EventTarget, EventType};
@@ -108,34 +108,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(id)
-}
-
-/// The organization and its provider, as the guard needs them (one query). An id that does
-/// not exist is `Forbidden`, like one the caller may not see: ids are not probed this way.
-pub async fn scope(
-    db: &impl ConnectionTrait,
-    organization: OrganizationId,
-) -> Result<OrgScope, AppError> {
-    let row: Option<(i64, Option<i64>)> = organizations::Entity::find()
-        .select_only()
-        .column(organizations::Column::Id)
-        .column(provider_organizations::Column::ProviderId)
-        .join(
-            JoinType::LeftJoin,
-            organizations::Entity::belongs_to(provider_organizations::Entity)
-                .from(organizations::Column::Id)
-                .to(provider_organizations::Column::OrganizationId)
-                .into(),
-        )
-        .filter(organizations::Column::Id.eq(organization.0))
-        .into_tuple()
-        .one(db)
-        .await?;
-    let (id, provider) = row.ok_or(AppError::Forbidden)?;
-    Ok(OrgScope {
-        organization_id: OrganizationId(id),
-        provider_id: provider.map(ProviderId),
-    })
 }
 
 /// Seats taken in one organization.
@@ -336,7 +308,7 @@ pub async fn update_info(
         return Err(AppError::Internal);
     };
     let txn = db.begin().await?;
-    crate::db::lock::organization(&txn, scope.organization_id).await?;
+    crate::db::lock::organization_by(&txn, context, Capability::ManageOrgSettings, scope).await?;
     let row = organization_row(&txn, scope.organization_id).await?;
     let email = email.unwrap_or_else(|| row.billing_email.clone());
     let changes = crate::billing::service::changes(&[
@@ -386,7 +358,7 @@ pub async fn update_billing(
         crate::billing::service::checked_address(&input.address, &input.tax_id, &mut problems);
     problems.finish()?;
     let txn = db.begin().await?;
-    crate::db::lock::organization(&txn, scope.organization_id).await?;
+    crate::db::lock::organization_by(&txn, context, Capability::ManageOrgBilling, scope).await?;
     let row = organization_row(&txn, scope.organization_id).await?;
     let changes = crate::billing::service::changes(&[
         (
@@ -426,9 +398,10 @@ pub async fn set_seats(
     seats: &str,
 ) -> Result<(), AppError> {
     if let Some(provider) = scope.provider_id {
-        return crate::clients::service::set_seats(
+        return crate::clients::service::set_seats_as(
             db,
             actor,
+            (Capability::ManageSeats, Scope::Organization(scope)),
             provider,
             scope.organization_id,
             seats,
@@ -439,7 +412,7 @@ pub async fn set_seats(
     let invalid = |problem| AppError::field(Field::Seats, problem);
     let seats = validate::whole_number(seats, 1, super::types::MAX_SEATS).map_err(invalid)?;
     let txn = db.begin().await?;
-    crate::db::lock::organization(&txn, scope.organization_id).await?;
+    crate::db::lock::organization_for(&txn, actor, Capability::ManageSeats, scope).await?;
     let row = organization_row(&txn, scope.organization_id).await?;
     let plan = Plan::parse(&row.plan).ok_or(AppError::Internal)?;
     if seats > plan.max_seats() {

@@ -7,23 +7,16 @@ use crate::error::AppError;
 use crate::ids::OrganizationId;
 
 #[cfg(feature = "ssr")]
-async fn authorize(
-    organization: OrganizationId,
-) -> Result<
-    (
-        crate::auth::Actor,
-        crate::auth::OrgScope,
-        crate::auth::request::ServerContext,
-    ),
-    AppError,
-> {
-    use crate::auth::request::authorize_in_organization;
-    authorize_in_organization(organization, crate::auth::Capability::ManagePolicies).await
+use crate::auth::gate::{self, InOrganization};
+
+#[cfg(feature = "ssr")]
+async fn authorize(organization: OrganizationId) -> Result<InOrganization, AppError> {
+    gate::organization(organization, crate::auth::Capability::ManagePolicies).await
 }
 
 #[server(prefix = "/api", endpoint = "policies/get")]
 pub async fn get_policies(organization: OrganizationId) -> Result<Policies, AppError> {
-    let (_, _, context) = authorize(organization).await?;
+    let InOrganization { context, .. } = authorize(organization).await?;
     super::service::load(&context.db, organization).await
 }
 
@@ -40,7 +33,12 @@ pub async fn set_policy(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, scope, context) = authorize(organization).await?;
+    let InOrganization {
+        actor,
+        scope,
+        context,
+        ..
+    } = authorize(organization).await?;
     let change = super::service::PolicyChange {
         kind: &kind,
         enabled: enabled.is_some(),

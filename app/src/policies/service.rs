@@ -107,7 +107,13 @@ pub async fn set(
     };
     let organization = scope.organization_id;
     let txn = db.begin().await?;
-    lock::organization(&txn, organization).await?;
+    lock::organization_by(
+        &txn,
+        context,
+        crate::auth::Capability::ManagePolicies,
+        scope,
+    )
+    .await?;
     let existing = policies::Entity::find()
         .filter(policies::Column::OrganizationId.eq(organization.0))
         .filter(policies::Column::Kind.eq(kind.as_str()))

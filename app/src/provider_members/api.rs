@@ -1,4 +1,4 @@
-//! Provider member server functions: thin, actor → guard → service → DTO. Managing members
+//! Provider member server functions: thin, gate → service → DTO. Managing members
 //! is for Provider Admins (`ManageProviderMembers`); leaving is one's own business.
 
 use leptos::prelude::*;
@@ -8,15 +8,15 @@ use crate::error::AppError;
 use crate::ids::{ProviderId, ProviderUserId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::{Capability, request::authorize_in_provider};
+use crate::auth::{Capability, gate};
 
 #[server(prefix = "/api", endpoint = "provider-members/list")]
 pub async fn list_members(
     provider: ProviderId,
     query: MemberQuery,
 ) -> Result<MemberPage, AppError> {
-    let (actor, context) =
-        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageProviderMembers).await?;
     super::service::list(&context.db, actor.user_id, provider, &query).await
 }
 
@@ -26,8 +26,8 @@ pub async fn get_members(
     provider: ProviderId,
     members: Vec<ProviderUserId>,
 ) -> Result<Vec<super::types::MemberRow>, AppError> {
-    let (actor, context) =
-        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageProviderMembers).await?;
     let members: Vec<ProviderUserId> = members.into_iter().take(50).collect();
     super::service::by_ids(&context.db, actor.user_id, provider, &members).await
 }
@@ -40,8 +40,8 @@ pub async fn invite_members(
     user_type: String,
 ) -> Result<Vec<Invited>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let (actor, context) =
-        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageProviderMembers).await?;
     super::service::invite(
         &context.db,
         &event_context(&actor),
@@ -65,8 +65,8 @@ pub async fn apply_to_members(
     use super::types::MemberAction;
     use crate::auth::request::{event_context, outbox};
     use crate::error::{Field, Problem};
-    let (actor, context) =
-        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageProviderMembers).await?;
     let action = MemberAction::parse(&action)
         .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
     let members: Vec<ProviderUserId> = members
@@ -92,8 +92,8 @@ pub async fn change_member_type(
     user_type: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let (actor, context) =
-        authorize_in_provider(provider, Capability::ManageProviderMembers).await?;
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageProviderMembers).await?;
     super::service::change_type(
         &context.db,
         &event_context(&actor),
@@ -108,23 +108,16 @@ pub async fn change_member_type(
 /// The providers the caller belongs to (account area).
 #[server(prefix = "/api", endpoint = "provider-members/mine")]
 pub async fn my_provider_memberships() -> Result<Vec<Membership>, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    let actor = current_actor().await?;
-    super::service::memberships(&server_context()?.db, &actor).await
+    let call = gate::account().await?;
+    super::service::memberships(&call.context.db, &call.actor).await
 }
 
 /// The caller leaves the provider; the last confirmed Provider Admin cannot.
 #[server(prefix = "/api", endpoint = "provider-members/leave")]
 pub async fn leave_provider(provider: ProviderId) -> Result<(), AppError> {
-    use crate::auth::request::{current_actor, event_context, server_context};
-    let actor = current_actor().await?;
-    super::service::leave(
-        &server_context()?.db,
-        &event_context(&actor),
-        &actor,
-        provider,
-    )
-    .await?;
+    use crate::auth::request::event_context;
+    let gate::Account { actor, context, .. } = gate::account().await?;
+    super::service::leave(&context.db, &event_context(&actor), &actor, provider).await?;
     leptos_axum::redirect(crate::routes::MEMBERSHIPS);
     Ok(())
 }

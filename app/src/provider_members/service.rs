@@ -15,7 +15,7 @@ use super::types::{
     Invited, MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberQuery, MemberRow, RowOutcome,
     StatusCounts, StatusFilter,
 };
-use crate::auth::Actor;
+use crate::auth::{Actor, Capability};
 use crate::db::{lock, provider_users, providers, users};
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::events::service::{EventContext, NewEvent, record};
@@ -61,6 +61,8 @@ fn members_of(provider: ProviderId, search: &str) -> SelectStatement {
         statement.and_where(
             Expr::col((pu, provider_users::Column::Email))
                 .like(LikeExpr::new(pattern.clone()).escape('\\'))
+                .or(Expr::col((u.clone(), users::Column::Email))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\')))
                 .or(Expr::expr(Func::lower(Expr::col((u, users::Column::Name))))
                     .like(LikeExpr::new(pattern).escape('\\'))),
         );
@@ -105,7 +107,15 @@ pub async fn list(
     let mut page_statement = members_of(provider, &query.search);
     page_statement
         .column((pu.clone(), provider_users::Column::Id))
-        .column((pu.clone(), provider_users::Column::Email))
+        // The account's own address once there is one: it changes only when verified, while
+        // the member row keeps the address the invitation went to.
+        .expr_as(
+            Func::coalesce([
+                Expr::col((u.clone(), users::Column::Email)).into(),
+                Expr::col((pu.clone(), provider_users::Column::Email)).into(),
+            ]),
+            Alias::new("email"),
+        )
         .column((u, users::Column::Name))
         .column((pu.clone(), provider_users::Column::Type))
         .column((pu.clone(), provider_users::Column::Status))
@@ -191,7 +201,7 @@ pub async fn invite(
     let addresses = checked_addresses(emails, &mut problems);
 
     let txn = db.begin().await?;
-    lock::provider(&txn, provider).await?;
+    lock::provider_for(&txn, actor, Capability::ManageProviderMembers, provider).await?;
     let emails: Vec<&str> = addresses.iter().map(|(_, e)| e.as_str()).collect();
     let existing: Vec<String> = provider_users::Entity::find()
         .filter(provider_users::Column::ProviderId.eq(provider.0))
@@ -244,27 +254,31 @@ pub async fn invite(
     }
     txn.commit().await?;
 
-    let mut outcomes = Vec::with_capacity(invited.len());
-    for (email, token, locale) in invited {
-        let link = invitations::link(outbox.base_url, &token);
-        let delivery = invitations::send_provider_invitation(
-            outbox.mailer,
-            ProviderInvitationMail {
-                to: &email,
-                locale: locale_or(locale.as_deref(), outbox.locale),
-                inviter: &actor.name,
-                provider: &provider_model.name,
-                user_type,
-                link: link.clone(),
-            },
-        )
-        .await;
-        outcomes.push(Invited {
-            email,
-            link: (delivery != Delivery::Sent).then_some(link),
+    // Mailed side by side: an SMTP server that hangs costs the request its timeout once,
+    // not once per address.
+    let provider_name = &provider_model.name;
+    let sends = invited
+        .into_iter()
+        .map(|(email, token, locale)| async move {
+            let link = invitations::link(outbox.base_url, &token);
+            let delivery = invitations::send_provider_invitation(
+                outbox.mailer,
+                ProviderInvitationMail {
+                    to: &email,
+                    locale: locale_or(locale.as_deref(), outbox.locale),
+                    inviter: &actor.name,
+                    provider: provider_name,
+                    user_type,
+                    link: link.clone(),
+                },
+            )
+            .await;
+            Invited {
+                email,
+                link: (delivery != Delivery::Sent).then_some(link),
+            }
         });
-    }
-    Ok(outcomes)
+    Ok(crate::mail::side_by_side(sends).await)
 }
 
 /// The member, when it belongs to `provider`; `NotFound` otherwise (another provider's
@@ -354,7 +368,7 @@ async fn apply_one(
     let mut email = String::new();
     let result: Result<Option<String>, AppError> = async {
         let txn = db.begin().await?;
-        lock::provider(&txn, provider).await?;
+        lock::provider_for(&txn, actor, Capability::ManageProviderMembers, provider).await?;
         let row = member_in(&txn, provider, member).await?;
         email.clone_from(&row.email);
         if row.user_id == Some(actor.user_id.0) {
@@ -416,7 +430,9 @@ async fn apply_one(
         let locale = locale_or(locale.as_deref(), outbox.locale);
         let notice = match action {
             MemberAction::Confirm => Some(Notice::Confirmed),
-            MemberAction::Remove => Some(Notice::Removed),
+            // Someone only invited never had access: a removal notice would puzzle them (the
+            // invitation's link simply stops working).
+            MemberAction::Remove if row.user_id.is_some() => Some(Notice::Removed),
             _ => None,
         };
         if let Some(notice) = notice {
@@ -538,7 +554,7 @@ pub async fn change_type(
     let user_type = ProviderUserType::parse(user_type)
         .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
     let txn = db.begin().await?;
-    lock::provider(&txn, provider).await?;
+    lock::provider_for(&txn, actor, Capability::ManageProviderMembers, provider).await?;
     let row = member_in(&txn, provider, member).await?;
     if row.user_id == Some(actor.user_id.0) {
         return Err(AppError::Refused(Refusal::NotOnYourself));

@@ -1,4 +1,4 @@
-//! Provider server functions: thin, actor → guard → service → DTO.
+//! Provider server functions: thin, gate → service → DTO.
 
 use leptos::prelude::*;
 
@@ -9,9 +9,8 @@ use crate::ids::ProviderId;
 /// Whether signed-in users may set up providers themselves (`PROVIDER_SETUP=open`).
 #[server(prefix = "/api", endpoint = "providers/setup-open")]
 pub async fn provider_setup_open() -> Result<bool, AppError> {
-    use crate::auth::request::{current_actor, server_context};
-    current_actor().await?;
-    Ok(server_context()?.providers.setup == super::service::ProviderSetup::Open)
+    let call = crate::auth::gate::account().await?;
+    Ok(call.context.providers.setup == super::service::ProviderSetup::Open)
 }
 
 /// Sets up a provider; the caller becomes its confirmed Provider Admin.
@@ -22,9 +21,8 @@ pub async fn create_provider(
     billing_email: String,
 ) -> Result<ProviderId, AppError> {
     use super::service::{self, NewProvider};
-    use crate::auth::request::{current_actor, event_context, server_context};
-    let actor = current_actor().await?;
-    let context = server_context()?;
+    use crate::auth::request::event_context;
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     let input = NewProvider {
         name,
         business_name,
@@ -45,9 +43,9 @@ pub async fn create_provider(
 /// The Provider Portal's frame: name, plans, and which client actions the viewer has.
 #[server(prefix = "/api", endpoint = "providers/overview")]
 pub async fn get_provider_overview(provider: ProviderId) -> Result<ProviderOverview, AppError> {
-    use crate::auth::{Capability, request::authorize_in_provider};
-    let (actor, context) = authorize_in_provider(provider, Capability::ViewClients).await?;
-    super::service::overview(&context.db, &actor, provider).await
+    use crate::auth::{Capability, gate};
+    let call = gate::provider(provider, Capability::ViewClients).await?;
+    super::service::overview(&call.context.db, &call.actor, provider).await
 }
 
 /// The provider's Settings page (Provider Admins).
@@ -55,9 +53,9 @@ pub async fn get_provider_overview(provider: ProviderId) -> Result<ProviderOverv
 pub async fn get_provider_settings(
     provider: ProviderId,
 ) -> Result<super::types::ProviderSettings, AppError> {
-    use crate::auth::{Capability, request::authorize_in_provider};
-    let (_, context) = authorize_in_provider(provider, Capability::ManageProviderSettings).await?;
-    super::service::settings(&context.db, provider).await
+    use crate::auth::{Capability, gate};
+    let call = gate::provider(provider, Capability::ManageProviderSettings).await?;
+    super::service::settings(&call.context.db, provider).await
 }
 
 /// Saves the Settings page. The checkbox arrives only when ticked (a plain form's way).
@@ -69,10 +67,10 @@ pub async fn update_provider_settings(
     billing_email: String,
     #[server(default)] service_users_may_purchase_seats: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::Capability;
-    use crate::auth::request::{authorize_in_provider, event_context};
-    let (actor, context) =
-        authorize_in_provider(provider, Capability::ManageProviderSettings).await?;
+    use crate::auth::request::event_context;
+    use crate::auth::{Capability, gate};
+    let gate::InProvider { actor, context, .. } =
+        gate::provider(provider, Capability::ManageProviderSettings).await?;
     let input = super::types::ProviderSettings {
         name,
         business_name,

@@ -320,7 +320,13 @@ pub async fn update_settings(
     let (name, business_name, billing_email) =
         checked_fields(&input.name, &input.business_name, &input.billing_email)?;
     let txn = db.begin().await?;
-    crate::db::lock::provider(&txn, provider).await?;
+    crate::db::lock::provider_by(
+        &txn,
+        context,
+        crate::auth::Capability::ManageProviderSettings,
+        provider,
+    )
+    .await?;
     let row = row(&txn, provider).await?;
     let mut changes = serde_json::Map::new();
     let mut note = |key: &str, from: serde_json::Value, to: serde_json::Value| {

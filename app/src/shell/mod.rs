@@ -142,41 +142,61 @@ fn Layout() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| {
                     view! { <ErrorPanel errors /> }
                 }>
-                    // Every page renders in order: the HTML holds the finished top bar and every
-                    // Suspense's content, so the page works before and without the bundle.
+                    // Every page renders whole before its answer starts (async): the HTML holds
+                    // the finished top bar and every Suspense's content, so the page works before
+                    // and without the bundle, and a refused page can still answer with its real
+                    // status (403, 404) and a signed-out visitor be redirected to sign in.
                     // Out-of-order streaming puts late parts in place with a script, which a
-                    // browser without JavaScript never runs (seen: an empty account slot).
+                    // browser without JavaScript never runs (seen: an empty account slot); in-order
+                    // streaming sends the status before the page's data is known.
                     <Routes fallback=not_found::NotFound>
-                        <Route path=path!("") view=home::HomePage ssr=SsrMode::InOrder />
-                        <Route path=path!("register") view=crate::accounts::ui::RegisterPage ssr=SsrMode::InOrder />
-                        <Route path=path!("sign-in") view=crate::accounts::ui::SignInPage ssr=SsrMode::InOrder />
-                        <Route path=path!("sign-in/two-step") view=crate::accounts::ui::TwoStepSignInPage ssr=SsrMode::InOrder />
-                        <Route path=path!("account") view=crate::accounts::ui::AccountPage ssr=SsrMode::InOrder />
-                        <Route path=path!("account/two-step") view=crate::accounts::ui::TwoStepSetupPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/manage/members") view=crate::provider_members::ui::MembersPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/manage/events") view=crate::events::ui::ProviderEventsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/settings") view=crate::providers::ui::ProviderSettingsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/billing/subscription") view=crate::billing::ui::SubscriptionPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/billing/history") view=crate::billing::ui::BillingHistoryPage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/billing/invoices/:invoice") view=crate::billing::ui::InvoicePage ssr=SsrMode::InOrder />
-                        <Route path=path!("providers/:provider/billing/information") view=crate::billing::ui::BillingInfoPage ssr=SsrMode::InOrder />
-                        <Route path=path!("invitations/:token") view=crate::invitations::ui::InvitationPage ssr=SsrMode::InOrder />
-                        <Route path=path!("memberships") view=crate::accounts::ui::MembershipsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization/events") view=crate::organizations::ui::OrganizationEventsPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization/members") view=crate::members::ui::OrgMembersPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization/billing/subscription") view=crate::organizations::ui::OrganizationSubscriptionPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization/billing/information") view=crate::organizations::ui::OrganizationBillingPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization/settings") view=crate::organizations::ui::OrganizationInfoPage ssr=SsrMode::InOrder />
-                        <Route path=path!("organizations/:organization/settings/policies") view=crate::policies::ui::PoliciesPage ssr=SsrMode::InOrder />
+                        <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("register") view=crate::accounts::ui::RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("register/sent") view=crate::accounts::ui::RegisterSentPage ssr=SsrMode::Async />
+                        <Route path=path!("verify-email/:token") view=crate::accounts::ui::VerifyEmailPage ssr=SsrMode::Async />
+                        <Route path=path!("sign-in") view=crate::accounts::ui::SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("sign-in/two-step") view=crate::accounts::ui::TwoStepSignInPage ssr=SsrMode::Async />
+                        <Route path=path!("account") view=crate::accounts::ui::AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("account/two-step") view=crate::accounts::ui::TwoStepSetupPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/manage/members") view=crate::provider_members::ui::MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/manage/events") view=crate::events::ui::ProviderEventsPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/settings") view=crate::providers::ui::ProviderSettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/billing/subscription") view=crate::billing::ui::SubscriptionPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/billing/history") view=crate::billing::ui::BillingHistoryPage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/billing/invoices/:invoice") view=crate::billing::ui::InvoicePage ssr=SsrMode::Async />
+                        <Route path=path!("providers/:provider/billing/information") view=crate::billing::ui::BillingInfoPage ssr=SsrMode::Async />
+                        <Route path=path!("invitations/:token") view=crate::invitations::ui::InvitationPage ssr=SsrMode::Async />
+                        <Route path=path!("memberships") view=crate::accounts::ui::MembershipsPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization/events") view=crate::organizations::ui::OrganizationEventsPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization/members") view=crate::members::ui::OrgMembersPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization/billing/subscription") view=crate::organizations::ui::OrganizationSubscriptionPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization/billing/information") view=crate::organizations::ui::OrganizationBillingPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization/settings") view=crate::organizations::ui::OrganizationInfoPage ssr=SsrMode::Async />
+                        <Route path=path!("organizations/:organization/settings/policies") view=crate::policies::ui::PoliciesPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>
         </div>
     }
+}
+
+/// On the server, gives the page's answer the status of the error it shows (a refused page
+/// answers 403, not 200). Pages render completely before the answer starts (`SsrMode::Async`),
+/// so the status can still change here. In the browser this does nothing.
+pub fn answer_with_status(error: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.http_status()),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = error;
 }
 
 /// What a page shows when something inside it failed: translated, never a raw message.
@@ -192,6 +212,7 @@ fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
                 .unwrap_or(AppError::Internal)
         })
     };
+    answer_with_status(&first());
     view! {
         <section class="panel error-panel" role="alert">
             <h1>{t!(i18n, errors.title)}</h1>

@@ -86,20 +86,51 @@ impl TestDb {
         db::connect_with(&self.url, extras).await.unwrap()
     }
 
-    /// Drops the PostgreSQL schema; the SQLite directory goes with the value.
+    /// The PostgreSQL schema this test works in (`None` on SQLite).
+    pub fn pg_schema(&self) -> Option<String> {
+        self.pg.as_ref().map(|(_, schema)| schema.clone())
+    }
+
+    /// Closes the pool; the schema or the directory goes when the value is dropped.
     pub async fn cleanup(self) {
-        let TestDb { db, pg, .. } = self;
-        db.close().await.unwrap();
-        if let Some((url, schema)) = pg {
-            let admin = Database::connect(&url).await.unwrap();
-            admin
-                .execute(Statement::from_string(
-                    DbBackend::Postgres,
-                    format!("DROP SCHEMA \"{schema}\" CASCADE"),
-                ))
-                .await
-                .unwrap();
-            admin.close().await.unwrap();
+        // Closing a clone closes the pool they share.
+        self.db.clone().close().await.unwrap();
+    }
+}
+
+/// A test leaves nothing behind, even when it fails: a panicking test never reaches
+/// `cleanup`, so the PostgreSQL schema is dropped here. `Drop` cannot await, and the test's
+/// runtime may be unwinding, so the drop runs on a thread and runtime of its own; a lock held
+/// by a connection the test left in a transaction makes it give up after five seconds
+/// rather than hang the run.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((url, schema)) = self.pg.take() else {
+            return;
+        };
+        let name = schema.clone();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let admin = Database::connect(&url).await.map_err(|e| e.to_string())?;
+                for sql in [
+                    "SET lock_timeout = '5s'".to_owned(),
+                    format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
+                ] {
+                    admin
+                        .execute(Statement::from_string(DbBackend::Postgres, sql))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                admin.close().await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("test schema {name:?} was not dropped: {dropped:?}");
         }
     }
 }
@@ -152,7 +183,8 @@ use app::providers::service::{self as provider_service, Minimums, NewProvider, P
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
-/// A user row without a usable password (rule tests never sign in with one).
+/// A user row without a usable password (rule tests never sign in with one), with a
+/// verified address: an established account.
 pub async fn user(db: &impl ConnectionTrait, email: &str) -> UserId {
     user_with_locale(db, email, "en").await
 }
@@ -164,6 +196,7 @@ pub async fn user_with_locale(db: &impl ConnectionTrait, email: &str, locale: &s
         password_hash: Set("not-a-hash".into()),
         locale: Set(locale.into()),
         created_at: Set(Utc::now()),
+        email_verified_at: Set(Some(Utc::now())),
         ..Default::default()
     }
     .insert(db)
@@ -402,6 +435,19 @@ impl SmtpSink {
             .read_json()
     }
 
+    /// The mails received for `to` so far, without waiting.
+    pub fn mails_now(&self, to: &str) -> Vec<serde_json::Value> {
+        self.try_mails()
+            .unwrap()
+            .into_iter()
+            .filter(|mail| {
+                mail["to"]
+                    .as_array()
+                    .is_some_and(|list| list.iter().any(|a| a["address"] == to))
+            })
+            .collect()
+    }
+
     /// The mails received for `to`, oldest first; waits a little for one to arrive.
     pub fn mails_to(&self, to: &str) -> Vec<serde_json::Value> {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -495,7 +541,9 @@ pub async fn post_form(
         .method("POST")
         .uri(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
+        .header(header::ACCEPT, "application/json")
+        // What a browser's fetch says of a call from the portal's own page.
+        .header("sec-fetch-site", "same-origin");
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
@@ -514,4 +562,30 @@ pub async fn get_path(
         request = request.header(header::COOKIE, cookie);
     }
     send(app, request.body(Body::empty()).unwrap()).await
+}
+
+/// A user row whose address was never verified (registered while mail was off, or by
+/// someone who typed an address they do not own).
+pub async fn unverified_user(db: &impl ConnectionTrait, email: &str) -> UserId {
+    let id = user(db, email).await;
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::EmailVerifiedAt,
+            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .filter(users::Column::Id.eq(id.0))
+        .exec(db)
+        .await
+        .unwrap();
+    id
+}
+
+/// The first link in a mail's text that starts with `prefix` (a verification or invitation
+/// link), up to the end of its line.
+pub fn link_in(mail: &serde_json::Value, prefix: &str) -> String {
+    let text = mail["text"].as_str().unwrap();
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link starting {prefix} in {text}"));
+    text[start..].lines().next().unwrap().trim().to_owned()
 }

@@ -7,10 +7,12 @@ use leptos::prelude::*;
 
 use super::NewPasswordFields;
 use crate::accounts::api::{
-    ChangeEmail, ChangePassword, DisableTwoStep, EndSession, SignOutEverywhere, UpdateName,
-    account_details,
+    ChangeEmail, ChangePassword, DisableTwoStep, EndSession, SendVerification, SignOutEverywhere,
+    UpdateName, account_details,
 };
-use crate::accounts::types::{AccountOverview, MAX_NAME_CHARS, MembershipInfo, SessionInfo};
+use crate::accounts::types::{
+    AccountOverview, EmailChangeStep, MAX_NAME_CHARS, MembershipInfo, SessionInfo,
+};
 use crate::error::{AppError, ErrorText, Field};
 use crate::i18n::*;
 use crate::members::types::{MemberStatus, OrgUserType};
@@ -31,7 +33,9 @@ pub fn Saved<T: Clone + Send + Sync + 'static>(
     }
 }
 
-/// What a page shows instead of its content when the visitor is not signed in.
+/// What a page shows instead of its content when it is refused. The answer carries the
+/// refusal's real status (403, 404…), and a visitor who is not signed in is sent to sign in
+/// and brought back here afterwards.
 #[component]
 pub fn SignInRequired(error: AppError, #[prop(into)] here: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -41,6 +45,26 @@ pub fn SignInRequired(error: AppError, #[prop(into)] here: String) -> impl IntoV
         routes::encode_query(&here)
     );
     let signed_out = matches!(error, AppError::Unauthenticated);
+    crate::shell::answer_with_status(&error);
+    if signed_out {
+        // A page's GET: a real redirect whatever the request accepts (`leptos_axum::redirect`
+        // answers a non-HTML request with a header for the bundle instead).
+        #[cfg(feature = "ssr")]
+        if let (Some(response), Ok(location)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(&href),
+        ) {
+            response.set_status(http::StatusCode::FOUND);
+            response.insert_header(http::header::LOCATION, location);
+        }
+        #[cfg(feature = "hydrate")]
+        {
+            let target = href.clone();
+            Effect::new(move |_| {
+                leptos_router::hooks::use_navigate()(&target, Default::default());
+            });
+        }
+    }
     view! {
         <section class="panel narrow" role="alert">
             <p><ErrorText error /></p>
@@ -56,6 +80,7 @@ pub fn SignInRequired(error: AppError, #[prop(into)] here: String) -> impl IntoV
 struct AccountActions {
     rename: ServerAction<UpdateName>,
     change_email: ServerAction<ChangeEmail>,
+    send_verification: ServerAction<SendVerification>,
     change_password: ServerAction<ChangePassword>,
     disable_two_step: ServerAction<DisableTwoStep>,
     end_session: ServerAction<EndSession>,
@@ -66,6 +91,7 @@ impl AccountActions {
         Self {
             rename: ServerAction::new(),
             change_email: ServerAction::new(),
+            send_verification: ServerAction::new(),
             change_password: ServerAction::new(),
             disable_two_step: ServerAction::new(),
             end_session: ServerAction::new(),
@@ -84,12 +110,14 @@ impl AccountActions {
         let Self {
             rename,
             change_email,
+            send_verification,
             change_password,
             disable_two_step,
             end_session,
         } = *self;
         Effect::new(move |_| bump(matches!(rename.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(change_email.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(send_verification.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(change_password.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(disable_two_step.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(end_session.value().get(), Some(Ok(_)))));
@@ -125,16 +153,24 @@ fn Sections(overview: AccountOverview) -> impl IntoView {
     let AccountOverview {
         name,
         email,
+        email_verified,
+        pending_email,
+        mail_on,
         two_step_enabled,
         sessions,
         organizations,
         providers,
     } = overview;
+    let address = AddressState {
+        verified: email_verified,
+        pending: pending_email,
+        mail_on,
+    };
     view! {
         // Each section's view type is erased: nested together they exceed the compiler's
         // type-depth limit, and nothing here benefits from static view types.
         <div class="account-sections">
-            {view! { <ProfileSection name email /> }.into_any()}
+            {view! { <ProfileSection name email address /> }.into_any()}
             {view! { <PasswordSection /> }.into_any()}
             {view! { <TwoStepSection enabled=two_step_enabled /> }.into_any()}
             {view! { <SessionsSection sessions /> }.into_any()}
@@ -143,8 +179,91 @@ fn Sections(overview: AccountOverview) -> impl IntoView {
     }
 }
 
+/// Whether the account's address is verified, and the one it waits to move to.
+#[derive(Clone, Debug)]
+struct AddressState {
+    verified: bool,
+    pending: Option<String>,
+    mail_on: bool,
+}
+
+/// The address's state under the email field: verified, or how to verify it; a change
+/// waiting for its link.
 #[component]
-fn ProfileSection(name: String, email: String) -> impl IntoView {
+fn AddressNotes(email: String, address: AddressState) -> impl IntoView {
+    let i18n = use_i18n();
+    let AccountActions {
+        send_verification, ..
+    } = expect_context();
+    let sent = super::outcome(send_verification);
+    let mail_on = address.mail_on;
+    let unverified = (!address.verified).then(|| {
+        let email = email.clone();
+        view! {
+            <div class="address-note" data-testid="address-unverified">
+                <p>
+                    <span class="badge badge-warning">{t!(i18n, accounts.unverified)}</span> " "
+                    {t!(i18n, accounts.unverified_explain)}
+                </p>
+                {if mail_on {
+                    view! {
+                        <ActionForm action=send_verification>
+                            <FormAlert value=sent />
+                            <button type="submit" class="button">{t!(i18n, accounts.send_verification)}</button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <p class="muted">
+                            {t!(i18n, accounts.verify_by_operator)} " "
+                            <code>{format!("server user verify --email {email}")}</code>
+                        </p>
+                    }
+                    .into_any()
+                }}
+            </div>
+        }
+    });
+    let verified = address.verified.then(
+        || view! { <p><span class="badge badge-success">{t!(i18n, accounts.verified)}</span></p> },
+    );
+    let pending = address.pending.filter(|p| *p != email || !address.verified).map(|pending| {
+        let command = format!("server user verify --email {pending}");
+        let shown = pending.clone();
+        view! {
+            <p class="address-note" role="status" data-testid="address-pending">
+                {t!(i18n, accounts.change_waiting, email = move || shown.clone())} " "
+                {if mail_on {
+                    t!(i18n, accounts.change_waiting_mail).into_any()
+                } else {
+                    view! { {t!(i18n, accounts.verify_by_operator)} " " <code>{command}</code> }.into_any()
+                }}
+            </p>
+        }
+    });
+    view! { {verified} {unverified} {pending} }
+}
+
+/// After an email change was asked for: where the link went.
+#[component]
+fn ChangeRequested(value: Signal<Option<Result<EmailChangeStep, AppError>>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="saved" role="status">
+            {move || match value.get() {
+                Some(Ok(EmailChangeStep::Pending { email, .. })) => {
+                    Some(t!(i18n, accounts.change_requested, email = move || email.clone()).into_any())
+                }
+                Some(Ok(EmailChangeStep::Unchanged)) => Some(t!(i18n, accounts.saved).into_any()),
+                _ => None,
+            }}
+        </p>
+    }
+}
+
+#[component]
+fn ProfileSection(name: String, email: String, address: AddressState) -> impl IntoView {
     let i18n = use_i18n();
     let AccountActions {
         rename,
@@ -153,6 +272,7 @@ fn ProfileSection(name: String, email: String) -> impl IntoView {
     } = expect_context();
     let renamed = super::outcome(rename);
     let moved = super::outcome(move_email);
+    let current = email.clone();
     view! {
         <section class="panel" aria-labelledby="profile-heading">
             <h2 id="profile-heading">{t!(i18n, accounts.profile)}</h2>
@@ -192,8 +312,9 @@ fn ProfileSection(name: String, email: String) -> impl IntoView {
                     problem=problem_of(moved, Field::CurrentPassword)
                 />
                 <button type="submit" class="button">{t!(i18n, accounts.change_email)}</button>
-                <Saved value=moved />
+                <ChangeRequested value=moved />
             </ActionForm>
+            <AddressNotes email=current address />
         </section>
     }
 }

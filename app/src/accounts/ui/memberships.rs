@@ -52,7 +52,7 @@ pub fn MembershipsPage() -> impl IntoView {
                 let providers = providers.get()?;
                 Some(match (pending, organizations, providers) {
                     (Ok(pending), Ok(organizations), Ok(providers)) => view! {
-                        <PendingInvitations invitations=pending action=answer />
+                        <PendingInvitations list=pending action=answer />
                         <Organizations organizations action=enrol />
                         <Providers providers=providers.clone() />
                         {move || leaving.get().and_then(|id| {

@@ -7,15 +7,17 @@ mod new_password;
 mod register;
 mod sign_in;
 mod two_step_setup;
+mod verify;
 mod viewer;
 
 pub use account::{AccountPage, Saved, SignInRequired};
 pub use account_menu::AccountMenu;
 pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;
-pub use register::RegisterPage;
+pub use register::{RegisterPage, RegisterSentPage};
 pub use sign_in::{SignInPage, TwoStepSignInPage};
 pub use two_step_setup::TwoStepSetupPage;
+pub use verify::VerifyEmailPage;
 pub use viewer::{ViewerResource, provide_viewer, use_viewer};
 
 use leptos::prelude::*;

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::NewPasswordFields;
 use crate::accounts::api::Register;
-use crate::accounts::types::MAX_NAME_CHARS;
+use crate::accounts::types::{MAX_NAME_CHARS, Registered, VERIFICATION_LINK_HOURS};
 use crate::error::Field;
 use crate::i18n::*;
 use crate::routes;
@@ -15,20 +15,26 @@ pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Register>::new();
     let value = super::outcome(action);
-    // An invitation's page sends its invitee here with the address and the way back.
+    // An invitation's page sends its invitee here with the address, the invitation's token
+    // (which proves the address) and the way back.
     let redirect_to = super::sign_in::redirect_target();
-    super::reload_on_success(value, move |_| redirect_to());
     let current = i18n.get_locale_untracked();
-    let invited = use_query_map()
-        .with_untracked(|q| q.get("email"))
-        .unwrap_or_default();
+    let query = use_query_map();
+    let invited = query.with_untracked(|q| q.get("email")).unwrap_or_default();
+    let invitation = query.with_untracked(|q| q.get("invitation"));
     let (email, name) = (RwSignal::new(invited.clone()), RwSignal::new(String::new()));
+    super::reload_on_success(value, move |done| match done {
+        Registered::SignedIn => redirect_to(),
+        Registered::CheckMail => routes::register_sent(email.get_untracked().trim()),
+        Registered::SignInNext => routes::sign_in_after_registering(Some(&redirect_to())),
+    });
 
     view! {
         <section class="panel narrow">
             <h1>{t!(i18n, accounts.register_title)}</h1>
             <ActionForm action>
                 <input type="hidden" name="redirect_to" value=redirect_to />
+                {invitation.map(|token| view! { <input type="hidden" name="invitation" value=token /> })}
                 <FormAlert value />
                 <TextField
                     name="email"
@@ -93,5 +99,22 @@ fn sign_in_link(redirect_to: &str) -> String {
             routes::SIGN_IN,
             routes::encode_query(redirect_to)
         )
+    }
+}
+
+/// After a registration with mail on: the link is on its way. The same page whether or not
+/// the address had an account (its owner got a notice instead).
+#[component]
+pub fn RegisterSentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let email = use_query_map()
+        .with_untracked(|q| q.get("email"))
+        .unwrap_or_default();
+    view! {
+        <section class="panel narrow" role="status">
+            <h1>{t!(i18n, accounts.check_mail_title)}</h1>
+            <p class="address-note">{t!(i18n, accounts.check_mail_body, email = move || email.clone(), hours = move || VERIFICATION_LINK_HOURS)}</p>
+            <p class="muted">{t!(i18n, accounts.check_mail_hint)}</p>
+        </section>
     }
 }

@@ -13,12 +13,7 @@ use crate::shell::{FormAlert, TextField, problem_of};
 /// `?redirect_to=`; anything but a path on this site is ignored (no open redirects).
 pub(super) fn redirect_target() -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    move || {
-        query
-            .with(|q| q.get("redirect_to"))
-            .filter(|target| routes::is_local_path(target))
-            .unwrap_or_else(|| routes::HOME.to_owned())
-    }
+    move || routes::local_or(query.with(|q| q.get("redirect_to")), routes::HOME)
 }
 
 #[component]
@@ -32,9 +27,13 @@ pub fn SignInPage() -> impl IntoView {
         SignInStep::SecondStep => routes::two_step_sign_in(Some(&redirect_to())),
     });
 
+    // Sent here after registering while mail is off: the account is ready.
+    let registered = use_query_map().with_untracked(|q| q.get("registered").is_some());
+
     view! {
         <section class="panel narrow">
             <h1>{t!(i18n, accounts.sign_in_title)}</h1>
+            {registered.then(|| view! { <p class="alert alert-success" role="status">{t!(i18n, accounts.registered_sign_in)}</p> })}
             <ActionForm action>
                 <FormAlert value />
                 <input type="hidden" name="redirect_to" value=redirect_to />

@@ -50,11 +50,10 @@ fn EnableForm(setup: TwoStepSetup) -> impl IntoView {
             </ol>
             <img class="qr" src=qr_data_url width="200" height="200" alt=move || t_string!(i18n, accounts.two_step_qr_alt) />
             <p class="muted">
-                {t!(i18n, accounts.two_step_manual)} " " <code class="secret">{secret.clone()}</code>
+                {t!(i18n, accounts.two_step_manual)} " " <code class="secret">{secret}</code>
             </p>
             <ActionForm action>
                 <FormAlert value />
-                <input type="hidden" name="secret" value=secret />
                 <TextField
                     name="code"
                     autocomplete="one-time-code"

@@ -22,6 +22,18 @@ pub fn ConsoleNav(organization: Memo<Option<OrganizationId>>) -> impl IntoView {
             }
         },
     );
+    // Opening a client's console is recorded by a POST once the console is on screen in a
+    // browser, never by the page's GET (see `record_console_visit`).
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |previous: Option<Option<OrganizationId>>| {
+        let current = organization.get();
+        if let Some(id) = current.filter(|id| previous.flatten() != Some(*id)) {
+            leptos::task::spawn_local(async move {
+                let _ = crate::organizations::api::record_console_visit(id).await;
+            });
+        }
+        current
+    });
     view! {
         // In a Transition: the server waits for the frame, so the first HTML and the hydrated
         // page agree. Without the right to open the console there are no sections to show;

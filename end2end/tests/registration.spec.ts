@@ -1,20 +1,17 @@
-import { test, expect, type Page } from '@playwright/test';
-import { hydrated, PASSWORD, uniqueEmail } from './fixtures';
-
-
-async function register(page: Page, email: string, name: string): Promise<void> {
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat the password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
+import { test, expect } from '@playwright/test';
+import {
+  fillRegistration,
+  hydrated,
+  linkIn,
+  mailTo,
+  PASSWORD,
+  registerAccount,
+  uniqueEmail,
+} from './fixtures';
 
 test('register, see only the Password Manager, sign out, sign in after a wrong password', async ({ page }) => {
   const email = uniqueEmail('ann');
-  await register(page, email, 'Ann Admin');
+  await registerAccount(page, email, 'Ann Admin');
   await expect(page).toHaveURL(/\/$/);
   const account = page.getByRole('button', { name: 'Account' });
   await expect(account).toContainText('Ann Admin');
@@ -43,15 +40,24 @@ test('register, see only the Password Manager, sign out, sign in after a wrong p
   await expect(page.getByRole('button', { name: 'Account' })).toContainText('Ann Admin');
 });
 
-test('registration problems are shown next to their fields', async ({ page }) => {
+test('registering a taken address answers the same and tells its owner', async ({ page }) => {
   const email = uniqueEmail('dup');
-  await register(page, email, 'First');
+  await registerAccount(page, email, 'First');
   await expect(page.getByRole('button', { name: 'Account' })).toContainText('First');
   await page.context().clearCookies();
 
-  await register(page, email.toUpperCase(), 'Second');
-  await expect(page.locator('#field-email-error')).toHaveText('An account with this email address already exists.');
+  // The same answer as for a new address: whoever registers learns nothing.
+  await page.goto('/register');
+  await hydrated(page);
+  await fillRegistration(page, email.toUpperCase(), 'Second');
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await expect(page.getByText(`We sent a link to ${email.toUpperCase()}.`)).toBeVisible();
+  // The owner is told instead.
+  const notice = await mailTo(email, 'You already have an account');
+  expect(notice.text).toContain('Someone tried to create a Provider Portal account with this address');
 
+  await page.goto('/register');
+  await hydrated(page);
   await page.getByLabel('Password', { exact: true }).fill('short pass');
   await page.getByLabel('Repeat the password').fill('short pass');
   // The browser's own minlength check runs first; the server says the same without it.
@@ -64,12 +70,29 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('registering and signing out work as plain forms', async ({ page }) => {
+    const email = uniqueEmail('nojs');
     await page.goto('/register');
-    await page.getByLabel('Email address').fill(uniqueEmail('nojs'));
+    await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Name').fill('No Script');
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Repeat the password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+    // The mailed link's page confirms with a plain form, and signs the new account in.
+    const mail = await mailTo(email, 'Confirm your email address');
+    await page.goto(linkIn(mail, '/verify-email/'));
+    await page.getByRole('button', { name: 'Confirm' }).click();
     await expect(page.getByRole('button', { name: 'Account' })).toContainText('No Script');
   });
+});
+
+test('a verification link works once', async ({ page, browser }) => {
+  const email = uniqueEmail('once');
+  await registerAccount(page, email, 'Olive Once');
+  const other = await (await browser.newContext()).newPage();
+  const mail = await mailTo(email, 'Confirm your email address');
+  await other.goto(linkIn(mail, '/verify-email/'));
+  await hydrated(other);
+  await other.getByRole('button', { name: 'Confirm' }).click();
+  await expect(other.getByRole('alert')).toContainText('This verification link was already used.');
 });

@@ -1,36 +1,18 @@
-import { test, expect, type Page, type Browser } from '@playwright/test';
-import { TOTP, Secret } from 'otpauth';
-import { hydrated } from './fixtures';
+import { test, expect } from '@playwright/test';
+import {
+  hydrated,
+  linkIn,
+  mailTo,
+  newSignedInPage,
+  PASSWORD,
+  registerAccount,
+  submitSignIn,
+  totpCode,
+  uniqueEmail,
+} from './fixtures';
 
-const PASSWORD = 'correct horse battery staple';
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function register(page: Page, email: string, name: string): Promise<void> {
-  await page.goto('/register');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Repeat the password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: 'Account' })).toContainText(name);
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/sign-in');
-  await hydrated(page);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-function codeFor(secret: string, offsetSteps = 0): string {
-  const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
-  return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
-}
+// The account settings of a signed-in user: two-step login, sessions, password, address, and
+// the product switcher's keyboard pattern.
 
 test('the strength of a new password is shown while typing', async ({ page }) => {
   await page.goto('/register');
@@ -54,7 +36,7 @@ test('the strength of a new password is shown while typing', async ({ page }) =>
 
 test('two-step login: turn on, sign in with a code, then with the recovery code', async ({ page }) => {
   const email = uniqueEmail('totp');
-  await register(page, email, 'Tina Totp');
+  await registerAccount(page, email, 'Tina Totp');
 
   await page.getByRole('button', { name: 'Account' }).click();
   await page.getByRole('menuitem', { name: 'Account settings' }).click();
@@ -67,31 +49,31 @@ test('two-step login: turn on, sign in with a code, then with the recovery code'
   const secret = (await page.locator('code.secret').textContent())!.trim();
 
   // A wrong code is refused next to the field; nothing is turned on.
-  await page.getByLabel('Verification code').fill('000000' === codeFor(secret) ? '111111' : '000000');
+  await page.getByLabel('Verification code').fill('000000' === totpCode(secret) ? '111111' : '000000');
   await page.getByLabel('Current password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Turn on', exact: true }).click();
   await expect(page.locator('#field-code-error')).toHaveText('This is not correct.');
 
-  await page.getByLabel('Verification code').fill(codeFor(secret));
+  await page.getByLabel('Verification code').fill(totpCode(secret));
   await page.getByRole('button', { name: 'Turn on', exact: true }).click();
   const recovery = (await page.getByTestId('recovery-code').textContent())!.trim();
   expect(recovery).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){7}$/);
 
   // Signing in now asks for a code; the next step's code is fresh (the first was used).
   await page.context().clearCookies();
-  await signIn(page, email);
+  await submitSignIn(page, email);
   await expect(page).toHaveURL(/\/sign-in\/two-step/);
   await hydrated(page);
   await page.getByLabel('Verification code').fill('12345x');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.locator('#field-code-error')).toHaveText('This is not correct.');
-  await page.getByLabel('Verification code').fill(codeFor(secret, 1));
+  await page.getByLabel('Verification code').fill(totpCode(secret, 1));
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('button', { name: 'Account' })).toContainText('Tina Totp');
 
   // The recovery code signs in and turns two-step login off; the account page says so.
   await page.context().clearCookies();
-  await signIn(page, email);
+  await submitSignIn(page, email);
   await expect(page).toHaveURL(/\/sign-in\/two-step/);
   await hydrated(page);
   await page.getByLabel('Verification code').fill(recovery.toLowerCase());
@@ -100,17 +82,9 @@ test('two-step login: turn on, sign in with a code, then with the recovery code'
   await expect(page.locator('#two-step-heading + p')).toContainText('Off');
 });
 
-async function newSignedInPage(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await signIn(page, email);
-  await expect(page.getByRole('button', { name: 'Account' })).toBeVisible();
-  return page;
-}
-
 test('sessions are listed and another device can be signed out', async ({ page, browser }) => {
   const email = uniqueEmail('sessions');
-  await register(page, email, 'Sam Sessions');
+  await registerAccount(page, email, 'Sam Sessions');
   const other = await newSignedInPage(browser, email);
 
   await page.goto('/account');
@@ -128,7 +102,7 @@ test('sessions are listed and another device can be signed out', async ({ page, 
 
 test('changing the password keeps this session and ends the others', async ({ page, browser }) => {
   const email = uniqueEmail('chpw');
-  await register(page, email, 'Pat Password');
+  await registerAccount(page, email, 'Pat Password');
   const other = await newSignedInPage(browser, email);
 
   await page.goto('/account');
@@ -151,7 +125,7 @@ test('changing the password keeps this session and ends the others', async ({ pa
 });
 
 test('the product switcher follows the menu-button keyboard pattern', async ({ page }) => {
-  await register(page, uniqueEmail('keys'), 'Kim Keys');
+  await registerAccount(page, uniqueEmail('keys'), 'Kim Keys');
   await hydrated(page);
   const button = page.getByRole('button', { name: 'Switch product' });
   await button.focus();
@@ -168,17 +142,43 @@ test('the product switcher follows the menu-button keyboard pattern', async ({ p
   await expect(first).toBeFocused();
 });
 
-test('the account page asks visitors to sign in and returns them afterwards', async ({ page }) => {
+test('the account page sends visitors to sign in and returns them afterwards', async ({ page }) => {
   const email = uniqueEmail('return');
-  await register(page, email, 'Ray Return');
+  await registerAccount(page, email, 'Ray Return');
   await page.context().clearCookies();
   await page.goto('/account');
-  await page.getByRole('link', { name: 'Sign in' }).last().click();
-  await expect(page).toHaveURL(/redirect_to=%2Faccount/);
+  await expect(page).toHaveURL(/\/sign-in\?redirect_to=%2Faccount$/);
   await hydrated(page);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole('heading', { name: 'Account settings' })).toBeVisible();
+});
+
+test('an email change waits for the new address to confirm it, and tells the old one', async ({ page }) => {
+  const email = uniqueEmail('move');
+  const moved = uniqueEmail('moved');
+  await registerAccount(page, email, 'Mo Move');
+  await page.goto('/account');
+  await hydrated(page);
+  await expect(page.getByText('Verified', { exact: true })).toBeVisible();
+  const profile = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Profile' }) });
+  await profile.locator('#field-email-email').fill(moved);
+  await profile.locator('#field-email-current_password').fill(PASSWORD);
+  await profile.getByRole('button', { name: 'Change email' }).click();
+  await expect(profile.getByText(`Requested. Your address changes to ${moved} once it is confirmed.`)).toBeVisible();
+  await expect(page.getByTestId('address-pending')).toContainText(moved);
+  await expect(page.getByRole('button', { name: 'Account' })).toContainText('Mo Move');
+
+  // The link mailed to the new address makes the change.
+  const mail = await mailTo(moved, 'Confirm your sign-in address');
+  await page.goto(linkIn(mail, '/verify-email/'));
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.locator('#field-email-email')).toHaveValue(moved);
+  await expect(page.getByTestId('address-pending')).toHaveCount(0);
+  const told = await mailTo(email, 'Your sign-in address was changed');
+  expect(told.text).toContain(moved);
 });

@@ -1,0 +1,261 @@
+//! The door of every endpoint. The first line of each server function is one call here that
+//! names the scope it acts in, and it gets back a witness of what was checked:
+//! - [`open`]: one of the few endpoints anyone may call; [`Open`] names every one of them;
+//! - [`account`]: the signed-in caller's own account;
+//! - [`provider`]: a capability in one provider;
+//! - [`organization`]: a capability in one organization (as a member or through its provider);
+//! - [`log`]: reading a provider's or an organization's event log.
+//!
+//! CSV routes are plain axum handlers: they build the caller with [`actor_from_headers`] and
+//! ask [`check_log`] / [`check_provider`], the same checks. `server/tests/endpoints.rs` walks
+//! the server-function registry and every CSV route and proves that a caller without a session
+//! is refused everywhere but [`Open`], and that each role without the capability is refused.
+//!
+//! The witnesses can only be made here (their `_checked` field is private), so code that
+//! takes one knows the check ran.
+
+use http::HeaderMap;
+use leptos::server_fn::ServerFn;
+use sea_orm::ConnectionTrait;
+
+use super::request::{ServerContext, cookie_value, server_context, session_token};
+use super::{Actor, Capability, OrgScope, Scope, require};
+use crate::error::AppError;
+use crate::events::types::LogOf;
+use crate::ids::{OrganizationId, ProviderId};
+
+/// Proof that the gate made the witness: private, so only this module can.
+#[derive(Clone, Copy, Debug)]
+struct Checked;
+
+/// The endpoints anyone may call without a session. Every other server function refuses
+/// such callers with `Unauthenticated` before it reads its arguments' meaning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Open {
+    /// Who is looking (nobody, for a visitor): every page's top bar asks.
+    Viewer,
+    Register,
+    VerifyEmail,
+    SignIn,
+    /// The second step holds only a pending session, which it checks itself.
+    TwoStepSignIn,
+    /// The meter on the registration form.
+    PasswordStrength,
+    /// An invitation link shows what it is for before the visitor signs in.
+    InvitationPreview,
+    /// Signing out without a session just clears the cookie.
+    SignOut,
+}
+
+impl Open {
+    pub const ALL: [Open; 8] = [
+        Open::Viewer,
+        Open::Register,
+        Open::VerifyEmail,
+        Open::SignIn,
+        Open::TwoStepSignIn,
+        Open::PasswordStrength,
+        Open::InvitationPreview,
+        Open::SignOut,
+    ];
+
+    /// The endpoint's path, from the server function itself.
+    pub fn path(self) -> &'static str {
+        use crate::accounts::api as accounts;
+        use crate::invitations::api as invitations;
+        match self {
+            Open::Viewer => accounts::CurrentViewer::PATH,
+            Open::Register => accounts::Register::PATH,
+            Open::VerifyEmail => accounts::VerifyEmail::PATH,
+            Open::SignIn => accounts::SignIn::PATH,
+            Open::TwoStepSignIn => accounts::CompleteTwoStepSignIn::PATH,
+            Open::PasswordStrength => accounts::PasswordStrength::PATH,
+            Open::InvitationPreview => invitations::PreviewInvitation::PATH,
+            Open::SignOut => accounts::SignOut::PATH,
+        }
+    }
+}
+
+/// A caller of an [`Open`] endpoint, signed in or not.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub context: ServerContext,
+    _checked: Checked,
+}
+
+impl Visitor {
+    /// The signed-in caller, if any (one query; open endpoints that do not need it skip it).
+    pub async fn actor(&self) -> Result<Option<Actor>, AppError> {
+        load_actor(&self.context, session_token(&self.context)).await
+    }
+}
+
+/// The signed-in caller, acting on their own account.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub actor: Actor,
+    pub context: ServerContext,
+    _checked: Checked,
+}
+
+/// A caller allowed `capability` in `provider`.
+#[derive(Clone, Debug)]
+pub struct InProvider {
+    pub actor: Actor,
+    pub provider: ProviderId,
+    pub capability: Capability,
+    pub context: ServerContext,
+    _checked: Checked,
+}
+
+/// A caller allowed `capability` in an organization (`scope` says which, with its provider).
+#[derive(Clone, Debug)]
+pub struct InOrganization {
+    pub actor: Actor,
+    pub scope: OrgScope,
+    pub capability: Capability,
+    pub context: ServerContext,
+    _checked: Checked,
+}
+
+/// A caller allowed to read `log`.
+#[derive(Clone, Debug)]
+pub struct LogReader {
+    pub actor: Actor,
+    pub log: LogOf,
+    pub context: ServerContext,
+    _checked: Checked,
+}
+
+/// One of the [`Open`] endpoints: anyone may call it.
+pub async fn open(_endpoint: Open) -> Result<Visitor, AppError> {
+    Ok(Visitor {
+        context: server_context()?,
+        _checked: Checked,
+    })
+}
+
+/// The caller's own account: refused without a full session.
+pub async fn account() -> Result<Account, AppError> {
+    let context = server_context()?;
+    let actor = signed_in(&context, session_token(&context)).await?;
+    Ok(Account {
+        actor,
+        context,
+        _checked: Checked,
+    })
+}
+
+/// `capability` in `provider`: refused without a session, or without the right there.
+pub async fn provider(
+    provider: ProviderId,
+    capability: Capability,
+) -> Result<InProvider, AppError> {
+    let Account { actor, context, .. } = account().await?;
+    check_provider(&actor, provider, capability)?;
+    Ok(InProvider {
+        actor,
+        provider,
+        capability,
+        context,
+        _checked: Checked,
+    })
+}
+
+/// `capability` in `organization`: refused without a session, or without the right there.
+/// An organization that does not exist is refused like one the caller may not see.
+pub async fn organization(
+    organization: OrganizationId,
+    capability: Capability,
+) -> Result<InOrganization, AppError> {
+    let Account { actor, context, .. } = account().await?;
+    let scope = check_organization(&context.db, &actor, organization, capability).await?;
+    Ok(InOrganization {
+        actor,
+        scope,
+        capability,
+        context,
+        _checked: Checked,
+    })
+}
+
+/// Reading an event log: the provider's needs `ViewProviderEventLogs`, an organization's
+/// `ViewEventLogs`.
+pub async fn log(log: LogOf) -> Result<LogReader, AppError> {
+    let Account { actor, context, .. } = account().await?;
+    check_log(&context.db, &actor, log).await?;
+    Ok(LogReader {
+        actor,
+        log,
+        context,
+        _checked: Checked,
+    })
+}
+
+/// The caller of a plain axum route (CSV downloads), from its session cookie. A database
+/// error is an error, not a visitor.
+pub async fn actor_from_headers(
+    context: &ServerContext,
+    headers: &HeaderMap,
+) -> Result<Actor, AppError> {
+    signed_in(
+        context,
+        cookie_value(headers, context.session_cookie_name()),
+    )
+    .await
+}
+
+pub fn check_provider(
+    actor: &Actor,
+    provider: ProviderId,
+    capability: Capability,
+) -> Result<(), AppError> {
+    require(actor, capability, Scope::Provider(provider))
+}
+
+pub async fn check_organization(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    organization: OrganizationId,
+    capability: Capability,
+) -> Result<OrgScope, AppError> {
+    let scope = crate::db::organizations::scope_of(db, organization)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    require(actor, capability, Scope::Organization(scope))?;
+    Ok(scope)
+}
+
+pub async fn check_log(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    log: LogOf,
+) -> Result<(), AppError> {
+    match log {
+        LogOf::Provider(provider) => {
+            check_provider(actor, provider, Capability::ViewProviderEventLogs)
+        }
+        LogOf::Organization(organization) => {
+            check_organization(db, actor, organization, Capability::ViewEventLogs)
+                .await
+                .map(|_| ())
+        }
+    }
+}
+
+async fn load_actor(
+    context: &ServerContext,
+    token: Option<String>,
+) -> Result<Option<Actor>, AppError> {
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    crate::accounts::service::load_actor(&context.db, &context.auth, &token, chrono::Utc::now())
+        .await
+}
+
+async fn signed_in(context: &ServerContext, token: Option<String>) -> Result<Actor, AppError> {
+    load_actor(context, token)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}

@@ -1,0 +1,625 @@
+//! Every endpoint goes through the gate (`app::auth::gate`). This test takes the list of
+//! server functions from the server-function registry (what the router really serves, not a
+//! list written here) and the CSV routes from `server::export::ROUTES`, and proves for each:
+//! - it is one of the named open endpoints (`gate::Open`), or a caller without a session is
+//!   refused with 401 and nothing changes;
+//! - in a provider or an organization, every role that lacks the endpoint's capability (by
+//!   the decision table) and a signed-in stranger are refused with 403 and nothing changes;
+//! - an own-account endpoint serves any signed-in caller.
+//!
+//! A new server function without a case below fails this test: give it its scope here.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use app::auth::Capability;
+use app::auth::capability::{Role, decide};
+use app::auth::gate::Open;
+use app::db;
+use app::members::types::Permissions;
+use axum::http::StatusCode;
+use sea_orm::{DatabaseConnection, EntityTrait};
+use support::{get_path, membership, post_form, provider, provider_member, session_cookie, user};
+
+/// Whose door an endpoint is.
+#[derive(Clone, Copy, Debug)]
+enum Scope {
+    /// The caller's own account: any signed-in caller.
+    Account,
+    Provider(Capability),
+    Organization(Capability),
+}
+
+/// One endpoint, with a body that reaches its gate (the arguments decode).
+struct Case {
+    path: String,
+    scope: Scope,
+    body: String,
+    /// A CSV route: a GET, `path` filled in.
+    csv: bool,
+}
+
+/// The ids the bodies name.
+struct Ids {
+    provider: i64,
+    organization: i64,
+    org_member: i64,
+    provider_member: i64,
+    invoice: i64,
+}
+
+fn call(path: &str, scope: Scope, body: String) -> Case {
+    Case {
+        path: path.to_owned(),
+        scope,
+        body,
+        csv: false,
+    }
+}
+
+fn cases(ids: &Ids) -> Vec<Case> {
+    use Capability as C;
+    use Scope::{Account, Organization as Org, Provider as Prov};
+    let Ids {
+        provider: p,
+        organization: o,
+        org_member: m,
+        provider_member: pm,
+        invoice,
+    } = *ids;
+    let member_query = "query[status]=All&query[search]=&query[page]=1";
+    let client_query =
+        "query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25";
+    let event_query = "query[from]=&query[to]=&query[tz]=0&query[page]=1";
+    vec![
+        // Own account.
+        call("/api/accounts/details", Account, String::new()),
+        call("/api/accounts/update-name", Account, "name=Mallory".into()),
+        call(
+            "/api/accounts/change-email",
+            Account,
+            "email=mallory%40example.com&current_password=wrong+password+here".into(),
+        ),
+        call("/api/accounts/send-verification", Account, String::new()),
+        call("/api/accounts/end-session", Account, "session=1".into()),
+        call("/api/accounts/begin-two-step", Account, String::new()),
+        call(
+            "/api/accounts/enable-two-step",
+            Account,
+            "code=123456&current_password=wrong+password+here".into(),
+        ),
+        call(
+            "/api/accounts/disable-two-step",
+            Account,
+            "current_password=wrong+password+here".into(),
+        ),
+        call(
+            "/api/accounts/change-password",
+            Account,
+            "current_password=wrong+password+here&new_password=a+brand+new+passphrase&new_password_confirm=a+brand+new+passphrase".into(),
+        ),
+        call("/api/accounts/sign-out-everywhere", Account, String::new()),
+        call("/api/invitations/accept-link", Account, "token=nothing".into()),
+        call("/api/invitations/pending", Account, String::new()),
+        call(
+            "/api/invitations/answer",
+            Account,
+            "invitation=o-999999&decision=decline".into(),
+        ),
+        call("/api/members/mine", Account, String::new()),
+        call("/api/provider-members/mine", Account, String::new()),
+        call(
+            "/api/provider-members/leave",
+            Account,
+            "provider=999999".into(),
+        ),
+        call("/api/providers/setup-open", Account, String::new()),
+        call(
+            "/api/providers/create",
+            Account,
+            "name=&business_name=&billing_email=".into(),
+        ),
+        call(
+            "/api/organizations/create",
+            Account,
+            "name=&billing_email=&plan=teams&billing_cycle=monthly&seats=0".into(),
+        ),
+        // A provider.
+        call(
+            "/api/providers/overview",
+            Prov(C::ViewClients),
+            format!("provider={p}"),
+        ),
+        call(
+            "/api/providers/settings",
+            Prov(C::ManageProviderSettings),
+            format!("provider={p}"),
+        ),
+        call(
+            "/api/providers/update-settings",
+            Prov(C::ManageProviderSettings),
+            format!("provider={p}&name=Taken&business_name=&billing_email=x%40x.example"),
+        ),
+        call(
+            "/api/clients/list",
+            Prov(C::ViewClients),
+            format!("provider={p}&{client_query}"),
+        ),
+        call(
+            "/api/clients/details",
+            Prov(C::ViewClients),
+            format!("provider={p}&client={o}"),
+        ),
+        call(
+            "/api/clients/create",
+            Prov(C::ManageClients),
+            format!("provider={p}&name=Sneaky&plan=teams&seats=5&owner_email=x%40x.example"),
+        ),
+        call(
+            "/api/clients/eligible",
+            Prov(C::ManageClients),
+            format!("provider={p}"),
+        ),
+        call(
+            "/api/clients/add-existing",
+            Prov(C::ManageClients),
+            format!("provider={p}&organization={o}"),
+        ),
+        call(
+            "/api/clients/rename",
+            Prov(C::UpdateClient),
+            format!("provider={p}&client={o}&name=Renamed"),
+        ),
+        call(
+            "/api/clients/seats",
+            Prov(C::UpdateClient),
+            format!("provider={p}&client={o}&seats=9"),
+        ),
+        call(
+            "/api/clients/unlink",
+            Prov(C::ManageClients),
+            format!("provider={p}&client={o}"),
+        ),
+        call(
+            "/api/provider-members/list",
+            Prov(C::ManageProviderMembers),
+            format!("provider={p}&{member_query}"),
+        ),
+        call(
+            "/api/provider-members/get",
+            Prov(C::ManageProviderMembers),
+            format!("provider={p}&members[0]={pm}"),
+        ),
+        call(
+            "/api/provider-members/invite",
+            Prov(C::ManageProviderMembers),
+            format!("provider={p}&emails=x%40example.com&user_type=service_user"),
+        ),
+        call(
+            "/api/provider-members/apply",
+            Prov(C::ManageProviderMembers),
+            format!("provider={p}&action=remove&members={pm}"),
+        ),
+        call(
+            "/api/provider-members/change-type",
+            Prov(C::ManageProviderMembers),
+            format!("provider={p}&member={pm}&user_type=provider_admin"),
+        ),
+        call(
+            "/api/billing/subscription",
+            Prov(C::ManageProviderBilling),
+            format!("provider={p}"),
+        ),
+        call(
+            "/api/billing/history",
+            Prov(C::ManageProviderBilling),
+            format!("provider={p}"),
+        ),
+        call(
+            "/api/billing/invoice",
+            Prov(C::ManageProviderBilling),
+            format!("provider={p}&invoice={invoice}"),
+        ),
+        call(
+            "/api/billing/information",
+            Prov(C::ManageProviderBilling),
+            format!("provider={p}"),
+        ),
+        call(
+            "/api/billing/update-information",
+            Prov(C::ManageProviderBilling),
+            format!("provider={p}&billing_email=x%40x.example&address=&tax_id="),
+        ),
+        call(
+            "/api/events/list",
+            Prov(C::ViewProviderEventLogs),
+            format!("log[Provider]={p}&{event_query}"),
+        ),
+        // An organization (a client of the provider).
+        call(
+            "/api/events/list",
+            Org(C::ViewEventLogs),
+            format!("log[Organization]={o}&{event_query}"),
+        ),
+        call(
+            "/api/organizations/overview",
+            Org(C::AdministerOrganization),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/organizations/frame",
+            Org(C::AdministerOrganization),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/organizations/visit",
+            Org(C::AdministerOrganization),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/organizations/subscription",
+            Org(C::ManageSeats),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/organizations/seats",
+            Org(C::ManageSeats),
+            format!("organization={o}&seats=9"),
+        ),
+        call(
+            "/api/organizations/info",
+            Org(C::ManageOrgSettings),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/organizations/update-info",
+            Org(C::ManageOrgSettings),
+            format!("organization={o}&name=Taken&billing_email=x%40y.example"),
+        ),
+        call(
+            "/api/organizations/billing",
+            Org(C::ManageOrgBilling),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/organizations/update-billing",
+            Org(C::ManageOrgBilling),
+            format!("organization={o}&address=Street+1&tax_id=SE1"),
+        ),
+        call(
+            "/api/members/list",
+            Org(C::ManageOrgMembers),
+            format!("organization={o}&{member_query}"),
+        ),
+        call(
+            "/api/members/get",
+            Org(C::ManageOrgMembers),
+            format!("organization={o}&members[0]={m}"),
+        ),
+        call(
+            "/api/members/invite",
+            Org(C::ManageOrgMembers),
+            format!("organization={o}&emails=x%40example.com&user_type=user"),
+        ),
+        call(
+            "/api/members/apply",
+            Org(C::ManageOrgMembers),
+            format!("organization={o}&action=revoke&members={m}"),
+        ),
+        call(
+            "/api/members/change-type",
+            Org(C::ManageOrgMembers),
+            format!("organization={o}&member={m}&user_type=admin"),
+        ),
+        call(
+            "/api/members/reset-password",
+            Org(C::ManageAccountRecovery),
+            format!(
+                "organization={o}&member={m}&password=a+brand+new+passphrase&password_confirm=a+brand+new+passphrase"
+            ),
+        ),
+        call(
+            "/api/members/recovery-enrolment",
+            Org(C::ManageOwnMembership),
+            format!("organization={o}&enrolled=true"),
+        ),
+        call(
+            "/api/policies/get",
+            Org(C::ManagePolicies),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/policies/set",
+            Org(C::ManagePolicies),
+            format!("organization={o}&kind=two_step&enabled=on"),
+        ),
+        // CSV routes.
+        Case {
+            path: format!("/providers/{p}/manage/events/export.csv"),
+            scope: Prov(C::ViewProviderEventLogs),
+            body: String::new(),
+            csv: true,
+        },
+        Case {
+            path: format!("/organizations/{o}/events/export.csv"),
+            scope: Org(C::ViewEventLogs),
+            body: String::new(),
+            csv: true,
+        },
+        Case {
+            path: format!("/providers/{p}/billing/invoices/{invoice}/report.csv"),
+            scope: Prov(C::ManageProviderBilling),
+            body: String::new(),
+            csv: true,
+        },
+    ]
+}
+
+/// Every row of every table, as text: "nothing changed" compares two of these.
+async fn snapshot(db: &DatabaseConnection) -> Vec<String> {
+    macro_rules! rows {
+        ($($table:ident),* $(,)?) => {{
+            let mut all = Vec::new();
+            $(
+                let mut rows: Vec<String> = db::$table::Entity::find()
+                    .all(db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|row| format!("{row:?}"))
+                    .collect();
+                rows.sort();
+                all.extend(rows);
+            )*
+            all
+        }};
+    }
+    rows!(
+        users,
+        email_verifications,
+        events,
+        invitations,
+        invoices,
+        login_attempts,
+        organization_users,
+        organizations,
+        policies,
+        provider_organizations,
+        provider_plans,
+        provider_users,
+        providers,
+    )
+}
+
+/// The `{param}` pattern a filled-in CSV path was made from.
+fn csv_pattern(path: &str) -> String {
+    path.split('/')
+        .map(|part| match part.parse::<i64>() {
+            Ok(_) => "{}",
+            Err(_) => part,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn pattern_of(route: &str) -> String {
+    route
+        .split('/')
+        .map(|part| if part.starts_with('{') { "{}" } else { part })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_endpoint_names_its_scope_and_refuses_who_it_must() {
+    for t in support::databases().await {
+        let db = &t.db;
+        let app = support::router_for(db);
+
+        // A provider with a Provider Admin and a Service User, a client with an Owner, an
+        // Admin, a User and a Custom user without flags, and a stranger.
+        let admin = user(db, "admin@msp.example").await;
+        let p = provider(db, "MSP", "admin@msp.example").await;
+        let service = user(db, "service@msp.example").await;
+        let pm = provider_member(
+            db,
+            p,
+            Some(service),
+            "service@msp.example",
+            "service_user",
+            "confirmed",
+        )
+        .await;
+        let organization = app::clients::service::create(
+            db,
+            p,
+            app::clients::service::NewClient {
+                name: "Client".into(),
+                plan: "teams".into(),
+                seats: "10".into(),
+                owner_email: "invited@client.example".into(),
+            },
+            &support::context(&support::actor(db, admin).await),
+        )
+        .await
+        .unwrap();
+        let mut org_roles = Vec::new();
+        for (kind, role) in [
+            ("owner", Role::Owner),
+            ("admin", Role::Admin),
+            ("user", Role::User),
+            ("custom", Role::Custom(Permissions::empty())),
+        ] {
+            let email = format!("{kind}@client.example");
+            let member = user(db, &email).await;
+            membership(
+                db,
+                organization,
+                Some(member),
+                &email,
+                kind,
+                "confirmed",
+                Permissions::empty(),
+            )
+            .await;
+            org_roles.push((kind, role, session_cookie(db, member).await));
+        }
+        let invited = membership(
+            db,
+            organization,
+            None,
+            "someone@client.example",
+            "user",
+            "invited",
+            Permissions::empty(),
+        )
+        .await;
+        app::billing::service::issue(db, p, "2026-10", chrono::Utc::now())
+            .await
+            .unwrap();
+        let invoice = app::billing::service::history(db, p).await.unwrap()[0].id;
+        let stranger = session_cookie(db, user(db, "stranger@else.example").await).await;
+        let admin_cookie = session_cookie(db, admin).await;
+        let service_cookie = session_cookie(db, service).await;
+
+        let ids = Ids {
+            provider: p.0,
+            organization: organization.0,
+            org_member: invited.0,
+            provider_member: pm,
+            invoice,
+        };
+        let cases = cases(&ids);
+
+        // The registry and the CSV routes against the cases: every endpoint has one.
+        let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.to_owned())
+            .collect();
+        let open: BTreeSet<String> = Open::ALL.iter().map(|e| e.path().to_owned()).collect();
+        assert!(open.is_subset(&registered), "every open endpoint is served");
+        let covered: BTreeSet<String> = cases
+            .iter()
+            .filter(|c| !c.csv)
+            .map(|c| c.path.clone())
+            .collect();
+        let missing: Vec<&String> = registered
+            .iter()
+            .filter(|path| !open.contains(*path) && !covered.contains(*path))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "server functions without a scope in this test: {missing:?}"
+        );
+        assert!(
+            covered.is_disjoint(&open),
+            "an open endpoint is listed with a scope"
+        );
+        let stale: Vec<&String> = covered.difference(&registered).collect();
+        assert!(stale.is_empty(), "cases for no endpoint: {stale:?}");
+        let csv: BTreeSet<String> = cases
+            .iter()
+            .filter(|c| c.csv)
+            .map(|c| csv_pattern(&c.path))
+            .collect();
+        let routes: BTreeSet<String> = server::export::ROUTES
+            .iter()
+            .map(|r| pattern_of(r))
+            .collect();
+        assert_eq!(csv, routes, "every CSV route has a case");
+
+        let send = |case: &Case, cookie: Option<String>| {
+            let app = app.clone();
+            let (path, body, csv) = (case.path.clone(), case.body.clone(), case.csv);
+            async move {
+                if csv {
+                    let (status, _, answer) = get_path(&app, &path, cookie.as_deref()).await;
+                    (status, answer)
+                } else {
+                    post_form(&app, &path, &body, cookie.as_deref()).await
+                }
+            }
+        };
+
+        let before = snapshot(db).await;
+        let mut refusals = 0;
+        for case in &cases {
+            let what = format!("{} ({:?}) on {}", case.path, case.scope, t.backend);
+            // No session: 401, for every endpoint not named open.
+            let (status, answer) = send(case, None).await;
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous → {what}: {answer}"
+            );
+            assert_eq!(
+                snapshot(db).await,
+                before,
+                "anonymous → {what} changed nothing"
+            );
+            refusals += 1;
+
+            // Signed in, without the right: 403.
+            let mut refused: Vec<(String, &str)> = Vec::new();
+            match case.scope {
+                Scope::Account => {}
+                Scope::Provider(capability) => {
+                    refused.push(("a stranger".into(), stranger.as_str()));
+                    for (role, cookie) in [
+                        (Role::ProviderAdmin, &admin_cookie),
+                        (Role::ServiceUser, &service_cookie),
+                    ] {
+                        if !decide(role, capability) {
+                            refused.push((format!("{role:?}"), cookie.as_str()));
+                        }
+                    }
+                    // The client's own people are not the provider's.
+                    refused.push(("the client's Owner".into(), org_roles[0].2.as_str()));
+                }
+                Scope::Organization(capability) => {
+                    refused.push(("a stranger".into(), stranger.as_str()));
+                    for (_, role, cookie) in &org_roles {
+                        if !decide(*role, capability) {
+                            refused.push((format!("{role:?}"), cookie.as_str()));
+                        }
+                    }
+                    for cookie in [&admin_cookie, &service_cookie] {
+                        if !decide(Role::ProviderUserInClient, capability) {
+                            refused.push(("a provider user".into(), cookie.as_str()));
+                        }
+                    }
+                }
+            }
+            for (who, cookie) in refused {
+                let (status, answer) = send(case, Some(cookie.to_owned())).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "{who} → {what}: {answer}");
+                assert_eq!(snapshot(db).await, before, "{who} → {what} changed nothing");
+                refusals += 1;
+            }
+        }
+        assert!(refusals > 150, "{refusals} refusals checked");
+
+        // Own-account endpoints serve any signed-in caller: the stranger gets past the gate
+        // (a wrong current password may still be refused; the session is not). Signing out
+        // everywhere ends the session, so it goes last.
+        let mut own: Vec<&Case> = cases
+            .iter()
+            .filter(|c| matches!(c.scope, Scope::Account))
+            .collect();
+        own.sort_by_key(|c| c.path.ends_with("/sign-out-everywhere"));
+        for case in own {
+            let (status, answer) = send(case, Some(stranger.clone())).await;
+            assert!(
+                status != StatusCode::FORBIDDEN
+                    && !answer.contains("Unauthenticated")
+                    && !answer.contains("Forbidden"),
+                "{} is the caller's own: {status} {answer} on {}",
+                case.path,
+                t.backend
+            );
+        }
+        t.cleanup().await;
+    }
+}
