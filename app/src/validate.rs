@@ -3,6 +3,7 @@
 //! in their `maxlength`/`min`/`max` attributes for speed, never as the protection.
 
 use crate::accounts::types::normalize_email;
+use crate::billing::types::{MAX_ADDRESS_CHARS, MAX_TAX_ID_CHARS, plausible_tax_id};
 use crate::error::{Field, FieldError, Problem};
 
 /// A trimmed, non-empty name of at most `max` characters, on one line: no NUL, line break or
@@ -80,6 +81,29 @@ impl Problems {
             Err(crate::AppError::Invalid(self.0))
         }
     }
+}
+
+/// An address (lines kept, at most [`MAX_ADDRESS_CHARS`]) and a tax id (as tax
+/// authorities print them), trimmed; problems go next to their fields. Providers and organizations alike.
+pub fn address_and_tax_id(
+    address: &str,
+    tax_id: &str,
+    problems: &mut Problems,
+) -> (String, String) {
+    let address = address.trim().replace("\r\n", "\n");
+    if address.chars().count() > MAX_ADDRESS_CHARS {
+        problems.add(Field::Address, Problem::TooLong(MAX_ADDRESS_CHARS));
+    } else if address.chars().any(|c| c.is_control() && c != '\n') {
+        // Lines are kept; NUL, lone carriage returns and other control characters are not.
+        problems.add(Field::Address, Problem::ControlCharacters);
+    }
+    let tax_id = tax_id.trim().to_owned();
+    if tax_id.chars().count() > MAX_TAX_ID_CHARS {
+        problems.add(Field::TaxId, Problem::TooLong(MAX_TAX_ID_CHARS));
+    } else if !plausible_tax_id(&tax_id) {
+        problems.add(Field::TaxId, Problem::InvalidTaxId);
+    }
+    (address, tax_id)
 }
 
 #[cfg(test)]

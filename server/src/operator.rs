@@ -22,6 +22,7 @@ use app::ids::{ProviderId, UserId};
 use app::organizations::service::{self as orgs, NewOrganization};
 use app::organizations::types::name_key;
 use app::providers::service::{self as providers, Minimums, NewProvider, ProviderConfig};
+use app::vocabulary::{BillingCycle, MemberStatus, OrgUserType, Plan, ProviderUserType};
 
 use crate::error::StartupError;
 
@@ -90,9 +91,9 @@ pub async fn create_user(
     )
     .await
     .map_err(explain)?;
-    verification::mark_verified(db, user, now)
+    app::db::users::mark_verified(db, user, now)
         .await
-        .map_err(explain)?;
+        .map_err(|e| explain(e.into()))?;
     Ok(user)
 }
 
@@ -234,8 +235,8 @@ pub async fn seed_demo(
         provider_id: Set(provider.0),
         user_id: Set(Some(service.0)),
         email: Set(DEMO_SERVICE_USER.into()),
-        r#type: Set("service_user".into()),
-        status: Set("confirmed".into()),
+        r#type: Set(ProviderUserType::ServiceUser),
+        status: Set(MemberStatus::Confirmed),
         created_at: Set(now),
         ..Default::default()
     }
@@ -338,12 +339,11 @@ pub async fn bulk_clients(
                 name: Set(name.clone()),
                 billing_email: Set("billing@demo.example".into()),
                 plan: Set(if i.is_multiple_of(3) {
-                    "teams"
+                    Plan::Teams
                 } else {
-                    "enterprise"
-                }
-                .into()),
-                billing_cycle: Set("monthly".into()),
+                    Plan::Enterprise
+                }),
+                billing_cycle: Set(BillingCycle::Monthly),
                 seats: Set(i32::try_from(5 + (i * 7) % 46).unwrap_or(5)),
                 enabled: Set(true),
                 created_at: Set(now),
@@ -380,8 +380,12 @@ pub async fn bulk_clients(
                     organization_id: Set(*id),
                     user_id: Set(None),
                     email: Set(format!("member{m}@client{i}.example")),
-                    r#type: Set(if m == 0 { "owner" } else { "user" }.into()),
-                    status: Set(["invited", "accepted", "confirmed", "revoked"][m % 4].into()),
+                    r#type: Set(if m == 0 {
+                        OrgUserType::Owner
+                    } else {
+                        OrgUserType::User
+                    }),
+                    status: Set(MemberStatus::ALL[m % 4]),
                     permissions: Set(0),
                     reset_password_enrolled: Set(false),
                     created_at: Set(now),

@@ -75,272 +75,271 @@ async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
     }
 }
 
-#[tokio::test]
-async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = app(db, ProviderSetup::Open);
-        let config = ProviderConfig::default();
-        let admin = user(db, "admin@msp.example").await;
-        let service = user(db, "service@msp.example").await;
-        let other_admin = user(db, "admin@other.example").await;
-        let org_admin = user(db, "it@client.example").await;
-        let outsider = user(db, "boss@client.example").await;
-        let new_provider = |name: &str| NewProvider {
-            name: name.into(),
-            business_name: String::new(),
-            billing_email: "billing@example.com".into(),
-        };
-        let p = app::providers::service::create_by_operator(
-            db,
-            &config,
-            "admin@msp.example",
-            new_provider("MSP"),
-            Minimums::default(),
-            &operator(),
-        )
-        .await
-        .unwrap();
-        app::providers::service::create_by_operator(
-            db,
-            &config,
-            "admin@other.example",
-            new_provider("Other"),
-            Minimums::default(),
-            &operator(),
-        )
-        .await
-        .unwrap();
-        provider_users::ActiveModel {
-            provider_id: Set(p.0),
-            user_id: Set(Some(service.0)),
-            email: Set("service@msp.example".into()),
-            r#type: Set("service_user".into()),
-            status: Set("confirmed".into()),
+support::each_backend!(every_clients_server_function_refuses_whom_it_must_and_changes_nothing);
+async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
+    t: support::TestDb,
+) {
+    let db = &t.db;
+    let app = app(db, ProviderSetup::Open);
+    let config = ProviderConfig::default();
+    let admin = user(db, "admin@msp.example").await;
+    let service = user(db, "service@msp.example").await;
+    let other_admin = user(db, "admin@other.example").await;
+    let org_admin = user(db, "it@client.example").await;
+    let outsider = user(db, "boss@client.example").await;
+    let new_provider = |name: &str| NewProvider {
+        name: name.into(),
+        business_name: String::new(),
+        billing_email: "billing@example.com".into(),
+    };
+    let p = app::providers::service::create_by_operator(
+        db,
+        &config,
+        "admin@msp.example",
+        new_provider("MSP"),
+        Minimums::default(),
+        &operator(),
+    )
+    .await
+    .unwrap();
+    app::providers::service::create_by_operator(
+        db,
+        &config,
+        "admin@other.example",
+        new_provider("Other"),
+        Minimums::default(),
+        &operator(),
+    )
+    .await
+    .unwrap();
+    provider_users::ActiveModel {
+        provider_id: Set(p.0),
+        user_id: Set(Some(service.0)),
+        email: Set("service@msp.example".into()),
+        r#type: Set(app::vocabulary::ProviderUserType::ServiceUser),
+        status: Set(app::vocabulary::MemberStatus::Confirmed),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let c = app::clients::service::create(
+        db,
+        p,
+        app::clients::service::NewClient {
+            name: "Client One".into(),
+            plan: "teams".into(),
+            seats: "5".into(),
+            owner_email: "boss@client.example".into(),
+        },
+        &operator(),
+    )
+    .await
+    .unwrap();
+    // An Admin of the client who is no provider member, and an independent Owner (so an
+    // unlink would succeed if the guard let it through).
+    membership(
+        db,
+        c,
+        Some(org_admin),
+        &format!("u{}@example.com", org_admin.0),
+        "admin",
+        "confirmed",
+        Permissions::empty(),
+    )
+    .await;
+    membership(
+        db,
+        c,
+        Some(outsider),
+        &format!("u{}@example.com", outsider.0),
+        "owner",
+        "confirmed",
+        Permissions::empty(),
+    )
+    .await;
+    // Organizations the refused callers own and could otherwise add.
+    let mut owned = Vec::new();
+    for owner in [service, other_admin, org_admin] {
+        let row = organizations::ActiveModel {
+            name: Set(format!("Owned by {owner}")),
+            name_key: Set(format!("owned by {owner}")),
+            billing_email: Set("b@example.com".into()),
+            plan: Set(app::vocabulary::Plan::Teams),
+            billing_cycle: Set(app::vocabulary::BillingCycle::Monthly),
+            seats: Set(3),
+            enabled: Set(true),
             created_at: Set(Utc::now()),
             ..Default::default()
         }
         .insert(db)
         .await
         .unwrap();
-        let c = app::clients::service::create(
-            db,
-            p,
-            app::clients::service::NewClient {
-                name: "Client One".into(),
-                plan: "teams".into(),
-                seats: "5".into(),
-                owner_email: "boss@client.example".into(),
-            },
-            &operator(),
-        )
-        .await
-        .unwrap();
-        // An Admin of the client who is no provider member, and an independent Owner (so an
-        // unlink would succeed if the guard let it through).
         membership(
             db,
-            c,
-            Some(org_admin),
-            &format!("u{}@example.com", org_admin.0),
-            "admin",
-            "confirmed",
-            Permissions::empty(),
-        )
-        .await;
-        membership(
-            db,
-            c,
-            Some(outsider),
-            &format!("u{}@example.com", outsider.0),
+            OrganizationId(row.id),
+            Some(owner),
+            &format!("u{}@example.com", owner.0),
             "owner",
             "confirmed",
             Permissions::empty(),
         )
         .await;
-        // Organizations the refused callers own and could otherwise add.
-        let mut owned = Vec::new();
-        for owner in [service, other_admin, org_admin] {
-            let row = organizations::ActiveModel {
-                name: Set(format!("Owned by {owner}")),
-                name_key: Set(format!("owned by {owner}")),
-                billing_email: Set("b@example.com".into()),
-                plan: Set("teams".into()),
-                billing_cycle: Set("monthly".into()),
-                seats: Set(3),
-                enabled: Set(true),
-                created_at: Set(Utc::now()),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-            .unwrap();
-            membership(
-                db,
-                OrganizationId(row.id),
-                Some(owner),
-                &format!("u{}@example.com", owner.0),
-                "owner",
-                "confirmed",
-                Permissions::empty(),
-            )
-            .await;
-            owned.push(OrganizationId(row.id));
-        }
+        owned.push(OrganizationId(row.id));
+    }
 
-        let (pid, cid) = (p.0, c.0);
-        let list = format!(
-            "provider={pid}&query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25"
-        );
-        let details = format!("provider={pid}&client={cid}");
-        let create =
-            format!("provider={pid}&name=Sneaky&plan=teams&seats=5&owner_email=x%40x.example");
-        let eligible = format!("provider={pid}");
-        let rename = format!("provider={pid}&client={cid}&name=Renamed");
-        let seats = format!("provider={pid}&client={cid}&seats=9");
-        let unlink = format!("provider={pid}&client={cid}");
-        let overview = format!("provider={pid}");
-        let org_overview = format!("organization={cid}");
-        // (endpoint, body, whether a Service User of the provider may call it)
-        let mut endpoints: Vec<(&str, String, bool)> = vec![
-            ("/api/clients/list", list.clone(), true),
-            ("/api/clients/details", details.clone(), true),
-            ("/api/clients/create", create, false),
-            ("/api/clients/eligible", eligible, false),
-            ("/api/clients/rename", rename.clone(), true),
-            ("/api/clients/seats", seats.clone(), true),
-            ("/api/clients/unlink", unlink, false),
-            ("/api/providers/overview", overview, true),
-        ];
-        for org in &owned {
-            endpoints.push((
-                "/api/clients/add-existing",
-                format!("provider={pid}&organization={}", org.0),
-                false,
-            ));
-        }
+    let (pid, cid) = (p.0, c.0);
+    let list = format!(
+        "provider={pid}&query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25"
+    );
+    let details = format!("provider={pid}&client={cid}");
+    let create = format!("provider={pid}&name=Sneaky&plan=teams&seats=5&owner_email=x%40x.example");
+    let eligible = format!("provider={pid}");
+    let rename = format!("provider={pid}&client={cid}&name=Renamed");
+    let seats = format!("provider={pid}&client={cid}&seats=9");
+    let unlink = format!("provider={pid}&client={cid}");
+    let overview = format!("provider={pid}");
+    let org_overview = format!("organization={cid}");
+    // (endpoint, body, whether a Service User of the provider may call it)
+    let mut endpoints: Vec<(&str, String, bool)> = vec![
+        ("/api/clients/list", list.clone(), true),
+        ("/api/clients/details", details.clone(), true),
+        ("/api/clients/create", create, false),
+        ("/api/clients/eligible", eligible, false),
+        ("/api/clients/rename", rename.clone(), true),
+        ("/api/clients/seats", seats.clone(), true),
+        ("/api/clients/unlink", unlink, false),
+        ("/api/providers/overview", overview, true),
+    ];
+    for org in &owned {
+        endpoints.push((
+            "/api/clients/add-existing",
+            format!("provider={pid}&organization={}", org.0),
+            false,
+        ));
+    }
 
-        let cookies = [
-            ("service user", Some(session_cookie(db, service).await)),
-            (
-                "admin of another provider",
-                Some(session_cookie(db, other_admin).await),
-            ),
-            (
-                "admin of the client, not in the provider",
-                Some(session_cookie(db, org_admin).await),
-            ),
-            ("anonymous", None),
-        ];
-        let before = snapshot(db).await;
-        for (who, cookie) in &cookies {
-            for (path, body, service_may) in &endpoints {
-                if *who == "service user" && *service_may {
-                    continue;
-                }
-                let (status, answer) = post_form(&app, path, body, cookie.as_deref()).await;
-                let (expected, expected_status) = if cookie.is_none() {
-                    ("Unauthenticated", StatusCode::UNAUTHORIZED)
-                } else {
-                    ("Forbidden", StatusCode::FORBIDDEN)
-                };
-                assert_eq!(status, expected_status, "{who} → {path} on {}", t.backend);
-                assert!(
-                    answer.contains(expected),
-                    "{who} → {path}: {answer} on {}",
-                    t.backend
-                );
-                assert_eq!(snapshot(db).await, before, "{who} → {path} changed nothing");
+    let cookies = [
+        ("service user", Some(session_cookie(db, service).await)),
+        (
+            "admin of another provider",
+            Some(session_cookie(db, other_admin).await),
+        ),
+        (
+            "admin of the client, not in the provider",
+            Some(session_cookie(db, org_admin).await),
+        ),
+        ("anonymous", None),
+    ];
+    let before = snapshot(db).await;
+    for (who, cookie) in &cookies {
+        for (path, body, service_may) in &endpoints {
+            if *who == "service user" && *service_may {
+                continue;
             }
-        }
-        // The Admin Console's overview: the provider's members and the client's own Admin
-        // may open it; the other provider and anonymous callers may not.
-        for (who, cookie) in [&cookies[1], &cookies[3]] {
-            let (_, answer) = post_form(
-                &app,
-                "/api/organizations/overview",
-                &org_overview,
-                cookie.as_deref(),
-            )
-            .await;
-            let expected = if cookie.is_none() {
-                "Unauthenticated"
+            let (status, answer) = post_form(&app, path, body, cookie.as_deref()).await;
+            let (expected, expected_status) = if cookie.is_none() {
+                ("Unauthenticated", StatusCode::UNAUTHORIZED)
             } else {
-                "Forbidden"
+                ("Forbidden", StatusCode::FORBIDDEN)
             };
-            assert!(answer.contains(expected), "{who}: {answer}");
+            assert_eq!(status, expected_status, "{who} → {path} on {}", t.backend);
+            assert!(
+                answer.contains(expected),
+                "{who} → {path}: {answer} on {}",
+                t.backend
+            );
+            assert_eq!(snapshot(db).await, before, "{who} → {path} changed nothing");
         }
-        // Anonymous callers cannot create organizations or providers.
-        for (path, body) in [
-            (
-                "/api/organizations/create",
-                "name=X&billing_email=x%40x.example&plan=teams&billing_cycle=monthly&seats=3",
-            ),
-            (
-                "/api/providers/create",
-                "name=X&business_name=&billing_email=x%40x.example",
-            ),
-            ("/api/providers/setup-open", ""),
-        ] {
-            let (_, answer) = post_form(&app, path, body, None).await;
-            assert!(answer.contains("Unauthenticated"), "{path}: {answer}");
-        }
-        assert_eq!(snapshot(db).await, before);
-
-        // With PROVIDER_SETUP=operator, signed-in users are refused too.
-        let closed = self::app(db, ProviderSetup::Operator);
+    }
+    // The Admin Console's overview: the provider's members and the client's own Admin
+    // may open it; the other provider and anonymous callers may not.
+    for (who, cookie) in [&cookies[1], &cookies[3]] {
         let (_, answer) = post_form(
-            &closed,
+            &app,
+            "/api/organizations/overview",
+            &org_overview,
+            cookie.as_deref(),
+        )
+        .await;
+        let expected = if cookie.is_none() {
+            "Unauthenticated"
+        } else {
+            "Forbidden"
+        };
+        assert!(answer.contains(expected), "{who}: {answer}");
+    }
+    // Anonymous callers cannot create organizations or providers.
+    for (path, body) in [
+        (
+            "/api/organizations/create",
+            "name=X&billing_email=x%40x.example&plan=teams&billing_cycle=monthly&seats=3",
+        ),
+        (
             "/api/providers/create",
             "name=X&business_name=&billing_email=x%40x.example",
-            cookies[0].1.as_deref(),
+        ),
+        ("/api/providers/setup-open", ""),
+    ] {
+        let (_, answer) = post_form(&app, path, body, None).await;
+        assert!(answer.contains("Unauthenticated"), "{path}: {answer}");
+    }
+    assert_eq!(snapshot(db).await, before);
+
+    // With PROVIDER_SETUP=operator, signed-in users are refused too.
+    let closed = self::app(db, ProviderSetup::Operator);
+    let (_, answer) = post_form(
+        &closed,
+        "/api/providers/create",
+        "name=X&business_name=&billing_email=x%40x.example",
+        cookies[0].1.as_deref(),
+    )
+    .await;
+    assert!(answer.contains("ProviderSetupClosed"), "{answer}");
+    assert_eq!(snapshot(db).await, before);
+
+    // The same requests succeed for those allowed.
+    let service_cookie = cookies[0].1.clone();
+    let (status, answer) =
+        post_form(&app, "/api/clients/list", &list, service_cookie.as_deref()).await;
+    assert!(
+        status.is_success() && answer.contains("Client One"),
+        "{status} {answer}"
+    );
+    for (who, cookie) in [
+        ("service user", service_cookie.clone()),
+        ("client admin", cookies[2].1.clone()),
+    ] {
+        let (status, answer) = post_form(
+            &app,
+            "/api/organizations/overview",
+            &org_overview,
+            cookie.as_deref(),
         )
         .await;
-        assert!(answer.contains("ProviderSetupClosed"), "{answer}");
-        assert_eq!(snapshot(db).await, before);
-
-        // The same requests succeed for those allowed.
-        let service_cookie = cookies[0].1.clone();
-        let (status, answer) =
-            post_form(&app, "/api/clients/list", &list, service_cookie.as_deref()).await;
         assert!(
             status.is_success() && answer.contains("Client One"),
-            "{status} {answer}"
+            "{who}: {status} {answer}"
         );
-        for (who, cookie) in [
-            ("service user", service_cookie.clone()),
-            ("client admin", cookies[2].1.clone()),
-        ] {
-            let (status, answer) = post_form(
-                &app,
-                "/api/organizations/overview",
-                &org_overview,
-                cookie.as_deref(),
-            )
-            .await;
-            assert!(
-                status.is_success() && answer.contains("Client One"),
-                "{who}: {status} {answer}"
-            );
-        }
-        let (status, _) = post_form(
-            &app,
-            "/api/clients/seats",
-            &seats,
-            service_cookie.as_deref(),
-        )
-        .await;
-        assert!(status.is_success() || status.is_redirection(), "{status}");
-        let admin_cookie = session_cookie(db, admin).await;
-        let (status, answer) =
-            post_form(&app, "/api/clients/rename", &rename, Some(&admin_cookie)).await;
-        assert!(
-            status.is_success() || status.is_redirection(),
-            "{status} {answer}"
-        );
-        let after = snapshot(db).await;
-        let client = after.organizations.iter().find(|o| o.id == cid).unwrap();
-        assert_eq!((client.name.as_str(), client.seats), ("Renamed", 9));
-        t.cleanup().await;
     }
+    let (status, _) = post_form(
+        &app,
+        "/api/clients/seats",
+        &seats,
+        service_cookie.as_deref(),
+    )
+    .await;
+    assert!(status.is_success() || status.is_redirection(), "{status}");
+    let admin_cookie = session_cookie(db, admin).await;
+    let (status, answer) =
+        post_form(&app, "/api/clients/rename", &rename, Some(&admin_cookie)).await;
+    assert!(
+        status.is_success() || status.is_redirection(),
+        "{status} {answer}"
+    );
+    let after = snapshot(db).await;
+    let client = after.organizations.iter().find(|o| o.id == cid).unwrap();
+    assert_eq!((client.name.as_str(), client.seats), ("Renamed", 9));
+    t.cleanup().await;
 }

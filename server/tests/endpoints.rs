@@ -413,213 +413,211 @@ fn pattern_of(route: &str) -> String {
         .join("/")
 }
 
-#[tokio::test]
-async fn every_endpoint_names_its_scope_and_refuses_who_it_must() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = support::router_for(db);
+support::each_backend!(every_endpoint_names_its_scope_and_refuses_who_it_must);
+async fn every_endpoint_names_its_scope_and_refuses_who_it_must(t: support::TestDb) {
+    let db = &t.db;
+    let app = support::router_for(db);
 
-        // A provider with a Provider Admin and a Service User, a client with an Owner, an
-        // Admin, a User and a Custom user without flags, and a stranger.
-        let admin = user(db, "admin@msp.example").await;
-        let p = provider(db, "MSP", "admin@msp.example").await;
-        let service = user(db, "service@msp.example").await;
-        let pm = provider_member(
-            db,
-            p,
-            Some(service),
-            "service@msp.example",
-            "service_user",
-            "confirmed",
-        )
-        .await;
-        let organization = app::clients::service::create(
-            db,
-            p,
-            app::clients::service::NewClient {
-                name: "Client".into(),
-                plan: "teams".into(),
-                seats: "10".into(),
-                owner_email: "invited@client.example".into(),
-            },
-            &support::context(&support::actor(db, admin).await),
-        )
-        .await
-        .unwrap();
-        let mut org_roles = Vec::new();
-        for (kind, role) in [
-            ("owner", Role::Owner),
-            ("admin", Role::Admin),
-            ("user", Role::User),
-            ("custom", Role::Custom(Permissions::empty())),
-        ] {
-            let email = format!("{kind}@client.example");
-            let member = user(db, &email).await;
-            membership(
-                db,
-                organization,
-                Some(member),
-                &email,
-                kind,
-                "confirmed",
-                Permissions::empty(),
-            )
-            .await;
-            org_roles.push((kind, role, session_cookie(db, member).await));
-        }
-        let invited = membership(
+    // A provider with a Provider Admin and a Service User, a client with an Owner, an
+    // Admin, a User and a Custom user without flags, and a stranger.
+    let admin = user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    let service = user(db, "service@msp.example").await;
+    let pm = provider_member(
+        db,
+        p,
+        Some(service),
+        "service@msp.example",
+        "service_user",
+        "confirmed",
+    )
+    .await;
+    let organization = app::clients::service::create(
+        db,
+        p,
+        app::clients::service::NewClient {
+            name: "Client".into(),
+            plan: "teams".into(),
+            seats: "10".into(),
+            owner_email: "invited@client.example".into(),
+        },
+        &support::context(&support::actor(db, admin).await),
+    )
+    .await
+    .unwrap();
+    let mut org_roles = Vec::new();
+    for (kind, role) in [
+        ("owner", Role::Owner),
+        ("admin", Role::Admin),
+        ("user", Role::User),
+        ("custom", Role::Custom(Permissions::empty())),
+    ] {
+        let email = format!("{kind}@client.example");
+        let member = user(db, &email).await;
+        membership(
             db,
             organization,
-            None,
-            "someone@client.example",
-            "user",
-            "invited",
+            Some(member),
+            &email,
+            kind,
+            "confirmed",
             Permissions::empty(),
         )
         .await;
-        app::billing::service::issue(db, p, "2026-10", chrono::Utc::now())
-            .await
-            .unwrap();
-        let invoice = app::billing::service::history(db, p).await.unwrap()[0].id;
-        let stranger = session_cookie(db, user(db, "stranger@else.example").await).await;
-        let admin_cookie = session_cookie(db, admin).await;
-        let service_cookie = session_cookie(db, service).await;
-
-        let ids = Ids {
-            provider: p.0,
-            organization: organization.0,
-            org_member: invited.0,
-            provider_member: pm,
-            invoice,
-        };
-        let cases = cases(&ids);
-
-        // The registry and the CSV routes against the cases: every endpoint has one.
-        let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
-            .map(|(path, _)| path.to_owned())
-            .collect();
-        let open: BTreeSet<String> = Open::ALL.iter().map(|e| e.path().to_owned()).collect();
-        assert!(open.is_subset(&registered), "every open endpoint is served");
-        let covered: BTreeSet<String> = cases
-            .iter()
-            .filter(|c| !c.csv)
-            .map(|c| c.path.clone())
-            .collect();
-        let missing: Vec<&String> = registered
-            .iter()
-            .filter(|path| !open.contains(*path) && !covered.contains(*path))
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "server functions without a scope in this test: {missing:?}"
-        );
-        assert!(
-            covered.is_disjoint(&open),
-            "an open endpoint is listed with a scope"
-        );
-        let stale: Vec<&String> = covered.difference(&registered).collect();
-        assert!(stale.is_empty(), "cases for no endpoint: {stale:?}");
-        let csv: BTreeSet<String> = cases
-            .iter()
-            .filter(|c| c.csv)
-            .map(|c| csv_pattern(&c.path))
-            .collect();
-        let routes: BTreeSet<String> = server::export::ROUTES
-            .iter()
-            .map(|r| pattern_of(r))
-            .collect();
-        assert_eq!(csv, routes, "every CSV route has a case");
-
-        let send = |case: &Case, cookie: Option<String>| {
-            let app = app.clone();
-            let (path, body, csv) = (case.path.clone(), case.body.clone(), case.csv);
-            async move {
-                if csv {
-                    let (status, _, answer) = get_path(&app, &path, cookie.as_deref()).await;
-                    (status, answer)
-                } else {
-                    post_form(&app, &path, &body, cookie.as_deref()).await
-                }
-            }
-        };
-
-        let before = snapshot(db).await;
-        let mut refusals = 0;
-        for case in &cases {
-            let what = format!("{} ({:?}) on {}", case.path, case.scope, t.backend);
-            // No session: 401, for every endpoint not named open.
-            let (status, answer) = send(case, None).await;
-            assert_eq!(
-                status,
-                StatusCode::UNAUTHORIZED,
-                "anonymous → {what}: {answer}"
-            );
-            assert_eq!(
-                snapshot(db).await,
-                before,
-                "anonymous → {what} changed nothing"
-            );
-            refusals += 1;
-
-            // Signed in, without the right: 403.
-            let mut refused: Vec<(String, &str)> = Vec::new();
-            match case.scope {
-                Scope::Account => {}
-                Scope::Provider(capability) => {
-                    refused.push(("a stranger".into(), stranger.as_str()));
-                    for (role, cookie) in [
-                        (Role::ProviderAdmin, &admin_cookie),
-                        (Role::ServiceUser, &service_cookie),
-                    ] {
-                        if !decide(role, capability) {
-                            refused.push((format!("{role:?}"), cookie.as_str()));
-                        }
-                    }
-                    // The client's own people are not the provider's.
-                    refused.push(("the client's Owner".into(), org_roles[0].2.as_str()));
-                }
-                Scope::Organization(capability) => {
-                    refused.push(("a stranger".into(), stranger.as_str()));
-                    for (_, role, cookie) in &org_roles {
-                        if !decide(*role, capability) {
-                            refused.push((format!("{role:?}"), cookie.as_str()));
-                        }
-                    }
-                    for cookie in [&admin_cookie, &service_cookie] {
-                        if !decide(Role::ProviderUserInClient, capability) {
-                            refused.push(("a provider user".into(), cookie.as_str()));
-                        }
-                    }
-                }
-            }
-            for (who, cookie) in refused {
-                let (status, answer) = send(case, Some(cookie.to_owned())).await;
-                assert_eq!(status, StatusCode::FORBIDDEN, "{who} → {what}: {answer}");
-                assert_eq!(snapshot(db).await, before, "{who} → {what} changed nothing");
-                refusals += 1;
-            }
-        }
-        assert!(refusals > 150, "{refusals} refusals checked");
-
-        // Own-account endpoints serve any signed-in caller: the stranger gets past the gate
-        // (a wrong current password may still be refused; the session is not). Signing out
-        // everywhere ends the session, so it goes last.
-        let mut own: Vec<&Case> = cases
-            .iter()
-            .filter(|c| matches!(c.scope, Scope::Account))
-            .collect();
-        own.sort_by_key(|c| c.path.ends_with("/sign-out-everywhere"));
-        for case in own {
-            let (status, answer) = send(case, Some(stranger.clone())).await;
-            assert!(
-                status != StatusCode::FORBIDDEN
-                    && !answer.contains("Unauthenticated")
-                    && !answer.contains("Forbidden"),
-                "{} is the caller's own: {status} {answer} on {}",
-                case.path,
-                t.backend
-            );
-        }
-        t.cleanup().await;
+        org_roles.push((kind, role, session_cookie(db, member).await));
     }
+    let invited = membership(
+        db,
+        organization,
+        None,
+        "someone@client.example",
+        "user",
+        "invited",
+        Permissions::empty(),
+    )
+    .await;
+    app::billing::service::issue(db, p, "2026-10", chrono::Utc::now())
+        .await
+        .unwrap();
+    let invoice = app::billing::service::history(db, p).await.unwrap()[0].id;
+    let stranger = session_cookie(db, user(db, "stranger@else.example").await).await;
+    let admin_cookie = session_cookie(db, admin).await;
+    let service_cookie = session_cookie(db, service).await;
+
+    let ids = Ids {
+        provider: p.0,
+        organization: organization.0,
+        org_member: invited.0,
+        provider_member: pm,
+        invoice,
+    };
+    let cases = cases(&ids);
+
+    // The registry and the CSV routes against the cases: every endpoint has one.
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let open: BTreeSet<String> = Open::ALL.iter().map(|e| e.path().to_owned()).collect();
+    assert!(open.is_subset(&registered), "every open endpoint is served");
+    let covered: BTreeSet<String> = cases
+        .iter()
+        .filter(|c| !c.csv)
+        .map(|c| c.path.clone())
+        .collect();
+    let missing: Vec<&String> = registered
+        .iter()
+        .filter(|path| !open.contains(*path) && !covered.contains(*path))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without a scope in this test: {missing:?}"
+    );
+    assert!(
+        covered.is_disjoint(&open),
+        "an open endpoint is listed with a scope"
+    );
+    let stale: Vec<&String> = covered.difference(&registered).collect();
+    assert!(stale.is_empty(), "cases for no endpoint: {stale:?}");
+    let csv: BTreeSet<String> = cases
+        .iter()
+        .filter(|c| c.csv)
+        .map(|c| csv_pattern(&c.path))
+        .collect();
+    let routes: BTreeSet<String> = server::export::ROUTES
+        .iter()
+        .map(|r| pattern_of(r))
+        .collect();
+    assert_eq!(csv, routes, "every CSV route has a case");
+
+    let send = |case: &Case, cookie: Option<String>| {
+        let app = app.clone();
+        let (path, body, csv) = (case.path.clone(), case.body.clone(), case.csv);
+        async move {
+            if csv {
+                let (status, _, answer) = get_path(&app, &path, cookie.as_deref()).await;
+                (status, answer)
+            } else {
+                post_form(&app, &path, &body, cookie.as_deref()).await
+            }
+        }
+    };
+
+    let before = snapshot(db).await;
+    let mut refusals = 0;
+    for case in &cases {
+        let what = format!("{} ({:?}) on {}", case.path, case.scope, t.backend);
+        // No session: 401, for every endpoint not named open.
+        let (status, answer) = send(case, None).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous → {what}: {answer}"
+        );
+        assert_eq!(
+            snapshot(db).await,
+            before,
+            "anonymous → {what} changed nothing"
+        );
+        refusals += 1;
+
+        // Signed in, without the right: 403.
+        let mut refused: Vec<(String, &str)> = Vec::new();
+        match case.scope {
+            Scope::Account => {}
+            Scope::Provider(capability) => {
+                refused.push(("a stranger".into(), stranger.as_str()));
+                for (role, cookie) in [
+                    (Role::ProviderAdmin, &admin_cookie),
+                    (Role::ServiceUser, &service_cookie),
+                ] {
+                    if !decide(role, capability) {
+                        refused.push((format!("{role:?}"), cookie.as_str()));
+                    }
+                }
+                // The client's own people are not the provider's.
+                refused.push(("the client's Owner".into(), org_roles[0].2.as_str()));
+            }
+            Scope::Organization(capability) => {
+                refused.push(("a stranger".into(), stranger.as_str()));
+                for (_, role, cookie) in &org_roles {
+                    if !decide(*role, capability) {
+                        refused.push((format!("{role:?}"), cookie.as_str()));
+                    }
+                }
+                for cookie in [&admin_cookie, &service_cookie] {
+                    if !decide(Role::ProviderUserInClient, capability) {
+                        refused.push(("a provider user".into(), cookie.as_str()));
+                    }
+                }
+            }
+        }
+        for (who, cookie) in refused {
+            let (status, answer) = send(case, Some(cookie.to_owned())).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who} → {what}: {answer}");
+            assert_eq!(snapshot(db).await, before, "{who} → {what} changed nothing");
+            refusals += 1;
+        }
+    }
+    assert!(refusals > 150, "{refusals} refusals checked");
+
+    // Own-account endpoints serve any signed-in caller: the stranger gets past the gate
+    // (a wrong current password may still be refused; the session is not). Signing out
+    // everywhere ends the session, so it goes last.
+    let mut own: Vec<&Case> = cases
+        .iter()
+        .filter(|c| matches!(c.scope, Scope::Account))
+        .collect();
+    own.sort_by_key(|c| c.path.ends_with("/sign-out-everywhere"));
+    for case in own {
+        let (status, answer) = send(case, Some(stranger.clone())).await;
+        assert!(
+            status != StatusCode::FORBIDDEN
+                && !answer.contains("Unauthenticated")
+                && !answer.contains("Forbidden"),
+            "{} is the caller's own: {status} {answer} on {}",
+            case.path,
+            t.backend
+        );
+    }
+    t.cleanup().await;
 }

@@ -40,255 +40,250 @@ async fn hash_of(db: &impl ConnectionTrait, user: UserId) -> String {
         .password_hash
 }
 
-#[tokio::test]
-async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let owner_id = user(db, "owner@acme.example").await;
-        let org = acme(db, owner_id, 10).await;
-        let owner = actor(db, owner_id).await;
-        let kim_id = user(db, "kim@acme.example").await;
-        membership(
-            db,
-            org.organization_id,
-            Some(kim_id),
-            "kim@acme.example",
-            "custom",
-            "confirmed",
-            Permissions::MANAGE_USERS,
-        )
-        .await;
-        let ada_id = user(db, "ada@acme.example").await;
-        membership(
-            db,
-            org.organization_id,
-            Some(ada_id),
-            "ada@acme.example",
-            "admin",
-            "confirmed",
-            Permissions::empty(),
-        )
-        .await;
-        let scope = Scope::Organization(org);
-        let members_cap = Capability::ManageOrgMembers;
+support::each_backend!(required_two_step_login_locks_members_without_it_until_they_turn_it_on);
+async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
+    t: support::TestDb,
+) {
+    let db = &t.db;
+    let owner_id = user(db, "owner@acme.example").await;
+    let org = acme(db, owner_id, 10).await;
+    let owner = actor(db, owner_id).await;
+    let kim_id = user(db, "kim@acme.example").await;
+    membership(
+        db,
+        org.organization_id,
+        Some(kim_id),
+        "kim@acme.example",
+        "custom",
+        "confirmed",
+        Permissions::MANAGE_USERS,
+    )
+    .await;
+    let ada_id = user(db, "ada@acme.example").await;
+    membership(
+        db,
+        org.organization_id,
+        Some(ada_id),
+        "ada@acme.example",
+        "admin",
+        "confirmed",
+        Permissions::empty(),
+    )
+    .await;
+    let scope = Scope::Organization(org);
+    let members_cap = Capability::ManageOrgMembers;
 
-        // Policy off: both open the organization.
-        assert!(actor(db, kim_id).await.can(members_cap, scope));
-        let list = members::list(db, &owner, org, &MemberQuery::default())
-            .await
-            .unwrap();
-        assert!(!list.two_step_required);
-
-        policy::set(
-            db,
-            &context(&owner),
-            org,
-            PolicyChange::toggle("two_step_login", true),
-        )
+    // Policy off: both open the organization.
+    assert!(actor(db, kim_id).await.can(members_cap, scope));
+    let list = members::list(db, &owner, org, &MemberQuery::default())
         .await
         .unwrap();
-        let list = members::list(db, &owner, org, &MemberQuery::default())
-            .await
-            .unwrap();
-        assert!(list.two_step_required, "the Members page warns");
+    assert!(!list.two_step_required);
 
-        // Kim (Custom) is locked out, and told why; Ada (Admin) and the Owner are exempt.
-        let kim = actor(db, kim_id).await;
-        assert_eq!(
-            require(&kim, members_cap, scope),
-            Err(AppError::Refused(Refusal::TwoStepRequired))
-        );
-        assert_eq!(
-            require(&kim, Capability::ViewVaultItems, scope),
-            Err(AppError::Refused(Refusal::TwoStepRequired))
-        );
-        // A right the membership never held stays a plain refusal.
-        assert_eq!(
-            require(&kim, Capability::ManagePolicies, scope),
-            Err(AppError::Forbidden)
-        );
-        assert!(actor(db, ada_id).await.can(members_cap, scope));
-        assert!(
-            actor(db, owner_id)
-                .await
-                .can(Capability::ManagePolicies, scope)
-        );
-        let mine = recovery::memberships(db, &kim).await.unwrap();
-        assert!(mine[0].two_step_blocked);
-
-        // Over HTTP, the server function refuses with the reason, and the product switcher
-        // leaves the organization out.
-        let app = support::router_for(db);
-        let kim_cookie = session_cookie(db, kim_id).await;
-        let list_body = format!(
-            "organization={}&query[status]=All&query[search]=&query[page]=1",
-            org.organization_id
-        );
-        let (status, text) =
-            post_form(&app, "/api/members/list", &list_body, Some(&kim_cookie)).await;
-        assert_eq!(status, StatusCode::CONFLICT, "{text}");
-        assert!(text.contains("TwoStepRequired"), "{text}");
-        let products = accounts::product_access(db, &kim).await.unwrap();
-        assert!(products.organizations.is_empty(), "{products:?}");
-
-        // Two-step login on: the lock lifts at once (the actor is built per request).
-        turn_on_two_step(db, kim_id).await;
-        let kim = actor(db, kim_id).await;
-        assert!(kim.can(members_cap, scope));
-        assert!(!recovery::memberships(db, &kim).await.unwrap()[0].two_step_blocked);
-        let (status, text) =
-            post_form(&app, "/api/members/list", &list_body, Some(&kim_cookie)).await;
-        assert_eq!(status, StatusCode::OK, "{text}");
-
-        // Policy off again: nobody is locked.
-        policy::set(
-            db,
-            &context(&owner),
-            org,
-            PolicyChange::toggle("two_step_login", false),
-        )
+    policy::set(
+        db,
+        &context(&owner),
+        org,
+        PolicyChange::toggle("two_step_login", true),
+    )
+    .await
+    .unwrap();
+    let list = members::list(db, &owner, org, &MemberQuery::default())
         .await
         .unwrap();
-        assert!(actor(db, ada_id).await.can(members_cap, scope));
-        t.cleanup().await;
-    }
+    assert!(list.two_step_required, "the Members page warns");
+
+    // Kim (Custom) is locked out, and told why; Ada (Admin) and the Owner are exempt.
+    let kim = actor(db, kim_id).await;
+    assert_eq!(
+        require(&kim, members_cap, scope),
+        Err(AppError::Refused(Refusal::TwoStepRequired))
+    );
+    assert_eq!(
+        require(&kim, Capability::ViewVaultItems, scope),
+        Err(AppError::Refused(Refusal::TwoStepRequired))
+    );
+    // A right the membership never held stays a plain refusal.
+    assert_eq!(
+        require(&kim, Capability::ManagePolicies, scope),
+        Err(AppError::Forbidden)
+    );
+    assert!(actor(db, ada_id).await.can(members_cap, scope));
+    assert!(
+        actor(db, owner_id)
+            .await
+            .can(Capability::ManagePolicies, scope)
+    );
+    let mine = recovery::memberships(db, &kim).await.unwrap();
+    assert!(mine[0].two_step_blocked);
+
+    // Over HTTP, the server function refuses with the reason, and the product switcher
+    // leaves the organization out.
+    let app = support::router_for(db);
+    let kim_cookie = session_cookie(db, kim_id).await;
+    let list_body = format!(
+        "organization={}&query[status]=All&query[search]=&query[page]=1",
+        org.organization_id
+    );
+    let (status, text) = post_form(&app, "/api/members/list", &list_body, Some(&kim_cookie)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(text.contains("TwoStepRequired"), "{text}");
+    let products = accounts::product_access(db, &kim).await.unwrap();
+    assert!(products.organizations.is_empty(), "{products:?}");
+
+    // Two-step login on: the lock lifts at once (the actor is built per request).
+    turn_on_two_step(db, kim_id).await;
+    let kim = actor(db, kim_id).await;
+    assert!(kim.can(members_cap, scope));
+    assert!(!recovery::memberships(db, &kim).await.unwrap()[0].two_step_blocked);
+    let (status, text) = post_form(&app, "/api/members/list", &list_body, Some(&kim_cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+
+    // Policy off again: nobody is locked.
+    policy::set(
+        db,
+        &context(&owner),
+        org,
+        PolicyChange::toggle("two_step_login", false),
+    )
+    .await
+    .unwrap();
+    assert!(actor(db, ada_id).await.can(members_cap, scope));
+    t.cleanup().await;
 }
 
-#[tokio::test]
-async fn the_master_password_policy_applies_at_registration_and_password_change() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let owner_id = user(db, "owner@acme.example").await;
-        let org = acme(db, owner_id, 10).await;
-        let owner = actor(db, owner_id).await;
-        policy::set(
-            db,
-            &context(&owner),
-            org,
-            PolicyChange {
-                min_length: "30",
-                min_strength: "3",
-                ..PolicyChange::toggle("master_password", true)
-            },
-        )
+support::each_backend!(the_master_password_policy_applies_at_registration_and_password_change);
+async fn the_master_password_policy_applies_at_registration_and_password_change(
+    t: support::TestDb,
+) {
+    let db = &t.db;
+    let owner_id = user(db, "owner@acme.example").await;
+    let org = acme(db, owner_id, 10).await;
+    let owner = actor(db, owner_id).await;
+    policy::set(
+        db,
+        &context(&owner),
+        org,
+        PolicyChange {
+            min_length: "30",
+            min_strength: "3",
+            ..PolicyChange::toggle("master_password", true)
+        },
+    )
+    .await
+    .unwrap();
+    // Invited, not yet registered.
+    membership(
+        db,
+        org.organization_id,
+        None,
+        "new@acme.example",
+        "user",
+        "invited",
+        Permissions::empty(),
+    )
+    .await;
+    let register = |password: &str| RegisterInput {
+        email: "new@acme.example".into(),
+        name: "New Person".into(),
+        password: password.into(),
+        password_confirm: password.into(),
+        locale: "en".into(),
+    };
+    // Strong enough for the portal (12+), too short for the organization (30).
+    let short = "violet kettle harbour";
+    assert_eq!(
+        accounts::register(db, register(short), chrono::Utc::now()).await,
+        Err(AppError::field(Field::Password, Problem::TooShort(30)))
+    );
+    assert_eq!(
+        users::Entity::find().all(db).await.unwrap().len(),
+        1,
+        "nothing was created"
+    );
+    // Someone not invited there registers under the portal's rules alone.
+    let mut elsewhere = register(short);
+    elsewhere.email = "other@example.net".into();
+    accounts::register(db, elsewhere, chrono::Utc::now())
         .await
         .unwrap();
-        // Invited, not yet registered.
-        membership(
-            db,
-            org.organization_id,
-            None,
-            "new@acme.example",
-            "user",
-            "invited",
-            Permissions::empty(),
-        )
-        .await;
-        let register = |password: &str| RegisterInput {
-            email: "new@acme.example".into(),
-            name: "New Person".into(),
-            password: password.into(),
-            password_confirm: password.into(),
-            locale: "en".into(),
-        };
-        // Strong enough for the portal (12+), too short for the organization (30).
-        let short = "violet kettle harbour";
-        assert_eq!(
-            accounts::register(db, register(short), chrono::Utc::now()).await,
-            Err(AppError::field(Field::Password, Problem::TooShort(30)))
-        );
-        assert_eq!(
-            users::Entity::find().all(db).await.unwrap().len(),
-            1,
-            "nothing was created"
-        );
-        // Someone not invited there registers under the portal's rules alone.
-        let mut elsewhere = register(short);
-        elsewhere.email = "other@example.net".into();
-        accounts::register(db, elsewhere, chrono::Utc::now())
-            .await
-            .unwrap();
-        let long = "violet kettle harbour lantern meadow";
-        accounts::register(db, register(long), chrono::Utc::now())
-            .await
-            .unwrap();
+    let long = "violet kettle harbour lantern meadow";
+    accounts::register(db, register(long), chrono::Utc::now())
+        .await
+        .unwrap();
 
-        // A confirmed member changing the password meets the policy too.
-        let current = "kettle violet harbour sunrise".to_owned();
-        let mut input = register(&current);
-        input.email = "kim@acme.example".into();
-        let kim_id = accounts::register(db, input, chrono::Utc::now())
-            .await
-            .unwrap();
-        membership(
-            db,
-            org.organization_id,
-            Some(kim_id),
-            "kim@acme.example",
-            "user",
-            "confirmed",
-            Permissions::empty(),
-        )
-        .await;
-        let kim = actor(db, kim_id).await;
-        let before = hash_of(db, kim_id).await;
-        let change = |new: &str| {
-            accounts::change_password(db, &kim, current.clone(), new.into(), new.into())
-        };
-        assert_eq!(
-            change(short).await,
-            Err(AppError::field(Field::Password, Problem::TooShort(30)))
-        );
-        assert_eq!(hash_of(db, kim_id).await, before, "nothing changed");
-        // Long enough but guessable: refused on strength.
-        assert_eq!(
-            change("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").await,
-            Err(AppError::field(Field::Password, Problem::TooWeak))
-        );
-        change(long).await.unwrap();
-        assert_ne!(hash_of(db, kim_id).await, before);
-        t.cleanup().await;
-    }
+    // A confirmed member changing the password meets the policy too.
+    let current = "kettle violet harbour sunrise".to_owned();
+    let mut input = register(&current);
+    input.email = "kim@acme.example".into();
+    let kim_id = accounts::register(db, input, chrono::Utc::now())
+        .await
+        .unwrap();
+    membership(
+        db,
+        org.organization_id,
+        Some(kim_id),
+        "kim@acme.example",
+        "user",
+        "confirmed",
+        Permissions::empty(),
+    )
+    .await;
+    let kim = actor(db, kim_id).await;
+    let before = hash_of(db, kim_id).await;
+    let change =
+        |new: &str| accounts::change_password(db, &kim, current.clone(), new.into(), new.into());
+    assert_eq!(
+        change(short).await,
+        Err(AppError::field(Field::Password, Problem::TooShort(30)))
+    );
+    assert_eq!(hash_of(db, kim_id).await, before, "nothing changed");
+    // Long enough but guessable: refused on strength.
+    assert_eq!(
+        change("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").await,
+        Err(AppError::field(Field::Password, Problem::TooWeak))
+    );
+    change(long).await.unwrap();
+    assert_ne!(hash_of(db, kim_id).await, before);
+    t.cleanup().await;
 }
 
-#[tokio::test]
-async fn the_memberships_list_is_the_callers_own() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let owner_id = user(db, "owner@acme.example").await;
-        let org = acme(db, owner_id, 10).await;
-        let owner = actor(db, owner_id).await;
-        policy::set(
-            db,
-            &context(&owner),
-            org,
-            PolicyChange::toggle("account_recovery", true),
-        )
-        .await
-        .unwrap();
-        let mine = recovery::memberships(db, &owner).await.unwrap();
-        assert_eq!(mine.len(), 1);
-        assert!(mine[0].recovery_policy && !mine[0].recovery_enrolled);
-        let stranger = actor(db, user(db, "stranger@example.net").await).await;
-        assert!(
-            recovery::memberships(db, &stranger)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        // Anonymous callers get nothing.
-        let app = support::router_for(db);
-        let (status, _) = post_form(&app, "/api/members/mine", "", None).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        let (status, text) = post_form(
-            &app,
-            "/api/members/mine",
-            "",
-            Some(&session_cookie(db, owner_id).await),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{text}");
-        assert!(text.contains("\"recovery_policy\":true"), "{text}");
-        t.cleanup().await;
-    }
+support::each_backend!(the_memberships_list_is_the_callers_own);
+async fn the_memberships_list_is_the_callers_own(t: support::TestDb) {
+    let db = &t.db;
+    let owner_id = user(db, "owner@acme.example").await;
+    let org = acme(db, owner_id, 10).await;
+    let owner = actor(db, owner_id).await;
+    policy::set(
+        db,
+        &context(&owner),
+        org,
+        PolicyChange::toggle("account_recovery", true),
+    )
+    .await
+    .unwrap();
+    let mine = recovery::memberships(db, &owner).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].recovery_policy && !mine[0].recovery_enrolled);
+    let stranger = actor(db, user(db, "stranger@example.net").await).await;
+    assert!(
+        recovery::memberships(db, &stranger)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Anonymous callers get nothing.
+    let app = support::router_for(db);
+    let (status, _) = post_form(&app, "/api/members/mine", "", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, text) = post_form(
+        &app,
+        "/api/members/mine",
+        "",
+        Some(&session_cookie(db, owner_id).await),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.contains("\"recovery_policy\":true"), "{text}");
+    t.cleanup().await;
 }

@@ -39,160 +39,156 @@ async fn snapshot(db: &impl ConnectionTrait) -> Snapshot {
     }
 }
 
-#[tokio::test]
-async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = support::router_for(db);
-        let admin = user(db, "admin@msp.example").await;
-        let p = provider(db, "MSP", "admin@msp.example").await;
-        let service = user(db, "service@msp.example").await;
-        provider_member(
-            db,
-            p,
-            Some(service),
-            "service@msp.example",
-            "service_user",
-            "confirmed",
-        )
-        .await;
-        let other_admin = user(db, "admin@other.example").await;
-        provider(db, "Other", "admin@other.example").await;
-        let invited =
-            provider_member(db, p, None, "new@example.com", "service_user", "invited").await;
-        let accepted_user = user(db, "acc@example.com").await;
-        let accepted = provider_member(
-            db,
-            p,
-            Some(accepted_user),
-            "acc@example.com",
-            "service_user",
-            "accepted",
-        )
-        .await;
+support::each_backend!(every_member_server_function_refuses_whom_it_must_and_changes_nothing);
+async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing(t: support::TestDb) {
+    let db = &t.db;
+    let app = support::router_for(db);
+    let admin = user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    let service = user(db, "service@msp.example").await;
+    provider_member(
+        db,
+        p,
+        Some(service),
+        "service@msp.example",
+        "service_user",
+        "confirmed",
+    )
+    .await;
+    let other_admin = user(db, "admin@other.example").await;
+    provider(db, "Other", "admin@other.example").await;
+    let invited = provider_member(db, p, None, "new@example.com", "service_user", "invited").await;
+    let accepted_user = user(db, "acc@example.com").await;
+    let accepted = provider_member(
+        db,
+        p,
+        Some(accepted_user),
+        "acc@example.com",
+        "service_user",
+        "accepted",
+    )
+    .await;
 
-        let pid = p.0;
-        let endpoints: Vec<(&str, String)> = vec![
-            (
-                "/api/provider-members/list",
-                format!("provider={pid}&query[status]=All&query[search]=&query[page]=1"),
-            ),
-            (
-                "/api/provider-members/get",
-                format!("provider={pid}&members[0]={invited}"),
-            ),
-            (
-                "/api/provider-members/invite",
-                format!("provider={pid}&emails=x%40example.com&user_type=service_user"),
-            ),
-            (
-                "/api/provider-members/apply",
-                format!("provider={pid}&action=confirm&members={accepted}"),
-            ),
-            (
-                "/api/provider-members/apply",
-                format!("provider={pid}&action=remove&members={invited}"),
-            ),
-            (
-                "/api/provider-members/change-type",
-                format!("provider={pid}&member={accepted}&user_type=provider_admin"),
-            ),
-            ("/api/providers/settings", format!("provider={pid}")),
-            (
-                "/api/providers/update-settings",
-                format!("provider={pid}&name=Renamed&business_name=&billing_email=b%40msp.example"),
-            ),
-            (
-                "/api/events/list",
-                format!("log[Provider]={pid}&query[from]=&query[to]=&query[tz]=0&query[page]=1"),
-            ),
-        ];
-        let cookies = [
-            ("service user", Some(session_cookie(db, service).await)),
-            (
-                "admin of another provider",
-                Some(session_cookie(db, other_admin).await),
-            ),
-            (
-                "accepted, not confirmed",
-                Some(session_cookie(db, accepted_user).await),
-            ),
-            ("anonymous", None),
-        ];
-        let before = snapshot(db).await;
-        for (who, cookie) in &cookies {
-            for (path, body) in &endpoints {
-                let (status, answer) = post_form(&app, path, body, cookie.as_deref()).await;
-                let (expected, expected_status) = if cookie.is_none() {
-                    ("Unauthenticated", StatusCode::UNAUTHORIZED)
-                } else {
-                    ("Forbidden", StatusCode::FORBIDDEN)
-                };
-                assert_eq!(
-                    status, expected_status,
-                    "{who} → {path}: {answer} on {}",
-                    t.backend
-                );
-                assert!(answer.contains(expected), "{who} → {path}: {answer}");
-                assert_eq!(snapshot(db).await, before, "{who} → {path} changed nothing");
-            }
-        }
-        // One's own business needs a session, nothing more.
-        for (path, body) in [
-            ("/api/provider-members/mine", String::new()),
-            ("/api/provider-members/leave", format!("provider={pid}")),
-            ("/api/invitations/pending", String::new()),
-            ("/api/invitations/accept-link", "token=abc".to_owned()),
-            (
-                "/api/invitations/answer",
-                format!("invitation=provider-{invited}&decision=accept"),
-            ),
-        ] {
-            let (status, answer) = post_form(&app, path, &body, None).await;
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {answer}");
-            assert_eq!(snapshot(db).await, before, "{path} changed nothing");
-        }
-        // Answering someone else's invitation is refused, and changes nothing.
-        let (status, answer) = post_form(
-            &app,
-            "/api/invitations/answer",
-            &format!("invitation=provider-{invited}&decision=decline"),
-            cookies[0].1.as_deref(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CONFLICT, "{answer}");
-        assert!(answer.contains("InvitationForAnotherEmail"), "{answer}");
-        // An unknown link says so to anyone.
-        let (status, answer) =
-            post_form(&app, "/api/invitations/preview", "token=nope", None).await;
-        assert_eq!(status, StatusCode::CONFLICT, "{answer}");
-        assert!(answer.contains("InvitationInvalid"), "{answer}");
-        assert_eq!(snapshot(db).await, before);
-
-        // The Provider Admin may do all of it.
-        let admin_cookie = session_cookie(db, admin).await;
+    let pid = p.0;
+    let endpoints: Vec<(&str, String)> = vec![
+        (
+            "/api/provider-members/list",
+            format!("provider={pid}&query[status]=All&query[search]=&query[page]=1"),
+        ),
+        (
+            "/api/provider-members/get",
+            format!("provider={pid}&members[0]={invited}"),
+        ),
+        (
+            "/api/provider-members/invite",
+            format!("provider={pid}&emails=x%40example.com&user_type=service_user"),
+        ),
+        (
+            "/api/provider-members/apply",
+            format!("provider={pid}&action=confirm&members={accepted}"),
+        ),
+        (
+            "/api/provider-members/apply",
+            format!("provider={pid}&action=remove&members={invited}"),
+        ),
+        (
+            "/api/provider-members/change-type",
+            format!("provider={pid}&member={accepted}&user_type=provider_admin"),
+        ),
+        ("/api/providers/settings", format!("provider={pid}")),
+        (
+            "/api/providers/update-settings",
+            format!("provider={pid}&name=Renamed&business_name=&billing_email=b%40msp.example"),
+        ),
+        (
+            "/api/events/list",
+            format!("log[Provider]={pid}&query[from]=&query[to]=&query[tz]=0&query[page]=1"),
+        ),
+    ];
+    let cookies = [
+        ("service user", Some(session_cookie(db, service).await)),
+        (
+            "admin of another provider",
+            Some(session_cookie(db, other_admin).await),
+        ),
+        (
+            "accepted, not confirmed",
+            Some(session_cookie(db, accepted_user).await),
+        ),
+        ("anonymous", None),
+    ];
+    let before = snapshot(db).await;
+    for (who, cookie) in &cookies {
         for (path, body) in &endpoints {
-            let (status, answer) = post_form(&app, path, body, Some(&admin_cookie)).await;
-            assert!(status.is_success(), "admin → {path}: {status} {answer}");
+            let (status, answer) = post_form(&app, path, body, cookie.as_deref()).await;
+            let (expected, expected_status) = if cookie.is_none() {
+                ("Unauthenticated", StatusCode::UNAUTHORIZED)
+            } else {
+                ("Forbidden", StatusCode::FORBIDDEN)
+            };
+            assert_eq!(
+                status, expected_status,
+                "{who} → {path}: {answer} on {}",
+                t.backend
+            );
+            assert!(answer.contains(expected), "{who} → {path}: {answer}");
+            assert_eq!(snapshot(db).await, before, "{who} → {path} changed nothing");
         }
-        let after = snapshot(db).await;
-        assert_ne!(after, before);
-        assert!(after.members.iter().any(|m| m.email == "x@example.com"));
-        assert!(!after.members.iter().any(|m| m.id == invited));
-        let renamed = after.providers.iter().find(|p| p.id == pid).unwrap();
-        // Renamed; the checkbox was not sent, so Service Users may no longer purchase seats.
-        assert_eq!(
-            (
-                renamed.name.as_str(),
-                renamed.service_users_may_purchase_seats
-            ),
-            ("Renamed", false)
-        );
-        let promoted = after.members.iter().find(|m| m.id == accepted).unwrap();
-        assert_eq!(
-            (promoted.status.as_str(), promoted.r#type.as_str()),
-            ("confirmed", "provider_admin")
-        );
-        t.cleanup().await;
     }
+    // One's own business needs a session, nothing more.
+    for (path, body) in [
+        ("/api/provider-members/mine", String::new()),
+        ("/api/provider-members/leave", format!("provider={pid}")),
+        ("/api/invitations/pending", String::new()),
+        ("/api/invitations/accept-link", "token=abc".to_owned()),
+        (
+            "/api/invitations/answer",
+            format!("invitation=provider-{invited}&decision=accept"),
+        ),
+    ] {
+        let (status, answer) = post_form(&app, path, &body, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}: {answer}");
+        assert_eq!(snapshot(db).await, before, "{path} changed nothing");
+    }
+    // Answering someone else's invitation is refused, and changes nothing.
+    let (status, answer) = post_form(
+        &app,
+        "/api/invitations/answer",
+        &format!("invitation=provider-{invited}&decision=decline"),
+        cookies[0].1.as_deref(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(answer.contains("InvitationForAnotherEmail"), "{answer}");
+    // An unknown link says so to anyone.
+    let (status, answer) = post_form(&app, "/api/invitations/preview", "token=nope", None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(answer.contains("InvitationInvalid"), "{answer}");
+    assert_eq!(snapshot(db).await, before);
+
+    // The Provider Admin may do all of it.
+    let admin_cookie = session_cookie(db, admin).await;
+    for (path, body) in &endpoints {
+        let (status, answer) = post_form(&app, path, body, Some(&admin_cookie)).await;
+        assert!(status.is_success(), "admin → {path}: {status} {answer}");
+    }
+    let after = snapshot(db).await;
+    assert_ne!(after, before);
+    assert!(after.members.iter().any(|m| m.email == "x@example.com"));
+    assert!(!after.members.iter().any(|m| m.id == invited));
+    let renamed = after.providers.iter().find(|p| p.id == pid).unwrap();
+    // Renamed; the checkbox was not sent, so Service Users may no longer purchase seats.
+    assert_eq!(
+        (
+            renamed.name.as_str(),
+            renamed.service_users_may_purchase_seats
+        ),
+        ("Renamed", false)
+    );
+    let promoted = after.members.iter().find(|m| m.id == accepted).unwrap();
+    assert_eq!(
+        (promoted.status.as_str(), promoted.r#type.as_str()),
+        ("confirmed", "provider_admin")
+    );
+    t.cleanup().await;
 }

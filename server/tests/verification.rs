@@ -81,365 +81,363 @@ fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn with_mail_on_registration_is_finished_from_the_mailed_link_and_tells_nothing() {
+support::each_backend!(
+    with_mail_on_registration_is_finished_from_the_mailed_link_and_tells_nothing
+);
+async fn with_mail_on_registration_is_finished_from_the_mailed_link_and_tells_nothing(
+    t: support::TestDb,
+) {
     let sink = support::SmtpSink::start();
     let mailer = Mailer::new(Some(&sink.smtp_url()), "Portal <portal@portal.example>").unwrap();
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = router(db, mailer.clone());
-        let (owner, newcomer) = (
-            format!("owner-{}@example.com", t.backend),
-            format!("zoe-{}@example.com", t.backend),
-        );
-        user(db, &owner).await;
-        // The same answer for a taken address and a free one.
-        let taken = post_form(
-            &app,
-            "/api/accounts/register",
-            &registration(&owner, "Mallory"),
-            None,
-        )
-        .await;
-        let free = post_form(
-            &app,
-            "/api/accounts/register",
-            &registration(&newcomer, "Zoe"),
-            None,
-        )
-        .await;
-        assert_eq!(taken.0, StatusCode::OK, "{}: {}", t.backend, taken.1);
-        assert_eq!(taken, free, "{}: the answers differ", t.backend);
-        assert!(free.1.contains("CheckMail"), "{}", free.1);
-        // Nothing exists until the link is used; the owner was told instead.
-        assert!(account(db, &newcomer).await.is_none());
-        let told = sink.mails_to(&owner);
-        assert_eq!(told.len(), 1, "{}", t.backend);
-        assert_eq!(told[0]["subject"], "You already have an account");
-        let mails = sink.mails_to(&newcomer);
-        assert_eq!(mails.len(), 1);
-        let link = support::link_in(&mails[0], &format!("{BASE}/verify-email/"));
-        // Following the link only shows a page (a mail scanner's fetch uses nothing up).
-        let (status, _, page) = support::get_path(&app, &link[BASE.len()..], None).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(page.contains("Confirm your email address"), "{page}");
-        assert!(account(db, &newcomer).await.is_none());
-        // Confirming creates the account, verified, and signs it in.
-        let token = token_of(&link);
-        let (status, headers, body) = post(
-            &app,
-            "/api/accounts/verify-email",
-            &format!("token={token}"),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let created = account(db, &newcomer).await.expect("the account exists");
-        assert!(created.email_verified_at.is_some());
-        assert_eq!(created.name, "Zoe");
-        let cookie = cookie_from(&headers).expect("signed in");
-        let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&cookie)).await;
-        assert!(viewer.contains(&newcomer), "{viewer}");
-        // Once only.
-        let (status, _, body) = post(
-            &app,
-            "/api/accounts/verify-email",
-            &format!("token={token}"),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::CONFLICT);
-        assert!(body.contains("VerificationUsed"), "{body}");
-        assert_eq!(
-            users::Entity::find().count(db).await.unwrap(),
-            2,
-            "{}: no second account",
-            t.backend
-        );
-        t.cleanup().await;
-    }
+    let db = &t.db;
+    let app = router(db, mailer.clone());
+    let (owner, newcomer) = (
+        format!("owner-{}@example.com", t.backend),
+        format!("zoe-{}@example.com", t.backend),
+    );
+    user(db, &owner).await;
+    // The same answer for a taken address and a free one.
+    let taken = post_form(
+        &app,
+        "/api/accounts/register",
+        &registration(&owner, "Mallory"),
+        None,
+    )
+    .await;
+    let free = post_form(
+        &app,
+        "/api/accounts/register",
+        &registration(&newcomer, "Zoe"),
+        None,
+    )
+    .await;
+    assert_eq!(taken.0, StatusCode::OK, "{}: {}", t.backend, taken.1);
+    assert_eq!(taken, free, "{}: the answers differ", t.backend);
+    assert!(free.1.contains("CheckMail"), "{}", free.1);
+    // Nothing exists until the link is used; the owner was told instead.
+    assert!(account(db, &newcomer).await.is_none());
+    let told = sink.mails_to(&owner);
+    assert_eq!(told.len(), 1, "{}", t.backend);
+    assert_eq!(told[0]["subject"], "You already have an account");
+    let mails = sink.mails_to(&newcomer);
+    assert_eq!(mails.len(), 1);
+    let link = support::link_in(&mails[0], &format!("{BASE}/verify-email/"));
+    // Following the link only shows a page (a mail scanner's fetch uses nothing up).
+    let (status, _, page) = support::get_path(&app, &link[BASE.len()..], None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Confirm your email address"), "{page}");
+    assert!(account(db, &newcomer).await.is_none());
+    // Confirming creates the account, verified, and signs it in.
+    let token = token_of(&link);
+    let (status, headers, body) = post(
+        &app,
+        "/api/accounts/verify-email",
+        &format!("token={token}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let created = account(db, &newcomer).await.expect("the account exists");
+    assert!(created.email_verified_at.is_some());
+    assert_eq!(created.name, "Zoe");
+    let cookie = cookie_from(&headers).expect("signed in");
+    let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&cookie)).await;
+    assert!(viewer.contains(&newcomer), "{viewer}");
+    // Once only.
+    let (status, _, body) = post(
+        &app,
+        "/api/accounts/verify-email",
+        &format!("token={token}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("VerificationUsed"), "{body}");
+    assert_eq!(
+        users::Entity::find().count(db).await.unwrap(),
+        2,
+        "{}: no second account",
+        t.backend
+    );
+    t.cleanup().await;
 }
 
-#[tokio::test]
-async fn with_mail_off_registration_answers_the_same_and_the_account_is_unverified() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = router(db, Mailer::off());
-        user(db, "ann@example.com").await;
-        let before = account(db, "ann@example.com").await.unwrap();
-        let taken = post_form(
-            &app,
-            "/api/accounts/register",
-            &registration("ann@example.com", "Mallory"),
-            None,
-        )
-        .await;
-        let free = post_form(
-            &app,
-            "/api/accounts/register",
-            &registration("zoe@example.com", "Zoe"),
-            None,
-        )
-        .await;
-        assert_eq!(taken, free, "{}", t.backend);
-        assert!(free.1.contains("SignInNext"), "{}", free.1);
-        // The taken account is untouched; the new one exists, unverified.
-        assert_eq!(account(db, "ann@example.com").await.unwrap(), before);
-        let zoe = account(db, "zoe@example.com").await.unwrap();
-        assert!(zoe.email_verified_at.is_none(), "{}", t.backend);
-        t.cleanup().await;
-    }
+support::each_backend!(with_mail_off_registration_answers_the_same_and_the_account_is_unverified);
+async fn with_mail_off_registration_answers_the_same_and_the_account_is_unverified(
+    t: support::TestDb,
+) {
+    let db = &t.db;
+    let app = router(db, Mailer::off());
+    user(db, "ann@example.com").await;
+    let before = account(db, "ann@example.com").await.unwrap();
+    let taken = post_form(
+        &app,
+        "/api/accounts/register",
+        &registration("ann@example.com", "Mallory"),
+        None,
+    )
+    .await;
+    let free = post_form(
+        &app,
+        "/api/accounts/register",
+        &registration("zoe@example.com", "Zoe"),
+        None,
+    )
+    .await;
+    assert_eq!(taken, free, "{}", t.backend);
+    assert!(free.1.contains("SignInNext"), "{}", free.1);
+    // The taken account is untouched; the new one exists, unverified.
+    assert_eq!(account(db, "ann@example.com").await.unwrap(), before);
+    let zoe = account(db, "zoe@example.com").await.unwrap();
+    assert!(zoe.email_verified_at.is_none(), "{}", t.backend);
+    t.cleanup().await;
 }
 
-#[tokio::test]
-async fn invitations_wait_for_a_verified_address() {
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = router(db, Mailer::off());
-        user(db, "admin@msp.example").await;
-        let p = provider(db, "MSP", "admin@msp.example").await;
-        let invited = provider_member(
-            db,
-            p,
-            None,
-            "victim@example.com",
-            "provider_admin",
-            "invited",
-        )
-        .await;
-        // Mallory registers the invited address without owning it.
-        let mallory = unverified_user(db, "victim@example.com").await;
-        let cookie = session_cookie(db, mallory).await;
-        let (status, list) = post_form(&app, "/api/invitations/pending", "", Some(&cookie)).await;
-        assert_eq!(status, StatusCode::OK, "{list}");
-        assert!(list.contains("\"invitations\":[]"), "{}: {list}", t.backend);
-        assert!(
-            list.contains("\"unverified\":{\"mail_on\":false}"),
-            "{list}"
-        );
-        let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&cookie)).await;
-        assert!(viewer.contains("\"pending_invitations\":0"), "{viewer}");
-        for decision in ["accept", "decline"] {
-            let (status, answer) = post_form(
-                &app,
-                "/api/invitations/answer",
-                &format!("invitation=provider-{invited}&decision={decision}"),
-                Some(&cookie),
-            )
-            .await;
-            assert_eq!(status, StatusCode::CONFLICT, "{decision}: {answer}");
-            assert!(answer.contains("EmailNotVerified"), "{answer}");
-        }
-        let row = provider_users::Entity::find_by_id(invited)
-            .one(db)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (row.status.as_str(), row.user_id),
-            ("invited", None),
-            "{}",
-            t.backend
-        );
-
-        // Once the operator vouches for the address, the invitation is offered.
-        server::operator::verify_user(db, "victim@example.com")
-            .await
-            .unwrap();
-        let (_, list) = post_form(&app, "/api/invitations/pending", "", Some(&cookie)).await;
-        assert!(list.contains("\"unverified\":null"), "{list}");
-        assert!(list.contains("MSP"), "{list}");
-        t.cleanup().await;
-    }
-}
-
-#[tokio::test]
-async fn an_invitation_link_proves_its_address() {
-    use app::invitations::service as invitations;
-    use app::invitations::types::PendingRef;
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = router(db, Mailer::off());
-        user(db, "admin@msp.example").await;
-        let p = provider(db, "MSP", "admin@msp.example").await;
-        let first =
-            provider_member(db, p, None, "kim@example.com", "service_user", "invited").await;
-        let second =
-            provider_member(db, p, None, "lee@example.com", "service_user", "invited").await;
-        let now = chrono::Utc::now();
-        let kim_link = invitations::issue(
-            db,
-            PendingRef::Provider(app::ids::ProviderUserId(first)),
-            now,
-        )
-        .await
-        .unwrap();
-        let lee_link = invitations::issue(
-            db,
-            PendingRef::Provider(app::ids::ProviderUserId(second)),
-            now,
-        )
-        .await
-        .unwrap();
-        // Registering from the link signs in at once, verified (the link went to the address).
-        let body = format!(
-            "{}&invitation={kim_link}",
-            registration("kim@example.com", "Kim")
-        );
-        let (status, headers, answer) = post(&app, "/api/accounts/register", &body, None).await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-        assert!(answer.contains("SignedIn"), "{answer}");
-        assert!(cookie_from(&headers).is_some());
-        let kim = account(db, "kim@example.com").await.unwrap();
-        assert!(kim.email_verified_at.is_some(), "{}", t.backend);
-        // Another invitation's token proves nothing about this address.
-        let body = format!(
-            "{}&invitation={lee_link}",
-            registration("mia@example.com", "Mia")
-        );
-        let (_, _, answer) = post(&app, "/api/accounts/register", &body, None).await;
-        assert!(answer.contains("SignInNext"), "{answer}");
-        assert!(
-            account(db, "mia@example.com")
-                .await
-                .unwrap()
-                .email_verified_at
-                .is_none()
-        );
-        // An unverified account accepting through its link gets its address verified.
-        let lee = unverified_user(db, "lee@example.com").await;
-        let cookie = session_cookie(db, lee).await;
+support::each_backend!(invitations_wait_for_a_verified_address);
+async fn invitations_wait_for_a_verified_address(t: support::TestDb) {
+    let db = &t.db;
+    let app = router(db, Mailer::off());
+    user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    let invited = provider_member(
+        db,
+        p,
+        None,
+        "victim@example.com",
+        "provider_admin",
+        "invited",
+    )
+    .await;
+    // Mallory registers the invited address without owning it.
+    let mallory = unverified_user(db, "victim@example.com").await;
+    let cookie = session_cookie(db, mallory).await;
+    let (status, list) = post_form(&app, "/api/invitations/pending", "", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert!(list.contains("\"invitations\":[]"), "{}: {list}", t.backend);
+    assert!(
+        list.contains("\"unverified\":{\"mail_on\":false}"),
+        "{list}"
+    );
+    let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&cookie)).await;
+    assert!(viewer.contains("\"pending_invitations\":0"), "{viewer}");
+    for decision in ["accept", "decline"] {
         let (status, answer) = post_form(
             &app,
-            "/api/invitations/accept-link",
-            &format!("token={lee_link}"),
+            "/api/invitations/answer",
+            &format!("invitation=provider-{invited}&decision={decision}"),
             Some(&cookie),
         )
         .await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-        let lee = account(db, "lee@example.com").await.unwrap();
-        assert!(lee.email_verified_at.is_some(), "{}", t.backend);
-        t.cleanup().await;
+        assert_eq!(status, StatusCode::CONFLICT, "{decision}: {answer}");
+        assert!(answer.contains("EmailNotVerified"), "{answer}");
     }
+    let row = provider_users::Entity::find_by_id(invited)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.status.as_str(), row.user_id),
+        ("invited", None),
+        "{}",
+        t.backend
+    );
+
+    // Once the operator vouches for the address, the invitation is offered.
+    server::operator::verify_user(db, "victim@example.com")
+        .await
+        .unwrap();
+    let (_, list) = post_form(&app, "/api/invitations/pending", "", Some(&cookie)).await;
+    assert!(list.contains("\"unverified\":null"), "{list}");
+    assert!(list.contains("MSP"), "{list}");
+    t.cleanup().await;
 }
 
-#[tokio::test]
-async fn an_email_change_waits_for_its_link_ends_other_sessions_and_tells_the_old_address() {
+support::each_backend!(an_invitation_link_proves_its_address);
+async fn an_invitation_link_proves_its_address(t: support::TestDb) {
+    use app::invitations::service as invitations;
+    use app::invitations::types::PendingRef;
+    let db = &t.db;
+    let app = router(db, Mailer::off());
+    user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    let first = provider_member(db, p, None, "kim@example.com", "service_user", "invited").await;
+    let second = provider_member(db, p, None, "lee@example.com", "service_user", "invited").await;
+    let now = chrono::Utc::now();
+    let kim_link = invitations::issue(
+        db,
+        PendingRef::Provider(app::ids::ProviderUserId(first)),
+        now,
+    )
+    .await
+    .unwrap();
+    let lee_link = invitations::issue(
+        db,
+        PendingRef::Provider(app::ids::ProviderUserId(second)),
+        now,
+    )
+    .await
+    .unwrap();
+    // Registering from the link signs in at once, verified (the link went to the address).
+    let body = format!(
+        "{}&invitation={kim_link}",
+        registration("kim@example.com", "Kim")
+    );
+    let (status, headers, answer) = post(&app, "/api/accounts/register", &body, None).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer.contains("SignedIn"), "{answer}");
+    assert!(cookie_from(&headers).is_some());
+    let kim = account(db, "kim@example.com").await.unwrap();
+    assert!(kim.email_verified_at.is_some(), "{}", t.backend);
+    // Another invitation's token proves nothing about this address.
+    let body = format!(
+        "{}&invitation={lee_link}",
+        registration("mia@example.com", "Mia")
+    );
+    let (_, _, answer) = post(&app, "/api/accounts/register", &body, None).await;
+    assert!(answer.contains("SignInNext"), "{answer}");
+    assert!(
+        account(db, "mia@example.com")
+            .await
+            .unwrap()
+            .email_verified_at
+            .is_none()
+    );
+    // An unverified account accepting through its link gets its address verified.
+    let lee = unverified_user(db, "lee@example.com").await;
+    let cookie = session_cookie(db, lee).await;
+    let (status, answer) = post_form(
+        &app,
+        "/api/invitations/accept-link",
+        &format!("token={lee_link}"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let lee = account(db, "lee@example.com").await.unwrap();
+    assert!(lee.email_verified_at.is_some(), "{}", t.backend);
+    t.cleanup().await;
+}
+
+support::each_backend!(
+    an_email_change_waits_for_its_link_ends_other_sessions_and_tells_the_old_address
+);
+async fn an_email_change_waits_for_its_link_ends_other_sessions_and_tells_the_old_address(
+    t: support::TestDb,
+) {
     let sink = support::SmtpSink::start();
     let mailer = Mailer::new(Some(&sink.smtp_url()), "Portal <portal@portal.example>").unwrap();
-    for t in support::databases().await {
-        let db = &t.db;
-        let app = router(db, mailer.clone());
-        let (old, new, taken) = (
-            format!("ann-{}@example.com", t.backend),
-            format!("ann.new-{}@example.com", t.backend),
-            format!("bob-{}@example.com", t.backend),
-        );
-        let now = chrono::Utc::now();
-        let ann = app::accounts::service::register(
-            db,
-            app::accounts::service::RegisterInput {
-                email: old.clone(),
-                name: "Ann".into(),
-                password: PASSWORD.into(),
-                password_confirm: PASSWORD.into(),
-                locale: "en".into(),
-            },
-            now,
+    let db = &t.db;
+    let app = router(db, mailer.clone());
+    let (old, new, taken) = (
+        format!("ann-{}@example.com", t.backend),
+        format!("ann.new-{}@example.com", t.backend),
+        format!("bob-{}@example.com", t.backend),
+    );
+    let now = chrono::Utc::now();
+    let ann = app::accounts::service::register(
+        db,
+        app::accounts::service::RegisterInput {
+            email: old.clone(),
+            name: "Ann".into(),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            locale: "en".into(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    user(db, &taken).await;
+    // Ann is a confirmed member of a provider, invited at her old address.
+    user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    provider_member(db, p, Some(ann), &old, "service_user", "confirmed").await;
+    let here = session_cookie(db, ann).await;
+    let elsewhere = session_cookie(db, ann).await;
+    let change = |email: &str| {
+        format!(
+            "email={}&current_password={}",
+            email.replace('@', "%40"),
+            PASSWORD.replace(' ', "+")
         )
-        .await
-        .unwrap();
-        user(db, &taken).await;
-        // Ann is a confirmed member of a provider, invited at her old address.
-        user(db, "admin@msp.example").await;
-        let p = provider(db, "MSP", "admin@msp.example").await;
-        provider_member(db, p, Some(ann), &old, "service_user", "confirmed").await;
-        let here = session_cookie(db, ann).await;
-        let elsewhere = session_cookie(db, ann).await;
-        let change = |email: &str| {
-            format!(
-                "email={}&current_password={}",
-                email.replace('@', "%40"),
-                PASSWORD.replace(' ', "+")
-            )
-        };
-        // A taken address and a free one get the same kind of answer.
-        let (status, answer) = post_form(
-            &app,
-            "/api/accounts/change-email",
-            &change(&taken),
-            Some(&here),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-        assert!(answer.contains("Pending"), "{answer}");
-        assert_eq!(
-            sink.mails_to(&taken)[0]["subject"],
-            "Someone asked to use this address"
-        );
-        let (status, answer) = post_form(
-            &app,
-            "/api/accounts/change-email",
-            &change(&new),
-            Some(&here),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{answer}");
-        // Nothing changed yet.
-        assert_eq!(account(db, &old).await.map(|a| a.id), Some(ann.0));
-        let mails = sink.mails_to(&new);
-        assert_eq!(mails.len(), 1, "{}", t.backend);
-        let link = support::link_in(&mails[0], &format!("{BASE}/verify-email/"));
-        let (status, _, body) = post(
-            &app,
-            "/api/accounts/verify-email",
-            &format!("token={}", token_of(&link)),
-            Some(&here),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let moved = account(db, &new).await.expect("moved");
-        assert_eq!(moved.id, ann.0);
-        assert!(moved.email_verified_at.is_some());
-        // This session stays; every other one ended.
-        let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&here)).await;
-        assert!(viewer.contains(&new), "{viewer}");
-        let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&elsewhere)).await;
-        assert_eq!(viewer, "null", "{}: the other session ended", t.backend);
-        // The old address is told.
-        let told: Vec<_> = sink
-            .mails_to(&old)
-            .into_iter()
-            .filter(|m| m["subject"] == "Your sign-in address was changed")
-            .collect();
-        assert_eq!(told.len(), 1, "{}", t.backend);
-        assert!(told[0]["text"].as_str().unwrap().contains(&new));
-        // Member lists show the account's verified address, not the one invited.
-        let admin = support::actor(
-            db,
-            account(db, "admin@msp.example")
-                .await
-                .map(|a| app::ids::UserId(a.id))
-                .unwrap(),
-        )
-        .await;
-        let page = app::provider_members::service::list(
-            db,
-            admin.user_id,
-            p,
-            &app::members::types::MemberQuery::default(),
-        )
-        .await
-        .unwrap();
-        let emails: Vec<&str> = page.rows.iter().map(|r| r.email.as_str()).collect();
-        assert!(emails.contains(&new.as_str()), "{emails:?}");
-        assert!(!emails.contains(&old.as_str()), "{emails:?}");
-        t.cleanup().await;
-    }
+    };
+    // A taken address and a free one get the same kind of answer.
+    let (status, answer) = post_form(
+        &app,
+        "/api/accounts/change-email",
+        &change(&taken),
+        Some(&here),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer.contains("Pending"), "{answer}");
+    assert_eq!(
+        sink.mails_to(&taken)[0]["subject"],
+        "Someone asked to use this address"
+    );
+    let (status, answer) = post_form(
+        &app,
+        "/api/accounts/change-email",
+        &change(&new),
+        Some(&here),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    // Nothing changed yet.
+    assert_eq!(account(db, &old).await.map(|a| a.id), Some(ann.0));
+    let mails = sink.mails_to(&new);
+    assert_eq!(mails.len(), 1, "{}", t.backend);
+    let link = support::link_in(&mails[0], &format!("{BASE}/verify-email/"));
+    let (status, _, body) = post(
+        &app,
+        "/api/accounts/verify-email",
+        &format!("token={}", token_of(&link)),
+        Some(&here),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let moved = account(db, &new).await.expect("moved");
+    assert_eq!(moved.id, ann.0);
+    assert!(moved.email_verified_at.is_some());
+    // This session stays; every other one ended.
+    let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&here)).await;
+    assert!(viewer.contains(&new), "{viewer}");
+    let (_, viewer) = post_form(&app, "/api/accounts/viewer", "", Some(&elsewhere)).await;
+    assert_eq!(viewer, "null", "{}: the other session ended", t.backend);
+    // The old address is told.
+    let told: Vec<_> = sink
+        .mails_to(&old)
+        .into_iter()
+        .filter(|m| m["subject"] == "Your sign-in address was changed")
+        .collect();
+    assert_eq!(told.len(), 1, "{}", t.backend);
+    assert!(told[0]["text"].as_str().unwrap().contains(&new));
+    // Member lists show the account's verified address, not the one invited.
+    let admin = support::actor(
+        db,
+        account(db, "admin@msp.example")
+            .await
+            .map(|a| app::ids::UserId(a.id))
+            .unwrap(),
+    )
+    .await;
+    let page = app::provider_members::service::list(
+        db,
+        admin.user_id,
+        p,
+        &app::members::types::MemberQuery::default(),
+    )
+    .await
+    .unwrap();
+    let emails: Vec<&str> = page.rows.iter().map(|r| r.email.as_str()).collect();
+    assert!(emails.contains(&new.as_str()), "{emails:?}");
+    assert!(!emails.contains(&old.as_str()), "{emails:?}");
+    t.cleanup().await;
 }
 
-#[tokio::test]
-async fn registrations_and_email_changes_are_throttled() {
+support::each_backend!(registrations_and_email_changes_are_throttled);
+async fn registrations_and_email_changes_are_throttled(t: support::TestDb) {
     use app::accounts::service::{AuthConfig, RegisterInput};
     use app::accounts::session::ClientInfo;
     use app::accounts::verification;
@@ -450,61 +448,59 @@ async fn registrations_and_email_changes_are_throttled() {
         base_url: BASE,
         locale: app::i18n::Locale::en,
     };
-    for t in support::databases().await {
-        let db = &t.db;
-        let client = ClientInfo {
-            ip: Some("192.0.2.9".into()),
-            user_agent: None,
-        };
-        let now = chrono::Utc::now();
-        let input = |i: u64| RegisterInput {
-            email: format!("user{i}@example.com"),
-            name: "User".into(),
-            password: PASSWORD.into(),
-            password_confirm: PASSWORD.into(),
-            locale: "en".into(),
-        };
-        for i in 0..config.registrations_per_address {
-            verification::register(db, &outbox, &config, &client, input(i), None, None, now)
-                .await
-                .unwrap();
-        }
-        let refused =
-            verification::register(db, &outbox, &config, &client, input(99), None, None, now).await;
-        assert!(
-            matches!(refused, Err(app::error::AppError::TooManyAttempts { .. })),
-            "{}: {refused:?}",
-            t.backend
-        );
-        assert!(account(db, "user99@example.com").await.is_none());
-        let ann = user(db, "ann@example.com").await;
-        let actor = support::actor(db, ann).await;
-        for i in 0..config.email_changes_per_account {
-            let _ = verification::request_change(
-                db,
-                &outbox,
-                &config,
-                &actor,
-                &format!("new{i}@example.com"),
-                "wrong".into(),
-                now,
-            )
-            .await;
-        }
-        let refused = verification::request_change(
+    let db = &t.db;
+    let client = ClientInfo {
+        ip: Some("192.0.2.9".into()),
+        user_agent: None,
+    };
+    let now = chrono::Utc::now();
+    let input = |i: u64| RegisterInput {
+        email: format!("user{i}@example.com"),
+        name: "User".into(),
+        password: PASSWORD.into(),
+        password_confirm: PASSWORD.into(),
+        locale: "en".into(),
+    };
+    for i in 0..config.registrations_per_address {
+        verification::register(db, &outbox, &config, &client, input(i), None, None, now)
+            .await
+            .unwrap();
+    }
+    let refused =
+        verification::register(db, &outbox, &config, &client, input(99), None, None, now).await;
+    assert!(
+        matches!(refused, Err(app::error::AppError::TooManyAttempts { .. })),
+        "{}: {refused:?}",
+        t.backend
+    );
+    assert!(account(db, "user99@example.com").await.is_none());
+    let ann = user(db, "ann@example.com").await;
+    let actor = support::actor(db, ann).await;
+    for i in 0..config.email_changes_per_account {
+        let _ = verification::request_change(
             db,
             &outbox,
             &config,
             &actor,
-            "x@example.com",
+            &format!("new{i}@example.com"),
             "wrong".into(),
             now,
         )
         .await;
-        assert!(
-            matches!(refused, Err(app::error::AppError::TooManyAttempts { .. })),
-            "{refused:?}"
-        );
-        t.cleanup().await;
     }
+    let refused = verification::request_change(
+        db,
+        &outbox,
+        &config,
+        &actor,
+        "x@example.com",
+        "wrong".into(),
+        now,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(app::error::AppError::TooManyAttempts { .. })),
+        "{refused:?}"
+    );
+    t.cleanup().await;
 }

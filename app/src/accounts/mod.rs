@@ -6,13 +6,15 @@ pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+mod access;
+#[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
-pub mod strength;
+pub use crate::strength;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 #[cfg(feature = "ssr")]

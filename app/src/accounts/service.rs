@@ -10,16 +10,17 @@ use super::password;
 use super::session::{self, ClientInfo, SessionConfig};
 use super::throttle::{self, ThrottleConfig};
 use super::types::{
-    AccountOverview, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, MembershipInfo, Named,
-    Products, SWITCHER_CLIENTS, SessionInfo, normalize_email,
+    AccountOverview, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, MembershipInfo,
+    SessionInfo, normalize_email,
 };
 use crate::auth::{Actor, OrganizationMembership, ProviderMembership};
 use crate::db::{organization_users, provider_users, users};
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::i18n::Locale;
 use crate::ids::{OrganizationId, ProviderId, SessionId, UserId};
-use crate::members::types::{MemberStatus, OrgUserType, Permissions};
-use crate::providers::types::ProviderUserType;
+use crate::members::types::Permissions;
+
+pub use super::access::product_access;
 
 /// Everything the account rules need to know about the deployment.
 #[derive(Clone, Copy, Debug, Default)]
@@ -245,12 +246,10 @@ pub async fn load_actor(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|m| {
-            Some(ProviderMembership {
-                provider_id: ProviderId(m.provider_id),
-                user_type: ProviderUserType::parse(&m.r#type)?,
-                status: MemberStatus::parse(&m.status)?,
-            })
+        .map(|m| ProviderMembership {
+            provider_id: ProviderId(m.provider_id),
+            user_type: m.r#type,
+            status: m.status,
         })
         .collect();
     let mut organizations: Vec<OrganizationMembership> = organization_users::Entity::find()
@@ -258,14 +257,12 @@ pub async fn load_actor(
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|m| {
-            Some(OrganizationMembership {
-                organization_id: OrganizationId(m.organization_id),
-                user_type: OrgUserType::parse(&m.r#type)?,
-                status: MemberStatus::parse(&m.status)?,
-                permissions: Permissions(m.permissions),
-                blocked_by_two_step: false,
-            })
+        .map(|m| OrganizationMembership {
+            organization_id: OrganizationId(m.organization_id),
+            user_type: m.r#type,
+            status: m.status,
+            permissions: Permissions(m.permissions),
+            blocked_by_two_step: false,
         })
         .collect();
     if user.totp_secret.is_none() {
@@ -344,154 +341,6 @@ pub async fn change_password(
     user.update(db).await?;
     session::revoke_all(db, actor.user_id, Some(actor.session_id)).await?;
     Ok(())
-}
-
-/// What the product switcher offers `actor`, in three queries whatever the memberships:
-/// the organizations it administers itself, a first page of its providers' clients, and
-/// its providers. Only confirmed memberships count; disabled organizations are left out.
-pub async fn product_access(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-) -> Result<Products, AppError> {
-    use crate::auth::{Capability, OrgScope, Scope};
-    use crate::db::{organizations, providers};
-    use sea_orm::{QueryOrder, QuerySelect};
-
-    // Own roles (Owner, Admin, Custom) do not depend on the organization's provider.
-    let administered: Vec<i64> = actor
-        .organizations
-        .iter()
-        .filter(|m| {
-            actor.can(
-                Capability::AdministerOrganization,
-                Scope::Organization(OrgScope {
-                    organization_id: m.organization_id,
-                    provider_id: None,
-                }),
-            )
-        })
-        .map(|m| m.organization_id.0)
-        .collect();
-    let provider_ids: Vec<i64> = actor
-        .providers
-        .iter()
-        .filter(|m| actor.is_confirmed_provider_member(m.provider_id))
-        .map(|m| m.provider_id.0)
-        .collect();
-
-    let named_org = |(id, name): (i64, String)| Named {
-        id: OrganizationId(id),
-        name,
-    };
-    let mut organizations: Vec<Named<OrganizationId>> = if administered.is_empty() {
-        Vec::new()
-    } else {
-        organizations::Entity::find()
-            .select_only()
-            .columns([organizations::Column::Id, organizations::Column::Name])
-            .filter(organizations::Column::Id.is_in(administered))
-            .filter(organizations::Column::Enabled.eq(true))
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(named_org)
-            .collect()
-    };
-    let (mut providers, mut more_clients) = (Vec::new(), false);
-    if !provider_ids.is_empty() {
-        // The first clients of each provider by name, each read through the provider's
-        // name index (organizations.provider_id, name_key, id) and cut at the switcher's
-        // size: one statement, however many clients the providers have.
-        let first_of = |provider: i64| {
-            sea_orm::sea_query::Query::select()
-                .columns([
-                    organizations::Column::Id,
-                    organizations::Column::Name,
-                    organizations::Column::NameKey,
-                ])
-                .from(organizations::Entity)
-                .and_where(
-                    sea_orm::sea_query::Expr::col(sea_orm::sea_query::Alias::new("provider_id"))
-                        .eq(provider),
-                )
-                .and_where(organizations::Column::Enabled.eq(true))
-                .order_by(organizations::Column::NameKey, sea_orm::Order::Asc)
-                .order_by(organizations::Column::Id, sea_orm::Order::Asc)
-                .limit(SWITCHER_CLIENTS + 1)
-                .to_owned()
-        };
-        let mut parts = provider_ids.iter().enumerate().map(|(i, provider)| {
-            sea_orm::sea_query::Query::select()
-                .columns([
-                    sea_orm::sea_query::Alias::new("id"),
-                    sea_orm::sea_query::Alias::new("name"),
-                    sea_orm::sea_query::Alias::new("name_key"),
-                ])
-                .from_subquery(
-                    first_of(*provider),
-                    sea_orm::sea_query::Alias::new(format!("p{i}")),
-                )
-                .to_owned()
-        });
-        let mut statement = parts.next().ok_or(AppError::Internal)?;
-        for part in parts {
-            statement.union(sea_orm::sea_query::UnionType::All, part);
-        }
-        let backend = db.get_database_backend();
-        let mut clients: Vec<(i64, String, String)> = Vec::new();
-        for row in db.query_all(backend.build(&statement)).await? {
-            clients.push((
-                row.try_get_by_index(0)?,
-                row.try_get_by_index(1)?,
-                row.try_get_by_index(2)?,
-            ));
-        }
-        clients.sort_by(|a, b| (&a.2, a.0).cmp(&(&b.2, b.0)));
-        let clients: Vec<(i64, String)> = clients
-            .into_iter()
-            .map(|(id, name, _)| (id, name))
-            .collect();
-        more_clients = clients.len() as u64 > SWITCHER_CLIENTS;
-        for client in clients.into_iter().take(SWITCHER_CLIENTS as usize) {
-            if !organizations.iter().any(|o| o.id.0 == client.0) {
-                organizations.push(named_org(client));
-            }
-        }
-        providers = providers::Entity::find()
-            .select_only()
-            .columns([providers::Column::Id, providers::Column::Name])
-            .filter(providers::Column::Id.is_in(provider_ids))
-            .filter(providers::Column::Enabled.eq(true))
-            .order_by_asc(providers::Column::Name)
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(id, name)| Named {
-                id: ProviderId(id),
-                name,
-            })
-            .collect();
-    }
-    organizations.sort_by_key(|entry| entry.name.to_lowercase());
-    let managed_providers = actor
-        .providers
-        .iter()
-        .filter(|m| {
-            actor.can(
-                Capability::ManageProviderMembers,
-                Scope::Provider(m.provider_id),
-            )
-        })
-        .map(|m| m.provider_id)
-        .collect();
-    Ok(Products {
-        organizations,
-        more_clients,
-        providers,
-        managed_providers,
-    })
 }
 
 /// The account page's data, in five queries whatever the number of sessions or memberships.

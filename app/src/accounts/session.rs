@@ -3,15 +3,11 @@
 //! by one or all at once. Nothing lives in server memory, so any number of server instances
 //! on one database see the same sessions.
 
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use sha2::{Digest, Sha256};
 
 use crate::db::sessions;
 use crate::error::AppError;
@@ -43,22 +39,8 @@ const TOUCH_EVERY: Duration = Duration::seconds(60);
 /// How long a password-checked session may wait for its TOTP code.
 const SECOND_FACTOR_WINDOW: Duration = Duration::minutes(5);
 
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    format!("{:x}", Sha256::digest(token.as_bytes()))
-}
-
-/// What the caller tells us about the client, for the session list and the event log.
-#[derive(Clone, Debug, Default)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
+pub use crate::events::service::ClientInfo;
+pub use crate::tokens::{new_token, token_hash};
 
 fn truncate(value: Option<String>, max: usize) -> Option<String> {
     value.map(|v| v.chars().take(max).collect())

@@ -480,21 +480,6 @@ pub async fn verify_by_operator(
     Ok(verified)
 }
 
-/// Marks an account verified without a link (invitation links prove their address too).
-pub async fn mark_verified(
-    db: &impl ConnectionTrait,
-    user: UserId,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    users::Entity::update_many()
-        .col_expr(users::Column::EmailVerifiedAt, Expr::value(now))
-        .filter(users::Column::Id.eq(user.0))
-        .filter(users::Column::EmailVerifiedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 // --- Mails ---
 
 async fn send_link(outbox: &Outbox<'_>, to: &str, locale: Locale, token: &str, purpose: Purpose) {

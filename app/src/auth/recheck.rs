@@ -8,11 +8,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use super::actor::{Actor, OrganizationMembership, ProviderMembership};
 use super::capability::Capability;
 use super::guard::{Scope, require};
-use crate::db::{organization_users, organizations, provider_users};
+use crate::db::{lock, organization_users, organizations, provider_users};
 use crate::error::AppError;
 use crate::ids::{OrganizationId, ProviderId};
-use crate::members::types::{MemberStatus, OrgUserType, Permissions};
-use crate::providers::types::ProviderUserType;
+use crate::members::types::Permissions;
 
 async fn provider_membership(
     db: &impl ConnectionTrait,
@@ -24,12 +23,10 @@ async fn provider_membership(
         .filter(provider_users::Column::UserId.eq(actor.user_id.0))
         .one(db)
         .await?
-        .and_then(|m| {
-            Some(ProviderMembership {
-                provider_id: provider,
-                user_type: ProviderUserType::parse(&m.r#type)?,
-                status: MemberStatus::parse(&m.status)?,
-            })
+        .map(|m| ProviderMembership {
+            provider_id: provider,
+            user_type: m.r#type,
+            status: m.status,
         }))
 }
 
@@ -47,17 +44,17 @@ async fn organization_membership(
         .filter(organization_users::Column::UserId.eq(actor.user_id.0))
         .one(db)
         .await?
-        .and_then(|m| {
-            let user_type = OrgUserType::parse(&m.r#type)?;
-            Some(OrganizationMembership {
+        .map(|m| {
+            let user_type = m.r#type;
+            OrganizationMembership {
                 organization_id: organization,
                 user_type,
-                status: MemberStatus::parse(&m.status)?,
+                status: m.status,
                 permissions: Permissions(m.permissions),
                 // The two-step policy is the organization's: it is read once per request.
                 blocked_by_two_step: before.is_some_and(|b| b.blocked_by_two_step)
                     && !OrganizationMembership::exempt_from_two_step(user_type),
-            })
+            }
         }))
 }
 
@@ -137,4 +134,67 @@ pub async fn require_still_by(
     require_still(db, &skeleton, capability, scope)
         .await
         .map(|_| ())
+}
+
+// --- Lock, then re-check: the opening of every write ---
+
+/// Locks the provider's row, then checks again that `actor` may use `capability` there (see
+/// [`require_still`]): an admin demoted while this request waited is refused here. Returns the
+/// actor as it is now.
+pub async fn provider_for(
+    db: &impl ConnectionTrait,
+    actor: &crate::auth::Actor,
+    capability: crate::auth::Capability,
+    id: ProviderId,
+) -> Result<crate::auth::Actor, AppError> {
+    lock::provider(db, id).await?;
+    require_still(db, actor, capability, crate::auth::Scope::Provider(id)).await
+}
+
+/// Locks the organization's row, then checks again that `actor` may use `capability` there.
+/// Returns the actor as it is now.
+pub async fn organization_for(
+    db: &impl ConnectionTrait,
+    actor: &crate::auth::Actor,
+    capability: crate::auth::Capability,
+    scope: crate::auth::OrgScope,
+) -> Result<crate::auth::Actor, AppError> {
+    lock::organization(db, scope.organization_id).await?;
+    require_still(
+        db,
+        actor,
+        capability,
+        crate::auth::Scope::Organization(scope),
+    )
+    .await
+}
+
+/// Locks the provider's row, then checks again that the actor of `context` may still use
+/// `capability` there (see [`require_still_by`]).
+pub async fn provider_by(
+    db: &impl ConnectionTrait,
+    context: &crate::events::service::EventContext,
+    capability: crate::auth::Capability,
+    id: ProviderId,
+) -> Result<(), AppError> {
+    lock::provider(db, id).await?;
+    require_still_by(db, context, capability, crate::auth::Scope::Provider(id)).await
+}
+
+/// Locks the organization's row, then checks again that the actor of `context` may still use
+/// `capability` there.
+pub async fn organization_by(
+    db: &impl ConnectionTrait,
+    context: &crate::events::service::EventContext,
+    capability: crate::auth::Capability,
+    scope: crate::auth::OrgScope,
+) -> Result<(), AppError> {
+    lock::organization(db, scope.organization_id).await?;
+    require_still_by(
+        db,
+        context,
+        capability,
+        crate::auth::Scope::Organization(scope),
+    )
+    .await
 }

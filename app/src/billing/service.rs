@@ -11,8 +11,7 @@ use sea_orm::{
 };
 
 use super::types::{
-    BilledTo, BillingInfo, Invoice, InvoiceLine, InvoiceSummary, MAX_ADDRESS_CHARS,
-    MAX_TAX_ID_CHARS, PlanSubscription, Subscription, plausible_tax_id,
+    BilledTo, BillingInfo, Invoice, InvoiceLine, InvoiceSummary, PlanSubscription, Subscription,
 };
 use crate::db::{invoices, organizations, provider_plans, providers};
 use crate::error::{AppError, Field, Problem};
@@ -112,7 +111,7 @@ pub fn previous_month(now: DateTime<Utc>) -> String {
 struct ClientSeats {
     id: i64,
     name: String,
-    plan: String,
+    plan: crate::vocabulary::Plan,
     seats: i32,
     used: i64,
 }
@@ -153,9 +152,7 @@ async fn lines(
     };
     let mut lines = Vec::with_capacity(clients.len() + terms.len());
     for client in clients {
-        let Some(plan) = Plan::parse(&client.plan) else {
-            continue;
-        };
+        let plan = client.plan;
         let assigned = i64::from(client.seats);
         lines.push(InvoiceLine {
             client: Some(OrganizationId(client.id)),
@@ -357,39 +354,6 @@ pub async fn billing_info(
     })
 }
 
-/// An address (lines kept, at most [`MAX_ADDRESS_CHARS`]) and a tax id (as tax authorities
-/// print them), trimmed; problems go next to their fields. Providers and organizations alike.
-pub fn checked_address(address: &str, tax_id: &str, problems: &mut Problems) -> (String, String) {
-    let address = address.trim().replace("\r\n", "\n");
-    if address.chars().count() > MAX_ADDRESS_CHARS {
-        problems.add(Field::Address, Problem::TooLong(MAX_ADDRESS_CHARS));
-    } else if address.chars().any(|c| c.is_control() && c != '\n') {
-        // Lines are kept; NUL, lone carriage returns and other control characters are not.
-        problems.add(Field::Address, Problem::ControlCharacters);
-    }
-    let tax_id = tax_id.trim().to_owned();
-    if tax_id.chars().count() > MAX_TAX_ID_CHARS {
-        problems.add(Field::TaxId, Problem::TooLong(MAX_TAX_ID_CHARS));
-    } else if !plausible_tax_id(&tax_id) {
-        problems.add(Field::TaxId, Problem::InvalidTaxId);
-    }
-    (address, tax_id)
-}
-
-/// The fields whose value changed, as an event's details (`{"field": {"from", "to"}}`).
-pub fn changes(fields: &[(&str, &str, &str)]) -> serde_json::Map<String, serde_json::Value> {
-    fields
-        .iter()
-        .filter(|(_, from, to)| from != to)
-        .map(|(key, from, to)| {
-            (
-                (*key).to_owned(),
-                serde_json::json!({ "from": from, "to": to }),
-            )
-        })
-        .collect()
-}
-
 /// Saves the billing information, every field checked first; one event naming the changes.
 pub async fn update_billing_info(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -399,13 +363,14 @@ pub async fn update_billing_info(
 ) -> Result<(), AppError> {
     let mut problems = Problems::default();
     let email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
-    let (address, tax_id) = checked_address(&input.address, &input.tax_id, &mut problems);
+    let (address, tax_id) =
+        validate::address_and_tax_id(&input.address, &input.tax_id, &mut problems);
     problems.finish()?;
     let Some(email) = email else {
         return Err(AppError::Internal);
     };
     let txn = db.begin().await?;
-    crate::db::lock::provider_by(
+    crate::auth::recheck::provider_by(
         &txn,
         context,
         crate::auth::Capability::ManageProviderBilling,
@@ -414,7 +379,7 @@ pub async fn update_billing_info(
     .await?;
     let row = crate::providers::service::row(&txn, provider).await?;
     let optional = |s: String| (!s.is_empty()).then_some(s);
-    let changes = changes(&[
+    let changes = crate::events::service::changes(&[
         ("billing_email", &row.billing_email, &email),
         (
             "billing_address",

@@ -7,4 +7,6 @@ pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+mod search;
+#[cfg(feature = "ssr")]
 pub mod service;

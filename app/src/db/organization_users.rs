@@ -10,9 +10,9 @@ pub struct Model {
     pub user_id: Option<i64>,
     pub email: String,
     /// `owner`, `admin`, `user` or `custom`.
-    pub r#type: String,
+    pub r#type: crate::vocabulary::OrgUserType,
     /// `invited`, `accepted`, `confirmed` or `revoked`; all but `revoked` take a seat.
-    pub status: String,
+    pub status: crate::vocabulary::MemberStatus,
     /// Custom permission flags, a bit set.
     pub permissions: i64,
     pub reset_password_enrolled: bool,
@@ -36,3 +36,28 @@ impl Related<super::organizations::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The statuses that take a seat, as stored (DESIGN.md §2: all but Revoked).
+pub fn seat_taking_statuses() -> [&'static str; 3] {
+    use crate::members::types::MemberStatus;
+    [
+        MemberStatus::Invited.as_str(),
+        MemberStatus::Accepted.as_str(),
+        MemberStatus::Confirmed.as_str(),
+    ]
+}
+
+/// Seats taken in one organization (a count; the `organizations.used_seats` column kept by
+/// triggers is what lists read).
+pub async fn used_seats(
+    db: &impl ConnectionTrait,
+    organization: crate::ids::OrganizationId,
+) -> Result<i64, DbErr> {
+    use sea_orm::{PaginatorTrait, QueryFilter};
+    let used = Entity::find()
+        .filter(Column::OrganizationId.eq(organization.0))
+        .filter(Column::Status.is_in(seat_taking_statuses()))
+        .count(db)
+        .await?;
+    Ok(i64::try_from(used).unwrap_or(i64::MAX))
+}

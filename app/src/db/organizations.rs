@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::SelectStatement;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
@@ -13,9 +14,9 @@ pub struct Model {
     pub billing_address: Option<String>,
     pub tax_id: Option<String>,
     /// `free`, `families`, `teams` or `enterprise`.
-    pub plan: String,
+    pub plan: crate::vocabulary::Plan,
     /// `monthly` or `annual`.
-    pub billing_cycle: String,
+    pub billing_cycle: crate::vocabulary::BillingCycle,
     /// The "Assigned" column of the Clients page.
     pub seats: i32,
     pub enabled: bool,
@@ -54,4 +55,64 @@ pub async fn scope_of(
         organization_id: crate::ids::OrganizationId(id),
         provider_id: provider.map(crate::ids::ProviderId),
     }))
+}
+
+/// DESIGN.md rule 9, as a query: organizations `user` owns (confirmed) that are enabled, have
+/// seats, are on Teams or Enterprise, and belong to no provider.
+pub fn eligible_statement(user: crate::ids::UserId) -> SelectStatement {
+    use super::{organization_users, provider_organizations};
+    use crate::members::types::{MemberStatus, OrgUserType};
+    use crate::organizations::types::Plan;
+    use sea_orm::sea_query::{Alias, Expr, JoinType, Order, Query};
+    let (o, ou, po) = (Alias::new("o"), Alias::new("ou"), Alias::new("po"));
+    let linked = Query::select()
+        .expr(Expr::val(1))
+        .from_as(provider_organizations::Entity, po.clone())
+        .and_where(
+            Expr::col((po, provider_organizations::Column::OrganizationId))
+                .equals((o.clone(), Column::Id)),
+        )
+        .to_owned();
+    Query::select()
+        .column((o.clone(), Column::Id))
+        .column((o.clone(), Column::Name))
+        .column((o.clone(), Column::Plan))
+        .column((o.clone(), Column::Seats))
+        .from_as(Entity, o.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            organization_users::Entity,
+            ou.clone(),
+            Expr::col((ou.clone(), organization_users::Column::OrganizationId))
+                .equals((o.clone(), Column::Id)),
+        )
+        .and_where(Expr::col((ou.clone(), organization_users::Column::UserId)).eq(user.0))
+        .and_where(
+            Expr::col((ou.clone(), organization_users::Column::Type))
+                .eq(OrgUserType::Owner.as_str()),
+        )
+        .and_where(
+            Expr::col((ou, organization_users::Column::Status))
+                .eq(MemberStatus::Confirmed.as_str()),
+        )
+        .and_where(Expr::col((o.clone(), Column::Enabled)).eq(true))
+        .and_where(Expr::col((o.clone(), Column::Seats)).gt(0))
+        .and_where(
+            Expr::col((o.clone(), Column::Plan))
+                .is_in([Plan::Teams.as_str(), Plan::Enterprise.as_str()]),
+        )
+        .and_where(Expr::exists(linked).not())
+        .order_by((o.clone(), Column::NameKey), Order::Asc)
+        .order_by((o, Column::Id), Order::Asc)
+        .to_owned()
+}
+
+/// Rule 4: whether "+ Add existing organization" is offered at all.
+pub async fn has_eligible_organizations(
+    db: &impl ConnectionTrait,
+    user: crate::ids::UserId,
+) -> Result<bool, DbErr> {
+    let backend = db.get_database_backend();
+    let statement = eligible_statement(user).limit(1).to_owned();
+    Ok(db.query_one(backend.build(&statement)).await?.is_some())
 }

@@ -7,7 +7,7 @@ pub struct Model {
     pub id: i64,
     pub provider_id: i64,
     /// `teams` or `enterprise` (monthly).
-    pub plan: String,
+    pub plan: crate::vocabulary::Plan,
     pub seat_minimum: i32,
     pub price_per_seat_cents: i64,
 }

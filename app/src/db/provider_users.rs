@@ -10,9 +10,9 @@ pub struct Model {
     pub user_id: Option<i64>,
     pub email: String,
     /// `provider_admin` or `service_user`.
-    pub r#type: String,
+    pub r#type: crate::vocabulary::ProviderUserType,
     /// `invited`, `accepted`, `confirmed` or `revoked`.
-    pub status: String,
+    pub status: crate::vocabulary::MemberStatus,
     pub created_at: DateTimeUtc,
 }
 

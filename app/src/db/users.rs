@@ -37,3 +37,20 @@ impl Related<super::sessions::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Marks an account verified without a link (invitation links prove their address too).
+pub async fn mark_verified(
+    db: &impl ConnectionTrait,
+    user: crate::ids::UserId,
+    now: DateTimeUtc,
+) -> Result<(), DbErr> {
+    use sea_orm::QueryFilter;
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(Column::EmailVerifiedAt, Expr::value(now))
+        .filter(Column::Id.eq(user.0))
+        .filter(Column::EmailVerifiedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -5,10 +5,16 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::types::{EventTarget, EventType};
-use crate::accounts::session::ClientInfo;
 use crate::db::events;
 use crate::error::AppError;
 use crate::ids::{OrganizationId, ProviderId, UserId};
+
+/// What the caller tells us about the client, for the session list and the event log.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
 
 /// Who acted, from where, and when: shared by every event of one request.
 #[derive(Clone, Debug)]
@@ -425,4 +431,18 @@ pub async fn export_csv(
             return Ok(written);
         }
     }
+}
+
+/// The fields whose value changed, as an event's details (`{"field": {"from", "to"}}`).
+pub fn changes(fields: &[(&str, &str, &str)]) -> serde_json::Map<String, serde_json::Value> {
+    fields
+        .iter()
+        .filter(|(_, from, to)| from != to)
+        .map(|(key, from, to)| {
+            (
+                (*key).to_owned(),
+                serde_json::json!({ "from": from, "to": to }),
+            )
+        })
+        .collect()
 }

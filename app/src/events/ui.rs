@@ -14,7 +14,7 @@ use crate::error::{AppError, ErrorText, Field, ProblemText};
 use crate::i18n::*;
 use crate::ids::ProviderId;
 use crate::routes;
-use crate::shell::LocalTime;
+use crate::widgets::LocalTime;
 
 #[component]
 pub fn ProviderEventsPage() -> impl IntoView {

@@ -12,7 +12,6 @@ use sea_orm::{
 };
 
 use super::types::{Accepted, INVITATION_DAYS, InvitationPreview, InvitationTo, PendingRef};
-use crate::accounts::session::{new_token, token_hash};
 use crate::auth::Actor;
 use crate::db::{invitations, organization_users, organizations, provider_users, providers, users};
 use crate::error::{AppError, Refusal};
@@ -23,6 +22,7 @@ use crate::ids::{OrganizationId, OrganizationUserId, ProviderId, ProviderUserId}
 use crate::mail::{Delivery, Mail, Mailer};
 use crate::members::types::{MemberStatus, OrgUserType};
 use crate::providers::types::ProviderUserType;
+use crate::tokens::{new_token, token_hash};
 
 /// A new link for the member; earlier unused links stop working (a re-invitation replaces
 /// the one before). Returns the token for the link; only its hash is kept.
@@ -117,7 +117,7 @@ async fn invited(
                 member: id,
                 provider: ProviderId(provider.id),
                 name: provider.name,
-                user_type: ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+                user_type: row.r#type,
             };
             Ok((to, row.email))
         }
@@ -135,7 +135,7 @@ async fn invited(
                 member: id,
                 organization: OrganizationId(organization.id),
                 name: organization.name,
-                user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+                user_type: row.r#type,
             };
             Ok((to, row.email))
         }
@@ -203,7 +203,7 @@ pub async fn accept_link(
     let member = member_of(&invitation)?;
     lock_place(&txn, member).await?;
     let accepted = accept_member(&txn, context, actor, member).await?;
-    crate::accounts::verification::mark_verified(&txn, actor.user_id, context.at).await?;
+    crate::db::users::mark_verified(&txn, actor.user_id, context.at).await?;
     txn.commit().await?;
     Ok(accepted)
 }
@@ -421,7 +421,7 @@ pub async fn pending(
             member: ProviderUserId(row.id),
             provider: ProviderId(provider.id),
             name: provider.name,
-            user_type: ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+            user_type: row.r#type,
         });
     }
     let organization_rows = organization_users::Entity::find()
@@ -437,7 +437,7 @@ pub async fn pending(
             member: OrganizationUserId(row.id),
             organization: OrganizationId(organization.id),
             name: organization.name,
-            user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+            user_type: row.r#type,
         });
     }
     Ok(list)

@@ -12,7 +12,7 @@ use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
 use crate::members::ui::{OrgTypeName, ProviderTypeName};
 use crate::routes;
-use crate::shell::FormAlert;
+use crate::widgets::FormAlert;
 
 /// "the provider Acme IT as Service User", in the viewer's language.
 #[component]

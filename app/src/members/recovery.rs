@@ -8,7 +8,7 @@ use sea_orm::{
     QueryOrder, Set, TransactionTrait,
 };
 
-use super::types::{MemberStatus, OrgUserType, Permissions};
+use super::types::{MemberStatus, Permissions};
 use crate::accounts::service::check_new_password;
 use crate::accounts::{password, session};
 use crate::auth::{Actor, OrgScope, Role, require_outranks};
@@ -90,7 +90,7 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     let organization: OrganizationId = scope.organization_id;
     let txn = db.begin().await?;
-    let actor = &lock::organization_for(
+    let actor = &crate::auth::recheck::organization_for(
         &txn,
         actor,
         crate::auth::Capability::ManageAccountRecovery,
@@ -105,7 +105,7 @@ pub async fn reset_password(
     if row.user_id == Some(actor.user_id.0) {
         return Err(AppError::Refused(Refusal::NotOnYourself));
     }
-    let user_type = OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?;
+    let user_type = row.r#type;
     require_outranks(
         actor,
         Role::of_member(user_type, Permissions(row.permissions)),
@@ -179,8 +179,8 @@ pub async fn memberships(
             Ok(super::types::OrgMembership {
                 organization: OrganizationId(organization.id),
                 name: organization.name,
-                user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
-                status: super::types::MemberStatus::parse(&row.status).ok_or(AppError::Internal)?,
+                user_type: row.r#type,
+                status: row.status,
                 recovery_policy: with_policy.contains(&organization.id),
                 recovery_enrolled: row.reset_password_enrolled,
                 two_step_blocked: actor

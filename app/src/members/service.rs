@@ -20,7 +20,8 @@ use super::types::{
     StatusFilter, split_emails,
 };
 use crate::auth::{Actor, Capability, OrgScope, Role, Scope, require_outranks};
-use crate::db::{lock, organization_users, organizations, provider_organizations, users};
+use crate::db::organization_users::used_seats;
+use crate::db::{organization_users, organizations, provider_organizations, users};
 use crate::error::{AppError, Field, Problem, Refusal};
 use crate::events::service::{EventContext, NewEvent, member_details, record};
 use crate::events::types::{EventTarget, EventType};
@@ -28,7 +29,6 @@ use crate::ids::{OrganizationId, OrganizationUserId, UserId};
 use crate::invitations::service::{self as invitations, OrganizationInvitationMail};
 use crate::invitations::types::PendingRef;
 use crate::mail::{Delivery, Outbox, locale_or};
-use crate::organizations::service::used_seats;
 use crate::validate::{self, Problems};
 
 #[derive(Debug, FromQueryResult)]
@@ -36,8 +36,8 @@ struct MemberRecord {
     id: i64,
     email: String,
     name: Option<String>,
-    r#type: String,
-    status: String,
+    r#type: crate::vocabulary::OrgUserType,
+    status: crate::vocabulary::MemberStatus,
     permissions: i64,
     reset_password_enrolled: bool,
     user_id: Option<i64>,
@@ -138,9 +138,9 @@ fn row(record: MemberRecord, viewer: UserId) -> Result<OrgMemberRow, AppError> {
         id: OrganizationUserId(record.id),
         email: record.email,
         name: record.name,
-        user_type: OrgUserType::parse(&record.r#type).ok_or(AppError::Internal)?,
+        user_type: record.r#type,
         permissions: Permissions(record.permissions),
-        status: MemberStatus::parse(&record.status).ok_or(AppError::Internal)?,
+        status: record.status,
         two_step: record.two_step,
         recovery_enrolled: record.reset_password_enrolled,
         is_self: record.user_id == Some(viewer.0),
@@ -332,7 +332,9 @@ pub async fn invite(
     let addresses = checked_addresses(emails, &mut problems);
 
     let txn = db.begin().await?;
-    let actor = &lock::organization_for(&txn, actor, Capability::ManageOrgMembers, scope).await?;
+    let actor =
+        &crate::auth::recheck::organization_for(&txn, actor, Capability::ManageOrgMembers, scope)
+            .await?;
     if let Some((user_type, permissions)) = role {
         require_outranks(actor, Role::of_member(user_type, permissions), scope)?;
     }
@@ -366,8 +368,8 @@ pub async fn invite(
             organization_id: Set(organization.0),
             user_id: Set(None),
             email: Set(email.clone()),
-            r#type: Set(user_type.as_str().to_owned()),
-            status: Set(MemberStatus::Invited.as_str().to_owned()),
+            r#type: Set(user_type),
+            status: Set(MemberStatus::Invited),
             permissions: Set(permissions.0),
             reset_password_enrolled: Set(false),
             created_at: Set(context.at),
@@ -458,7 +460,7 @@ async fn member_in(
 }
 
 fn role_of(member: &organization_users::Model) -> Result<Role, AppError> {
-    let user_type = OrgUserType::parse(&member.r#type).ok_or(AppError::Internal)?;
+    let user_type = member.r#type;
     Ok(Role::of_member(user_type, Permissions(member.permissions)))
 }
 
@@ -544,14 +546,16 @@ async fn apply_one(
 ) -> Result<Option<String>, AppError> {
     let organization = scope.organization_id;
     let txn = db.begin().await?;
-    let actor = &lock::organization_for(&txn, actor, Capability::ManageOrgMembers, scope).await?;
+    let actor =
+        &crate::auth::recheck::organization_for(&txn, actor, Capability::ManageOrgMembers, scope)
+            .await?;
     let row = member_in(&txn, organization, member).await?;
     email.clone_from(&row.email);
     if row.user_id == Some(actor.user_id.0) {
         return Err(AppError::Refused(Refusal::NotOnYourself));
     }
     require_outranks(actor, role_of(&row)?, scope)?;
-    let status = MemberStatus::parse(&row.status).ok_or(AppError::Internal)?;
+    let status = row.status;
     if !action.applies_to(status) {
         return Err(AppError::Refused(match action {
             MemberAction::Confirm if status != MemberStatus::Confirmed => Refusal::NotAccepted,
@@ -619,7 +623,7 @@ async fn apply_one(
             locale: locale_or(locale.as_deref(), outbox.locale),
             inviter: &actor.name,
             organization: &model.name,
-            user_type: OrgUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
+            user_type: row.r#type,
             link: link.clone(),
         },
     )
@@ -633,7 +637,7 @@ async fn set_status(
     status: MemberStatus,
 ) -> Result<(), AppError> {
     let mut active = row.clone().into_active_model();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(status);
     active.update(db).await?;
     Ok(())
 }
@@ -658,7 +662,9 @@ pub async fn change_type(
         return Err(AppError::Internal);
     };
     let txn = db.begin().await?;
-    let actor = &lock::organization_for(&txn, actor, Capability::ManageOrgMembers, scope).await?;
+    let actor =
+        &crate::auth::recheck::organization_for(&txn, actor, Capability::ManageOrgMembers, scope)
+            .await?;
     let row = member_in(&txn, organization, member).await?;
     if row.user_id == Some(actor.user_id.0) {
         return Err(AppError::Refused(Refusal::NotOnYourself));
@@ -672,7 +678,7 @@ pub async fn change_type(
         keep_an_owner(&txn, organization, &row).await?;
     }
     let mut active = row.clone().into_active_model();
-    active.r#type = Set(user_type.as_str().to_owned());
+    active.r#type = Set(user_type);
     active.permissions = Set(permissions.0);
     active.update(&txn).await?;
     record(

@@ -29,15 +29,6 @@ pub struct NewOrganization {
     pub seats: String,
 }
 
-/// The statuses that take a seat, as stored (DESIGN.md §2: all but Revoked).
-pub fn seat_taking_statuses() -> [&'static str; 3] {
-    [
-        MemberStatus::Invited.as_str(),
-        MemberStatus::Accepted.as_str(),
-        MemberStatus::Confirmed.as_str(),
-    ]
-}
-
 /// Creates an organization outside any provider; the actor becomes its confirmed Owner.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -74,8 +65,8 @@ pub async fn create(
         name_key: Set(super::types::name_key(&name)),
         name: Set(name),
         billing_email: Set(billing_email),
-        plan: Set(plan.as_str().to_owned()),
-        billing_cycle: Set(cycle.as_str().to_owned()),
+        plan: Set(plan),
+        billing_cycle: Set(cycle),
         seats: Set(i32::try_from(seats).map_err(|_| AppError::Internal)?),
         enabled: Set(true),
         created_at: Set(context.at),
@@ -88,8 +79,8 @@ pub async fn create(
         organization_id: Set(organization.id),
         user_id: Set(Some(actor.user_id.0)),
         email: Set(actor.email.clone()),
-        r#type: Set(OrgUserType::Owner.as_str().to_owned()),
-        status: Set(MemberStatus::Confirmed.as_str().to_owned()),
+        r#type: Set(OrgUserType::Owner),
+        status: Set(MemberStatus::Confirmed),
         permissions: Set(Permissions::empty().0),
         reset_password_enrolled: Set(false),
         created_at: Set(context.at),
@@ -108,19 +99,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(id)
-}
-
-/// Seats taken in one organization.
-pub async fn used_seats(
-    db: &impl ConnectionTrait,
-    organization: OrganizationId,
-) -> Result<i64, AppError> {
-    let used = organization_users::Entity::find()
-        .filter(organization_users::Column::OrganizationId.eq(organization.0))
-        .filter(organization_users::Column::Status.is_in(seat_taking_statuses()))
-        .count(db)
-        .await?;
-    i64::try_from(used).map_err(|_| AppError::Internal)
 }
 
 /// A provider user opening a client's Admin Console is recorded in both logs (Bitwarden's
@@ -223,14 +201,13 @@ pub async fn overview(
         .await?
         .ok_or(AppError::NotFound)?;
     let provider = provider_named(db, scope).await?;
-    let used = used_seats(db, scope.organization_id).await?;
+    let used = organization_users::used_seats(db, scope.organization_id).await?;
     Ok(OrganizationOverview {
         id: scope.organization_id,
         name: organization.name,
         billing_email: organization.billing_email,
-        plan: Plan::parse(&organization.plan).ok_or(AppError::Internal)?,
-        billing_cycle: BillingCycle::parse(&organization.billing_cycle)
-            .ok_or(AppError::Internal)?,
+        plan: organization.plan,
+        billing_cycle: organization.billing_cycle,
         seats: i64::from(organization.seats),
         used,
         viewer_in_provider: scope
@@ -308,10 +285,11 @@ pub async fn update_info(
         return Err(AppError::Internal);
     };
     let txn = db.begin().await?;
-    crate::db::lock::organization_by(&txn, context, Capability::ManageOrgSettings, scope).await?;
+    crate::auth::recheck::organization_by(&txn, context, Capability::ManageOrgSettings, scope)
+        .await?;
     let row = organization_row(&txn, scope.organization_id).await?;
     let email = email.unwrap_or_else(|| row.billing_email.clone());
-    let changes = crate::billing::service::changes(&[
+    let changes = crate::events::service::changes(&[
         ("name", &row.name, &name),
         ("billing_email", &row.billing_email, &email),
     ]);
@@ -355,12 +333,13 @@ pub async fn update_billing(
 ) -> Result<(), AppError> {
     let mut problems = Problems::default();
     let (address, tax_id) =
-        crate::billing::service::checked_address(&input.address, &input.tax_id, &mut problems);
+        crate::validate::address_and_tax_id(&input.address, &input.tax_id, &mut problems);
     problems.finish()?;
     let txn = db.begin().await?;
-    crate::db::lock::organization_by(&txn, context, Capability::ManageOrgBilling, scope).await?;
+    crate::auth::recheck::organization_by(&txn, context, Capability::ManageOrgBilling, scope)
+        .await?;
     let row = organization_row(&txn, scope.organization_id).await?;
-    let changes = crate::billing::service::changes(&[
+    let changes = crate::events::service::changes(&[
         (
             "billing_address",
             row.billing_address.as_deref().unwrap_or_default(),
@@ -412,9 +391,9 @@ pub async fn set_seats(
     let invalid = |problem| AppError::field(Field::Seats, problem);
     let seats = validate::whole_number(seats, 1, super::types::MAX_SEATS).map_err(invalid)?;
     let txn = db.begin().await?;
-    crate::db::lock::organization_for(&txn, actor, Capability::ManageSeats, scope).await?;
+    crate::auth::recheck::organization_for(&txn, actor, Capability::ManageSeats, scope).await?;
     let row = organization_row(&txn, scope.organization_id).await?;
-    let plan = Plan::parse(&row.plan).ok_or(AppError::Internal)?;
+    let plan = row.plan;
     if seats > plan.max_seats() {
         return Err(invalid(Problem::AboveMaximum(plan.max_seats())));
     }
@@ -422,7 +401,7 @@ pub async fn set_seats(
     if seats == current {
         return Ok(());
     }
-    let used = used_seats(&txn, scope.organization_id).await?;
+    let used = organization_users::used_seats(&txn, scope.organization_id).await?;
     if seats < used {
         return Err(invalid(Problem::BelowUsed(used)));
     }

@@ -5,77 +5,13 @@ use crate::ids::{OrganizationId, ProviderId};
 
 /// DESIGN.md §3 rule 11 (and Bitwarden's limit): organization names are 1–50 characters.
 pub const MAX_ORGANIZATION_NAME_CHARS: usize = 50;
-/// A sane upper bound for seats: larger numbers are typing mistakes, not customers.
-pub const MAX_SEATS: i64 = 100_000;
 
 /// The case-folded form of a name that search and sort use (stored as `name_key`).
 pub fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 
-/// An organization's plan. Free and Families organizations cannot become provider clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Plan {
-    Free,
-    Families,
-    Teams,
-    Enterprise,
-}
-
-impl Plan {
-    pub const ALL: [Self; 4] = [Self::Free, Self::Families, Self::Teams, Self::Enterprise];
-    /// The plans a provider bills for (DESIGN.md rule 8).
-    pub const PROVIDER_PLANS: [Self; 2] = [Self::Teams, Self::Enterprise];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Free => "free",
-            Self::Families => "families",
-            Self::Teams => "teams",
-            Self::Enterprise => "enterprise",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == value)
-    }
-
-    /// The most seats the plan allows (Bitwarden: Free 2, Families 6).
-    pub const fn max_seats(self) -> i64 {
-        match self {
-            Self::Free => 2,
-            Self::Families => 6,
-            Self::Teams | Self::Enterprise => MAX_SEATS,
-        }
-    }
-
-    pub const fn is_provider_plan(self) -> bool {
-        matches!(self, Self::Teams | Self::Enterprise)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BillingCycle {
-    Monthly,
-    Annual,
-}
-
-impl BillingCycle {
-    pub const ALL: [Self; 2] = [Self::Monthly, Self::Annual];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Monthly => "monthly",
-            Self::Annual => "annual",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == value)
-    }
-}
+pub use crate::vocabulary::{BillingCycle, MAX_SEATS, Plan};
 
 /// What the Admin Console shows on its start page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

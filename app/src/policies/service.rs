@@ -9,7 +9,7 @@ use super::types::{
     MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, PasswordRules, Policies, PolicyKind,
 };
 use crate::auth::OrgScope;
-use crate::db::{lock, organization_users, policies};
+use crate::db::{organization_users, policies};
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::events::service::{EventContext, NewEvent, record};
 use crate::events::types::{EventTarget, EventType};
@@ -107,7 +107,7 @@ pub async fn set(
     };
     let organization = scope.organization_id;
     let txn = db.begin().await?;
-    lock::organization_by(
+    crate::auth::recheck::organization_by(
         &txn,
         context,
         crate::auth::Capability::ManagePolicies,
@@ -263,9 +263,7 @@ pub fn check_rules(
     let length = usize::try_from(rules.min_length).unwrap_or(usize::MAX);
     if password.chars().count() < length {
         errors.push(FieldError::new(Field::Password, Problem::TooShort(length)));
-    } else if u32::from(crate::accounts::strength::estimate(password, context).score)
-        < rules.min_strength
-    {
+    } else if u32::from(crate::strength::estimate(password, context).score) < rules.min_strength {
         errors.push(FieldError::new(Field::Password, Problem::TooWeak));
     }
 }

@@ -14,7 +14,7 @@ use crate::i18n::*;
 use crate::ids::OrganizationId;
 use crate::organizations::ui::{FormPage, organization_form_data};
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 /// The three forms' actions, kept apart so each shows only its own outcome.
 #[derive(Clone, Copy)]
@@ -35,7 +35,7 @@ pub fn PoliciesPage() -> impl IntoView {
     let i18n = use_i18n();
     let actions = PolicyActions(std::array::from_fn(|_| ServerAction::<SetPolicy>::new()));
     provide_context(actions);
-    let saves = actions.0.map(crate::shell::successes);
+    let saves = actions.0.map(crate::widgets::successes);
     let loaded = organization_form_data(move || saves.iter().map(|s| s.get()).sum(), get_policies);
     let title = Signal::derive(move || t_string!(i18n, nav.policies).to_string());
     view! {

@@ -37,8 +37,8 @@ struct MemberRecord {
     id: i64,
     email: String,
     name: Option<String>,
-    r#type: String,
-    status: String,
+    r#type: crate::vocabulary::ProviderUserType,
+    status: crate::vocabulary::MemberStatus,
     user_id: Option<i64>,
 }
 
@@ -137,8 +137,8 @@ pub async fn list(
                 id: ProviderUserId(r.id),
                 email: r.email,
                 name: r.name,
-                user_type: ProviderUserType::parse(&r.r#type).ok_or(AppError::Internal)?,
-                status: MemberStatus::parse(&r.status).ok_or(AppError::Internal)?,
+                user_type: r.r#type,
+                status: r.status,
                 is_self: r.user_id == Some(viewer.0),
             })
         })
@@ -172,8 +172,8 @@ pub async fn by_ids(
                 id: ProviderUserId(row.id),
                 email: row.email,
                 name: user.map(|u| u.name),
-                user_type: ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
-                status: MemberStatus::parse(&row.status).ok_or(AppError::Internal)?,
+                user_type: row.r#type,
+                status: row.status,
                 is_self: row.user_id == Some(viewer.0),
             })
         })
@@ -201,7 +201,8 @@ pub async fn invite(
     let addresses = checked_addresses(emails, &mut problems);
 
     let txn = db.begin().await?;
-    lock::provider_for(&txn, actor, Capability::ManageProviderMembers, provider).await?;
+    crate::auth::recheck::provider_for(&txn, actor, Capability::ManageProviderMembers, provider)
+        .await?;
     let emails: Vec<&str> = addresses.iter().map(|(_, e)| e.as_str()).collect();
     let existing: Vec<String> = provider_users::Entity::find()
         .filter(provider_users::Column::ProviderId.eq(provider.0))
@@ -227,8 +228,8 @@ pub async fn invite(
             provider_id: Set(provider.0),
             user_id: Set(None),
             email: Set(email.clone()),
-            r#type: Set(user_type.as_str().to_owned()),
-            status: Set(MemberStatus::Invited.as_str().to_owned()),
+            r#type: Set(user_type),
+            status: Set(MemberStatus::Invited),
             created_at: Set(context.at),
             ..Default::default()
         }
@@ -368,13 +369,19 @@ async fn apply_one(
     let mut email = String::new();
     let result: Result<Option<String>, AppError> = async {
         let txn = db.begin().await?;
-        lock::provider_for(&txn, actor, Capability::ManageProviderMembers, provider).await?;
+        crate::auth::recheck::provider_for(
+            &txn,
+            actor,
+            Capability::ManageProviderMembers,
+            provider,
+        )
+        .await?;
         let row = member_in(&txn, provider, member).await?;
         email.clone_from(&row.email);
         if row.user_id == Some(actor.user_id.0) {
             return Err(AppError::Refused(Refusal::NotOnYourself));
         }
-        let status = MemberStatus::parse(&row.status).ok_or(AppError::Internal)?;
+        let status = row.status;
         if !action.applies_to(status) {
             return Err(AppError::Refused(match action {
                 MemberAction::Confirm if status != MemberStatus::Confirmed => Refusal::NotAccepted,
@@ -456,7 +463,7 @@ async fn apply_one(
             return Ok(None);
         };
         let link = invitations::link(outbox.base_url, &token);
-        let user_type = ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?;
+        let user_type = row.r#type;
         let delivery = invitations::send_provider_invitation(
             outbox.mailer,
             ProviderInvitationMail {
@@ -537,7 +544,7 @@ async fn set_status(
     status: MemberStatus,
 ) -> Result<(), AppError> {
     let mut active = row.clone().into_active_model();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(status);
     active.update(db).await?;
     Ok(())
 }
@@ -554,7 +561,8 @@ pub async fn change_type(
     let user_type = ProviderUserType::parse(user_type)
         .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
     let txn = db.begin().await?;
-    lock::provider_for(&txn, actor, Capability::ManageProviderMembers, provider).await?;
+    crate::auth::recheck::provider_for(&txn, actor, Capability::ManageProviderMembers, provider)
+        .await?;
     let row = member_in(&txn, provider, member).await?;
     if row.user_id == Some(actor.user_id.0) {
         return Err(AppError::Refused(Refusal::NotOnYourself));
@@ -566,7 +574,7 @@ pub async fn change_type(
         keep_an_admin(&txn, provider, &row).await?;
     }
     let mut active = row.clone().into_active_model();
-    active.r#type = Set(user_type.as_str().to_owned());
+    active.r#type = Set(user_type);
     active.update(&txn).await?;
     record(
         &txn,
@@ -630,8 +638,8 @@ pub async fn memberships(
             Ok(super::types::Membership {
                 provider: ProviderId(provider.id),
                 name: provider.name,
-                user_type: ProviderUserType::parse(&row.r#type).ok_or(AppError::Internal)?,
-                status: MemberStatus::parse(&row.status).ok_or(AppError::Internal)?,
+                user_type: row.r#type,
+                status: row.status,
             })
         })
         .collect()

@@ -207,7 +207,7 @@ async fn create(
         .unwrap_or(defaults.seat_minimum);
         provider_plans::ActiveModel {
             provider_id: Set(provider.id),
-            plan: Set(plan.as_str().to_owned()),
+            plan: Set(plan),
             seat_minimum: Set(i32::try_from(minimum).map_err(|_| AppError::Internal)?),
             price_per_seat_cents: Set(defaults.price_cents),
             ..Default::default()
@@ -219,8 +219,8 @@ async fn create(
         provider_id: Set(provider.id),
         user_id: Set(Some(admin.0)),
         email: Set(admin_email),
-        r#type: Set(ProviderUserType::ProviderAdmin.as_str().to_owned()),
-        status: Set(MemberStatus::Confirmed.as_str().to_owned()),
+        r#type: Set(ProviderUserType::ProviderAdmin),
+        status: Set(MemberStatus::Confirmed),
         created_at: Set(context.at),
         ..Default::default()
     }
@@ -260,12 +260,10 @@ pub async fn plan_terms(
         .await?;
     let mut terms: Vec<PlanTerms> = rows
         .into_iter()
-        .filter_map(|row| {
-            Some(PlanTerms {
-                plan: Plan::parse(&row.plan)?,
-                seat_minimum: i64::from(row.seat_minimum),
-                price_cents: row.price_per_seat_cents,
-            })
+        .map(|row| PlanTerms {
+            plan: row.plan,
+            seat_minimum: i64::from(row.seat_minimum),
+            price_cents: row.price_per_seat_cents,
         })
         .collect();
     terms.sort_by_key(|t| t.plan);
@@ -284,7 +282,7 @@ pub async fn overview(
         .ok_or(AppError::NotFound)?;
     let may_manage_clients = actor.can(Capability::ManageClients, Scope::Provider(provider));
     let has_eligible_organizations = may_manage_clients
-        && crate::clients::service::has_eligible_organizations(db, actor.user_id).await?;
+        && crate::db::organizations::has_eligible_organizations(db, actor.user_id).await?;
     Ok(ProviderOverview {
         id: provider,
         name: row.name,
@@ -320,7 +318,7 @@ pub async fn update_settings(
     let (name, business_name, billing_email) =
         checked_fields(&input.name, &input.business_name, &input.billing_email)?;
     let txn = db.begin().await?;
-    crate::db::lock::provider_by(
+    crate::auth::recheck::provider_by(
         &txn,
         context,
         crate::auth::Capability::ManageProviderSettings,

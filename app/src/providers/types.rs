@@ -1,30 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-/// DESIGN.md §1: a Provider Admin runs everything in the provider; a Service User opens and
-/// administers its clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProviderUserType {
-    ProviderAdmin,
-    ServiceUser,
-}
-
-impl ProviderUserType {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::ProviderAdmin => "provider_admin",
-            Self::ServiceUser => "service_user",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "provider_admin" => Some(Self::ProviderAdmin),
-            "service_user" => Some(Self::ServiceUser),
-            _ => None,
-        }
-    }
-}
+pub use crate::vocabulary::ProviderUserType;
 
 /// Provider names follow organization names: 1–50 characters.
 pub const MAX_PROVIDER_NAME_CHARS: usize = 50;

@@ -7,8 +7,8 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::MenuButton;
 use crate::i18n::*;
+use crate::widgets::MenuButton;
 
 /// The name of each language in that language: people look for their own.
 pub fn native_name(locale: Locale) -> &'static str {

@@ -1,11 +1,8 @@
-//! The application shell: document, router, top bar, side navigation, error boundary.
+//! The application shell: document, router, top bar, side navigation, error boundary. The
+//! widgets pages build with are in `crate::widgets`.
 
-mod form;
 mod home;
 mod language_menu;
-mod local_time;
-mod menu;
-mod modal;
 mod not_found;
 mod product_switcher;
 mod side_nav;
@@ -18,11 +15,7 @@ use leptos_router::{SsrMode, path};
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
 
-pub use form::{FormAlert, TextField, problem_of, successes};
 pub use language_menu::native_name;
-pub use local_time::LocalTime;
-pub use menu::MenuButton;
-pub use modal::Modal;
 pub use not_found::NotFound;
 
 /// The page's Content-Security-Policy: only this site's scripts, styles and wasm, plus the one

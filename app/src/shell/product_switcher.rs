@@ -6,12 +6,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::MenuButton;
 use crate::accounts::types::{Named, Products};
 use crate::accounts::ui::use_viewer;
 use crate::i18n::*;
 use crate::ids::{OrganizationId, ProviderId};
 use crate::routes::{self, Product};
+use crate::widgets::MenuButton;
 
 #[component]
 pub fn ProductSwitcher() -> impl IntoView {

@@ -149,23 +149,51 @@ fn unique_schema() -> String {
     )
 }
 
-/// Empty (unmigrated) databases, one per configured backend.
-pub async fn empty_databases() -> Vec<TestDb> {
-    let mut all = vec![TestDb::sqlite_empty().await];
-    if let Some(pg) = TestDb::postgres_empty().await {
-        all.push(pg);
-    }
-    all
+/// One test case per backend: `each_backend!(name)` runs `async fn name(t: TestDb)` as
+/// `name::sqlite` and `name::postgres`, each on a fresh migrated database, so a failure on
+/// one backend does not hide the other's result. Without a configured PostgreSQL the
+/// postgres case passes without running; the test command sets `PORTAL_REQUIRE_POSTGRES=1`,
+/// which makes a missing server fail it instead. Extra arguments go to `#[tokio::test(…)]`.
+#[allow(unused_macros)]
+macro_rules! each_backend {
+    ($name:ident $(, $($arg:tt)*)?) => {
+        mod $name {
+            #[tokio::test $(($($arg)*))?]
+            async fn sqlite() {
+                super::$name($crate::support::TestDb::sqlite_empty().await.migrated().await).await;
+            }
+            #[tokio::test $(($($arg)*))?]
+            async fn postgres() {
+                if let Some(t) = $crate::support::TestDb::postgres_empty().await {
+                    super::$name(t.migrated().await).await;
+                }
+            }
+        }
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use each_backend;
 
-/// Migrated databases, one per configured backend.
-pub async fn databases() -> Vec<TestDb> {
-    let mut all = Vec::new();
-    for db in empty_databases().await {
-        all.push(db.migrated().await);
-    }
-    all
+/// [`each_backend!`] on empty (unmigrated) databases: for the migration tests.
+#[allow(unused_macros)]
+macro_rules! each_empty_backend {
+    ($name:ident $(, $($arg:tt)*)?) => {
+        mod $name {
+            #[tokio::test $(($($arg)*))?]
+            async fn sqlite() {
+                super::$name($crate::support::TestDb::sqlite_empty().await).await;
+            }
+            #[tokio::test $(($($arg)*))?]
+            async fn postgres() {
+                if let Some(t) = $crate::support::TestDb::postgres_empty().await {
+                    super::$name(t).await;
+                }
+            }
+        }
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use each_empty_backend;
 
 // --- Fixtures shared by the rule tests ---
 
@@ -276,8 +304,8 @@ pub async fn provider_member(
         provider_id: Set(provider.0),
         user_id: Set(user.map(|u| u.0)),
         email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set(status.into()),
+        r#type: Set(app::vocabulary::ProviderUserType::parse(kind).expect("a provider user type")),
+        status: Set(app::vocabulary::MemberStatus::parse(status).expect("a member status")),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -336,8 +364,8 @@ pub async fn membership(
         organization_id: Set(organization.0),
         user_id: Set(user.map(|u| u.0)),
         email: Set(email.into()),
-        r#type: Set(kind.into()),
-        status: Set(status.into()),
+        r#type: Set(app::vocabulary::OrgUserType::parse(kind).expect("an organization user type")),
+        status: Set(app::vocabulary::MemberStatus::parse(status).expect("a member status")),
         permissions: Set(permissions.0),
         reset_password_enrolled: Set(false),
         created_at: Set(Utc::now()),

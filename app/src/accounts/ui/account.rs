@@ -18,7 +18,7 @@ use crate::i18n::*;
 use crate::members::types::{MemberStatus, OrgUserType};
 use crate::providers::types::ProviderUserType;
 use crate::routes;
-use crate::shell::{FormAlert, LocalTime, TextField, problem_of};
+use crate::widgets::{FormAlert, LocalTime, TextField, problem_of};
 
 /// Shown after a form succeeded, until the next submission.
 #[component]

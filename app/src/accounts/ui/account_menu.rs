@@ -5,7 +5,7 @@ use crate::accounts::api::{SignOut, SignOutEverywhere};
 use crate::accounts::types::Viewer;
 use crate::i18n::*;
 use crate::routes;
-use crate::shell::MenuButton;
+use crate::widgets::MenuButton;
 
 /// The top bar's account slot: the signed-in user's menu, or the way in for a visitor.
 #[component]

@@ -19,7 +19,7 @@ use crate::members::ui::{OrgTypeName, ProviderTypeName, StatusBadge};
 use crate::provider_members::api::{LeaveProvider, my_provider_memberships};
 use crate::provider_members::types::Membership;
 use crate::routes;
-use crate::shell::{FormAlert, Modal};
+use crate::widgets::{FormAlert, Modal};
 
 #[component]
 pub fn MembershipsPage() -> impl IntoView {

@@ -8,7 +8,7 @@ use crate::accounts::api::password_strength;
 use crate::accounts::types::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::error::{AppError, Field};
 use crate::i18n::*;
-use crate::shell::{TextField, problem_of};
+use crate::widgets::{TextField, problem_of};
 
 #[component]
 pub fn NewPasswordFields<T: Clone + Send + Sync + 'static>(

@@ -8,7 +8,7 @@ use crate::accounts::types::{MAX_NAME_CHARS, Registered, VERIFICATION_LINK_HOURS
 use crate::error::Field;
 use crate::i18n::*;
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {

@@ -7,7 +7,7 @@ use crate::accounts::types::SignInStep;
 use crate::error::Field;
 use crate::i18n::*;
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 /// Where to go after signing in: a page that asked for a session passes itself along as
 /// `?redirect_to=`; anything but a path on this site is ignored (no open redirects).

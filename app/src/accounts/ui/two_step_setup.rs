@@ -10,7 +10,7 @@ use crate::accounts::types::TwoStepSetup;
 use crate::error::Field;
 use crate::i18n::*;
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 #[component]
 pub fn TwoStepSetupPage() -> impl IntoView {

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::accounts::api::VerifyEmail;
 use crate::i18n::*;
-use crate::shell::FormAlert;
+use crate::widgets::FormAlert;
 
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {

@@ -18,7 +18,7 @@ use crate::ids::OrganizationId;
 use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS};
 use crate::organizations::ui::PlanName;
 use crate::providers::types::{ProviderOverview, format_cents};
-use crate::shell::{FormAlert, Modal, TextField, problem_of};
+use crate::widgets::{FormAlert, Modal, TextField, problem_of};
 
 /// A dialog's submit button (disabled while the call runs) and its way out.
 /// The row's ⋮ button, which opened the dialog: focus goes back to it on close.

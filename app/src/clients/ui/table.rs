@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::organizations::ui::PlanName;
 use crate::providers::types::ProviderOverview;
 use crate::routes;
-use crate::shell::MenuButton;
+use crate::widgets::MenuButton;
 
 /// "My Client's Organization" → "MC": the first letters of the first two words.
 pub fn initials(name: &str) -> String {

@@ -19,7 +19,7 @@ use crate::members::ui::{
     ActionName, CloseLink, InviteResult, OrgTypeName, Outcomes, PermissionName, outcome_rows,
 };
 use crate::routes;
-use crate::shell::{FormAlert, Modal};
+use crate::widgets::{FormAlert, Modal};
 
 #[component]
 pub fn MemberDialog(dialog: Dialog) -> impl IntoView {

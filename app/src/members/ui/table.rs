@@ -12,7 +12,7 @@ use crate::members::types::{
 };
 use crate::members::ui::{ActionName, OrgTypeName, StatusBadge};
 use crate::routes;
-use crate::shell::MenuButton;
+use crate::widgets::MenuButton;
 
 const BULK: [MemberAction; 4] = [
     MemberAction::Confirm,

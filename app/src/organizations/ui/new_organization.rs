@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::organizations::api::CreateOrganization;
 use crate::organizations::types::{BillingCycle, MAX_ORGANIZATION_NAME_CHARS, Plan};
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 #[component]
 pub fn NewOrganizationPage() -> impl IntoView {

@@ -21,7 +21,7 @@ use crate::organizations::types::{
     MAX_ORGANIZATION_NAME_CHARS, OrganizationBilling, OrganizationInfo, OrganizationOverview,
 };
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 pub(crate) fn organization_param()
 -> impl Fn() -> Option<OrganizationId> + Copy + Send + Sync + 'static {
@@ -90,7 +90,7 @@ pub fn OrganizationSubscriptionPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SetOrganizationSeats>::new();
     provide_context(action);
-    let saves = crate::shell::successes(action);
+    let saves = crate::widgets::successes(action);
     let loaded = organization_form_data(move || saves.get(), get_organization_subscription);
     let title = Signal::derive(move || t_string!(i18n, billing.subscription).to_string());
     view! {
@@ -149,7 +149,7 @@ pub fn OrganizationBillingPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<UpdateOrganizationBilling>::new();
     provide_context(action);
-    let saves = crate::shell::successes(action);
+    let saves = crate::widgets::successes(action);
     let loaded = organization_form_data(move || saves.get(), get_organization_billing);
     let title = Signal::derive(move || t_string!(i18n, billing.information).to_string());
     view! {
@@ -184,7 +184,7 @@ pub fn OrganizationInfoPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<UpdateOrganizationInfo>::new();
     provide_context(action);
-    let saves = crate::shell::successes(action);
+    let saves = crate::widgets::successes(action);
     let loaded = organization_form_data(move || saves.get(), get_organization_info);
     let title = Signal::derive(move || t_string!(i18n, org_settings.info_title).to_string());
     view! {

@@ -15,7 +15,7 @@ use crate::members::ui::{
 use crate::provider_members::api::get_members;
 use crate::provider_members::types::{MAX_INVITES, MemberAction, MemberRow};
 use crate::providers::types::ProviderUserType;
-use crate::shell::{FormAlert, Modal};
+use crate::widgets::{FormAlert, Modal};
 
 #[component]
 pub fn MemberDialog(dialog: Dialog) -> impl IntoView {

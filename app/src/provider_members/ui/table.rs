@@ -9,7 +9,7 @@ use crate::i18n::*;
 use crate::members::ui::{ActionName, ProviderTypeName, StatusBadge};
 use crate::provider_members::types::{MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberRow};
 use crate::routes;
-use crate::shell::MenuButton;
+use crate::widgets::MenuButton;
 
 const BULK: [MemberAction; 3] = [
     MemberAction::Confirm,

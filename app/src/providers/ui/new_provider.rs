@@ -10,7 +10,7 @@ use crate::i18n::*;
 use crate::providers::api::{CreateProvider, provider_setup_open};
 use crate::providers::types::{MAX_BUSINESS_NAME_CHARS, MAX_PROVIDER_NAME_CHARS};
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 #[component]
 pub fn NewProviderPage() -> impl IntoView {

@@ -12,7 +12,7 @@ use crate::ids::ProviderId;
 use crate::providers::api::{UpdateProviderSettings, get_provider_settings};
 use crate::providers::types::{MAX_BUSINESS_NAME_CHARS, MAX_PROVIDER_NAME_CHARS, ProviderSettings};
 use crate::routes;
-use crate::shell::{FormAlert, TextField, problem_of};
+use crate::widgets::{FormAlert, TextField, problem_of};
 
 #[component]
 pub fn ProviderSettingsPage() -> impl IntoView {
@@ -26,7 +26,7 @@ pub fn ProviderSettingsPage() -> impl IntoView {
     };
     // The form's outcome outlives the reload of the values after saving.
     let action = ServerAction::<UpdateProviderSettings>::new();
-    let saves = crate::shell::successes(action);
+    let saves = crate::widgets::successes(action);
     let settings = Resource::new_blocking(
         move || (provider(), saves.get()),
         |(provider, _)| async move {

@@ -2,7 +2,7 @@
 //! knows common passwords, names, keyboard walks and dates, and penalizes the user's own email
 //! and name. It runs on the server only; its dictionaries would triple the browser bundle.
 
-use super::types::{MAX_PASSWORD_CHARS, Strength};
+use crate::accounts::types::{MAX_PASSWORD_CHARS, Strength};
 
 /// Scores 0–4 (too guessable … very unguessable); `context` holds the user's own words.
 pub fn estimate(password: &str, context: &[&str]) -> Strength {

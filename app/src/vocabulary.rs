@@ -1,0 +1,193 @@
+//! The words every domain shares: member statuses and types, a Custom member's permission
+//! flags, plans and billing cycles. They sit below the domains (members, providers,
+//! organizations, clients, billing, auth all use them and none owns them), and on the server
+//! they are the columns' own types: SeaORM stores each as the same string as before
+//! (`DeriveActiveEnum`), so rows read back typed and no service parses a status again.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use sea_orm::sea_query::StringLen;
+
+/// A string-backed enum: serialized, stored and parsed as the given strings, compared with
+/// them too (`status == "revoked"`).
+macro_rules! stored_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$variant_meta:meta])* $variant:ident = $value:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(
+            feature = "ssr",
+            sea_orm(rs_type = "String", db_type = "String(StringLen::None)")
+        )]
+        pub enum $name {
+            $(
+                $(#[$variant_meta])*
+                #[serde(rename = $value)]
+                #[cfg_attr(feature = "ssr", sea_orm(string_value = $value))]
+                $variant,
+            )+
+        }
+
+        impl $name {
+            pub const ALL: [Self; [$($value),+].len()] = [$(Self::$variant),+];
+
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $value,)+
+                }
+            }
+
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($value => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+
+stored_enum! {
+    /// Invited → Accepted → Confirmed; Revoked keeps the row and frees the seat. Only
+    /// Confirmed members hold any right. Organization and provider members alike.
+    pub enum MemberStatus {
+        Invited = "invited",
+        Accepted = "accepted",
+        Confirmed = "confirmed",
+        Revoked = "revoked",
+    }
+}
+
+impl MemberStatus {
+    /// DESIGN.md §2: every status but Revoked takes a seat.
+    pub const fn takes_seat(self) -> bool {
+        !matches!(self, Self::Revoked)
+    }
+}
+
+stored_enum! {
+    /// Organization member types (Bitwarden's old "Manager" type is gone, here too).
+    pub enum OrgUserType {
+        Owner = "owner",
+        Admin = "admin",
+        User = "user",
+        Custom = "custom",
+    }
+}
+
+stored_enum! {
+    /// DESIGN.md §1: a Provider Admin runs everything in the provider; a Service User opens
+    /// and administers its clients.
+    pub enum ProviderUserType {
+        ProviderAdmin = "provider_admin",
+        ServiceUser = "service_user",
+    }
+}
+
+/// A sane upper bound for seats: larger numbers are typing mistakes, not customers.
+pub const MAX_SEATS: i64 = 100_000;
+
+stored_enum! {
+    /// An organization's plan. Free and Families organizations cannot become provider clients.
+    #[derive(PartialOrd, Ord)]
+    pub enum Plan {
+        Free = "free",
+        Families = "families",
+        Teams = "teams",
+        Enterprise = "enterprise",
+    }
+}
+
+impl Plan {
+    /// The plans a provider bills for (DESIGN.md rule 8).
+    pub const PROVIDER_PLANS: [Self; 2] = [Self::Teams, Self::Enterprise];
+
+    /// The most seats the plan allows (Bitwarden: Free 2, Families 6).
+    pub const fn max_seats(self) -> i64 {
+        match self {
+            Self::Free => 2,
+            Self::Families => 6,
+            Self::Teams | Self::Enterprise => MAX_SEATS,
+        }
+    }
+
+    pub const fn is_provider_plan(self) -> bool {
+        matches!(self, Self::Teams | Self::Enterprise)
+    }
+}
+
+stored_enum! {
+    pub enum BillingCycle {
+        Monthly = "monthly",
+        Annual = "annual",
+    }
+}
+
+/// The permission flags of a Custom member, stored as a bit set (`organization_users.permissions`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Permissions(pub i64);
+
+impl Permissions {
+    pub const ACCESS_EVENT_LOGS: Self = Self(1);
+    pub const ACCESS_IMPORT_EXPORT: Self = Self(1 << 1);
+    pub const ACCESS_REPORTS: Self = Self(1 << 2);
+    pub const MANAGE_USERS: Self = Self(1 << 3);
+    pub const MANAGE_ACCOUNT_RECOVERY: Self = Self(1 << 4);
+    pub const MANAGE_GROUPS: Self = Self(1 << 5);
+    pub const MANAGE_POLICIES: Self = Self(1 << 6);
+    pub const CREATE_COLLECTIONS: Self = Self(1 << 7);
+    pub const EDIT_ANY_COLLECTION: Self = Self(1 << 8);
+    pub const DELETE_ANY_COLLECTION: Self = Self(1 << 9);
+
+    /// Every flag, in the order the permission editor lists them.
+    pub const ALL: [Self; 10] = [
+        Self::ACCESS_EVENT_LOGS,
+        Self::ACCESS_IMPORT_EXPORT,
+        Self::ACCESS_REPORTS,
+        Self::MANAGE_USERS,
+        Self::MANAGE_ACCOUNT_RECOVERY,
+        Self::MANAGE_GROUPS,
+        Self::MANAGE_POLICIES,
+        Self::CREATE_COLLECTIONS,
+        Self::EDIT_ANY_COLLECTION,
+        Self::DELETE_ANY_COLLECTION,
+    ];
+
+    pub const fn empty() -> Self {
+        Self(0)
+    }
+
+    pub const fn contains(self, flag: Self) -> bool {
+        self.0 & flag.0 == flag.0 && flag.0 != 0
+    }
+
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub const fn intersects(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// True when `self` grants nothing beyond `other` (an Admin cannot grant more than it holds).
+    pub const fn is_subset_of(self, other: Self) -> bool {
+        self.0 & !other.0 == 0
+    }
+}
