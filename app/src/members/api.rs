@@ -87,21 +87,14 @@ pub async fn apply_to_org_members(
     action: String,
     members: String,
 ) -> Result<Vec<OrgRowOutcome>, AppError> {
-    use super::types::MemberAction;
     use crate::auth::request::{event_context, outbox};
-    use crate::error::{Field, Problem};
     let InOrganization {
         actor,
         scope,
         context,
         ..
     } = authorize(organization).await?;
-    let action = MemberAction::parse(&action)
-        .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
-    let members: Vec<OrganizationUserId> = members
-        .split(',')
-        .map(|id| id.trim().parse().map_err(|_| AppError::NotFound))
-        .collect::<Result<_, _>>()?;
+    let (action, members) = super::types::parse_bulk::<OrganizationUserId>(&action, &members)?;
     super::service::apply(
         &context.db,
         &event_context(&actor),

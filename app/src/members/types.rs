@@ -152,6 +152,23 @@ impl MemberAction {
     }
 }
 
+/// A bulk form as posted, for either scope: the action, and the selection as comma-separated
+/// ids (so a plain form can post it). An unknown action is refused next to the type field;
+/// an id that is not one is not found.
+pub fn parse_bulk<I: std::str::FromStr>(
+    action: &str,
+    members: &str,
+) -> Result<(MemberAction, Vec<I>), crate::error::AppError> {
+    use crate::error::{AppError, Field, Problem};
+    let action = MemberAction::parse(action)
+        .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
+    let members = members
+        .split(',')
+        .map(|id| id.trim().parse().map_err(|_| AppError::NotFound))
+        .collect::<Result<_, _>>()?;
+    Ok((action, members))
+}
+
 /// Splits what was typed into addresses: commas, semicolons, spaces and new lines separate.
 /// The form uses it too, to show each address's problem next to it.
 pub fn split_emails(raw: &str) -> Vec<&str> {
@@ -337,6 +354,27 @@ mod tests {
         ] {
             assert_eq!(MemberAction::parse(action.as_str()), Some(action));
         }
+    }
+
+    #[test]
+    fn a_bulk_form_names_its_action_and_selection() {
+        use crate::error::{AppError, Field, Problem};
+        use crate::ids::ProviderUserId;
+        assert_eq!(
+            parse_bulk::<ProviderUserId>("revoke", "4, 7"),
+            Ok((
+                MemberAction::Revoke,
+                vec![ProviderUserId(4), ProviderUserId(7)]
+            ))
+        );
+        assert_eq!(
+            parse_bulk::<ProviderUserId>("promote", "4"),
+            Err(AppError::field(Field::MemberType, Problem::Unsupported))
+        );
+        assert_eq!(
+            parse_bulk::<ProviderUserId>("remove", "4,x"),
+            Err(AppError::NotFound)
+        );
     }
 }
 

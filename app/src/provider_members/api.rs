@@ -62,17 +62,10 @@ pub async fn apply_to_members(
     action: String,
     members: String,
 ) -> Result<Vec<RowOutcome>, AppError> {
-    use super::types::MemberAction;
     use crate::auth::request::{event_context, outbox};
-    use crate::error::{Field, Problem};
     let gate::InProvider { actor, context, .. } =
         gate::provider(provider, Capability::ManageProviderMembers).await?;
-    let action = MemberAction::parse(&action)
-        .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
-    let members: Vec<ProviderUserId> = members
-        .split(',')
-        .map(|id| id.trim().parse().map_err(|_| AppError::NotFound))
-        .collect::<Result<_, _>>()?;
+    let (action, members) = crate::members::types::parse_bulk::<ProviderUserId>(&action, &members)?;
     super::service::apply(
         &context.db,
         &event_context(&actor),
