@@ -38,4 +38,19 @@ id_type!(
     OrganizationId,
     /// An organization's member row (`organization_users`).
     OrganizationUserId,
+    /// A member row of the place a request names (`organization_users` or `provider_users`):
+    /// it means something only next to its `Place`.
+    MemberId,
 );
+
+impl From<OrganizationUserId> for MemberId {
+    fn from(id: OrganizationUserId) -> Self {
+        Self(id.0)
+    }
+}
+
+impl From<ProviderUserId> for MemberId {
+    fn from(id: ProviderUserId) -> Self {
+        Self(id.0)
+    }
+}

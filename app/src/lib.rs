@@ -19,7 +19,6 @@ pub mod mail;
 pub mod members;
 pub mod organizations;
 pub mod policies;
-pub mod provider_members;
 pub mod providers;
 pub mod routes;
 pub mod shell;

@@ -3,17 +3,129 @@
 
 use crate::ids::{OrganizationId, ProviderId};
 
-/// The Password Manager's start page.
-pub const HOME: &str = "/";
+/// Every page of the product, written once: its link function (or constant), its path with
+/// `:param` segments, and the component that renders it. The router is built from this table
+/// (`crate::shell`, through [`pages!`] with its own consumer macro) and so are the link
+/// functions below: a path cannot be written twice, and a renamed page changes in this one
+/// place. Order matters where two paths could both match (`organizations/new` before
+/// `organizations/:organization`).
+macro_rules! pages {
+    ($then:ident) => {
+        $then! {
+            /// The Password Manager's start page.
+            const HOME = "" => crate::shell::home::HomePage;
+            /// Create an account.
+            const REGISTER = "register" => crate::accounts::ui::RegisterPage;
+            /// After a registration with mail on: "check your inbox", naming the address.
+            const REGISTER_SENT = "register/sent" => crate::accounts::ui::RegisterSentPage;
+            /// The page a verification link opens (it asks to confirm, then posts the token).
+            fn verify_email(token: &str) = "verify-email/:token" => crate::accounts::ui::VerifyEmailPage;
+            /// Sign in; `?redirect_to=/path` returns there afterwards.
+            const SIGN_IN = "sign-in" => crate::accounts::ui::SignInPage;
+            /// The second step of a sign-in with two-step login.
+            const TWO_STEP_SIGN_IN = "sign-in/two-step" => crate::accounts::ui::TwoStepSignInPage;
+            /// The signed-in user's account: profile, password, two-step login, sessions.
+            const ACCOUNT = "account" => crate::accounts::ui::AccountPage;
+            /// Turning two-step login on.
+            const ACCOUNT_TWO_STEP = "account/two-step" => crate::accounts::ui::TwoStepSetupPage;
+            /// Setting up a provider (Password Manager).
+            const NEW_PROVIDER = "providers/new" => crate::providers::ui::NewProviderPage;
+            /// A provider's Clients page, where the Provider Portal opens.
+            fn provider_clients(provider: ProviderId) = "providers/:provider/clients" => crate::clients::ui::ClientsPage;
+            /// A provider's members (Manage → Members).
+            fn provider_members(provider: ProviderId) = "providers/:provider/manage/members" => crate::members::ui::ProviderMembersPage;
+            /// A provider's event log (Manage → Event logs); the CSV export is at `…/export.csv`.
+            fn provider_events(provider: ProviderId) = "providers/:provider/manage/events" => crate::events::ui::ProviderEventsPage;
+            /// A provider's Settings page.
+            fn provider_settings(provider: ProviderId) = "providers/:provider/settings" => crate::providers::ui::ProviderSettingsPage;
+            /// Billing → Subscription.
+            fn provider_subscription(provider: ProviderId) = "providers/:provider/billing/subscription" => crate::billing::ui::SubscriptionPage;
+            /// Billing → Billing history.
+            fn provider_billing_history(provider: ProviderId) = "providers/:provider/billing/history" => crate::billing::ui::BillingHistoryPage;
+            /// One invoice (printable).
+            fn provider_invoice(provider: ProviderId, invoice: i64) = "providers/:provider/billing/invoices/:invoice" => crate::billing::ui::InvoicePage;
+            /// Billing → Billing information.
+            fn provider_billing_information(provider: ProviderId) = "providers/:provider/billing/information" => crate::billing::ui::BillingInfoPage;
+            /// The page an invitation link opens.
+            fn invitation(token: &str) = "invitations/:token" => crate::invitations::ui::InvitationPage;
+            /// The Password Manager's organizations, providers and pending invitations.
+            const MEMBERSHIPS = "memberships" => crate::accounts::ui::MembershipsPage;
+            /// Creating an organization of one's own (Password Manager).
+            const NEW_ORGANIZATION = "organizations/new" => crate::organizations::ui::NewOrganizationPage;
+            /// An organization's Admin Console.
+            fn organization_console(organization: OrganizationId) = "organizations/:organization" => crate::organizations::ui::ConsolePage;
+            /// An organization's event log (Admin Console → Reporting → Event logs).
+            fn organization_events(organization: OrganizationId) = "organizations/:organization/events" => crate::organizations::ui::OrganizationEventsPage;
+            /// An organization's members (Admin Console → Members).
+            fn organization_members(organization: OrganizationId) = "organizations/:organization/members" => crate::members::ui::OrgMembersPage;
+            /// Admin Console → Billing → Subscription (seats).
+            fn organization_subscription(organization: OrganizationId) = "organizations/:organization/billing/subscription" => crate::organizations::ui::OrganizationSubscriptionPage;
+            /// Admin Console → Billing → Billing information.
+            fn organization_billing_information(organization: OrganizationId) = "organizations/:organization/billing/information" => crate::organizations::ui::OrganizationBillingPage;
+            /// Admin Console → Settings → Organization info.
+            fn organization_settings(organization: OrganizationId) = "organizations/:organization/settings" => crate::organizations::ui::OrganizationInfoPage;
+            /// Admin Console → Settings → Policies.
+            fn organization_policies(organization: OrganizationId) = "organizations/:organization/settings/policies" => crate::policies::ui::PoliciesPage;
+        }
+    };
+}
+pub(crate) use pages;
 
-/// Create an account.
-pub const REGISTER: &str = "/register";
+/// The table's consumer that writes the link functions and constants, and the list of paths
+/// with their parameters the tests compare.
+macro_rules! links {
+    ($($(#[$doc:meta])* $kind:ident $name:ident $(($($param:ident: $ty:ty),*))? = $path:tt => $($view:ident)::+;)*) => {
+        $(link!($(#[$doc])* $kind $name $(($($param: $ty),*))? = $path);)*
 
-/// Sign in; `?redirect_to=/path` returns there afterwards.
-pub const SIGN_IN: &str = "/sign-in";
+        /// Each page's path and the parameters its link function takes, in order.
+        #[cfg(test)]
+        const TABLE: &[(&str, &[&str])] = &[$(($path, &[$($(stringify!($param)),*)?])),*];
+    };
+}
 
-/// The second step of a sign-in with two-step login.
-pub const TWO_STEP_SIGN_IN: &str = "/sign-in/two-step";
+macro_rules! link {
+    ($(#[$doc:meta])* const $name:ident = $path:tt) => {
+        $(#[$doc])*
+        pub const $name: &str = concat!("/", $path);
+    };
+    ($(#[$doc:meta])* fn $name:ident($($param:ident: $ty:ty),*) = $path:tt) => {
+        $(#[$doc])*
+        pub fn $name($($param: $ty),*) -> String {
+            fill($path, &[$((stringify!($param), $param.to_string())),*])
+        }
+    };
+}
+
+pages!(links);
+
+/// A table path with its `:param` segments filled in (each value encoded).
+fn fill(path: &str, params: &[(&str, String)]) -> String {
+    let mut url = String::with_capacity(path.len() + 16);
+    for segment in path.split('/') {
+        url.push('/');
+        match segment.strip_prefix(':') {
+            Some(name) => {
+                let value = params
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.as_str());
+                url.push_str(&encode_query(value.unwrap_or_default()));
+            }
+            None => url.push_str(segment),
+        }
+    }
+    url
+}
+
+/// A page with a query string (`q`, `sort`, `page`, `dialog`…); an empty query gives the bare
+/// page.
+fn with_query(page: String, query: &str) -> String {
+    if query.is_empty() {
+        page
+    } else {
+        format!("{page}?{query}")
+    }
+}
 
 /// The second step, returning to `redirect_to` afterwards.
 pub fn two_step_sign_in(redirect_to: Option<&str>) -> String {
@@ -22,9 +134,6 @@ pub fn two_step_sign_in(redirect_to: Option<&str>) -> String {
         None => TWO_STEP_SIGN_IN.to_owned(),
     }
 }
-
-/// After a registration with mail on: "check your inbox", naming the address.
-pub const REGISTER_SENT: &str = "/register/sent";
 
 pub fn register_sent(email: &str) -> String {
     format!("{REGISTER_SENT}?email={}", encode_query(email))
@@ -42,86 +151,19 @@ pub fn sign_in_after_registering(redirect_to: Option<&str>) -> String {
     }
 }
 
-/// The page a verification link opens (it asks to confirm, then posts the token).
-pub fn verify_email(token: &str) -> String {
-    format!("/verify-email/{}", encode_query(token))
-}
-
 /// Encodes a query value (`form_urlencoded`, as browsers do for forms).
 pub fn encode_query(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// The signed-in user's account: profile, password, two-step login, sessions.
-pub const ACCOUNT: &str = "/account";
-
-/// Turning two-step login on.
-pub const ACCOUNT_TWO_STEP: &str = "/account/two-step";
-
-/// Setting up a provider (Password Manager).
-pub const NEW_PROVIDER: &str = "/providers/new";
-
-/// Creating an organization of one's own (Password Manager).
-pub const NEW_ORGANIZATION: &str = "/organizations/new";
-
-/// A provider's Clients page with a query string (`q`, `sort`, `page`, `dialog`…); an empty
-/// query gives the bare page.
+/// A provider's Clients page with a query string.
 pub fn provider_clients_with(provider: ProviderId, query: &str) -> String {
-    if query.is_empty() {
-        provider_clients(provider)
-    } else {
-        format!("{}?{query}", provider_clients(provider))
-    }
+    with_query(provider_clients(provider), query)
 }
 
-/// A provider's Clients page, where the Provider Portal opens.
-pub fn provider_clients(provider: ProviderId) -> String {
-    format!("/providers/{provider}/clients")
-}
-
-/// A provider's members (Manage → Members), with an optional query string (`status`, `q`,
-/// `page`, `dialog`, `member`).
+/// A provider's members with a query string (`status`, `q`, `page`, `dialog`, `member`).
 pub fn provider_members_with(provider: ProviderId, query: &str) -> String {
-    if query.is_empty() {
-        format!("/providers/{provider}/manage/members")
-    } else {
-        format!("/providers/{provider}/manage/members?{query}")
-    }
-}
-
-/// A provider's members page.
-pub fn provider_members(provider: ProviderId) -> String {
-    provider_members_with(provider, "")
-}
-
-/// A provider's event log (Manage → Event logs); the CSV export is at `…/export.csv`.
-pub fn provider_events(provider: ProviderId) -> String {
-    format!("/providers/{provider}/manage/events")
-}
-
-/// An organization's event log (Admin Console → Reporting → Event logs).
-pub fn organization_events(organization: OrganizationId) -> String {
-    format!("/organizations/{organization}/events")
-}
-
-/// A provider's Settings page.
-pub fn provider_settings(provider: ProviderId) -> String {
-    format!("/providers/{provider}/settings")
-}
-
-/// Billing → Subscription.
-pub fn provider_subscription(provider: ProviderId) -> String {
-    format!("/providers/{provider}/billing/subscription")
-}
-
-/// Billing → Billing history.
-pub fn provider_billing_history(provider: ProviderId) -> String {
-    format!("/providers/{provider}/billing/history")
-}
-
-/// One invoice (printable).
-pub fn provider_invoice(provider: ProviderId, invoice: i64) -> String {
-    format!("/providers/{provider}/billing/invoices/{invoice}")
+    with_query(provider_members(provider), query)
 }
 
 /// One invoice's per-client report as CSV.
@@ -129,55 +171,9 @@ pub fn provider_invoice_csv(provider: ProviderId, invoice: i64) -> String {
     format!("{}/report.csv", provider_invoice(provider, invoice))
 }
 
-/// Billing → Billing information.
-pub fn provider_billing_information(provider: ProviderId) -> String {
-    format!("/providers/{provider}/billing/information")
-}
-
-/// The page an invitation link opens.
-pub fn invitation(token: &str) -> String {
-    format!("/invitations/{}", encode_query(token))
-}
-
-/// The Password Manager's organizations, providers and pending invitations.
-pub const MEMBERSHIPS: &str = "/memberships";
-
-/// An organization's Admin Console.
-pub fn organization_console(organization: OrganizationId) -> String {
-    format!("/organizations/{organization}")
-}
-
-/// An organization's members (Admin Console → Members), with an optional query string.
+/// An organization's members with a query string.
 pub fn organization_members_with(organization: OrganizationId, query: &str) -> String {
-    if query.is_empty() {
-        format!("/organizations/{organization}/members")
-    } else {
-        format!("/organizations/{organization}/members?{query}")
-    }
-}
-
-pub fn organization_members(organization: OrganizationId) -> String {
-    organization_members_with(organization, "")
-}
-
-/// Admin Console → Billing → Subscription (seats).
-pub fn organization_subscription(organization: OrganizationId) -> String {
-    format!("/organizations/{organization}/billing/subscription")
-}
-
-/// Admin Console → Billing → Billing information.
-pub fn organization_billing_information(organization: OrganizationId) -> String {
-    format!("/organizations/{organization}/billing/information")
-}
-
-/// Admin Console → Settings → Organization info.
-pub fn organization_settings(organization: OrganizationId) -> String {
-    format!("/organizations/{organization}/settings")
-}
-
-/// Admin Console → Settings → Policies.
-pub fn organization_policies(organization: OrganizationId) -> String {
-    format!("/organizations/{organization}/settings/policies")
+    with_query(organization_members(organization), query)
 }
 
 /// The provider a Provider Portal path belongs to, if any.
@@ -253,6 +249,27 @@ pub fn local_or(target: Option<String>, fallback: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_link_function_takes_its_paths_parameters() {
+        for (path, params) in TABLE {
+            let segments: Vec<&str> = path
+                .split('/')
+                .filter_map(|s| s.strip_prefix(':'))
+                .collect();
+            assert_eq!(&segments, params, "{path}");
+        }
+        assert_eq!(HOME, "/");
+        assert_eq!(
+            provider_invoice(ProviderId(3), 12),
+            "/providers/3/billing/invoices/12"
+        );
+        assert_eq!(invitation("a b"), "/invitations/a+b");
+        assert_eq!(
+            organization_members_with(OrganizationId(5), "q=x"),
+            "/organizations/5/members?q=x"
+        );
+    }
 
     #[test]
     fn products_follow_the_path() {

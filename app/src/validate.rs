@@ -54,7 +54,7 @@ pub fn whole_number(raw: &str, min: i64, max: i64) -> Result<i64, Problem> {
 }
 
 /// Collects the problems of several fields, so a form shows them all at once.
-#[derive(Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Problems(Vec<FieldError>);
 
 impl Problems {

@@ -191,3 +191,149 @@ impl Permissions {
         self.0 & !other.0 == 0
     }
 }
+
+/// Where members belong: an organization or a provider. One membership code path serves both
+/// (`members`); what differs between them is data on this type. Forms and URLs carry it as
+/// `o-{id}` / `p-{id}`, like invitations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum Place {
+    Organization(crate::ids::OrganizationId),
+    Provider(crate::ids::ProviderId),
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Organization(id) => write!(f, "o-{id}"),
+            Self::Provider(id) => write!(f, "p-{id}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Place {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let parsed = match value.split_once('-') {
+            Some(("o", id)) => id.parse().ok().map(Self::Organization),
+            Some(("p", id)) => id.parse().ok().map(Self::Provider),
+            _ => None,
+        };
+        parsed.ok_or_else(|| format!("not a place: {value}"))
+    }
+}
+
+impl From<Place> for String {
+    fn from(place: Place) -> Self {
+        place.to_string()
+    }
+}
+
+impl TryFrom<String> for Place {
+    type Error = String;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+/// A member's type in either place. Their strings differ, so one form field and one column
+/// reader take both; each place offers only its own ([`MemberType::of_place`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MemberType {
+    Organization(OrgUserType),
+    Provider(ProviderUserType),
+}
+
+impl MemberType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Organization(t) => t.as_str(),
+            Self::Provider(t) => t.as_str(),
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        OrgUserType::parse(value)
+            .map(Self::Organization)
+            .or_else(|| ProviderUserType::parse(value).map(Self::Provider))
+    }
+
+    /// The types of `place`, in the order a form offers them (least rights first).
+    pub const fn of_place(place: Place) -> &'static [Self] {
+        match place {
+            Place::Organization(_) => &[
+                Self::Organization(OrgUserType::User),
+                Self::Organization(OrgUserType::Custom),
+                Self::Organization(OrgUserType::Admin),
+                Self::Organization(OrgUserType::Owner),
+            ],
+            Place::Provider(_) => &[
+                Self::Provider(ProviderUserType::ServiceUser),
+                Self::Provider(ProviderUserType::ProviderAdmin),
+            ],
+        }
+    }
+
+    /// Whether a member of `place` can have this type.
+    pub fn belongs_to(self, place: Place) -> bool {
+        Self::of_place(place).contains(&self)
+    }
+
+    /// The role of the rule "a place keeps at least one confirmed …" (DESIGN.md rule 1): an
+    /// organization's Owner, a provider's Provider Admin.
+    pub const fn last_to_keep(place: Place) -> Self {
+        match place {
+            Place::Organization(_) => Self::Organization(OrgUserType::Owner),
+            Place::Provider(_) => Self::Provider(ProviderUserType::ProviderAdmin),
+        }
+    }
+}
+
+/// Read from either member table's `type` column: the one place a stored type is parsed.
+#[cfg(feature = "ssr")]
+impl sea_orm::TryGetable for MemberType {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        res: &sea_orm::QueryResult,
+        index: I,
+    ) -> Result<Self, sea_orm::TryGetError> {
+        let value = String::try_get_by(res, index)?;
+        Self::parse(&value).ok_or_else(|| {
+            sea_orm::TryGetError::DbErr(sea_orm::DbErr::Type(format!("not a member type: {value}")))
+        })
+    }
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+    use crate::ids::{OrganizationId, ProviderId};
+
+    #[test]
+    fn places_read_back_from_their_form_value() {
+        for place in [
+            Place::Organization(OrganizationId(7)),
+            Place::Provider(ProviderId(12)),
+        ] {
+            assert_eq!(place.to_string().parse::<Place>(), Ok(place));
+        }
+        assert!("x-1".parse::<Place>().is_err());
+        assert!("o-".parse::<Place>().is_err());
+    }
+
+    #[test]
+    fn each_member_type_belongs_to_one_place() {
+        let org = Place::Organization(OrganizationId(1));
+        let provider = Place::Provider(ProviderId(1));
+        for place in [org, provider] {
+            for t in MemberType::of_place(place) {
+                assert_eq!(MemberType::parse(t.as_str()), Some(*t));
+                let other = if place == org { provider } else { org };
+                assert!(t.belongs_to(place) && !t.belongs_to(other));
+            }
+        }
+        assert_eq!(MemberType::parse("manager"), None);
+    }
+}

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 /// Lowest first.
-const LAYERS: [&str; 11] = [
+const LAYERS: [&str; 10] = [
     "events",
     "auth",
     "invitations",
@@ -19,7 +19,6 @@ const LAYERS: [&str; 11] = [
     "billing",
     "organizations",
     "members",
-    "provider_members",
 ];
 
 /// A domain's modules that are data, usable from anywhere.

@@ -184,29 +184,29 @@ fn cases(ids: &Ids) -> Vec<Case> {
             format!("provider={p}&client={o}"),
         ),
         call(
-            "/api/provider-members/list",
+            "/api/members/list",
             Prov(C::ManageProviderMembers),
-            format!("provider={p}&{member_query}"),
+            format!("place=p-{p}&{member_query}"),
         ),
         call(
-            "/api/provider-members/get",
+            "/api/members/get",
             Prov(C::ManageProviderMembers),
-            format!("provider={p}&members[0]={pm}"),
+            format!("place=p-{p}&members[0]={pm}"),
         ),
         call(
-            "/api/provider-members/invite",
+            "/api/members/invite",
             Prov(C::ManageProviderMembers),
-            format!("provider={p}&emails=x%40example.com&user_type=service_user"),
+            format!("place=p-{p}&emails=x%40example.com&user_type=service_user"),
         ),
         call(
-            "/api/provider-members/apply",
+            "/api/members/apply",
             Prov(C::ManageProviderMembers),
-            format!("provider={p}&action=remove&members={pm}"),
+            format!("place=p-{p}&action=remove&members={pm}"),
         ),
         call(
-            "/api/provider-members/change-type",
+            "/api/members/change-type",
             Prov(C::ManageProviderMembers),
-            format!("provider={p}&member={pm}&user_type=provider_admin"),
+            format!("place=p-{p}&member={pm}&user_type=provider_admin"),
         ),
         call(
             "/api/billing/subscription",
@@ -292,27 +292,27 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call(
             "/api/members/list",
             Org(C::ManageOrgMembers),
-            format!("organization={o}&{member_query}"),
+            format!("place=o-{o}&{member_query}"),
         ),
         call(
             "/api/members/get",
             Org(C::ManageOrgMembers),
-            format!("organization={o}&members[0]={m}"),
+            format!("place=o-{o}&members[0]={m}"),
         ),
         call(
             "/api/members/invite",
             Org(C::ManageOrgMembers),
-            format!("organization={o}&emails=x%40example.com&user_type=user"),
+            format!("place=o-{o}&emails=x%40example.com&user_type=user"),
         ),
         call(
             "/api/members/apply",
             Org(C::ManageOrgMembers),
-            format!("organization={o}&action=revoke&members={m}"),
+            format!("place=o-{o}&action=revoke&members={m}"),
         ),
         call(
             "/api/members/change-type",
             Org(C::ManageOrgMembers),
-            format!("organization={o}&member={m}&user_type=admin"),
+            format!("place=o-{o}&member={m}&user_type=admin"),
         ),
         call(
             "/api/members/reset-password",

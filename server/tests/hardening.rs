@@ -698,7 +698,7 @@ async fn a_writer_demoted_while_it_waited_is_refused(t: support::TestDb) {
                 base_url: "http://portal.example",
                 locale: app::i18n::Locale::en,
             };
-            app::provider_members::service::apply(
+            support::members::provider::apply(
                 &db,
                 &support::context(&actor),
                 &outbox,
@@ -819,7 +819,7 @@ async fn a_hanging_smtp_server_costs_one_timeout_not_one_per_address() {
     let p = provider(&t.db, "MSP", "admin@msp.example").await;
     let actor = support::actor(&t.db, admin).await;
     let started = std::time::Instant::now();
-    let invited = app::provider_members::service::invite(
+    let invited = support::members::provider::invite(
         &t.db,
         &support::context(&actor),
         &outbox,
@@ -866,7 +866,7 @@ async fn only_members_who_had_access_are_told_of_their_removal(t: support::TestD
     let kim = user(db, &member).await;
     let confirmed = provider_member(db, p, Some(kim), &member, "service_user", "confirmed").await;
     let actor = support::actor(db, admin).await;
-    let outcomes = app::provider_members::service::apply(
+    let outcomes = support::members::provider::apply(
         db,
         &support::context(&actor),
         &outbox,
@@ -951,7 +951,7 @@ async fn answers_and_admin_changes_to_one_place_wait_for_each_other(t: support::
                 base_url: "http://portal.example",
                 locale: app::i18n::Locale::en,
             };
-            app::provider_members::service::apply(
+            support::members::provider::apply(
                 &db,
                 &support::context(&admin),
                 &outbox,

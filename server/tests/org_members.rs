@@ -15,13 +15,13 @@ use app::ids::{OrganizationUserId, ProviderId};
 use app::invitations::service as invitations;
 use app::invitations::types::PendingRef;
 use app::mail::{Mailer, Outbox};
-use app::members::service as members;
 use app::members::types::{MemberAction, MemberQuery, Permissions, StatusFilter};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
+use support::members::org as members;
 use support::{acme, actor, context, events_of, membership, problem, provider, user};
 
 const BASE: &str = "http://portal.example";
@@ -70,14 +70,15 @@ async fn members_go_from_invitation_to_removal_with_an_event_each(t: support::Te
     let page = members::list(db, &owner, org, &MemberQuery::default())
         .await
         .unwrap();
-    assert_eq!((page.seats, page.used, page.counts.invited), (5, 3, 2));
+    let seats = page.seats.unwrap();
+    assert_eq!((seats.assigned, seats.used, page.counts.invited), (5, 3, 2));
     let anna = page
         .rows
         .iter()
         .find(|r| r.email == "anna@example.com")
         .unwrap();
     assert!(anna.permissions.contains(Permissions::MANAGE_USERS));
-    let anna_id = anna.id;
+    let anna_id = OrganizationUserId(anna.id.0);
 
     // Anna accepts with her link, then the owner confirms her.
     let anna_user = user(db, "anna@example.com").await;
@@ -139,7 +140,7 @@ async fn members_go_from_invitation_to_removal_with_an_event_each(t: support::Te
     let page = members::list(db, &owner, org, &MemberQuery::default())
         .await
         .unwrap();
-    assert_eq!((page.used, page.counts.revoked), (2, 1));
+    assert_eq!((page.seats.unwrap().used, page.counts.revoked), (2, 1));
     apply(MemberAction::Restore, vec![anna_id]).await;
     let row = organization_users::Entity::find_by_id(anna_id.0)
         .one(db)
@@ -149,7 +150,7 @@ async fn members_go_from_invitation_to_removal_with_an_event_each(t: support::Te
     assert_eq!(row.status, "confirmed");
 
     // A selection: one row refused (the owner acting on themself) does not stop the other.
-    let own = page.rows.iter().find(|r| r.is_self).unwrap().id;
+    let own = OrganizationUserId(page.rows.iter().find(|r| r.is_self).unwrap().id.0);
     let outcomes = apply(MemberAction::Remove, vec![anna_id, own]).await;
     assert_eq!(outcomes[0].result, Ok(()));
     assert_eq!(
@@ -375,8 +376,8 @@ async fn an_organization_outside_providers_keeps_a_confirmed_owner(t: support::T
         .rows
         .into_iter()
         .find(|r| r.email == "first@acme.example")
-        .unwrap()
-        .id;
+        .map(|r| OrganizationUserId(r.id.0))
+        .unwrap();
     // Two owners demote each other at once: one of them stays an Owner.
     let second_db = t.second_connection().await;
     let (ctx1, ctx2) = (context(&first), context(&second));

@@ -98,23 +98,23 @@ async fn every_org_member_server_function_refuses_whom_it_must_and_changes_nothi
     let endpoints: Vec<(&str, String)> = vec![
         (
             "/api/members/list",
-            format!("organization={oid}&query[status]=All&query[search]=&query[page]=1"),
+            format!("place=o-{oid}&query[status]=All&query[search]=&query[page]=1"),
         ),
         (
             "/api/members/get",
-            format!("organization={oid}&members[0]={invited}"),
+            format!("place=o-{oid}&members[0]={invited}"),
         ),
         (
             "/api/members/invite",
-            format!("organization={oid}&emails=x%40example.com&user_type=user"),
+            format!("place=o-{oid}&emails=x%40example.com&user_type=user"),
         ),
         (
             "/api/members/apply",
-            format!("organization={oid}&action=revoke&members={invited}"),
+            format!("place=o-{oid}&action=revoke&members={invited}"),
         ),
         (
             "/api/members/change-type",
-            format!("organization={oid}&member={invited}&user_type=admin"),
+            format!("place=o-{oid}&member={invited}&user_type=admin"),
         ),
     ];
     let before = snapshot(db).await;
@@ -157,7 +157,7 @@ async fn every_org_member_server_function_refuses_whom_it_must_and_changes_nothi
     let (status, text) = post_form(
         &app,
         "/api/members/invite",
-        &format!("organization={oid}&emails=c%40example.com&user_type=custom&permissions%5B%5D=manage_users&permissions%5B%5D=access_event_logs"),
+        &format!("place=o-{oid}&emails=c%40example.com&user_type=custom&permissions%5B%5D=manage_users&permissions%5B%5D=access_event_logs"),
         Some(&cookie),
     )
     .await;
@@ -180,9 +180,7 @@ async fn every_org_member_server_function_refuses_whom_it_must_and_changes_nothi
     let (status, _) = post_form(
         &app,
         "/api/members/invite",
-        &format!(
-            "organization={oid}&emails=d%40example.com&user_type=custom&permissions%5B%5D=root"
-        ),
+        &format!("place=o-{oid}&emails=d%40example.com&user_type=custom&permissions%5B%5D=root"),
         Some(&cookie),
     )
     .await;

@@ -15,9 +15,9 @@ use app::db::users;
 use app::error::{AppError, Field, Problem, Refusal};
 use app::ids::UserId;
 use app::members::recovery;
-use app::members::service as members;
 use app::members::types::{MemberQuery, Permissions};
 use app::policies::service::{self as policy, PolicyChange};
+use support::members::org as members;
 use support::{acme, actor, context, membership, post_form, session_cookie, user};
 
 async fn turn_on_two_step(db: &impl ConnectionTrait, user: UserId) {
@@ -122,7 +122,7 @@ async fn required_two_step_login_locks_members_without_it_until_they_turn_it_on(
     let app = support::router_for(db);
     let kim_cookie = session_cookie(db, kim_id).await;
     let list_body = format!(
-        "organization={}&query[status]=All&query[search]=&query[page]=1",
+        "place=o-{}&query[status]=All&query[search]=&query[page]=1",
         org.organization_id
     );
     let (status, text) = post_form(&app, "/api/members/list", &list_body, Some(&kim_cookie)).await;

@@ -16,11 +16,12 @@ use app::ids::{ProviderId, ProviderUserId};
 use app::invitations::service as invitations;
 use app::invitations::types::{Accepted, InvitationTo, PendingRef};
 use app::mail::Mailer;
-use app::provider_members::service::{self as members, Outbox};
-use app::provider_members::types::{MemberAction, MemberQuery, StatusFilter};
+use app::mail::Outbox;
+use app::members::types::{MemberAction, MemberQuery, StatusFilter};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use support::members::provider as members;
 use support::{actor, context, provider, provider_member, user, user_with_locale};
 
 const BASE: &str = "http://portal.example";
@@ -583,14 +584,14 @@ async fn pending_invitations_are_accepted_or_declined_from_the_password_manager(
     );
 
     // The list: filters with counts, search by address or name.
-    let page = members::list(db, admin.user_id, acme, &MemberQuery::default())
+    let page = members::list(db, &admin, acme, &MemberQuery::default())
         .await
         .unwrap();
     assert_eq!((page.counts.confirmed, page.counts.accepted), (1, 1));
     assert_eq!(page.total, 2);
     let accepted = members::list(
         db,
-        admin.user_id,
+        &admin,
         acme,
         &MemberQuery {
             status: StatusFilter::Only(app::members::types::MemberStatus::Accepted),
@@ -603,7 +604,7 @@ async fn pending_invitations_are_accepted_or_declined_from_the_password_manager(
     assert_eq!(accepted.rows[0].email, "pat@example.com");
     let searched = members::list(
         db,
-        admin.user_id,
+        &admin,
         acme,
         &MemberQuery {
             search: "ADMIN".into(),

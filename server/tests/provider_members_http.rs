@@ -72,28 +72,28 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing(t
     let pid = p.0;
     let endpoints: Vec<(&str, String)> = vec![
         (
-            "/api/provider-members/list",
-            format!("provider={pid}&query[status]=All&query[search]=&query[page]=1"),
+            "/api/members/list",
+            format!("place=p-{pid}&query[status]=All&query[search]=&query[page]=1"),
         ),
         (
-            "/api/provider-members/get",
-            format!("provider={pid}&members[0]={invited}"),
+            "/api/members/get",
+            format!("place=p-{pid}&members[0]={invited}"),
         ),
         (
-            "/api/provider-members/invite",
-            format!("provider={pid}&emails=x%40example.com&user_type=service_user"),
+            "/api/members/invite",
+            format!("place=p-{pid}&emails=x%40example.com&user_type=service_user"),
         ),
         (
-            "/api/provider-members/apply",
-            format!("provider={pid}&action=confirm&members={accepted}"),
+            "/api/members/apply",
+            format!("place=p-{pid}&action=confirm&members={accepted}"),
         ),
         (
-            "/api/provider-members/apply",
-            format!("provider={pid}&action=remove&members={invited}"),
+            "/api/members/apply",
+            format!("place=p-{pid}&action=remove&members={invited}"),
         ),
         (
-            "/api/provider-members/change-type",
-            format!("provider={pid}&member={accepted}&user_type=provider_admin"),
+            "/api/members/change-type",
+            format!("place=p-{pid}&member={accepted}&user_type=provider_admin"),
         ),
         ("/api/providers/settings", format!("provider={pid}")),
         (

@@ -422,9 +422,9 @@ async fn an_email_change_waits_for_its_link_ends_other_sessions_and_tells_the_ol
             .unwrap(),
     )
     .await;
-    let page = app::provider_members::service::list(
+    let page = support::members::provider::list(
         db,
-        admin.user_id,
+        &admin,
         p,
         &app::members::types::MemberQuery::default(),
     )

@@ -4,7 +4,9 @@
 //! - [`account`]: the signed-in caller's own account;
 //! - [`provider`]: a capability in one provider;
 //! - [`organization`]: a capability in one organization (as a member or through its provider);
-//! - [`log`]: reading a provider's or an organization's event log.
+//! - [`log`]: reading a provider's or an organization's event log;
+//! - [`members`]: managing the members of an organization or a provider (one code path for
+//!   both, `crate::members`).
 //!
 //! CSV routes are plain axum handlers: they build the caller with [`actor_from_headers`] and
 //! ask [`check_log`] / [`check_provider`], the same checks. `server/tests/endpoints.rs` walks
@@ -23,6 +25,7 @@ use super::{Actor, Capability, OrgScope, Scope, require};
 use crate::error::AppError;
 use crate::events::types::LogOf;
 use crate::ids::{OrganizationId, ProviderId};
+use crate::vocabulary::Place;
 
 /// Proof that the gate made the witness: private, so only this module can.
 #[derive(Clone, Copy, Debug)]
@@ -127,6 +130,46 @@ pub struct LogReader {
     _checked: Checked,
 }
 
+/// Where a [`Manager`] manages members, as the gate found it (an organization with its
+/// provider, if it is a client).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberScope {
+    Organization(OrgScope),
+    Provider(ProviderId),
+}
+
+impl MemberScope {
+    pub const fn place(self) -> Place {
+        match self {
+            Self::Organization(scope) => Place::Organization(scope.organization_id),
+            Self::Provider(provider) => Place::Provider(provider),
+        }
+    }
+
+    /// The capability that lets a caller manage these members.
+    pub const fn capability(place: Place) -> Capability {
+        match place {
+            Place::Organization(_) => Capability::ManageOrgMembers,
+            Place::Provider(_) => Capability::ManageProviderMembers,
+        }
+    }
+}
+
+/// A caller allowed to manage the members of `scope`: what every membership service takes.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    pub actor: Actor,
+    pub scope: MemberScope,
+    _checked: Checked,
+}
+
+/// A [`Manager`] inside a request.
+#[derive(Clone, Debug)]
+pub struct ManagingMembers {
+    pub manager: Manager,
+    pub context: ServerContext,
+}
+
 /// One of the [`Open`] endpoints: anyone may call it.
 pub async fn open(_endpoint: Open) -> Result<Visitor, AppError> {
     Ok(Visitor {
@@ -188,6 +231,38 @@ pub async fn log(log: LogOf) -> Result<LogReader, AppError> {
         actor,
         log,
         context,
+        _checked: Checked,
+    })
+}
+
+/// Managing the members of `place` (`ManageOrgMembers` in an organization,
+/// `ManageProviderMembers` in a provider).
+pub async fn members(place: Place) -> Result<ManagingMembers, AppError> {
+    let Account { actor, context, .. } = account().await?;
+    let manager = manager(&context.db, actor, place).await?;
+    Ok(ManagingMembers { manager, context })
+}
+
+/// The check [`members`] makes, for callers outside a request (the command line, tests): the
+/// same guard, the same witness.
+pub async fn manager(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    place: Place,
+) -> Result<Manager, AppError> {
+    let capability = MemberScope::capability(place);
+    let scope = match place {
+        Place::Organization(organization) => MemberScope::Organization(
+            check_organization(db, &actor, organization, capability).await?,
+        ),
+        Place::Provider(provider) => {
+            check_provider(&actor, provider, capability)?;
+            MemberScope::Provider(provider)
+        }
+    };
+    Ok(Manager {
+        actor,
+        scope,
         _checked: Checked,
     })
 }

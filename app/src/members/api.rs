@@ -1,80 +1,54 @@
-//! Organization member server functions: thin, gate → service → DTO. Managing
-//! members needs `ManageOrgMembers` in the organization; who may touch whom beyond that is
-//! the guard's `outranks`, applied by the service to each member.
+//! Member server functions, for organizations and providers alike: thin, gate → read the form
+//! → service. Managing members needs `ManageOrgMembers` in an organization or
+//! `ManageProviderMembers` in a provider (`gate::members`); who may touch whom beyond that is
+//! the guard's `outranks`, applied by the service to each member. Account recovery and the
+//! account area's memberships are here too.
 
 use leptos::prelude::*;
 
-use super::types::{Invited, MemberQuery, OrgMemberPage, OrgMemberRow, OrgRowOutcome};
+use super::types::{
+    Invited, MemberId, MemberPage, MemberQuery, MemberRow, Place, ProviderMembership, RowOutcome,
+};
 use crate::error::AppError;
-use crate::ids::{OrganizationId, OrganizationUserId};
+use crate::ids::{OrganizationId, OrganizationUserId, ProviderId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::gate::{self, InOrganization};
-
-/// The caller, allowed to manage `organization`'s members.
-#[cfg(feature = "ssr")]
-async fn authorize(organization: OrganizationId) -> Result<InOrganization, AppError> {
-    gate::organization(organization, crate::auth::Capability::ManageOrgMembers).await
-}
-
-/// Flags as a form sends them (`permissions[]`, one per ticked box).
-#[cfg(feature = "ssr")]
-fn flags(names: Option<Vec<String>>) -> Result<super::types::Permissions, AppError> {
-    use crate::error::{Field, Problem};
-    super::types::parse_permissions(&names.unwrap_or_default())
-        .ok_or_else(|| AppError::field(Field::Permissions, Problem::Unsupported))
-}
+use crate::auth::gate::{self, InOrganization, ManagingMembers};
 
 #[server(prefix = "/api", endpoint = "members/list")]
-pub async fn list_org_members(
-    organization: OrganizationId,
-    query: MemberQuery,
-) -> Result<OrgMemberPage, AppError> {
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = authorize(organization).await?;
-    super::service::list(&context.db, &actor, scope, &query).await
+pub async fn list_members(place: Place, query: MemberQuery) -> Result<MemberPage, AppError> {
+    let ManagingMembers { manager, context } = gate::members(place).await?;
+    super::service::list(&context.db, &manager, &query).await
 }
 
 /// The named members (a dialog's selection).
 #[server(prefix = "/api", endpoint = "members/get")]
-pub async fn get_org_members(
-    organization: OrganizationId,
-    members: Vec<OrganizationUserId>,
-) -> Result<Vec<OrgMemberRow>, AppError> {
-    let InOrganization { actor, context, .. } = authorize(organization).await?;
-    let members: Vec<OrganizationUserId> = members.into_iter().take(50).collect();
-    super::service::by_ids(&context.db, actor.user_id, organization, &members).await
+pub async fn get_members(place: Place, members: Vec<MemberId>) -> Result<Vec<MemberRow>, AppError> {
+    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let members: Vec<MemberId> = members.into_iter().take(50).collect();
+    super::service::by_ids(&context.db, &manager, &members).await
 }
 
-/// Invites one or several addresses (separated by commas, spaces or new lines) as one type.
+/// Invites one or several addresses (separated by commas, spaces or new lines) as one type,
+/// with flags (`permissions[]`, one per ticked box) for an organization's Custom type.
 #[server(prefix = "/api", endpoint = "members/invite")]
-pub async fn invite_org_members(
-    organization: OrganizationId,
+pub async fn invite_members(
+    place: Place,
     emails: String,
     user_type: String,
     permissions: Option<Vec<String>>,
 ) -> Result<Vec<Invited>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = authorize(organization).await?;
-    let permissions = flags(permissions)?;
+    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let invitation =
+        super::types::Invitation::read(place, &emails, &user_type, permissions.as_deref());
+    let events = event_context(&manager.actor);
     super::service::invite(
         &context.db,
-        &event_context(&actor),
+        &events,
         &outbox(&context),
-        &actor,
-        scope,
-        &emails,
-        &user_type,
-        permissions,
+        &manager,
+        &invitation,
     )
     .await
 }
@@ -82,57 +56,65 @@ pub async fn invite_org_members(
 /// Confirm, revoke, restore, remove or re-invite one member or a selection; per-row results.
 /// `members` is a comma-separated list of ids, so a plain form can post a selection.
 #[server(prefix = "/api", endpoint = "members/apply")]
-pub async fn apply_to_org_members(
-    organization: OrganizationId,
+pub async fn apply_to_members(
+    place: Place,
     action: String,
     members: String,
-) -> Result<Vec<OrgRowOutcome>, AppError> {
+) -> Result<Vec<RowOutcome>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = authorize(organization).await?;
-    let (action, members) = super::types::parse_bulk::<OrganizationUserId>(&action, &members)?;
+    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let (action, members) = super::types::parse_bulk(&action, &members)?;
+    let events = event_context(&manager.actor);
     super::service::apply(
         &context.db,
-        &event_context(&actor),
+        &events,
         &outbox(&context),
-        &actor,
-        scope,
+        &manager,
         action,
         &members,
     )
     .await
 }
 
-/// A member's type, and for Custom its flags.
+/// A member's type, and for an organization's Custom type its flags.
 #[server(prefix = "/api", endpoint = "members/change-type")]
-pub async fn change_org_member_type(
-    organization: OrganizationId,
-    member: OrganizationUserId,
+pub async fn change_member_type(
+    place: Place,
+    member: MemberId,
     user_type: String,
     permissions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = authorize(organization).await?;
-    let permissions = flags(permissions)?;
+    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let (user_type, permissions) =
+        super::types::read_type_change(place, &user_type, permissions.as_deref())?;
+    let events = event_context(&manager.actor);
     super::service::change_type(
         &context.db,
-        &event_context(&actor),
-        &actor,
-        scope,
+        &events,
+        &manager,
         member,
-        &user_type,
+        user_type,
         permissions,
     )
     .await
+}
+
+/// The providers the caller belongs to (account area).
+#[server(prefix = "/api", endpoint = "provider-members/mine")]
+pub async fn my_provider_memberships() -> Result<Vec<ProviderMembership>, AppError> {
+    let call = gate::account().await?;
+    super::service::provider_memberships(&call.context.db, &call.actor).await
+}
+
+/// The caller leaves the provider; the last confirmed Provider Admin cannot.
+#[server(prefix = "/api", endpoint = "provider-members/leave")]
+pub async fn leave_provider(provider: ProviderId) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let gate::Account { actor, context, .. } = gate::account().await?;
+    super::service::leave_provider(&context.db, &event_context(&actor), &actor, provider).await?;
+    leptos_axum::redirect(crate::routes::MEMBERSHIPS);
+    Ok(())
 }
 
 /// Account recovery: a new password for an enrolled member, typed twice.

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-pub use crate::vocabulary::{MemberStatus, OrgUserType, Permissions};
+pub use crate::ids::MemberId;
+pub use crate::vocabulary::{MemberStatus, MemberType, OrgUserType, Permissions, Place};
 
 /// How many addresses one invitation form may carry (Bitwarden allows 20 at a time).
 pub const MAX_INVITES: usize = 20;
@@ -152,13 +153,13 @@ impl MemberAction {
     }
 }
 
-/// A bulk form as posted, for either scope: the action, and the selection as comma-separated
-/// ids (so a plain form can post it). An unknown action is refused next to the type field;
-/// an id that is not one is not found.
-pub fn parse_bulk<I: std::str::FromStr>(
+/// A bulk form as posted: the action, and the selection as comma-separated ids (so a plain
+/// form can post it). An unknown action is refused next to the type field; an id that is not
+/// one is not found.
+pub fn parse_bulk(
     action: &str,
     members: &str,
-) -> Result<(MemberAction, Vec<I>), crate::error::AppError> {
+) -> Result<(MemberAction, Vec<MemberId>), crate::error::AppError> {
     use crate::error::{AppError, Field, Problem};
     let action = MemberAction::parse(action)
         .ok_or_else(|| AppError::field(Field::MemberType, Problem::Unsupported))?;
@@ -177,66 +178,117 @@ pub fn split_emails(raw: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The Admin Console's filter tabs (Bitwarden's: all, invited, needs confirmation, revoked).
-pub const ORGANIZATION_TABS: [StatusFilter; 4] = [
-    StatusFilter::All,
-    StatusFilter::Only(MemberStatus::Invited),
-    StatusFilter::Only(MemberStatus::Accepted),
-    StatusFilter::Only(MemberStatus::Revoked),
-];
+impl StatusCounts {
+    pub fn set(&mut self, status: MemberStatus, count: u64) {
+        match status {
+            MemberStatus::Invited => self.invited = count,
+            MemberStatus::Accepted => self.accepted = count,
+            MemberStatus::Confirmed => self.confirmed = count,
+            MemberStatus::Revoked => self.revoked = count,
+        }
+    }
+}
 
-/// One member of an organization, as its Members page lists it.
+/// What the members pages of the two places show differently.
+impl Place {
+    /// The filter tabs: an organization's are Bitwarden's (all, invited, needs confirmation,
+    /// revoked); a provider's add Confirmed.
+    pub const fn tabs(self) -> &'static [StatusFilter] {
+        match self {
+            Self::Organization(_) => &[
+                StatusFilter::All,
+                StatusFilter::Only(MemberStatus::Invited),
+                StatusFilter::Only(MemberStatus::Accepted),
+                StatusFilter::Only(MemberStatus::Revoked),
+            ],
+            Self::Provider(_) => &StatusFilter::TABS,
+        }
+    }
+
+    /// The actions the bulk bar offers for a selection.
+    pub const fn bulk_actions(self) -> &'static [MemberAction] {
+        match self {
+            Self::Organization(_) => &[
+                MemberAction::Confirm,
+                MemberAction::Revoke,
+                MemberAction::Restore,
+                MemberAction::Remove,
+            ],
+            Self::Provider(_) => &[
+                MemberAction::Confirm,
+                MemberAction::Revoke,
+                MemberAction::Remove,
+            ],
+        }
+    }
+
+    /// An organization's members carry two-step and account-recovery columns (its policies
+    /// act on them).
+    pub const fn shows_security(self) -> bool {
+        matches!(self, Self::Organization(_))
+    }
+
+    /// The type a new invitation starts with: the one with the fewest rights.
+    pub const fn default_type(self) -> MemberType {
+        MemberType::of_place(self)[0]
+    }
+}
+
+/// One member, as a Members page lists it, in either place.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgMemberRow {
-    pub id: crate::ids::OrganizationUserId,
+pub struct MemberRow {
+    pub id: MemberId,
     pub email: String,
     /// The account's name once the invitation was accepted.
     pub name: Option<String>,
-    pub user_type: OrgUserType,
+    pub user_type: MemberType,
+    /// A Custom organization member's flags (none elsewhere).
     pub permissions: Permissions,
     pub status: MemberStatus,
     /// The member's account has two-step login on.
     pub two_step: bool,
-    /// Enrolled in account recovery (an admin may reset the password).
+    /// Enrolled in an organization's account recovery (an admin may reset the password).
     pub recovery_enrolled: bool,
+    /// The viewer's own row (nobody acts on themselves here).
     pub is_self: bool,
 }
 
 /// What the viewer may do on the Members page beyond managing ordinary members.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRights {
-    /// Invite, change or remove Owners.
-    pub manage_owners: bool,
-    /// Add seats (the invitation dialog links there when seats run out).
-    pub manage_seats: bool,
-    /// The viewer is an Admin or more (may make Admins); Custom users may not.
-    pub grant_admin: bool,
+    /// The types the viewer may give (in an organization, only those it outranks).
+    pub offered: Vec<MemberType>,
     /// The Custom flags the viewer may grant: those it holds itself.
     pub grantable: Permissions,
+    /// Add seats (the invitation dialog links there when seats run out).
+    pub manage_seats: bool,
     /// Reset enrolled members' passwords: the viewer may, and the policy is on.
     pub recover: bool,
 }
 
+/// An organization's seats: assigned, and used by every member who is not revoked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeatFigures {
+    pub assigned: i64,
+    pub used: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgMemberPage {
-    pub organization_name: String,
-    pub rows: Vec<OrgMemberRow>,
+pub struct MemberPage {
+    pub place: Place,
+    /// The organization's or provider's name.
+    pub place_name: String,
+    pub rows: Vec<MemberRow>,
     /// Rows matching filter and search.
     pub total: u64,
     pub page: u32,
     pub counts: StatusCounts,
-    pub seats: i64,
-    pub used: i64,
+    /// An organization's seats; a provider has none.
+    pub seats: Option<SeatFigures>,
     /// The two-step login policy is on: members without it (Owners and Admins aside) are
     /// locked out, and the list says so.
     pub two_step_required: bool,
     pub rights: MemberRights,
-}
-
-impl OrgMemberPage {
-    pub const fn remaining(&self) -> i64 {
-        self.seats - self.used
-    }
 }
 
 /// What one invited address came to.
@@ -248,17 +300,116 @@ pub struct Invited {
     pub link: Option<String>,
 }
 
-/// One row's result in a bulk action on provider or organization members.
+/// One row's result in a bulk action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowOutcome<I> {
-    pub member: I,
+pub struct RowOutcome {
+    pub member: MemberId,
     pub email: String,
     pub result: Result<(), crate::error::AppError>,
     /// A re-invitation's link when no mail carried it.
     pub link: Option<String>,
 }
 
-pub type OrgRowOutcome = RowOutcome<crate::ids::OrganizationUserId>;
+/// An invitation form, read once at the edge: its well-formed addresses (each with its
+/// position in what was typed, for problems next to it), how many were typed, the type and a
+/// Custom member's flags when they are valid, and every problem of the form itself. The
+/// service adds what only the database knows (already a member, seats left) and refuses with
+/// all of them together, so a form shows every problem at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invitation {
+    pub addresses: Vec<(u16, String)>,
+    pub typed: usize,
+    pub role: Option<(MemberType, Permissions)>,
+    pub problems: crate::validate::Problems,
+}
+
+impl Invitation {
+    pub fn read(
+        place: Place,
+        emails: &str,
+        user_type: &str,
+        permissions: Option<&[String]>,
+    ) -> Self {
+        let mut problems = crate::validate::Problems::default();
+        let role = read_role(place, user_type, permissions, &mut problems);
+        let addresses = checked_addresses(emails, &mut problems);
+        Self {
+            addresses,
+            typed: split_emails(emails).len(),
+            role,
+            problems,
+        }
+    }
+}
+
+/// A type change, read: the type and a Custom member's flags.
+pub fn read_type_change(
+    place: Place,
+    user_type: &str,
+    permissions: Option<&[String]>,
+) -> Result<(MemberType, Permissions), crate::error::AppError> {
+    let mut problems = crate::validate::Problems::default();
+    let role = read_role(place, user_type, permissions, &mut problems);
+    problems.finish()?;
+    role.ok_or(crate::error::AppError::Internal)
+}
+
+/// The type and flags a form asked for: one of the place's types; Custom needs at least one
+/// known flag; the other types carry none.
+fn read_role(
+    place: Place,
+    user_type: &str,
+    permissions: Option<&[String]>,
+    problems: &mut crate::validate::Problems,
+) -> Option<(MemberType, Permissions)> {
+    use crate::error::{Field, Problem};
+    let flags = problems.check(
+        Field::Permissions,
+        parse_permissions(permissions.unwrap_or_default()).ok_or(Problem::Unsupported),
+    );
+    let user_type = problems.check(
+        Field::MemberType,
+        MemberType::parse(user_type)
+            .filter(|t| t.belongs_to(place))
+            .ok_or(Problem::Unsupported),
+    )?;
+    if user_type != MemberType::Organization(OrgUserType::Custom) {
+        return Some((user_type, Permissions::empty()));
+    }
+    let flags = flags?;
+    if flags.is_empty() {
+        problems.add(Field::Permissions, Problem::Required);
+        return None;
+    }
+    Some((user_type, flags))
+}
+
+/// The addresses of an invitation form, each checked (well-formed, not twice), with its
+/// position for problems next to it; too many or none is a problem of the list.
+pub fn checked_addresses(
+    emails: &str,
+    problems: &mut crate::validate::Problems,
+) -> Vec<(u16, String)> {
+    use crate::error::{Field, Problem};
+    let typed = split_emails(emails);
+    if typed.is_empty() {
+        problems.add(Field::Emails, Problem::Required);
+    } else if typed.len() > MAX_INVITES {
+        problems.add(Field::Emails, Problem::TooMany(MAX_INVITES));
+    }
+    let mut addresses: Vec<(u16, String)> = Vec::new();
+    for (index, raw) in typed.iter().take(MAX_INVITES).enumerate() {
+        let index = u16::try_from(index).unwrap_or(u16::MAX);
+        if let Some(email) = problems.check(Field::EmailAt(index), crate::validate::email(raw)) {
+            if addresses.iter().any(|(_, e)| *e == email) {
+                problems.add(Field::EmailAt(index), Problem::Duplicate);
+            } else {
+                addresses.push((index, email));
+            }
+        }
+    }
+    addresses
+}
 
 /// Reads the flags a form sent (`permission` values, each a flag's name).
 pub fn parse_permissions(names: &[String]) -> Option<Permissions> {
@@ -357,24 +508,79 @@ mod tests {
     }
 
     #[test]
-    fn a_bulk_form_names_its_action_and_selection() {
+    fn an_invitation_form_reports_all_its_problems_at_once() {
         use crate::error::{AppError, Field, Problem};
-        use crate::ids::ProviderUserId;
+        use crate::ids::{OrganizationId, ProviderId};
+        let org = Place::Organization(OrganizationId(1));
+        let provider = Place::Provider(ProviderId(1));
+        let flags = ["manage_users".to_owned()];
+        let read = Invitation::read(org, "A@x.example, b@x.example", "custom", Some(&flags));
         assert_eq!(
-            parse_bulk::<ProviderUserId>("revoke", "4, 7"),
+            read,
+            Invitation {
+                addresses: vec![(0, "a@x.example".into()), (1, "b@x.example".into())],
+                typed: 2,
+                role: Some((
+                    MemberType::Organization(OrgUserType::Custom),
+                    Permissions::MANAGE_USERS
+                )),
+                problems: crate::validate::Problems::default(),
+            }
+        );
+        // A type of the other place, a bad address and a twice-typed one: all reported.
+        let read = Invitation::read(
+            provider,
+            "ok@x.example not-an-address ok@x.example",
+            "owner",
+            None,
+        );
+        assert_eq!((read.role, read.typed), (None, 3));
+        let Err(AppError::Invalid(problems)) = read.problems.finish() else {
+            panic!("refused");
+        };
+        let fields: Vec<(Field, Problem)> = problems.iter().map(|p| (p.field, p.problem)).collect();
+        assert!(
+            fields.contains(&(Field::MemberType, Problem::Unsupported)),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&(Field::EmailAt(1), Problem::InvalidEmail)),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&(Field::EmailAt(2), Problem::Duplicate)),
+            "{fields:?}"
+        );
+        // Custom needs a flag; unknown flags are refused; other types carry none.
+        assert_eq!(
+            read_type_change(org, "custom", None),
+            Err(AppError::field(Field::Permissions, Problem::Required))
+        );
+        assert_eq!(
+            read_type_change(org, "admin", Some(&["root".to_owned()])),
+            Err(AppError::field(Field::Permissions, Problem::Unsupported))
+        );
+        assert_eq!(
+            read_type_change(org, "admin", Some(&flags)),
             Ok((
-                MemberAction::Revoke,
-                vec![ProviderUserId(4), ProviderUserId(7)]
+                MemberType::Organization(OrgUserType::Admin),
+                Permissions::empty()
             ))
         );
+    }
+
+    #[test]
+    fn a_bulk_form_names_its_action_and_selection() {
+        use crate::error::{AppError, Field, Problem};
         assert_eq!(
-            parse_bulk::<ProviderUserId>("promote", "4"),
+            parse_bulk("revoke", "4, 7"),
+            Ok((MemberAction::Revoke, vec![MemberId(4), MemberId(7)]))
+        );
+        assert_eq!(
+            parse_bulk("promote", "4"),
             Err(AppError::field(Field::MemberType, Problem::Unsupported))
         );
-        assert_eq!(
-            parse_bulk::<ProviderUserId>("remove", "4,x"),
-            Err(AppError::NotFound)
-        );
+        assert_eq!(parse_bulk("remove", "4,x"), Err(AppError::NotFound));
     }
 }
 
@@ -391,4 +597,13 @@ pub struct OrgMembership {
     pub recovery_enrolled: bool,
     /// The organization requires two-step login and the viewer has it off: locked out.
     pub two_step_blocked: bool,
+}
+
+/// A provider the viewer belongs to, for the account area (where they may leave it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderMembership {
+    pub provider: crate::ids::ProviderId,
+    pub name: String,
+    pub user_type: crate::vocabulary::ProviderUserType,
+    pub status: MemberStatus,
 }

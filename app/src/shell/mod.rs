@@ -69,6 +69,18 @@ fn language_cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
         .same_site(leptos_use::SameSite::Lax)
 }
 
+/// The consumer of the page table (`routes::pages!`) that builds the router: one `Route` per
+/// page, each rendered whole before its answer starts.
+macro_rules! router {
+    ($($(#[$doc:meta])* $kind:ident $name:ident $(($($param:ident: $ty:ty),*))? = $path:tt => $($view:ident)::+;)*) => {
+        view! {
+            <Routes fallback=not_found::NotFound>
+                $(<Route path=path!($path) view=$($view)::+ ssr=SsrMode::Async />)*
+            </Routes>
+        }
+    };
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -142,35 +154,7 @@ fn Layout() -> impl IntoView {
                     // Out-of-order streaming puts late parts in place with a script, which a
                     // browser without JavaScript never runs (seen: an empty account slot); in-order
                     // streaming sends the status before the page's data is known.
-                    <Routes fallback=not_found::NotFound>
-                        <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
-                        <Route path=path!("register") view=crate::accounts::ui::RegisterPage ssr=SsrMode::Async />
-                        <Route path=path!("register/sent") view=crate::accounts::ui::RegisterSentPage ssr=SsrMode::Async />
-                        <Route path=path!("verify-email/:token") view=crate::accounts::ui::VerifyEmailPage ssr=SsrMode::Async />
-                        <Route path=path!("sign-in") view=crate::accounts::ui::SignInPage ssr=SsrMode::Async />
-                        <Route path=path!("sign-in/two-step") view=crate::accounts::ui::TwoStepSignInPage ssr=SsrMode::Async />
-                        <Route path=path!("account") view=crate::accounts::ui::AccountPage ssr=SsrMode::Async />
-                        <Route path=path!("account/two-step") view=crate::accounts::ui::TwoStepSetupPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/new") view=crate::providers::ui::NewProviderPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/clients") view=crate::clients::ui::ClientsPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/manage/members") view=crate::provider_members::ui::MembersPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/manage/events") view=crate::events::ui::ProviderEventsPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/settings") view=crate::providers::ui::ProviderSettingsPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/billing/subscription") view=crate::billing::ui::SubscriptionPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/billing/history") view=crate::billing::ui::BillingHistoryPage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/billing/invoices/:invoice") view=crate::billing::ui::InvoicePage ssr=SsrMode::Async />
-                        <Route path=path!("providers/:provider/billing/information") view=crate::billing::ui::BillingInfoPage ssr=SsrMode::Async />
-                        <Route path=path!("invitations/:token") view=crate::invitations::ui::InvitationPage ssr=SsrMode::Async />
-                        <Route path=path!("memberships") view=crate::accounts::ui::MembershipsPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/new") view=crate::organizations::ui::NewOrganizationPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization") view=crate::organizations::ui::ConsolePage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization/events") view=crate::organizations::ui::OrganizationEventsPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization/members") view=crate::members::ui::OrgMembersPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization/billing/subscription") view=crate::organizations::ui::OrganizationSubscriptionPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization/billing/information") view=crate::organizations::ui::OrganizationBillingPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization/settings") view=crate::organizations::ui::OrganizationInfoPage ssr=SsrMode::Async />
-                        <Route path=path!("organizations/:organization/settings/policies") view=crate::policies::ui::PoliciesPage ssr=SsrMode::Async />
-                    </Routes>
+                    {crate::routes::pages!(router)}
                 </ErrorBoundary>
             </main>
         </div>

@@ -8,6 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use server::db::{self, ConnectExtras};
+
+pub mod members;
 use tempfile::TempDir;
 
 pub struct TestDb {

@@ -13,11 +13,11 @@ use crate::i18n::*;
 use crate::ids::ProviderId;
 use crate::invitations::api::{AnswerInvitation, pending_invitations};
 use crate::invitations::ui::PendingInvitations;
+use crate::members::api::{LeaveProvider, my_provider_memberships};
 use crate::members::api::{SetRecoveryEnrolment, my_org_memberships};
+use crate::members::types::ProviderMembership as Membership;
 use crate::members::types::{MemberStatus, OrgMembership, OrgUserType};
 use crate::members::ui::{OrgTypeName, ProviderTypeName, StatusBadge};
-use crate::provider_members::api::{LeaveProvider, my_provider_memberships};
-use crate::provider_members::types::Membership;
 use crate::routes;
 use crate::widgets::{FormAlert, Modal};
 

@@ -1,22 +1,24 @@
-//! The organization Members page's dialogs. Their forms use the page's actions
-//! (`OrgMembersContext`), so what a dialog reports after a change (invited addresses and their
+//! The Members page's dialogs, for either place. Their forms use the page's actions
+//! (`MembersContext`), so what a dialog reports after a change (invited addresses and their
 //! links, per-row results) stays on screen while the list behind it refetches. The type and
 //! permission choices offer only what the viewer may grant; the server checks again.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::page::{Dialog, OrgMembersContext, join_ids};
+use super::page::{Dialog, MembersContext, join_ids};
 use crate::accounts::ui::NewPasswordFields;
 use crate::error::{AppError, ErrorText, Field, Problem, ProblemText};
 use crate::i18n::*;
-use crate::ids::OrganizationUserId;
-use crate::members::api::get_org_members;
+use crate::ids::OrganizationId;
+use crate::members::api::get_members;
 use crate::members::types::{
-    MAX_INVITES, MemberAction, MemberRights, OrgMemberRow, OrgUserType, Permissions, split_emails,
+    MAX_INVITES, MemberAction, MemberId, MemberRights, MemberRow, MemberType, OrgUserType,
+    Permissions, Place, split_emails,
 };
 use crate::members::ui::{
-    ActionName, CloseLink, InviteResult, OrgTypeName, Outcomes, PermissionName, outcome_rows,
+    ActionIntro, ActionName, CloseLink, InviteResult, Outcomes, PermissionName, TypeHint, TypeName,
+    action_title, edit_title,
 };
 use crate::routes;
 use crate::widgets::{FormAlert, Modal};
@@ -27,19 +29,25 @@ pub fn MemberDialog(dialog: Dialog) -> impl IntoView {
         Dialog::Invite => view! { <InviteDialog /> }.into_any(),
         Dialog::Apply(action, members) => view! { <ApplyDialog action members /> }.into_any(),
         Dialog::Edit(member) => view! { <EditDialog member /> }.into_any(),
-        Dialog::ResetPassword(member) => view! { <ResetPasswordDialog member /> }.into_any(),
+        Dialog::ResetPassword(member) => match expect_context::<MembersContext>().place {
+            Place::Organization(organization) => {
+                view! { <ResetPasswordDialog organization member /> }.into_any()
+            }
+            // A provider's members have no account recovery.
+            Place::Provider(_) => ().into_any(),
+        },
     }
 }
 
 fn close_href() -> Signal<String> {
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     Signal::derive(move || context.here(None))
 }
 
 /// The viewer's rights, from the list the page loaded (inside a `Suspense`, so the server
 /// waits for it and the first HTML offers the right choices).
 fn rights() -> Option<MemberRights> {
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     context
         .page
         .get()
@@ -48,14 +56,14 @@ fn rights() -> Option<MemberRights> {
 
 #[component]
 fn Hidden() -> impl IntoView {
-    let context = expect_context::<OrgMembersContext>();
-    view! { <input type="hidden" name="organization" value=context.organization.to_string() /> }
+    let context = expect_context::<MembersContext>();
+    view! { <input type="hidden" name="place" value=context.place.to_string() /> }
 }
 
 #[component]
 fn InviteDialog() -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     let action = context.invite;
     // A dialog opened afresh starts empty, not with the last one's outcome.
     action.value().set(None);
@@ -71,11 +79,14 @@ fn InviteDialog() -> impl IntoView {
     };
     // Out of seats: those who may add seats get a way there.
     let add_seats = move || {
+        let Place::Organization(organization) = context.place else {
+            return None;
+        };
         let may_add = rights().is_some_and(|r| r.manage_seats);
         (may_add && matches!(list_problem(), Some(Problem::SeatsLeft(_)))).then(|| {
             view! {
                 <p>
-                    <a href=routes::organization_subscription(context.organization)>
+                    <a href=routes::organization_subscription(organization)>
                         {t!(i18n, org_members.add_seats)}
                     </a>
                 </p>
@@ -144,7 +155,7 @@ fn InviteDialog() -> impl IntoView {
                         </div>
                         <Suspense fallback=|| ()>
                             {move || rights().map(|rights| view! {
-                                <TypeChoice rights current=OrgUserType::User permissions=Permissions::empty() error />
+                                <TypeChoice rights current=context.place.default_type() permissions=Permissions::empty() error />
                             })}
                         </Suspense>
                         <div class="modal-actions">
@@ -161,30 +172,24 @@ fn InviteDialog() -> impl IntoView {
     }
 }
 
-/// Owner / Admin / User / Custom as radio buttons with what each may do (only those the
-/// viewer may grant), and the Custom flags, shown by the stylesheet while Custom is chosen.
+/// The place's types as radio buttons with what each may do (only those the viewer may
+/// grant, and the member's present one), and an organization's Custom flags, shown by the
+/// stylesheet while Custom is chosen.
 #[component]
 fn TypeChoice(
     rights: MemberRights,
-    current: OrgUserType,
+    current: MemberType,
     permissions: Permissions,
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let types: Vec<OrgUserType> = [
-        OrgUserType::User,
-        OrgUserType::Custom,
-        OrgUserType::Admin,
-        OrgUserType::Owner,
-    ]
-    .into_iter()
-    .filter(|t| match t {
-        OrgUserType::Owner => rights.manage_owners,
-        OrgUserType::Admin => rights.grant_admin,
-        OrgUserType::Custom => !rights.grantable.is_empty(),
-        OrgUserType::User => true,
-    } || *t == current)
-    .collect();
+    let context = expect_context::<MembersContext>();
+    let types: Vec<MemberType> = MemberType::of_place(context.place)
+        .iter()
+        .copied()
+        .filter(|t| rights.offered.contains(t) || *t == current)
+        .collect();
+    let custom = MemberType::Organization(OrgUserType::Custom).belongs_to(context.place);
     let flags: Vec<Permissions> = Permissions::ALL
         .into_iter()
         .filter(|f| rights.grantable.contains(*f) || permissions.contains(*f))
@@ -202,21 +207,15 @@ fn TypeChoice(
                         <div class="choice-option">
                             <input type="radio" id=id.clone() name="user_type" value=user_type.as_str() checked=user_type == current />
                             <label for=id>
-                                <strong><OrgTypeName user_type /></strong>
-                                <span class="hint">
-                                    {match user_type {
-                                        OrgUserType::Owner => t!(i18n, org_members.owner_hint).into_any(),
-                                        OrgUserType::Admin => t!(i18n, org_members.admin_hint).into_any(),
-                                        OrgUserType::User => t!(i18n, org_members.user_hint).into_any(),
-                                        OrgUserType::Custom => t!(i18n, org_members.custom_hint).into_any(),
-                                    }}
-                                </span>
+                                <strong><TypeName user_type /></strong>
+                                <span class="hint"><TypeHint user_type /></span>
                             </label>
                         </div>
                     }
                 })
                 .collect_view()}
         </fieldset>
+        {custom.then(|| view! {
         <fieldset class="field permissions" class:invalid=move || problem().is_some() aria-describedby="permissions-hint permissions-error">
             <legend>{t!(i18n, org_members.permissions)}</legend>
             <p class="hint" id="permissions-hint">{t!(i18n, org_members.permissions_hint)}</p>
@@ -238,55 +237,39 @@ fn TypeChoice(
                 {move || problem().map(|problem| view! { <ProblemText problem /> })}
             </p>
         </fieldset>
+        })}
     }
 }
 
 /// The members the dialog is about (the ids come from the URL, which anyone can edit; the
 /// server checks each again when the form is sent).
-fn members_named(ids: Vec<OrganizationUserId>) -> Resource<Result<Vec<OrgMemberRow>, AppError>> {
-    let context = expect_context::<OrgMembersContext>();
-    Resource::new_blocking(
-        move || (),
-        move |_| get_org_members(context.organization, ids.clone()),
-    )
+fn members_named(ids: Vec<MemberId>) -> Resource<Result<Vec<MemberRow>, AppError>> {
+    let context = expect_context::<MembersContext>();
+    Resource::new_blocking(move || (), move |_| get_members(context.place, ids.clone()))
 }
 
 #[component]
-fn ApplyDialog(action: MemberAction, members: Vec<OrganizationUserId>) -> impl IntoView {
+fn ApplyDialog(action: MemberAction, members: Vec<MemberId>) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     let server = context.apply;
     server.value().set(None);
     let value = server.value();
     let pending = server.pending();
     let named = members_named(members.clone());
     let ids = join_ids(&members);
-    let title = Signal::derive(move || match action {
-        MemberAction::Confirm => t_string!(i18n, provider_members.confirm_title).to_string(),
-        MemberAction::Revoke => t_string!(i18n, provider_members.revoke_title).to_string(),
-        MemberAction::Restore => t_string!(i18n, provider_members.restore_title).to_string(),
-        MemberAction::Remove => t_string!(i18n, provider_members.remove_title).to_string(),
-        MemberAction::Reinvite => t_string!(i18n, provider_members.reinvite_title).to_string(),
-    });
+    let title = action_title(action);
     let danger = matches!(action, MemberAction::Remove | MemberAction::Revoke);
     let return_focus =
         (members.len() == 1).then(|| format!("[aria-controls='member-menu-{}']", members[0]));
     view! {
         <Modal id="member-action" title close_href=close_href() return_focus=return_focus.unwrap_or_default()>
             {move || match value.get() {
-                Some(Ok(outcomes)) => view! { <Outcomes outcomes=outcome_rows(outcomes) close=close_href() /> }.into_any(),
+                Some(Ok(outcomes)) => view! { <Outcomes outcomes close=close_href() /> }.into_any(),
                 _ => {
                     let ids = ids.clone();
                     view! {
-                        <p>
-                            {match action {
-                                MemberAction::Confirm => t!(i18n, org_members.confirm_intro).into_any(),
-                                MemberAction::Revoke => t!(i18n, org_members.revoke_intro).into_any(),
-                                MemberAction::Restore => t!(i18n, org_members.restore_intro).into_any(),
-                                MemberAction::Remove => t!(i18n, provider_members.remove_intro).into_any(),
-                                MemberAction::Reinvite => t!(i18n, provider_members.reinvite_intro).into_any(),
-                            }}
-                        </p>
+                        <p><ActionIntro place=context.place action /></p>
                         <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                             {move || named.get().map(|result| match result {
                                 Ok(named) => view! {
@@ -318,16 +301,16 @@ fn ApplyDialog(action: MemberAction, members: Vec<OrganizationUserId>) -> impl I
 }
 
 #[component]
-fn EditDialog(member: OrganizationUserId) -> impl IntoView {
+fn EditDialog(member: MemberId) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     let server = context.edit;
     server.value().set(None);
     let value = server.value();
     let pending = server.pending();
     let named = members_named(vec![member]);
     let error = Signal::derive(move || value.get().and_then(Result::err));
-    let title = Signal::derive(move || t_string!(i18n, org_members.change_type).to_string());
+    let title = edit_title(context.place);
     let saved = Memo::new(move |_| matches!(value.get(), Some(Ok(()))));
     view! {
         <Modal id="member-type" title close_href=close_href() return_focus=format!("[aria-controls='member-menu-{member}']")>
@@ -370,9 +353,9 @@ fn EditDialog(member: OrganizationUserId) -> impl IntoView {
 /// After a reset the form is hidden, not dropped: dropping the password fields while their
 /// strength check is live disposed signals it still read (a panic that stopped the page).
 #[component]
-fn ResetPasswordDialog(member: OrganizationUserId) -> impl IntoView {
+fn ResetPasswordDialog(organization: OrganizationId, member: MemberId) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     let server = context.reset;
     server.value().set(None);
     let value = server.value();
@@ -400,7 +383,7 @@ fn ResetPasswordDialog(member: OrganizationUserId) -> impl IntoView {
                                 <p><strong>{row.email.clone()}</strong></p>
                                 <p class="hint">{t!(i18n, org_members.reset_password_hint)}</p>
                                 <ActionForm action=server>
-                                    <Hidden />
+                                    <input type="hidden" name="organization" value=organization.to_string() />
                                     <input type="hidden" name="member" value=member.to_string() />
                                     <FormAlert value=outcome />
                                     <NewPasswordFields value=outcome name="password" confirm_name="password_confirm" context=words />

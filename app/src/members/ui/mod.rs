@@ -1,6 +1,6 @@
-//! Member pages and the names they share: the translated statuses and types, the outcome of
-//! invitations and bulk actions (also used by the provider's members), and an organization's
-//! Members page.
+//! The Members page of an organization (Admin Console) and of a provider (Provider Portal):
+//! one page for both places, with the names it shares with other pages (translated statuses
+//! and types) and the outcome of invitations and bulk actions.
 
 mod dialogs;
 mod names;
@@ -9,7 +9,8 @@ mod page;
 mod table;
 
 pub use names::{
-    ActionName, OrgTypeName, PermissionName, ProviderTypeName, StatusBadge, StatusName,
+    ActionIntro, ActionName, EditTypeName, OrgTypeName, PermissionName, ProviderTypeName,
+    StatusBadge, StatusName, TypeHint, TypeName, action_title, edit_title,
 };
-pub use outcomes::{CloseLink, InviteResult, Outcomes, outcome_rows};
-pub use page::OrgMembersPage;
+pub use outcomes::{CloseLink, InviteResult, Outcomes};
+pub use page::{OrgMembersPage, ProviderMembersPage};

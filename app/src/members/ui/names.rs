@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
-use crate::members::types::{MemberAction, MemberStatus, OrgUserType, Permissions};
+use crate::members::types::{
+    MemberAction, MemberStatus, MemberType, OrgUserType, Permissions, Place,
+};
 use crate::providers::types::ProviderUserType;
 
 #[component]
@@ -83,4 +85,82 @@ pub fn PermissionName(flag: Permissions) -> impl IntoView {
         }
         _ => t!(i18n, org_members.perm_delete_any_collection).into_any(),
     }
+}
+
+/// A member type's name, in either place.
+#[component]
+pub fn TypeName(user_type: MemberType) -> impl IntoView {
+    match user_type {
+        MemberType::Organization(user_type) => view! { <OrgTypeName user_type /> }.into_any(),
+        MemberType::Provider(user_type) => view! { <ProviderTypeName user_type /> }.into_any(),
+    }
+}
+
+/// What a member of this type may do, as the type choice explains it.
+#[component]
+pub fn TypeHint(user_type: MemberType) -> impl IntoView {
+    let i18n = use_i18n();
+    match user_type {
+        MemberType::Organization(OrgUserType::Owner) => t!(i18n, org_members.owner_hint).into_any(),
+        MemberType::Organization(OrgUserType::Admin) => t!(i18n, org_members.admin_hint).into_any(),
+        MemberType::Organization(OrgUserType::User) => t!(i18n, org_members.user_hint).into_any(),
+        MemberType::Organization(OrgUserType::Custom) => {
+            t!(i18n, org_members.custom_hint).into_any()
+        }
+        MemberType::Provider(ProviderUserType::ServiceUser) => {
+            t!(i18n, provider_members.service_user_hint).into_any()
+        }
+        MemberType::Provider(ProviderUserType::ProviderAdmin) => {
+            t!(i18n, provider_members.provider_admin_hint).into_any()
+        }
+    }
+}
+
+/// "Change type" (a provider's members) or "Edit type and permissions" (an organization's).
+#[component]
+pub fn EditTypeName(place: Place) -> impl IntoView {
+    let i18n = use_i18n();
+    match place {
+        Place::Organization(_) => t!(i18n, org_members.change_type).into_any(),
+        Place::Provider(_) => t!(i18n, provider_members.change_type).into_any(),
+    }
+}
+
+/// What an action on members does, said for the place (an organization's seats, a provider's
+/// clients).
+#[component]
+pub fn ActionIntro(place: Place, action: MemberAction) -> impl IntoView {
+    let i18n = use_i18n();
+    let organization = matches!(place, Place::Organization(_));
+    match action {
+        MemberAction::Confirm if organization => t!(i18n, org_members.confirm_intro).into_any(),
+        MemberAction::Revoke if organization => t!(i18n, org_members.revoke_intro).into_any(),
+        MemberAction::Restore if organization => t!(i18n, org_members.restore_intro).into_any(),
+        MemberAction::Confirm => t!(i18n, provider_members.confirm_intro).into_any(),
+        MemberAction::Revoke => t!(i18n, provider_members.revoke_intro).into_any(),
+        MemberAction::Restore => t!(i18n, provider_members.restore_intro).into_any(),
+        MemberAction::Remove => t!(i18n, provider_members.remove_intro).into_any(),
+        MemberAction::Reinvite => t!(i18n, provider_members.reinvite_intro).into_any(),
+    }
+}
+
+/// A dialog's title for an action on members (in a component: it reads the language).
+pub fn action_title(action: MemberAction) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || match action {
+        MemberAction::Confirm => t_string!(i18n, provider_members.confirm_title).to_string(),
+        MemberAction::Revoke => t_string!(i18n, provider_members.revoke_title).to_string(),
+        MemberAction::Restore => t_string!(i18n, provider_members.restore_title).to_string(),
+        MemberAction::Remove => t_string!(i18n, provider_members.remove_title).to_string(),
+        MemberAction::Reinvite => t_string!(i18n, provider_members.reinvite_title).to_string(),
+    })
+}
+
+/// The edit dialog's title (in a component: it reads the language).
+pub fn edit_title(place: Place) -> Signal<String> {
+    let i18n = use_i18n();
+    Signal::derive(move || match place {
+        Place::Organization(_) => t_string!(i18n, org_members.change_type).to_string(),
+        Place::Provider(_) => t_string!(i18n, provider_members.change_type).to_string(),
+    })
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::error::{AppError, ErrorText};
+use crate::error::ErrorText;
 use crate::i18n::*;
 use crate::members::types::{Invited, RowOutcome};
 
@@ -48,21 +48,11 @@ pub fn InviteResult(invited: Vec<Invited>, close: Signal<String>) -> impl IntoVi
     }
 }
 
-/// One row of a bulk action's results: the address, what happened, a new link if any.
-pub type OutcomeRow = (String, Result<(), AppError>, Option<String>);
-
-pub fn outcome_rows<I>(outcomes: Vec<RowOutcome<I>>) -> Vec<OutcomeRow> {
-    outcomes
-        .into_iter()
-        .map(|o| (o.email, o.result, o.link))
-        .collect()
-}
-
 /// Per-row results of an action on a selection.
 #[component]
-pub fn Outcomes(outcomes: Vec<OutcomeRow>, close: Signal<String>) -> impl IntoView {
+pub fn Outcomes(outcomes: Vec<RowOutcome>, close: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let failed = outcomes.iter().filter(|o| o.1.is_err()).count();
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
     let done = outcomes.len() - failed;
     view! {
         <p class=if failed == 0 { "alert alert-success" } else { "alert alert-error" } role="status">
@@ -71,7 +61,7 @@ pub fn Outcomes(outcomes: Vec<OutcomeRow>, close: Signal<String>) -> impl IntoVi
         <ul class="outcomes">
             {outcomes
                 .into_iter()
-                .map(|(email, result, link)| {
+                .map(|RowOutcome { email, result, link, .. }| {
                     let ok = result.is_ok();
                     view! {
                         <li class:ok=ok class:failed=!ok>

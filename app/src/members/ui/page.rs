@@ -1,23 +1,25 @@
-//! Admin Console → Members (`/organizations/{id}/members`): the seat figures, status tabs
-//! with counts, search, the table with selection and row menus, and the dialogs (invite,
-//! confirm / revoke / restore / remove / resend for one member or a selection, edit type and
-//! permissions). Everything lives in the URL (`status`, `q`, `page`, `dialog`, `member`), so it
-//! works as links and GET forms before the browser bundle loads, and reload, back and shared
-//! links reopen the same view.
+//! Members (`/organizations/{id}/members` in the Admin Console, `/providers/{id}/manage/members`
+//! in the Provider Portal): the seat figures (an organization's), status tabs with counts,
+//! search, the table with selection and row menus, and the dialogs (invite, confirm / revoke /
+//! restore / remove / resend for one member or a selection, edit type, reset a password).
+//! Everything lives in the URL (`status`, `q`, `page`, `dialog`, `member`), so it works as links
+//! and GET forms before the browser bundle loads, and reload, back and shared links reopen the
+//! same view.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
 
 use super::dialogs::MemberDialog;
 use super::table::MembersTable;
 use crate::accounts::ui::SignInRequired;
+use crate::error::AppError;
 use crate::i18n::*;
-use crate::ids::{OrganizationId, OrganizationUserId};
 use crate::members::api::{
-    ApplyToOrgMembers, ChangeOrgMemberType, InviteOrgMembers, ResetMemberPassword, list_org_members,
+    ApplyToMembers, ChangeMemberType, InviteMembers, ResetMemberPassword, list_members,
 };
 use crate::members::types::{
-    MemberAction, MemberQuery, ORGANIZATION_TABS, OrgMemberPage, StatusCounts, StatusFilter,
+    MemberAction, MemberId, MemberPage, MemberQuery, Place, StatusCounts, StatusFilter,
 };
 use crate::members::ui::StatusName;
 use crate::routes;
@@ -26,22 +28,23 @@ use crate::routes;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Dialog {
     Invite,
-    Apply(MemberAction, Vec<OrganizationUserId>),
-    Edit(OrganizationUserId),
-    /// Account recovery: a new password for an enrolled member.
-    ResetPassword(OrganizationUserId),
+    Apply(MemberAction, Vec<MemberId>),
+    Edit(MemberId),
+    /// Account recovery: a new password for an enrolled organization member.
+    ResetPassword(MemberId),
 }
 
 impl Dialog {
     fn from_params(dialog: Option<String>, members: Vec<String>) -> Option<Self> {
-        let members: Vec<OrganizationUserId> = members
+        let members: Vec<MemberId> = members
             .iter()
             .flat_map(|m| m.split(','))
             .filter_map(|m| m.trim().parse().ok())
             .collect();
         match dialog.as_deref()? {
             "invite" => Some(Self::Invite),
-            "edit" => members.first().copied().map(Self::Edit),
+            // `type`: the provider page's older name for it.
+            "edit" | "type" => members.first().copied().map(Self::Edit),
             "reset-password" => members.first().copied().map(Self::ResetPassword),
             other => {
                 let action = MemberAction::parse(other)?;
@@ -69,7 +72,7 @@ impl Dialog {
     }
 }
 
-pub(crate) fn join_ids(members: &[OrganizationUserId]) -> String {
+pub(crate) fn join_ids(members: &[MemberId]) -> String {
     members
         .iter()
         .map(ToString::to_string)
@@ -80,18 +83,28 @@ pub(crate) fn join_ids(members: &[OrganizationUserId]) -> String {
 /// The page's actions live as long as the page: the list refetches after every change, and a
 /// dialog's outcome (who was invited, per-row results) must survive that.
 #[derive(Clone, Copy)]
-pub(crate) struct OrgMembersContext {
-    pub organization: OrganizationId,
+pub(crate) struct MembersContext {
+    pub place: Place,
     pub query: Memo<MemberQuery>,
-    pub invite: ServerAction<InviteOrgMembers>,
-    pub apply: ServerAction<ApplyToOrgMembers>,
-    pub edit: ServerAction<ChangeOrgMemberType>,
+    pub invite: ServerAction<InviteMembers>,
+    pub apply: ServerAction<ApplyToMembers>,
+    pub edit: ServerAction<ChangeMemberType>,
     pub reset: ServerAction<ResetMemberPassword>,
     /// The list: dialogs read the viewer's rights from it.
-    pub page: Resource<Result<OrgMemberPage, crate::error::AppError>>,
+    pub page: Resource<Result<MemberPage, AppError>>,
 }
 
-impl OrgMembersContext {
+impl MembersContext {
+    /// The page itself, with its query string.
+    pub fn list_href(&self, query: &str) -> String {
+        match self.place {
+            Place::Organization(organization) => {
+                routes::organization_members_with(organization, query)
+            }
+            Place::Provider(provider) => routes::provider_members_with(provider, query),
+        }
+    }
+
     pub fn href(&self, query: &MemberQuery, dialog: Option<&Dialog>) -> String {
         let mut url = query.to_query_string();
         if let Some(dialog) = dialog {
@@ -103,7 +116,7 @@ impl OrgMembersContext {
             }
             url.push_str(&extra);
         }
-        routes::organization_members_with(self.organization, &url)
+        self.list_href(&url)
     }
 
     pub fn here(&self, dialog: Option<&Dialog>) -> String {
@@ -111,23 +124,28 @@ impl OrgMembersContext {
     }
 }
 
+/// An organization's members, in its Admin Console.
 #[component]
 pub fn OrgMembersPage() -> impl IntoView {
+    members_at(|p| p.get("organization")?.parse().ok().map(Place::Organization))
+}
+
+/// A provider's members, in the Provider Portal.
+#[component]
+pub fn ProviderMembersPage() -> impl IntoView {
+    members_at(|p| p.get("provider")?.parse().ok().map(Place::Provider))
+}
+
+fn members_at(place: fn(&ParamsMap) -> Option<Place>) -> impl IntoView {
     let params = use_params_map();
-    let organization = move || {
-        params.with(|p| {
-            p.get("organization")
-                .and_then(|id| id.parse::<OrganizationId>().ok())
-        })
-    };
-    move || match organization() {
-        Some(organization) => view! { <Members organization /> }.into_any(),
+    move || match params.with(place) {
+        Some(place) => view! { <Members place /> }.into_any(),
         None => view! { <crate::shell::NotFound /> }.into_any(),
     }
 }
 
 #[component]
-fn Members(organization: OrganizationId) -> impl IntoView {
+fn Members(place: Place) -> impl IntoView {
     let i18n = use_i18n();
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.with(|q| MemberQuery::from_params(|k| q.get(k))));
@@ -138,10 +156,10 @@ fn Members(organization: OrganizationId) -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     let page = Resource::new_blocking(
         move || (query.get(), refresh.get()),
-        move |(query, _)| list_org_members(organization, query),
+        move |(query, _)| list_members(place, query),
     );
-    let context = OrgMembersContext {
-        organization,
+    let context = MembersContext {
+        place,
         query,
         invite: ServerAction::new(),
         apply: ServerAction::new(),
@@ -186,18 +204,22 @@ fn Members(organization: OrganizationId) -> impl IntoView {
 }
 
 #[component]
-fn Header(page: OrgMemberPage) -> impl IntoView {
+fn Header(page: MemberPage) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
-    let (used, seats) = (page.used, page.seats);
+    let context = expect_context::<MembersContext>();
     view! {
         <div class="page-header">
             <div>
-                <p class="eyebrow">{page.organization_name.clone()}</p>
+                <p class="eyebrow">{page.place_name.clone()}</p>
                 <h1>{t!(i18n, provider_members.title)}</h1>
-                <p class="muted seat-summary">
-                    {t!(i18n, org_members.seats, used = move || used, seats = move || seats)}
-                </p>
+                {page.seats.map(|seats| {
+                    let (used, assigned) = (seats.used, seats.assigned);
+                    view! {
+                        <p class="muted seat-summary">
+                            {t!(i18n, org_members.seats, used = move || used, seats = move || assigned)}
+                        </p>
+                    }
+                })}
             </div>
             <div class="page-actions">
                 <a class="button primary" href=move || context.here(Some(&Dialog::Invite))>
@@ -208,16 +230,18 @@ fn Header(page: OrgMemberPage) -> impl IntoView {
     }
 }
 
-/// All / Invited / Accepted / Revoked, each with its count.
+/// The place's status tabs, each with its count.
 #[component]
 fn Tabs(counts: StatusCounts) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     view! {
         <nav class="tabs" aria-label=move || t_string!(i18n, provider_members.filter).to_string()>
-            {ORGANIZATION_TABS
-                .into_iter()
-                .map(|tab| {
+            {context
+                .place
+                .tabs()
+                .iter()
+                .map(|&tab| {
                     let href = move || {
                         let query = context.query.get();
                         context.href(&MemberQuery { status: tab, page: 1, ..query }, None)
@@ -244,8 +268,8 @@ fn Tabs(counts: StatusCounts) -> impl IntoView {
 #[component]
 fn Search() -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
-    let action = routes::organization_members(context.organization);
+    let context = expect_context::<MembersContext>();
+    let action = context.list_href("");
     view! {
         <div class="list-tools">
             <form class="search" role="search" method="get" action=action>

@@ -1,30 +1,22 @@
-//! The organization's members table. It sits in a GET form: the checkboxes (`member`) and the
+//! The members table, for either place. It sits in a GET form: the checkboxes (`member`) and the
 //! bulk buttons (`dialog`) open the confirming dialog for the selection, with or without the
 //! browser bundle.
 
 use leptos::prelude::*;
 
-use super::page::{Dialog, OrgMembersContext};
+use super::page::{Dialog, MembersContext};
 use crate::auth::OrganizationMembership;
 use crate::i18n::*;
 use crate::members::types::{
-    MEMBER_PAGE_SIZE, MemberAction, MemberQuery, MemberStatus, OrgMemberPage, OrgMemberRow,
+    MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberQuery, MemberRow, MemberStatus, MemberType,
 };
-use crate::members::ui::{ActionName, OrgTypeName, StatusBadge};
-use crate::routes;
+use crate::members::ui::{ActionName, EditTypeName, StatusBadge, TypeName};
 use crate::widgets::MenuButton;
 
-const BULK: [MemberAction; 4] = [
-    MemberAction::Confirm,
-    MemberAction::Revoke,
-    MemberAction::Restore,
-    MemberAction::Remove,
-];
-
 #[component]
-pub fn MembersTable(page: OrgMemberPage) -> impl IntoView {
+pub fn MembersTable(page: MemberPage) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     if page.rows.is_empty() {
         return view! {
             <div class="empty-state">
@@ -33,11 +25,12 @@ pub fn MembersTable(page: OrgMemberPage) -> impl IntoView {
         }
         .into_any();
     }
-    let action = routes::organization_members(context.organization);
+    let action = context.list_href("");
     let query = context.query.get_untracked();
     let current = page.page;
     let recover = page.rights.recover;
     let two_step_required = page.two_step_required;
+    let security = page.place.shows_security();
     view! {
         <form class="table-region" method="get" action=action>
             <input type="hidden" name="status" value=query.status.as_str() />
@@ -55,15 +48,17 @@ pub fn MembersTable(page: OrgMemberPage) -> impl IntoView {
                             <th scope="col">{t!(i18n, provider_members.column_member)}</th>
                             <th scope="col">{t!(i18n, provider_members.column_type)}</th>
                             <th scope="col">{t!(i18n, provider_members.column_status)}</th>
-                            <th scope="col">{t!(i18n, org_members.column_two_step)}</th>
-                            <th scope="col">{t!(i18n, org_members.column_recovery)}</th>
+                            {security.then(|| view! {
+                                <th scope="col">{t!(i18n, org_members.column_two_step)}</th>
+                                <th scope="col">{t!(i18n, org_members.column_recovery)}</th>
+                            })}
                             <th scope="col" class="actions">
                                 <span class="visually-hidden">{t!(i18n, clients.actions)}</span>
                             </th>
                         </tr>
                     </thead>
                     <tbody>
-                        {page.rows.into_iter().map(|row| view! { <Row row recover two_step_required /> }).collect_view().into_any()}
+                        {page.rows.into_iter().map(|row| view! { <Row row security recover two_step_required /> }).collect_view().into_any()}
                     </tbody>
                 </table>
             </div>
@@ -73,15 +68,20 @@ pub fn MembersTable(page: OrgMemberPage) -> impl IntoView {
     .into_any()
 }
 
+/// Buttons that open the confirming dialog for the ticked rows (a GET of this page with
+/// `dialog` and the `member` boxes).
 #[component]
 fn BulkBar() -> impl IntoView {
     let i18n = use_i18n();
+    let context = expect_context::<MembersContext>();
     view! {
         <div class="bulk-bar" role="group" aria-label=move || t_string!(i18n, provider_members.bulk_label).to_string()>
             <span>{t!(i18n, provider_members.bulk_label)}</span>
-            {BULK
-                .into_iter()
-                .map(|action| {
+            {context
+                .place
+                .bulk_actions()
+                .iter()
+                .map(|&action| {
                     view! {
                         <button type="submit" class="button" name="dialog" value=action.as_str()>
                             <ActionName action />
@@ -97,7 +97,7 @@ fn BulkBar() -> impl IntoView {
 #[component]
 fn Pager(total: u64, current: u32, query: MemberQuery) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     let pages = total.div_ceil(u64::from(MEMBER_PAGE_SIZE)).max(1);
     let at = |page: u32| {
         context.href(
@@ -127,11 +127,12 @@ fn Pager(total: u64, current: u32, query: MemberQuery) -> impl IntoView {
     .into_any()
 }
 
-/// `recover`: the viewer may reset enrolled members' passwords.
+/// `security`: the two-step and recovery columns (an organization's); `recover`: the viewer
+/// may reset enrolled members' passwords.
 #[component]
-fn Row(row: OrgMemberRow, recover: bool, two_step_required: bool) -> impl IntoView {
+fn Row(row: MemberRow, security: bool, recover: bool, two_step_required: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let context = expect_context::<OrgMembersContext>();
+    let context = expect_context::<MembersContext>();
     let id = row.id;
     let email = row.email.clone();
     let select_label = {
@@ -149,10 +150,12 @@ fn Row(row: OrgMemberRow, recover: bool, two_step_required: bool) -> impl IntoVi
     .into_iter()
     .filter(|a| a.applies_to(row.status))
     .collect();
-    let locked = two_step_required
-        && !row.two_step
-        && row.status == MemberStatus::Confirmed
-        && !OrganizationMembership::exempt_from_two_step(row.user_type);
+    let exempt = match row.user_type {
+        MemberType::Organization(t) => OrganizationMembership::exempt_from_two_step(t),
+        MemberType::Provider(_) => true,
+    };
+    let locked =
+        two_step_required && !row.two_step && row.status == MemberStatus::Confirmed && !exempt;
     let resettable = recover && row.recovery_enrolled && row.status == MemberStatus::Confirmed;
     view! {
         <tr>
@@ -176,8 +179,9 @@ fn Row(row: OrgMemberRow, recover: bool, two_step_required: bool) -> impl IntoVi
                     {name.is_some().then(|| view! { <span class="muted">{email.clone()}</span> })}
                 </div>
             </td>
-            <td><OrgTypeName user_type=row.user_type /></td>
+            <td><TypeName user_type=row.user_type /></td>
             <td><StatusBadge status=row.status /></td>
+            {security.then(|| view! {
             <td>
                 {if row.two_step {
                     t!(i18n, org_members.on).into_any()
@@ -197,6 +201,7 @@ fn Row(row: OrgMemberRow, recover: bool, two_step_required: bool) -> impl IntoVi
                     view! { <span class="muted">{t!(i18n, org_members.not_enrolled)}</span> }.into_any()
                 }}
             </td>
+            })}
             <td class="actions">
                 {(!row.is_self).then(|| view! {
                     <MenuButton
@@ -210,7 +215,7 @@ fn Row(row: OrgMemberRow, recover: bool, two_step_required: bool) -> impl IntoVi
                     >
                         <li role="none">
                             <a role="menuitem" href=move || context.here(Some(&Dialog::Edit(id)))>
-                                {t!(i18n, org_members.change_type)}
+                                <EditTypeName place=context.place />
                             </a>
                         </li>
                         {resettable.then(|| view! {
