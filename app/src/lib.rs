@@ -21,6 +21,7 @@ pub mod organizations;
 pub mod policies;
 pub mod providers;
 pub mod routes;
+pub mod seats;
 pub mod shell;
 pub mod validate;
 pub mod vocabulary;

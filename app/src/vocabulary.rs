@@ -99,6 +99,28 @@ stored_enum! {
 /// A sane upper bound for seats: larger numbers are typing mistakes, not customers.
 pub const MAX_SEATS: i64 = 100_000;
 
+/// A number of seats a form asked for: a whole number from 1 to [`MAX_SEATS`], read once where
+/// the form arrives ([`Seats::read`]). The rules take this, never the typed text; a plan's own
+/// limit is theirs to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Seats(i64);
+
+impl Seats {
+    pub fn read(raw: &str) -> Result<Self, crate::error::Problem> {
+        crate::validate::whole_number(raw, 1, MAX_SEATS).map(Self)
+    }
+
+    /// [`Seats::read`] for a form whose only field is the seats: the problem stands next to it.
+    pub fn read_field(raw: &str) -> Result<Self, crate::error::AppError> {
+        Self::read(raw)
+            .map_err(|problem| crate::error::AppError::field(crate::error::Field::Seats, problem))
+    }
+
+    pub const fn get(self) -> i64 {
+        self.0
+    }
+}
+
 stored_enum! {
     /// An organization's plan. Free and Families organizations cannot become provider clients.
     #[derive(PartialOrd, Ord)]

@@ -8,12 +8,13 @@
 use std::path::{Path, PathBuf};
 
 /// Lowest first.
-const LAYERS: [&str; 10] = [
+const LAYERS: [&str; 11] = [
     "events",
     "auth",
     "invitations",
     "policies",
     "accounts",
+    "seats",
     "providers",
     "clients",
     "billing",

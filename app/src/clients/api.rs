@@ -116,7 +116,8 @@ pub async fn set_client_seats(
         gate::provider(provider, Capability::UpdateClient).await?;
     let db = context.db;
     let context = crate::auth::request::event_context(&actor);
-    super::service::set_seats(&db, &actor, provider, client, &seats, &context).await?;
+    let seats = crate::vocabulary::Seats::read_field(&seats)?;
+    super::service::set_seats(&db, &actor, provider, client, seats, &context).await?;
     back_to_clients(provider, return_to);
     Ok(())
 }

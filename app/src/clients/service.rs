@@ -17,8 +17,9 @@ use crate::events::service::{EventContext, NewEvent, record};
 use crate::events::types::{EventTarget, EventType};
 use crate::ids::{OrganizationId, ProviderId, UserId};
 use crate::members::types::{MemberStatus, OrgUserType, Permissions};
-use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS, Plan, name_key};
+use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, Plan, name_key};
 use crate::validate::{self, Problems};
+use crate::vocabulary::Seats;
 
 pub use super::search::{SEARCH_LOOKAHEAD_PAGES, SearchPlan, TRIGRAM_PROBE, list, search_plan};
 /// The organization when it is a client of `provider`; `NotFound` otherwise (another
@@ -134,10 +135,7 @@ pub async fn create(
             .filter(|p| p.is_provider_plan())
             .ok_or(Problem::Unsupported),
     );
-    let seats = problems.check(
-        Field::Seats,
-        validate::whole_number(&input.seats, 1, MAX_SEATS),
-    );
+    let seats = problems.check(Field::Seats, Seats::read(&input.seats).map(Seats::get));
     let owner_email = problems.check(Field::OwnerEmail, validate::email(&input.owner_email));
     problems.finish()?;
     let (Some(name), Some(plan), Some(seats), Some(owner_email)) = (name, plan, seats, owner_email)
@@ -351,7 +349,7 @@ pub async fn set_seats(
     actor: &Actor,
     provider: ProviderId,
     client: OrganizationId,
-    seats: &str,
+    seats: Seats,
     context: &EventContext,
 ) -> Result<(), AppError> {
     let granted = (Capability::UpdateClient, Scope::Provider(provider));
@@ -360,7 +358,7 @@ pub async fn set_seats(
 
 /// [`set_seats`] for a caller authorized by `granted` (the Clients page's `UpdateClient` in
 /// the provider, or the Admin Console's `ManageSeats` in the client), checked again once the
-/// provider is locked.
+/// provider is locked. Rule 8 is checked here; the change itself is `seats::service::change`.
 #[allow(clippy::too_many_arguments)]
 pub async fn set_seats_as(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -368,50 +366,32 @@ pub async fn set_seats_as(
     granted: (Capability, Scope),
     provider: ProviderId,
     client: OrganizationId,
-    seats: &str,
+    seats: Seats,
     context: &EventContext,
 ) -> Result<(), AppError> {
-    let invalid = |problem| AppError::field(Field::Seats, problem);
-    let seats = validate::whole_number(seats, 1, MAX_SEATS).map_err(invalid)?;
     let txn = db.begin().await?;
     lock::provider(&txn, provider).await?;
     let actor = &crate::auth::recheck::require_still(&txn, actor, granted.0, granted.1).await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;
-    let current = i64::from(organization.seats);
-    if seats == current {
-        return Ok(());
-    }
-    let used = used_seats(&txn, client).await?;
-    if seats < used {
-        return Err(invalid(Problem::BelowUsed(used)));
-    }
+    let change = seats.get() - i64::from(organization.seats);
     let plan = organization.plan;
     let provider_model = crate::providers::service::row(&txn, provider).await?;
-    if !may_purchase(actor, &provider_model) {
+    if change > 0 && !may_purchase(actor, &provider_model) {
         let minimum = crate::providers::service::plan_terms(&txn, provider)
             .await?
             .into_iter()
             .find(|t| t.plan == plan)
             .map_or(0, |t| t.seat_minimum);
         let assigned = plan_assigned(&txn, provider, plan).await?;
-        if purchases_seats(minimum, assigned, seats - current) {
-            return Err(invalid(Problem::PurchaseNeedsProviderAdmin));
+        if purchases_seats(minimum, assigned, change) {
+            return Err(AppError::field(
+                Field::Seats,
+                Problem::PurchaseNeedsProviderAdmin,
+            ));
         }
     }
-    let mut active = organization.into_active_model();
-    active.seats = Set(i32::try_from(seats).map_err(|_| AppError::Internal)?);
-    active.update(&txn).await?;
-    record(
-        &txn,
-        context,
-        NewEvent::new(EventType::OrganizationSeatsChanged)
-            .provider(provider)
-            .organization(client)
-            .target(EventTarget::Organization(client.0)),
-        Some(serde_json::json!({ "seats": { "from": current, "to": seats } }).to_string()),
-    )
-    .await?;
+    crate::seats::service::change(&txn, context, organization, Some(provider), seats).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -102,7 +102,8 @@ pub async fn set_organization_seats(
         context,
         ..
     } = gate::organization(organization, Capability::ManageSeats).await?;
-    super::service::set_seats(&context.db, &event_context(&actor), &actor, scope, &seats).await
+    let seats = crate::vocabulary::Seats::read_field(&seats)?;
+    super::service::set_seats(&context.db, &event_context(&actor), &actor, scope, seats).await
 }
 
 #[server(prefix = "/api", endpoint = "organizations/info")]

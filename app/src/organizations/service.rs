@@ -19,6 +19,7 @@ use crate::events::types::{EventTarget, EventType};
 use crate::ids::{OrganizationId, ProviderId};
 use crate::members::types::{MemberStatus, OrgUserType, Permissions};
 use crate::validate::{self, Problems};
+use crate::vocabulary::Seats;
 
 #[derive(Clone, Debug, Default)]
 pub struct NewOrganization {
@@ -368,13 +369,14 @@ pub async fn update_billing(
 }
 
 /// Billing → Subscription: new assigned seats, never below used (rule 2) nor above the plan's
-/// limit. A client's seats are its provider's to buy: the Clients page's rule 8 applies.
+/// limit (`seats::service::change`). A client's seats are its provider's to buy: the Clients
+/// page's rule 8 applies, through the same path.
 pub async fn set_seats(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
     actor: &Actor,
     scope: OrgScope,
-    seats: &str,
+    seats: Seats,
 ) -> Result<(), AppError> {
     if let Some(provider) = scope.provider_id {
         return crate::clients::service::set_seats_as(
@@ -388,34 +390,10 @@ pub async fn set_seats(
         )
         .await;
     }
-    let invalid = |problem| AppError::field(Field::Seats, problem);
-    let seats = validate::whole_number(seats, 1, super::types::MAX_SEATS).map_err(invalid)?;
     let txn = db.begin().await?;
     crate::auth::recheck::organization_for(&txn, actor, Capability::ManageSeats, scope).await?;
     let row = organization_row(&txn, scope.organization_id).await?;
-    let plan = row.plan;
-    if seats > plan.max_seats() {
-        return Err(invalid(Problem::AboveMaximum(plan.max_seats())));
-    }
-    let current = i64::from(row.seats);
-    if seats == current {
-        return Ok(());
-    }
-    let used = organization_users::used_seats(&txn, scope.organization_id).await?;
-    if seats < used {
-        return Err(invalid(Problem::BelowUsed(used)));
-    }
-    let mut active = row.into_active_model();
-    active.seats = Set(i32::try_from(seats).map_err(|_| AppError::Internal)?);
-    active.update(&txn).await?;
-    record_update(
-        &txn,
-        context,
-        scope,
-        EventType::OrganizationSeatsChanged,
-        serde_json::json!({ "seats": { "from": current, "to": seats } }),
-    )
-    .await?;
+    crate::seats::service::change(&txn, context, row, None, seats).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! billing information's validation; the operator's seat minimum; refusals over HTTP.
 //! SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

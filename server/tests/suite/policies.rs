@@ -4,7 +4,7 @@
 //! master-password policy applies at registration through an invitation and at password
 //! change; the memberships list shows recovery and lock-out. SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};

@@ -6,7 +6,7 @@
 //! old address. Over HTTP, with a real SMTP server (maildev) where mail is on. SQLite and
 //! PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};

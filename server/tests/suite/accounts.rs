@@ -3,7 +3,7 @@
 //! absolute expiry, revocation, sign out everywhere), throttling across server instances,
 //! and the actor built from a session. Each test runs on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use app::accounts::password;
 use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};

@@ -4,7 +4,7 @@
 //! right error, and the database is unchanged. Positive calls show the same requests work
 //! for those allowed. Runs on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use support::{membership, post_form, session_cookie, user};
 

@@ -4,7 +4,7 @@
 //! formula neutralising, refused to everyone but Provider Admins; the range's bad input; the
 //! "opened a client's Admin Console" event. SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

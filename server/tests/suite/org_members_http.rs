@@ -5,7 +5,7 @@
 //! Custom flags arrive from a plain form (`permissions[]`), and the console's sections follow
 //! the guard for each role. SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
@@ -387,7 +387,10 @@ async fn settings_billing_and_seats_refuse_whom_they_must_and_keep_their_rules(t
     );
     let seats = |s: &'static str| {
         let (actor, ctx) = (owner_actor.clone(), ctx.clone());
-        async move { organizations_service::set_seats(db, &ctx, &actor, scope, s).await }
+        async move {
+            let seats = app::vocabulary::Seats::read_field(s)?;
+            organizations_service::set_seats(db, &ctx, &actor, scope, seats).await
+        }
     };
     assert_eq!(
         problem(seats("0").await, Field::Seats),

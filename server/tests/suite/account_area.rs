@@ -3,7 +3,7 @@
 //! disable), the product switcher's entries, the overview, email change, password strength.
 //! Each test runs on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
 use app::accounts::session::ClientInfo;

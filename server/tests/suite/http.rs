@@ -2,7 +2,7 @@
 //! The HTTP surface: `/healthz`, server-rendered pages in each language, the 404 page, the
 //! no-JavaScript language switch, caching and compression of the bundle, the body limit.
 
-mod support;
+use crate::support;
 
 use axum::Router;
 use axum::body::Body;
@@ -45,7 +45,9 @@ fn get(uri: &str) -> axum::http::request::Builder {
 /// rendered a page sometimes never finished (the render waited on something of the other
 /// runtime; the cause, inside the rendering libraries, is not found yet). A server has one
 /// runtime, where concurrent renders are fine (`concurrent_404s_on_one_runtime_all_answer`);
-/// only tests run several.
+/// only tests run several. The test command runs each test in a process of its own
+/// (cargo-nextest); the turns keep a plain `cargo test`, whose tests are threads of one
+/// process, from meeting it here.
 static RENDERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 support::each_backend!(healthz_reports_version_and_database);

@@ -5,7 +5,7 @@
 //! (single use, expiry, replacement, someone else's), pending invitations, and the mail
 //! through a real SMTP server. Each test runs on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use app::auth::{Capability, Scope};
 use app::db::{events, invitations as invitation_rows, provider_users};

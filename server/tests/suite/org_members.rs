@@ -4,7 +4,7 @@
 //! stays, except for provider clients), rule 2 (seats, also under concurrency), and "nobody
 //! grants or touches rights they do not hold". Each test runs on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use app::auth::{OrgScope, Role};
 use app::db::organization_users;

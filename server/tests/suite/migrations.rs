@@ -2,7 +2,7 @@
 //! Migrations apply, roll back and re-apply on both backends; constraints hold; a failing
 //! migration leaves the database as it was.
 
-mod support;
+use crate::support;
 
 use migration::{MigrationTrait, MigratorTrait, SchemaManager, TABLES, async_trait};
 use sea_orm::{ConnectionTrait, DbErr, Statement};

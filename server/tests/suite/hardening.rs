@@ -7,7 +7,7 @@
 //! their lock, invoices that keep their addressee, mail to many addresses side by side, and
 //! removal notices only for those who had access. SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 

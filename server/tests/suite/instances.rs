@@ -12,7 +12,7 @@
 //! The binary is `PORTAL_SERVER_BIN` when set (the test command points it at the release
 //! build), else the one cargo built for these tests. The figures are printed (`--nocapture`).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::{Child, Command, Stdio};

@@ -4,7 +4,7 @@
 //! organization (eligibility, the race); seats under consolidated billing (rule 8, also
 //! under concurrency); rename; unlink (rule 10). Each test runs on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use support::{
     actor, context, membership, own_organization, problem, provider, provider_member, user,
@@ -30,6 +30,19 @@ fn new_client(name: &str, plan: &str, seats: &str, owner: &str) -> NewClient {
         seats: seats.into(),
         owner_email: owner.into(),
     }
+}
+
+/// The Clients page's seat form: the seats read where the form arrives, then the rule.
+async fn set_seats(
+    db: &sea_orm::DatabaseConnection,
+    actor: &app::auth::Actor,
+    provider: app::ids::ProviderId,
+    client: OrganizationId,
+    raw: &str,
+    context: &app::events::service::EventContext,
+) -> Result<(), AppError> {
+    let seats = app::vocabulary::Seats::read_field(raw)?;
+    clients::set_seats(db, actor, provider, client, seats, context).await
 }
 
 fn query(pairs: &[(&str, &str)]) -> ClientQuery {
@@ -666,7 +679,7 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
     .await;
 
     // Rule 2: never below Used (2: the invited owner and the accepted member).
-    let r = clients::set_seats(db, &service, p, c, "1", &context(&service)).await;
+    let r = set_seats(db, &service, p, c, "1", &context(&service)).await;
     assert_eq!(
         problem(r, Field::Seats),
         Problem::BelowUsed(2),
@@ -678,10 +691,10 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
         ("lots", Problem::NotANumber),
         ("100001", Problem::AboveMaximum(100_000)),
     ] {
-        let r = clients::set_seats(db, &admin, p, c, raw, &context(&admin)).await;
+        let r = set_seats(db, &admin, p, c, raw, &context(&admin)).await;
         assert_eq!(problem(r, Field::Seats), expected);
     }
-    clients::set_seats(db, &service, p, c, "2", &context(&service))
+    set_seats(db, &service, p, c, "2", &context(&service))
         .await
         .unwrap();
 
@@ -695,10 +708,10 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
         .exec(db)
         .await
         .unwrap();
-    clients::set_seats(db, &service, p, c, "10", &context(&service))
+    set_seats(db, &service, p, c, "10", &context(&service))
         .await
         .unwrap();
-    let r = clients::set_seats(db, &service, p, c, "11", &context(&service)).await;
+    let r = set_seats(db, &service, p, c, "11", &context(&service)).await;
     assert_eq!(
         problem(r, Field::Seats),
         Problem::PurchaseNeedsProviderAdmin
@@ -714,13 +727,13 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
         (10, 10, false, 10)
     );
     // A Provider Admin may purchase; then a Service User may still lower seats.
-    clients::set_seats(db, &admin, p, c, "14", &context(&admin))
+    set_seats(db, &admin, p, c, "14", &context(&admin))
         .await
         .unwrap();
-    clients::set_seats(db, &service, p, c, "12", &context(&service))
+    set_seats(db, &service, p, c, "12", &context(&service))
         .await
         .unwrap();
-    let r = clients::set_seats(db, &service, p, c, "13", &context(&service)).await;
+    let r = set_seats(db, &service, p, c, "13", &context(&service)).await;
     assert_eq!(
         problem(r, Field::Seats),
         Problem::PurchaseNeedsProviderAdmin
@@ -734,12 +747,12 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
     )
     .await
     .unwrap();
-    clients::set_seats(db, &service, p, e, "10", &context(&service))
+    set_seats(db, &service, p, e, "10", &context(&service))
         .await
         .unwrap();
 
     // Concurrency: two Service Users each stay within the minimum alone, not together.
-    clients::set_seats(db, &admin, p, c, "2", &context(&admin))
+    set_seats(db, &admin, p, c, "2", &context(&admin))
         .await
         .unwrap();
     let d = clients::create(
@@ -754,8 +767,8 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
     let second = t.second_connection().await;
     let ctx = context(&service);
     let (r1, r2) = tokio::join!(
-        clients::set_seats(db, &service, p, c, "8", &ctx),
-        clients::set_seats(&second, &service, p, d, "7", &ctx),
+        set_seats(db, &service, p, c, "8", &ctx),
+        set_seats(&second, &service, p, d, "7", &ctx),
     );
     assert_eq!(
         [&r1, &r2].iter().filter(|r| r.is_ok()).count(),
@@ -791,7 +804,7 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
     )
     .await;
     assert_eq!(
-        clients::set_seats(db, &x, q, c, "5", &context(&x)).await,
+        set_seats(db, &x, q, c, "5", &context(&x)).await,
         Err(AppError::NotFound)
     );
     assert_eq!(

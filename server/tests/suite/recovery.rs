@@ -5,7 +5,7 @@
 //! policy off) with nothing changed; the server functions refuse every role that must be
 //! refused. SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};

@@ -3,7 +3,7 @@
 //! (or an attacker) would: each role that must be refused is refused with the right status,
 //! and nothing changed; the same calls work for a Provider Admin. SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
