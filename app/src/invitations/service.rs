@@ -20,9 +20,8 @@ use crate::events::types::{EventTarget, EventType};
 use crate::i18n::Locale;
 use crate::ids::{OrganizationId, OrganizationUserId, ProviderId, ProviderUserId};
 use crate::mail::{Delivery, Mail, Mailer};
-use crate::members::types::{MemberStatus, OrgUserType};
-use crate::providers::types::ProviderUserType;
 use crate::tokens::{new_token, token_hash};
+use crate::vocabulary::{MemberStatus, MemberType, OrgUserType, ProviderUserType};
 
 /// A new link for the member; earlier unused links stop working (a re-invitation replaces
 /// the one before). Returns the token for the link; only its hash is kept.
@@ -443,85 +442,53 @@ pub async fn pending(
     Ok(list)
 }
 
-/// A provider invitation's mail, in `locale`.
-pub struct ProviderInvitationMail<'a> {
+/// An invitation's mail, to an organization or a provider, in `locale`.
+pub struct InvitationMail<'a> {
     pub to: &'a str,
     pub locale: Locale,
     pub inviter: &'a str,
-    pub provider: &'a str,
-    pub user_type: ProviderUserType,
+    /// The organization's or the provider's name.
+    pub place: &'a str,
+    pub user_type: MemberType,
     pub link: String,
 }
 
-pub async fn send_provider_invitation(
-    mailer: &Mailer,
-    mail: ProviderInvitationMail<'_>,
-) -> Delivery {
+pub async fn send_invitation(mailer: &Mailer, mail: InvitationMail<'_>) -> Delivery {
     use crate::i18n::td_string;
     let locale = mail.locale;
     let role = match mail.user_type {
-        ProviderUserType::ProviderAdmin => td_string!(locale, members.provider_admin).to_string(),
-        ProviderUserType::ServiceUser => td_string!(locale, members.service_user).to_string(),
+        MemberType::Organization(OrgUserType::Owner) => td_string!(locale, members.owner),
+        MemberType::Organization(OrgUserType::Admin) => td_string!(locale, members.admin),
+        MemberType::Organization(OrgUserType::User) => td_string!(locale, members.user),
+        MemberType::Organization(OrgUserType::Custom) => td_string!(locale, members.custom),
+        MemberType::Provider(ProviderUserType::ProviderAdmin) => {
+            td_string!(locale, members.provider_admin)
+        }
+        MemberType::Provider(ProviderUserType::ServiceUser) => {
+            td_string!(locale, members.service_user)
+        }
+    }
+    .to_string();
+    let (inviter, place) = (mail.inviter.to_owned(), mail.place.to_owned());
+    let subject = td_string!(locale, mail.invitation_subject, place = place.clone()).to_string();
+    let body = match mail.user_type {
+        MemberType::Organization(_) => td_string!(
+            locale,
+            mail.organization_invitation_body,
+            inviter = inviter,
+            organization = place,
+            role = role
+        )
+        .to_string(),
+        MemberType::Provider(_) => td_string!(
+            locale,
+            mail.provider_invitation_body,
+            inviter = inviter,
+            provider = place,
+            role = role
+        )
+        .to_string(),
     };
-    let (inviter, provider) = (mail.inviter.to_owned(), mail.provider.to_owned());
-    let subject = td_string!(locale, mail.invitation_subject, place = provider.clone()).to_string();
-    let body = td_string!(
-        locale,
-        mail.provider_invitation_body,
-        inviter = inviter,
-        provider = provider,
-        role = role
-    )
-    .to_string();
-    let expiry = td_string!(locale, mail.invitation_expiry, days = INVITATION_DAYS).to_string();
-    let action = td_string!(locale, mail.invitation_action).to_string();
-    mailer
-        .send(Mail {
-            to: mail.to.to_owned(),
-            subject,
-            paragraphs: vec![body, expiry],
-            link: Some((action, mail.link)),
-        })
-        .await
-}
-
-/// An organization invitation's mail, in `locale`.
-pub struct OrganizationInvitationMail<'a> {
-    pub to: &'a str,
-    pub locale: Locale,
-    pub inviter: &'a str,
-    pub organization: &'a str,
-    pub user_type: OrgUserType,
-    pub link: String,
-}
-
-pub async fn send_organization_invitation(
-    mailer: &Mailer,
-    mail: OrganizationInvitationMail<'_>,
-) -> Delivery {
-    use crate::i18n::td_string;
-    let locale = mail.locale;
-    let role = match mail.user_type {
-        OrgUserType::Owner => td_string!(locale, members.owner).to_string(),
-        OrgUserType::Admin => td_string!(locale, members.admin).to_string(),
-        OrgUserType::User => td_string!(locale, members.user).to_string(),
-        OrgUserType::Custom => td_string!(locale, members.custom).to_string(),
-    };
-    let (inviter, organization) = (mail.inviter.to_owned(), mail.organization.to_owned());
-    let subject = td_string!(
-        locale,
-        mail.invitation_subject,
-        place = organization.clone()
-    )
-    .to_string();
-    let body = td_string!(
-        locale,
-        mail.organization_invitation_body,
-        inviter = inviter,
-        organization = organization,
-        role = role
-    )
-    .to_string();
     let expiry = td_string!(locale, mail.invitation_expiry, days = INVITATION_DAYS).to_string();
     let action = td_string!(locale, mail.invitation_action).to_string();
     mailer

@@ -34,9 +34,7 @@ use crate::events::service::{EventContext, NewEvent, member_details, record};
 use crate::events::types::{EventTarget, EventType};
 use crate::i18n::Locale;
 use crate::ids::{MemberId, OrganizationUserId, ProviderId, ProviderUserId, UserId};
-use crate::invitations::service::{
-    self as invitations, OrganizationInvitationMail, ProviderInvitationMail,
-};
+use crate::invitations::service::{self as invitations, InvitationMail, send_invitation};
 use crate::invitations::types::PendingRef;
 use crate::mail::{Delivery, Mailer, Outbox, locale_or};
 
@@ -268,8 +266,9 @@ pub async fn invite(
                 inviter: &actor.name,
                 place: place_name,
                 user_type,
+                link: link.clone(),
             };
-            let delivery = send_invitation(outbox.mailer, mail, link.clone()).await;
+            let delivery = send_invitation(outbox.mailer, mail).await;
             Invited {
                 email,
                 link: (delivery != Delivery::Sent).then_some(link),
@@ -386,26 +385,28 @@ async fn apply_one(
     txn.commit().await?;
 
     let locale = locale_or(locale.as_deref(), outbox.locale);
-    let mail = InvitationMail {
-        to: &member.email,
-        locale,
-        inviter: &actor.name,
-        place: &place_name,
-        user_type: member.user_type,
-    };
     if let Some(notice) = notice(scope, action, &member) {
         let link = format!(
             "{}{}",
             outbox.base_url.trim_end_matches('/'),
             notice_link(scope)
         );
-        send_notice(outbox.mailer, notice, &mail, link).await;
+        let to = (member.email.as_str(), locale);
+        send_notice(outbox.mailer, notice, to, &actor.name, &place_name, link).await;
     }
     let Some(token) = token else {
         return Ok(None);
     };
     let link = invitations::link(outbox.base_url, &token);
-    let delivery = send_invitation(outbox.mailer, mail, link.clone()).await;
+    let mail = InvitationMail {
+        to: &member.email,
+        locale,
+        inviter: &actor.name,
+        place: &place_name,
+        user_type: member.user_type,
+        link: link.clone(),
+    };
+    let delivery = send_invitation(outbox.mailer, mail).await;
     Ok((delivery != Delivery::Sent).then_some(link))
 }
 
@@ -654,49 +655,6 @@ fn pending_ref(scope: MemberScope, member: MemberId) -> PendingRef {
     }
 }
 
-/// What an invitation mail says, in either place.
-struct InvitationMail<'a> {
-    to: &'a str,
-    locale: Locale,
-    inviter: &'a str,
-    place: &'a str,
-    user_type: MemberType,
-}
-
-async fn send_invitation(mailer: &Mailer, mail: InvitationMail<'_>, link: String) -> Delivery {
-    let InvitationMail {
-        to,
-        locale,
-        inviter,
-        place,
-        user_type,
-    } = mail;
-    match user_type {
-        MemberType::Organization(user_type) => {
-            let mail = OrganizationInvitationMail {
-                to,
-                locale,
-                inviter,
-                organization: place,
-                user_type,
-                link,
-            };
-            invitations::send_organization_invitation(mailer, mail).await
-        }
-        MemberType::Provider(user_type) => {
-            let mail = ProviderInvitationMail {
-                to,
-                locale,
-                inviter,
-                provider: place,
-                user_type,
-                link,
-            };
-            invitations::send_provider_invitation(mailer, mail).await
-        }
-    }
-}
-
 #[derive(Clone, Copy)]
 enum Notice {
     Confirmed,
@@ -724,13 +682,20 @@ fn notice_link(scope: MemberScope) -> String {
 }
 
 /// Best effort: the change is committed; a mail that cannot go out is logged by the mailer.
-async fn send_notice(mailer: &Mailer, notice: Notice, mail: &InvitationMail<'_>, link: String) {
+/// `to`: the member's address and language.
+async fn send_notice(
+    mailer: &Mailer,
+    notice: Notice,
+    (to, locale): (&str, Locale),
+    actor: &str,
+    place: &str,
+    link: String,
+) {
     use crate::i18n::td_string;
-    let locale = mail.locale;
-    let (actor, place) = (mail.inviter.to_owned(), mail.place.to_owned());
+    let (actor, place) = (actor.to_owned(), place.to_owned());
     let mail = match notice {
         Notice::Confirmed => crate::mail::Mail {
-            to: mail.to.to_owned(),
+            to: to.to_owned(),
             subject: td_string!(locale, mail.confirmed_subject, place = place.clone()).to_string(),
             paragraphs: vec![
                 td_string!(
@@ -744,7 +709,7 @@ async fn send_notice(mailer: &Mailer, notice: Notice, mail: &InvitationMail<'_>,
             link: Some((td_string!(locale, mail.open_action).to_string(), link)),
         },
         Notice::Removed => crate::mail::Mail {
-            to: mail.to.to_owned(),
+            to: to.to_owned(),
             subject: td_string!(locale, mail.removed_subject, place = place.clone()).to_string(),
             paragraphs: vec![
                 td_string!(locale, mail.removed_body, inviter = actor, provider = place)
