@@ -14,12 +14,14 @@ use sea_orm::{
 use app::accounts::service::{self as accounts, RegisterInput};
 use app::accounts::session::ClientInfo;
 use app::accounts::verification;
-use app::clients::service::{self as clients, NewClient};
+use app::clients::service as clients;
+use app::clients::types::NewClientForm;
 use app::db::{organization_users, organizations, provider_organizations, provider_users, users};
 use app::error::AppError;
 use app::events::service::EventContext;
 use app::ids::{ProviderId, UserId};
-use app::organizations::service::{self as orgs, NewOrganization};
+use app::organizations::service as orgs;
+use app::organizations::types::NewOrganizationForm;
 use app::organizations::types::name_key;
 use app::providers::service::{self as providers, Minimums, NewProvider, ProviderConfig};
 use app::vocabulary::{BillingCycle, MemberStatus, OrgUserType, Plan, ProviderUserType};
@@ -267,12 +269,14 @@ pub async fn seed_demo(
             "owner@thirdclient.example",
         ),
     ] {
-        let input = NewClient {
+        let input = NewClientForm {
             name: name.into(),
             plan: plan.into(),
             seats: seats.into(),
             owner_email: owner.into(),
-        };
+        }
+        .read()
+        .map_err(explain)?;
         clients::create(db, provider, input, &context)
             .await
             .map_err(explain)?;
@@ -289,13 +293,15 @@ pub async fn seed_demo(
     orgs::create(
         db,
         &admin_actor,
-        NewOrganization {
+        NewOrganizationForm {
             name: "Northwind Traders".into(),
             billing_email: DEMO_ADMIN.into(),
             plan: "teams".into(),
             billing_cycle: "annual".into(),
             seats: "8".into(),
-        },
+        }
+        .read()
+        .map_err(explain)?,
         &context,
     )
     .await

@@ -48,16 +48,17 @@ pub async fn create_client(
     owner_email: String,
     return_to: Option<String>,
 ) -> Result<OrganizationId, AppError> {
-    use super::service::NewClient;
+    use super::types::NewClientForm;
     let gate::InProvider { actor, context, .. } =
         gate::provider(provider, Capability::ManageClients).await?;
     let db = context.db;
-    let input = NewClient {
+    let input = NewClientForm {
         name,
         plan,
         seats,
         owner_email,
-    };
+    }
+    .read()?;
     let context = crate::auth::request::event_context(&actor);
     let id = super::service::create(&db, provider, input, &context).await?;
     back_to_clients(provider, return_to);

@@ -8,7 +8,7 @@ use sea_orm::{
     QueryFilter, Set, SqlErr, TransactionTrait,
 };
 
-use super::types::{ClientDetails, EligibleOrganization, purchases_seats};
+use super::types::{ClientDetails, EligibleOrganization, NewClient, purchases_seats};
 use crate::auth::{Actor, Capability, Scope};
 use crate::db::organization_users::used_seats;
 use crate::db::{lock, organization_users, organizations, provider_organizations, providers};
@@ -18,7 +18,7 @@ use crate::events::types::{EventTarget, EventType};
 use crate::ids::{OrganizationId, ProviderId, UserId};
 use crate::members::types::{MemberStatus, OrgUserType, Permissions};
 use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, Plan, name_key};
-use crate::validate::{self, Problems};
+use crate::validate;
 use crate::vocabulary::Seats;
 
 pub use super::search::{SEARCH_LOOKAHEAD_PAGES, SearchPlan, TRIGRAM_PROBE, list, search_plan};
@@ -108,41 +108,21 @@ pub async fn details(
     })
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct NewClient {
-    pub name: String,
-    pub plan: String,
-    pub seats: String,
-    pub owner_email: String,
-}
-
 /// DESIGN.md rules 5 and 11: the organization is created, linked, its owner invited and the
-/// events recorded in one transaction; any failure leaves nothing behind.
+/// events recorded in one transaction; any failure leaves nothing behind. The form was read
+/// where it arrived ([`NewClientForm::read`](super::types::NewClientForm::read)).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     provider: ProviderId,
     input: NewClient,
     context: &EventContext,
 ) -> Result<OrganizationId, AppError> {
-    let mut problems = Problems::default();
-    let name = problems.check(
-        Field::Name,
-        validate::name(&input.name, MAX_ORGANIZATION_NAME_CHARS),
-    );
-    let plan = problems.check(
-        Field::Plan,
-        Plan::parse(&input.plan)
-            .filter(|p| p.is_provider_plan())
-            .ok_or(Problem::Unsupported),
-    );
-    let seats = problems.check(Field::Seats, Seats::read(&input.seats).map(Seats::get));
-    let owner_email = problems.check(Field::OwnerEmail, validate::email(&input.owner_email));
-    problems.finish()?;
-    let (Some(name), Some(plan), Some(seats), Some(owner_email)) = (name, plan, seats, owner_email)
-    else {
-        return Err(AppError::Internal);
-    };
-
+    let NewClient {
+        name,
+        plan,
+        seats,
+        owner_email,
+    } = input;
     let txn = db.begin().await?;
     crate::auth::recheck::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     let provider_model = crate::providers::service::row(&txn, provider).await?;
@@ -153,7 +133,7 @@ pub async fn create(
         billing_email: Set(provider_model.billing_email),
         plan: Set(plan),
         billing_cycle: Set(crate::vocabulary::BillingCycle::Monthly),
-        seats: Set(i32::try_from(seats).map_err(|_| AppError::Internal)?),
+        seats: Set(i32::try_from(seats.get()).map_err(|_| AppError::Internal)?),
         enabled: Set(true),
         created_at: Set(context.at),
         ..Default::default()

@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
 
+use crate::error::{AppError, Field, Problem};
 use crate::ids::OrganizationId;
 use crate::organizations::types::Plan;
 use crate::providers::types::PlanTerms;
@@ -341,5 +342,54 @@ mod tests {
         assert!(purchases_seats(10, 12, 1));
         assert!(!purchases_seats(10, 12, -1));
         assert!(!purchases_seats(10, 12, 0));
+    }
+}
+
+/// The New client form as it was typed.
+#[derive(Clone, Debug, Default)]
+pub struct NewClientForm {
+    pub name: String,
+    pub plan: String,
+    pub seats: String,
+    pub owner_email: String,
+}
+
+/// A New client form that passed every check: what the rule takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewClient {
+    pub name: String,
+    pub plan: Plan,
+    pub seats: crate::vocabulary::Seats,
+    pub owner_email: String,
+}
+
+impl NewClientForm {
+    /// Read once where the form arrives: every problem at once, each next to its field.
+    pub fn read(&self) -> Result<NewClient, AppError> {
+        use crate::organizations::types::MAX_ORGANIZATION_NAME_CHARS;
+        let mut problems = crate::validate::Problems::default();
+        let name = problems.check(
+            Field::Name,
+            crate::validate::name(&self.name, MAX_ORGANIZATION_NAME_CHARS),
+        );
+        let plan = problems.check(
+            Field::Plan,
+            Plan::parse(&self.plan)
+                .filter(|p| p.is_provider_plan())
+                .ok_or(Problem::Unsupported),
+        );
+        let seats = problems.check(Field::Seats, crate::vocabulary::Seats::read(&self.seats));
+        let owner_email =
+            problems.check(Field::OwnerEmail, crate::validate::email(&self.owner_email));
+        problems.finish()?;
+        match (name, plan, seats, owner_email) {
+            (Some(name), Some(plan), Some(seats), Some(owner_email)) => Ok(NewClient {
+                name,
+                plan,
+                seats,
+                owner_email,
+            }),
+            _ => Err(AppError::Internal),
+        }
     }
 }

@@ -20,16 +20,18 @@ pub async fn create_organization(
     billing_cycle: String,
     seats: String,
 ) -> Result<OrganizationId, AppError> {
-    use super::service::{self, NewOrganization};
+    use super::service;
+    use super::types::NewOrganizationForm;
     use crate::auth::request::event_context;
     let gate::Account { actor, context, .. } = gate::account().await?;
-    let input = NewOrganization {
+    let input = NewOrganizationForm {
         name,
         billing_email,
         plan,
         billing_cycle,
         seats,
-    };
+    }
+    .read()?;
     let id = service::create(&context.db, &actor, input, &event_context(&actor)).await?;
     leptos_axum::redirect(&crate::routes::organization_console(id));
     Ok(id)

@@ -7,8 +7,8 @@ use sea_orm::{
 };
 
 use super::types::{
-    BillingCycle, ConsoleFrame, ConsoleSection, MAX_ORGANIZATION_NAME_CHARS, OrganizationBilling,
-    OrganizationInfo, OrganizationOverview, Plan,
+    ConsoleFrame, ConsoleSection, MAX_ORGANIZATION_NAME_CHARS, NewOrganization,
+    OrganizationBilling, OrganizationInfo, OrganizationOverview,
 };
 use crate::accounts::types::Named;
 use crate::auth::{Actor, Capability, OrgScope, Scope};
@@ -21,46 +21,21 @@ use crate::members::types::{MemberStatus, OrgUserType, Permissions};
 use crate::validate::{self, Problems};
 use crate::vocabulary::Seats;
 
-#[derive(Clone, Debug, Default)]
-pub struct NewOrganization {
-    pub name: String,
-    pub billing_email: String,
-    pub plan: String,
-    pub billing_cycle: String,
-    pub seats: String,
-}
-
-/// Creates an organization outside any provider; the actor becomes its confirmed Owner.
+/// Creates an organization outside any provider; the actor becomes its confirmed Owner. The
+/// form was read where it arrived ([`NewOrganizationForm::read`](super::types::NewOrganizationForm::read)).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     input: NewOrganization,
     context: &EventContext,
 ) -> Result<OrganizationId, AppError> {
-    let mut problems = Problems::default();
-    let name = problems.check(
-        Field::Name,
-        validate::name(&input.name, MAX_ORGANIZATION_NAME_CHARS),
-    );
-    let billing_email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
-    let plan = problems.check(
-        Field::Plan,
-        Plan::parse(&input.plan).ok_or(Problem::Unsupported),
-    );
-    let cycle = problems.check(
-        Field::BillingCycle,
-        BillingCycle::parse(&input.billing_cycle).ok_or(Problem::Unsupported),
-    );
-    // The Owner takes the first seat, so at least one.
-    let max = plan.map_or(super::types::MAX_SEATS, Plan::max_seats);
-    let seats = problems.check(Field::Seats, validate::whole_number(&input.seats, 1, max));
-    problems.finish()?;
-    let (Some(name), Some(billing_email), Some(plan), Some(cycle), Some(seats)) =
-        (name, billing_email, plan, cycle, seats)
-    else {
-        return Err(AppError::Internal);
-    };
-
+    let NewOrganization {
+        name,
+        billing_email,
+        plan,
+        billing_cycle: cycle,
+        seats,
+    } = input;
     let txn = db.begin().await?;
     let organization = organizations::ActiveModel {
         name_key: Set(super::types::name_key(&name)),
@@ -68,7 +43,7 @@ pub async fn create(
         billing_email: Set(billing_email),
         plan: Set(plan),
         billing_cycle: Set(cycle),
-        seats: Set(i32::try_from(seats).map_err(|_| AppError::Internal)?),
+        seats: Set(i32::try_from(seats.get()).map_err(|_| AppError::Internal)?),
         enabled: Set(true),
         created_at: Set(context.at),
         ..Default::default()

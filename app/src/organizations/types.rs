@@ -92,3 +92,72 @@ pub struct OrganizationBilling {
     pub address: String,
     pub tax_id: String,
 }
+
+/// The New organization form as it was typed.
+#[derive(Clone, Debug, Default)]
+pub struct NewOrganizationForm {
+    pub name: String,
+    pub billing_email: String,
+    pub plan: String,
+    pub billing_cycle: String,
+    pub seats: String,
+}
+
+/// A New organization form that passed every check: what the rule takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewOrganization {
+    pub name: String,
+    pub billing_email: String,
+    pub plan: Plan,
+    pub billing_cycle: BillingCycle,
+    pub seats: crate::vocabulary::Seats,
+}
+
+impl NewOrganizationForm {
+    /// Read once where the form arrives: every problem at once, each next to its field. The
+    /// Owner takes the first seat, so at least one; at most the plan's limit.
+    pub fn read(&self) -> Result<NewOrganization, crate::error::AppError> {
+        use crate::error::{AppError, Field, Problem};
+        let mut problems = crate::validate::Problems::default();
+        let name = problems.check(
+            Field::Name,
+            crate::validate::name(&self.name, MAX_ORGANIZATION_NAME_CHARS),
+        );
+        let billing_email = problems.check(
+            Field::BillingEmail,
+            crate::validate::email(&self.billing_email),
+        );
+        let plan = problems.check(
+            Field::Plan,
+            Plan::parse(&self.plan).ok_or(Problem::Unsupported),
+        );
+        let billing_cycle = problems.check(
+            Field::BillingCycle,
+            BillingCycle::parse(&self.billing_cycle).ok_or(Problem::Unsupported),
+        );
+        let max = plan.map_or(MAX_SEATS, Plan::max_seats);
+        let seats = problems.check(
+            Field::Seats,
+            crate::vocabulary::Seats::read(&self.seats).and_then(|seats| {
+                if seats.get() > max {
+                    Err(Problem::AboveMaximum(max))
+                } else {
+                    Ok(seats)
+                }
+            }),
+        );
+        problems.finish()?;
+        match (name, billing_email, plan, billing_cycle, seats) {
+            (Some(name), Some(billing_email), Some(plan), Some(billing_cycle), Some(seats)) => {
+                Ok(NewOrganization {
+                    name,
+                    billing_email,
+                    plan,
+                    billing_cycle,
+                    seats,
+                })
+            }
+            _ => Err(AppError::Internal),
+        }
+    }
+}

@@ -15,7 +15,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use app::billing::service as billing;
 use app::billing::types::BillingInfo;
-use app::clients::service::{self as clients, NewClient};
+use app::clients::service as clients;
+use app::clients::types::NewClientForm;
 use app::db::{events, invoices};
 use app::error::{AppError, Field, Problem};
 use app::ids::{ProviderId, UserId};
@@ -33,12 +34,14 @@ async fn client(
     clients::create(
         db,
         p,
-        NewClient {
+        NewClientForm {
             name: name.into(),
             plan: plan.into(),
             seats: seats.into(),
             owner_email: format!("owner@{}.example", name.to_lowercase().replace(' ', "")),
-        },
+        }
+        .read()
+        .unwrap(),
         &context(&actor(db, admin).await),
     )
     .await

@@ -11,7 +11,8 @@ use support::{
 };
 
 use app::auth::{Capability, Scope};
-use app::clients::service::{self as clients, NewClient};
+use app::clients::service as clients;
+use app::clients::types::NewClientForm;
 use app::clients::types::{ClientQuery, ClientSort, SortDirection};
 use app::db::{
     events, organization_users, organizations, provider_organizations, providers, users,
@@ -23,13 +24,23 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 
-fn new_client(name: &str, plan: &str, seats: &str, owner: &str) -> NewClient {
-    NewClient {
+fn new_client(name: &str, plan: &str, seats: &str, owner: &str) -> NewClientForm {
+    NewClientForm {
         name: name.into(),
         plan: plan.into(),
         seats: seats.into(),
         owner_email: owner.into(),
     }
+}
+
+/// The New client form: read where it arrives, then the rule.
+async fn create(
+    db: &sea_orm::DatabaseConnection,
+    provider: app::ids::ProviderId,
+    form: NewClientForm,
+    context: &app::events::service::EventContext,
+) -> Result<OrganizationId, AppError> {
+    clients::create(db, provider, form.read()?, context).await
 }
 
 /// The Clients page's seat form: the seats read where the form arrives, then the rule.
@@ -78,7 +89,7 @@ async fn the_seed_clients_show_assigned_used_remaining_and_plan(t: support::Test
         ("Second Client's Organization", "teams", "20"),
         ("Third Client's Organization", "enterprise", "10"),
     ] {
-        clients::create(
+        create(
             db,
             p,
             new_client(name, plan, seats, "owner@client.example"),
@@ -186,7 +197,7 @@ async fn search_sort_and_paging_happen_in_sql(t: support::TestDb) {
         };
         let plan = if i % 3 == 0 { "teams" } else { "enterprise" };
         let seats = (i % 5 + 1 + u32::from(i % 2 == 0) * 3).to_string();
-        let id = clients::create(
+        let id = create(
             db,
             p,
             new_client(&name, plan, &seats, "o@example.com"),
@@ -356,7 +367,7 @@ async fn new_clients_are_validated_and_created_in_one_transaction(t: support::Te
         ),
     ];
     for (input, field, expected) in cases {
-        let result = clients::create(db, p, input, &context(&admin)).await;
+        let result = create(db, p, input, &context(&admin)).await;
         assert_eq!(
             problem(result, field),
             expected,
@@ -377,7 +388,7 @@ async fn new_clients_are_validated_and_created_in_one_transaction(t: support::Te
     for sql in trigger {
         db.execute_unprepared(&sql).await.unwrap();
     }
-    let result = clients::create(
+    let result = create(
         db,
         p,
         new_client("Half Done", "teams", "5", "o@x.example"),
@@ -398,7 +409,7 @@ async fn new_clients_are_validated_and_created_in_one_transaction(t: support::Te
     db.execute_unprepared(drop).await.unwrap();
 
     // The real thing: organization, link, invited owner, events; billed to the provider.
-    let id = clients::create(
+    let id = create(
         db,
         p,
         new_client("  Acme Ltd ", "enterprise", "12", "Owner@Acme.example"),
@@ -649,7 +660,7 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
     )
     .await;
     let (admin, service) = (actor(db, admin_id).await, actor(db, service_id).await);
-    let c = clients::create(
+    let c = create(
         db,
         p,
         new_client("Acme", "teams", "4", "o@acme.example"),
@@ -739,7 +750,7 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
         Problem::PurchaseNeedsProviderAdmin
     );
     // Enterprise has its own minimum: a Service User fills it freely.
-    let e = clients::create(
+    let e = create(
         db,
         p,
         new_client("Big", "enterprise", "1", "o@big.example"),
@@ -755,7 +766,7 @@ async fn seats_follow_used_and_the_purchase_rule(t: support::TestDb) {
     set_seats(db, &admin, p, c, "2", &context(&admin))
         .await
         .unwrap();
-    let d = clients::create(
+    let d = create(
         db,
         p,
         new_client("Delta", "teams", "1", "o@delta.example"),
@@ -820,7 +831,7 @@ async fn clients_are_renamed_and_unlinked_per_rule_10(t: support::TestDb) {
     let admin_id = user(db, "admin@msp.example").await;
     let p = provider(db, "MSP", "admin@msp.example").await;
     let admin = actor(db, admin_id).await;
-    let c = clients::create(
+    let c = create(
         db,
         p,
         new_client("Acme", "teams", "5", "owner@acme.example"),
@@ -950,7 +961,7 @@ async fn used_seats_follow_every_member_change(t: support::TestDb) {
     let admin = actor(db, admin_id).await;
     let mut ids = Vec::new();
     for name in ["Alpha", "Beta"] {
-        clients::create(
+        create(
             db,
             p,
             new_client(name, "teams", "20", "owner@client.example"),

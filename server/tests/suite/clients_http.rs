@@ -127,12 +127,14 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
     let c = app::clients::service::create(
         db,
         p,
-        app::clients::service::NewClient {
+        app::clients::types::NewClientForm {
             name: "Client One".into(),
             plan: "teams".into(),
             seats: "5".into(),
             owner_email: "boss@client.example".into(),
-        },
+        }
+        .read()
+        .unwrap(),
         &operator(),
     )
     .await

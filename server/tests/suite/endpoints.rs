@@ -435,12 +435,14 @@ async fn every_endpoint_names_its_scope_and_refuses_who_it_must(t: support::Test
     let organization = app::clients::service::create(
         db,
         p,
-        app::clients::service::NewClient {
+        app::clients::types::NewClientForm {
             name: "Client".into(),
             plan: "teams".into(),
             seats: "10".into(),
             owner_email: "invited@client.example".into(),
-        },
+        }
+        .read()
+        .unwrap(),
         &support::context(&support::actor(db, admin).await),
     )
     .await

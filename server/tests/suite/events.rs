@@ -378,12 +378,14 @@ async fn opening_a_clients_console_is_recorded_once_in_a_while_in_both_logs(t: s
     let client = app::clients::service::create(
         db,
         p,
-        app::clients::service::NewClient {
+        app::clients::types::NewClientForm {
             name: "Client One".into(),
             plan: "teams".into(),
             seats: "5".into(),
             owner_email: "boss@client.example".into(),
-        },
+        }
+        .read()
+        .unwrap(),
         &support::context(&actor(db, admin).await),
     )
     .await

@@ -351,12 +351,14 @@ async fn opening_a_console_is_recorded_by_its_post_not_by_a_get(t: support::Test
     let client = app::clients::service::create(
         db,
         p,
-        app::clients::service::NewClient {
+        app::clients::types::NewClientForm {
             name: "Client One".into(),
             plan: "teams".into(),
             seats: "5".into(),
             owner_email: "boss@client.example".into(),
-        },
+        }
+        .read()
+        .unwrap(),
         &support::context(&support::actor(db, admin).await),
     )
     .await

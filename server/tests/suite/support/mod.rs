@@ -208,7 +208,8 @@ use app::events::service::EventContext;
 use app::events::types::EventType;
 use app::ids::{OrganizationId, OrganizationUserId, ProviderId, UserId};
 use app::members::types::Permissions;
-use app::organizations::service::{self as organization_service, NewOrganization};
+use app::organizations::service as organization_service;
+use app::organizations::types::NewOrganizationForm;
 use app::providers::service::{self as provider_service, Minimums, NewProvider, ProviderConfig};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -329,13 +330,15 @@ pub async fn own_organization(
     organization_service::create(
         db,
         owner,
-        NewOrganization {
+        NewOrganizationForm {
             name: name.into(),
             billing_email: owner.email.clone(),
             plan: plan.into(),
             billing_cycle: "annual".into(),
             seats: seats.to_string(),
-        },
+        }
+        .read()
+        .unwrap(),
         &context(owner),
     )
     .await
