@@ -58,8 +58,11 @@ impl TestDb {
             .await
             .unwrap();
         admin.close().await.unwrap();
+        // The test's connections carry its schema's name, so the cleanup can find them.
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let test_url = format!("{url}{separator}application_name={schema}");
         let db = db::connect_with(
-            &url,
+            &test_url,
             ConnectExtras {
                 pg_schema: Some(schema.clone()),
             },
@@ -69,7 +72,7 @@ impl TestDb {
         Some(Self {
             db,
             backend: "postgres",
-            url: url.clone(),
+            url: test_url,
             _dir: None,
             pg: Some((url, schema)),
         })
@@ -102,8 +105,11 @@ impl TestDb {
 
 /// A test leaves nothing behind, even when it fails: a panicking test never reaches
 /// `cleanup`, so the PostgreSQL schema is dropped here. `Drop` cannot await, and the test's
-/// runtime may be unwinding, so the drop runs on a thread and runtime of its own; a lock held
-/// by a connection the test left in a transaction makes it give up after five seconds
+/// runtime may be unwinding, so the drop runs on a thread and runtime of its own. That
+/// runtime blocks the test's, so a connection the test left in a transaction (a service that
+/// returned an error inside one: its rollback is sent by a task of the blocked runtime) would
+/// hold its locks for ever: the test's own connections (named after its schema) are ended
+/// first, and on one connection a lock still held makes the drop give up after five seconds
 /// rather than hang the run.
 impl Drop for TestDb {
     fn drop(&mut self) {
@@ -117,9 +123,18 @@ impl Drop for TestDb {
                 .build()
                 .map_err(|e| e.to_string())?;
             runtime.block_on(async {
-                let admin = Database::connect(&url).await.map_err(|e| e.to_string())?;
+                // One connection, so the lock timeout applies to the drop.
+                let mut options = sea_orm::ConnectOptions::new(url);
+                options.max_connections(1).sqlx_logging(false);
+                let admin = Database::connect(options)
+                    .await
+                    .map_err(|e| e.to_string())?;
                 for sql in [
                     "SET lock_timeout = '5s'".to_owned(),
+                    format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE application_name = '{schema}' AND pid <> pg_backend_pid()"
+                    ),
                     format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"),
                 ] {
                     admin
