@@ -25,18 +25,9 @@ struct ClientRecord {
     total: i64,
 }
 
-/// `%` and `_` typed by a person are literal, not wildcards.
+/// The search folded as client names are (`name_key`), as a contains-pattern.
 fn like_pattern(search: &str) -> String {
-    let mut pattern = String::with_capacity(search.len() + 2);
-    pattern.push('%');
-    for c in name_key(search).chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
+    crate::db::contains_pattern(&name_key(search))
 }
 
 /// How a search finds its clients.

@@ -17,3 +17,19 @@ pub mod provider_users;
 pub mod providers;
 pub mod sessions;
 pub mod users;
+
+/// A `LIKE … ESCAPE '\\'` pattern matching anything that contains `folded` (the search,
+/// already case-folded the caller's way): `%`, `_` and `\\` typed by a person are literal, not
+/// wildcards. Client and member searches alike.
+pub fn contains_pattern(folded: &str) -> String {
+    let mut pattern = String::with_capacity(folded.len() + 2);
+    pattern.push('%');
+    for c in folded.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}

@@ -38,20 +38,6 @@ use crate::invitations::service::{self as invitations, InvitationMail, send_invi
 use crate::invitations::types::PendingRef;
 use crate::mail::{Delivery, Mailer, Outbox, locale_or};
 
-/// A search as a `LIKE` pattern: anywhere, case-folded; `%` and `_` typed by a person are
-/// literal.
-pub fn like_pattern(search: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in search.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// One page of members, the count per status, the place's name and figures: at most five
 /// queries, whatever the page size.
 pub async fn list(
@@ -795,7 +781,7 @@ fn members_of(scope: MemberScope, search: &str) -> SelectStatement {
         )
         .and_where(owner);
     if !search.is_empty() {
-        let pattern = like_pattern(search);
+        let pattern = crate::db::contains_pattern(&search.to_lowercase());
         statement.and_where(
             Expr::col((m(), col("email")))
                 .like(LikeExpr::new(pattern.clone()).escape('\\'))

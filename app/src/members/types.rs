@@ -95,6 +95,15 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
+    pub fn set(&mut self, status: MemberStatus, count: u64) {
+        match status {
+            MemberStatus::Invited => self.invited = count,
+            MemberStatus::Accepted => self.accepted = count,
+            MemberStatus::Confirmed => self.confirmed = count,
+            MemberStatus::Revoked => self.revoked = count,
+        }
+    }
+
     pub fn of(&self, filter: StatusFilter) -> u64 {
         match filter {
             StatusFilter::All => self.invited + self.accepted + self.confirmed + self.revoked,
@@ -176,17 +185,6 @@ pub fn split_emails(raw: &str) -> Vec<&str> {
     raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|part| !part.is_empty())
         .collect()
-}
-
-impl StatusCounts {
-    pub fn set(&mut self, status: MemberStatus, count: u64) {
-        match status {
-            MemberStatus::Invited => self.invited = count,
-            MemberStatus::Accepted => self.accepted = count,
-            MemberStatus::Confirmed => self.confirmed = count,
-            MemberStatus::Revoked => self.revoked = count,
-        }
-    }
 }
 
 /// What the members pages of the two places show differently.
