@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryTrait, Set, TransactionTrait,
+    QueryTrait, Set,
 };
 
 use app::accounts::service::{self as accounts, RegisterInput};
@@ -325,7 +325,7 @@ pub async fn bulk_clients(
     let now = Utc::now();
     let mut done = 0;
     while done < count {
-        let txn = db.begin().await?;
+        let txn = app::db::begin_write(db).await?;
         let batch = BATCH.min(count - done);
         let names: Vec<String> = (done..done + batch)
             .map(|i| format!("Client {:05} {}", i + 1, WORDS[i as usize % WORDS.len()]))

@@ -347,7 +347,7 @@ pub async fn apply(
     current: Option<SessionId>,
     now: DateTime<Utc>,
 ) -> Result<Applied, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let row = usable(&txn, token, now).await?;
     // Used once, even by two clicks at the same moment.
     let claimed = email_verifications::Entity::update_many()
@@ -444,7 +444,7 @@ pub async fn verify_by_operator(
 ) -> Result<OperatorVerified, AppError> {
     let email =
         normalize_email(email).ok_or(AppError::field(Field::Email, Problem::InvalidEmail))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let waiting = email_verifications::Entity::find()
         .filter(email_verifications::Column::Purpose.eq(Purpose::Change.as_str()))
         .filter(email_verifications::Column::Email.eq(email.as_str()))

@@ -369,7 +369,7 @@ pub async fn update_billing_info(
     let Some(email) = email else {
         return Err(AppError::Internal);
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(
         &txn,
         context,

@@ -123,7 +123,7 @@ pub async fn create(
         seats,
         owner_email,
     } = input;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     let provider_model = crate::providers::service::row(&txn, provider).await?;
     let organization = organizations::ActiveModel {
@@ -225,7 +225,7 @@ pub async fn add_existing(
     organization: OrganizationId,
     context: &EventContext,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let actor =
         &crate::auth::recheck::provider_for(&txn, actor, Capability::ManageClients, provider)
             .await?;
@@ -295,7 +295,7 @@ pub async fn rename(
 ) -> Result<(), AppError> {
     let name = validate::name(name, MAX_ORGANIZATION_NAME_CHARS)
         .map_err(|problem| AppError::field(Field::Name, problem))?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(&txn, context, Capability::UpdateClient, provider).await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;
@@ -349,7 +349,7 @@ pub async fn set_seats_as(
     seats: Seats,
     context: &EventContext,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock::provider(&txn, provider).await?;
     let actor = &crate::auth::recheck::require_still(&txn, actor, granted.0, granted.1).await?;
     lock::organization(&txn, client).await?;
@@ -384,7 +384,7 @@ pub async fn unlink(
     client: OrganizationId,
     context: &EventContext,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     lock::organization(&txn, client).await?;
     let organization = client_of(&txn, provider, client).await?;

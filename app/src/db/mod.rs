@@ -18,6 +18,27 @@ pub mod providers;
 pub mod sessions;
 pub mod users;
 
+/// Begins a transaction that will write: the one way to begin one (clippy refuses
+/// `TransactionTrait::begin` elsewhere). On SQLite a transaction that reads before it writes
+/// cannot wait for a competing writer: when that writer commits first its snapshot is stale
+/// and the write fails at once with "database is locked", whatever the busy timeout. So the
+/// first statement here is a write that changes nothing, which takes the database's write
+/// lock while the busy timeout still applies (what `BEGIN IMMEDIATE` does; SeaORM always
+/// sends a plain `BEGIN`). PostgreSQL writers wait on row locks and need nothing here.
+pub async fn begin_write(
+    db: &impl sea_orm::TransactionTrait,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::ConnectionTrait;
+    #[allow(clippy::disallowed_methods)]
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // Any table every migrated database has; `WHERE 0` leaves it untouched.
+        txn.execute_unprepared("UPDATE seaql_migrations SET version = version WHERE 0")
+            .await?;
+    }
+    Ok(txn)
+}
+
 /// A `LIKE … ESCAPE '\\'` pattern matching anything that contains `folded` (the search,
 /// already case-folded the caller's way): `%`, `_` and `\\` typed by a person are literal, not
 /// wildcards. Client and member searches alike.

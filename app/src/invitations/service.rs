@@ -197,7 +197,7 @@ pub async fn accept_link(
     actor: &Actor,
     token: &str,
 ) -> Result<Accepted, AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let invitation = usable(&txn, token, context.at).await?;
     let member = member_of(&invitation)?;
     lock_place(&txn, member).await?;
@@ -219,7 +219,7 @@ pub async fn accept_pending(
     if !actor.email_verified {
         return Err(AppError::Refused(Refusal::EmailNotVerified));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_place(&txn, member).await?;
     let accepted = accept_member(&txn, context, actor, member).await?;
     txn.commit().await?;
@@ -327,7 +327,7 @@ pub async fn decline_pending(
     if !actor.email_verified {
         return Err(AppError::Refused(Refusal::EmailNotVerified));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_place(&txn, member).await?;
     let (to, email) = invited(&txn, member).await?;
     if email != actor.email {

@@ -37,7 +37,7 @@ pub async fn set_enrolment(
     scope: OrgScope,
     enrolled: bool,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock::organization(&txn, scope.organization_id).await?;
     let row = organization_users::Entity::find()
         .filter(organization_users::Column::OrganizationId.eq(scope.organization_id.0))
@@ -89,7 +89,7 @@ pub async fn reset_password(
     confirm: String,
 ) -> Result<(), AppError> {
     let organization: OrganizationId = scope.organization_id;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let actor = &crate::auth::recheck::organization_for(
         &txn,
         actor,

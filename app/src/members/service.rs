@@ -194,7 +194,7 @@ pub async fn invite(
     }
     let mut problems = invitation.problems.clone();
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let actor = &recheck(&txn, manager).await?;
     if let Some((user_type, permissions)) = invitation.role {
         may_touch(actor, scope, user_type, permissions)?;
@@ -305,7 +305,7 @@ async fn apply_one(
     email: &mut String,
 ) -> Result<Option<String>, AppError> {
     let scope = manager.scope;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let actor = &recheck(&txn, manager).await?;
     let member = member_in(&txn, scope, id).await?;
     email.clone_from(&member.email);
@@ -411,7 +411,7 @@ pub async fn change_type(
     if !user_type.belongs_to(scope.place()) {
         return Err(AppError::field(Field::MemberType, Problem::Unsupported));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let actor = &recheck(&txn, manager).await?;
     let member = member_in(&txn, scope, id).await?;
     if member.user_id == Some(actor.user_id.0) {
@@ -445,7 +445,7 @@ pub async fn leave_provider(
     actor: &Actor,
     provider: ProviderId,
 ) -> Result<(), AppError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock::provider(&txn, provider).await?;
     let row = provider_users::Entity::find()
         .filter(provider_users::Column::ProviderId.eq(provider.0))

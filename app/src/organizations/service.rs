@@ -36,7 +36,7 @@ pub async fn create(
         billing_cycle: cycle,
         seats,
     } = input;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let organization = organizations::ActiveModel {
         name_key: Set(super::types::name_key(&name)),
         name: Set(name),
@@ -260,7 +260,7 @@ pub async fn update_info(
     let Some(name) = name else {
         return Err(AppError::Internal);
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::organization_by(&txn, context, Capability::ManageOrgSettings, scope)
         .await?;
     let row = organization_row(&txn, scope.organization_id).await?;
@@ -311,7 +311,7 @@ pub async fn update_billing(
     let (address, tax_id) =
         crate::validate::address_and_tax_id(&input.address, &input.tax_id, &mut problems);
     problems.finish()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::organization_by(&txn, context, Capability::ManageOrgBilling, scope)
         .await?;
     let row = organization_row(&txn, scope.organization_id).await?;
@@ -365,7 +365,7 @@ pub async fn set_seats(
         )
         .await;
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::organization_for(&txn, actor, Capability::ManageSeats, scope).await?;
     let row = organization_row(&txn, scope.organization_id).await?;
     crate::seats::service::change(&txn, context, row, None, seats).await?;

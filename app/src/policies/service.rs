@@ -106,7 +106,7 @@ pub async fn set(
         "{}".to_owned()
     };
     let organization = scope.organization_id;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::organization_by(
         &txn,
         context,

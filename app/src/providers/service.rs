@@ -185,7 +185,7 @@ async fn create(
     let (name, business_name, billing_email) =
         checked_fields(&input.name, &input.business_name, &input.billing_email)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let provider = providers::ActiveModel {
         name: Set(name),
         business_name: Set(business_name),
@@ -317,7 +317,7 @@ pub async fn update_settings(
     use sea_orm::IntoActiveModel;
     let (name, business_name, billing_email) =
         checked_fields(&input.name, &input.business_name, &input.billing_email)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(
         &txn,
         context,

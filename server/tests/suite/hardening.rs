@@ -651,7 +651,7 @@ async fn demoted_while_waiting<T: Send + 'static>(
     user: app::ids::UserId,
     write: impl std::future::Future<Output = T> + Send + 'static,
 ) -> T {
-    let txn = sea_orm::TransactionTrait::begin(second).await.unwrap();
+    let txn = app::db::begin_write(second).await.unwrap();
     app::db::lock::provider(&txn, provider).await.unwrap();
     let waiting = tokio::spawn(write);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;

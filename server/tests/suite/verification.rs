@@ -504,3 +504,68 @@ async fn registrations_and_email_changes_are_throttled(t: support::TestDb) {
     );
     t.cleanup().await;
 }
+
+support::each_backend!(
+    registrations_confirmed_at_the_same_moment_all_succeed,
+    flavor = "multi_thread",
+    worker_threads = 2
+);
+/// Parallel browsers confirming their registrations at once: each confirmation reads its
+/// link and then writes, and on SQLite a transaction that read before it wrote cannot wait
+/// for a competing writer ("database is locked" at once, whatever the busy timeout). Every
+/// writing transaction therefore takes the write lock first (`app::db::begin_write`).
+async fn registrations_confirmed_at_the_same_moment_all_succeed(t: support::TestDb) {
+    use app::accounts::service::{AuthConfig, RegisterInput};
+    use app::accounts::session::ClientInfo;
+    use app::accounts::verification;
+    const PEOPLE: usize = 8;
+    let sink = support::SmtpSink::start();
+    let mailer = Mailer::new(Some(&sink.smtp_url()), "Portal <portal@portal.example>").unwrap();
+    let outbox = app::mail::Outbox {
+        mailer: &mailer,
+        base_url: BASE,
+        locale: app::i18n::Locale::en,
+    };
+    let config = AuthConfig::default().throttle;
+    let db = &t.db;
+    let now = chrono::Utc::now();
+    let email = |i: usize| format!("person{i}-{}@example.com", t.backend);
+    let mut tokens = Vec::new();
+    for i in 0..PEOPLE {
+        let client = ClientInfo {
+            ip: Some(format!("192.0.2.{i}")),
+            user_agent: None,
+        };
+        let input = RegisterInput {
+            email: email(i),
+            name: format!("Person {i}"),
+            password: PASSWORD.into(),
+            password_confirm: PASSWORD.into(),
+            locale: "en".into(),
+        };
+        verification::register(db, &outbox, &config, &client, input, None, None, now)
+            .await
+            .unwrap();
+        let mails = sink.mails_to(&email(i));
+        assert_eq!(mails.len(), 1, "{}: {}", t.backend, email(i));
+        tokens.push(token_of(&support::link_in(
+            &mails[0],
+            &format!("{BASE}/verify-email/"),
+        )));
+    }
+    let confirmations = tokens
+        .iter()
+        .map(|token| verification::apply(db, &outbox, token, None, now));
+    let results = futures_util::future::join_all(confirmations).await;
+    for (i, result) in results.iter().enumerate() {
+        assert!(result.is_ok(), "{}: person {i}: {result:?}", t.backend);
+    }
+    for i in 0..PEOPLE {
+        let created = account(db, &email(i)).await;
+        assert!(
+            created.is_some_and(|u| u.email_verified_at.is_some()),
+            "{i}"
+        );
+    }
+    t.cleanup().await;
+}
