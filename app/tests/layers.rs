@@ -2,8 +2,9 @@
 //! so no two services can reach each other in a circle. What counts is the rules (service
 //! files, not `api.rs`, `types.rs` or the pages) and what they use of another domain beyond
 //! its types; shared words (`vocabulary`, `validate`, `db`, `mail`, `tokens`, `strength`…)
-//! sit below every domain, and `auth`'s decision table (`actor`, `capability`, `guard`) is
-//! plain data. A new call that points upwards fails here: move what both need lower down.
+//! sit below every domain, and `auth`'s decision table (`actor`, `capability`, `guard`) and
+//! the witnesses a check hands a service (`witness`) are plain data. A new call that points
+//! upwards fails here: move what both need lower down.
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +24,15 @@ const LAYERS: [&str; 11] = [
 ];
 
 /// A domain's modules that are data, usable from anywhere.
-const DATA: [&str; 6] = ["types", "api", "ui", "actor", "capability", "guard"];
+const DATA: [&str; 7] = [
+    "types",
+    "api",
+    "ui",
+    "actor",
+    "capability",
+    "guard",
+    "witness",
+];
 
 /// Files of the endpoint layer (above every service), and what every domain has.
 fn is_rules(path: &Path) -> bool {

@@ -184,13 +184,19 @@ async fn clients_list(fresh: &Fresh, backend: &str, count: u32) {
     .await
     .unwrap();
     let cookie = format!("portal_session={token}");
+    let actor = app::accounts::service::load_actor(&db, &AuthConfig::default(), &token, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let viewer =
+        app::auth::gate::in_provider(actor, provider, app::auth::Capability::ViewClients).unwrap();
     let app = app(&db);
     for (name, params) in SCENARIOS {
         let q = query(params);
         let mut list = Vec::with_capacity(RUNS);
         for _ in 0..RUNS {
             let started = Instant::now();
-            let page = clients::list(&db, provider, &q).await.unwrap();
+            let page = clients::list(&db, &viewer, &q).await.unwrap();
             list.push(started.elapsed());
             assert!(!page.rows.is_empty());
         }

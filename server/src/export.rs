@@ -83,9 +83,10 @@ async fn events_csv(
         Ok(actor) => actor,
         Err(error) => return refusal(locale, &error),
     };
-    if let Err(error) = gate::check_log(&context.db, &actor, log).await {
-        return refusal(locale, &error);
-    }
+    let reader = match gate::log_reader(&context.db, actor, log).await {
+        Ok(reader) => reader,
+        Err(error) => return refusal(locale, &error),
+    };
     let query = EventQuery::from_params(|key| params.get(key).cloned());
     let range = match events::resolve_range(&query, now, Some(MAX_EXPORT_DAYS)) {
         Ok(range) => range,
@@ -106,7 +107,7 @@ async fn events_csv(
         let _permit = permit;
         let describe =
             |row: &app::events::types::EventRow| app::events::text::describe(locale, row);
-        if let Err(error) = events::export_csv(&db, log, &range, describe, &sender).await {
+        if let Err(error) = events::export_csv(&db, &reader, &range, describe, &sender).await {
             tracing::error!(?error, "event export stopped");
             let _ = failed_sender.send(());
         }
@@ -172,15 +173,15 @@ pub async fn invoice_report(
         Ok(actor) => actor,
         Err(error) => return refusal(locale, &error),
     };
-    let provider = ProviderId(provider);
-    if let Err(error) = gate::check_provider(
-        &actor,
-        provider,
+    let billing = match gate::in_provider(
+        actor,
+        ProviderId(provider),
         app::auth::Capability::ManageProviderBilling,
     ) {
-        return refusal(locale, &error);
-    }
-    let invoice = match app::billing::service::invoice(&context.db, provider, invoice).await {
+        Ok(billing) => billing,
+        Err(error) => return refusal(locale, &error),
+    };
+    let invoice = match app::billing::service::invoice(&context.db, &billing, invoice).await {
         Ok(invoice) => invoice,
         Err(error) => return refusal(locale, &error),
     };

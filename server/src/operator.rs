@@ -249,6 +249,17 @@ pub async fn seed_demo(
         actor: Some(admin),
         ..operator_context()
     };
+    // The demo admin acts as itself, through the same checks a request makes.
+    let admin_actor = app::accounts::service::actor_of(db, admin, app::ids::SessionId(0))
+        .await
+        .map_err(explain)?
+        .ok_or_else(|| StartupError::Other("the demo admin vanished".into()))?;
+    let in_provider = app::auth::gate::in_provider(
+        admin_actor.clone(),
+        provider,
+        app::auth::Capability::ManageClients,
+    )
+    .map_err(explain)?;
     for (name, plan, seats, owner) in [
         (
             "My Client's Organization",
@@ -277,19 +288,10 @@ pub async fn seed_demo(
         }
         .read()
         .map_err(explain)?;
-        clients::create(db, provider, input, &context)
+        clients::create(db, &in_provider, input, &context)
             .await
             .map_err(explain)?;
     }
-    let admin_actor = app::auth::Actor {
-        user_id: admin,
-        session_id: app::ids::SessionId(0),
-        email: DEMO_ADMIN.into(),
-        email_verified: true,
-        name: "Alex Admin".into(),
-        providers: Vec::new(),
-        organizations: Vec::new(),
-    };
     orgs::create(
         db,
         &admin_actor,

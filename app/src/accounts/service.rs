@@ -238,7 +238,17 @@ pub async fn load_actor(
     let Some(session) = session::resolve(db, &config.session, token, false, now).await? else {
         return Ok(None);
     };
-    let Some(user) = users::Entity::find_by_id(session.user_id).one(db).await? else {
+    actor_of(db, UserId(session.user_id), SessionId(session.id)).await
+}
+
+/// The actor for `user` acting through `session`: the user and its memberships (three or four
+/// queries). Sessions come through [`load_actor`]; the command line names its user.
+pub async fn actor_of(
+    db: &impl ConnectionTrait,
+    user: UserId,
+    session: SessionId,
+) -> Result<Option<Actor>, AppError> {
+    let Some(user) = users::Entity::find_by_id(user.0).one(db).await? else {
         return Ok(None);
     };
     let providers = provider_users::Entity::find()
@@ -270,7 +280,7 @@ pub async fn load_actor(
     }
     Ok(Some(Actor {
         user_id: UserId(user.id),
-        session_id: SessionId(session.id),
+        session_id: session,
         email_verified: user.email_verified_at.is_some(),
         email: user.email,
         name: user.name,

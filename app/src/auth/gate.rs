@@ -9,27 +9,28 @@
 //!   both, `crate::members`).
 //!
 //! CSV routes are plain axum handlers: they build the caller with [`actor_from_headers`] and
-//! ask [`check_log`] / [`check_provider`], the same checks. `server/tests/endpoints.rs` walks
-//! the server-function registry and every CSV route and proves that a caller without a session
-//! is refused everywhere but [`Open`], and that each role without the capability is refused.
+//! get their witness from [`log_reader`] / [`in_provider`], the same checks.
+//! `server/tests/suite/endpoints.rs` walks the server-function registry and every CSV route
+//! and proves that a caller without a session is refused everywhere but [`Open`], and that
+//! each role without the capability is refused.
 //!
-//! The witnesses can only be made here (their `_checked` field is private), so code that
-//! takes one knows the check ran.
+//! The witnesses (`super::witness`) can only be made in `auth` (their proof field is visible
+//! to it alone), so a service that takes one knows the check ran: it cannot be called
+//! without. Tests and the command line get theirs from [`in_provider`], [`in_organization`],
+//! [`log_reader`] and [`manager`], the same checks without a request.
 
 use http::HeaderMap;
 use leptos::server_fn::ServerFn;
 use sea_orm::ConnectionTrait;
 
 use super::request::{ServerContext, cookie_value, server_context, session_token};
+use super::witness::Checked;
+pub use super::witness::{InOrganization, InProvider, LogReader, Manager, MemberScope};
 use super::{Actor, Capability, OrgScope, Scope, require};
 use crate::error::AppError;
 use crate::events::types::LogOf;
 use crate::ids::{OrganizationId, ProviderId};
 use crate::vocabulary::Place;
-
-/// Proof that the gate made the witness: private, so only this module can.
-#[derive(Clone, Copy, Debug)]
-struct Checked;
 
 /// The endpoints anyone may call without a session. Every other server function refuses
 /// such callers with `Unauthenticated` before it reads its arguments' meaning.
@@ -101,72 +102,10 @@ pub struct Account {
     _checked: Checked,
 }
 
-/// A caller allowed `capability` in `provider`.
+/// A witness inside a request, with what the request brings (database, settings, client).
 #[derive(Clone, Debug)]
-pub struct InProvider {
-    pub actor: Actor,
-    pub provider: ProviderId,
-    pub capability: Capability,
-    pub context: ServerContext,
-    _checked: Checked,
-}
-
-/// A caller allowed `capability` in an organization (`scope` says which, with its provider).
-#[derive(Clone, Debug)]
-pub struct InOrganization {
-    pub actor: Actor,
-    pub scope: OrgScope,
-    pub capability: Capability,
-    pub context: ServerContext,
-    _checked: Checked,
-}
-
-/// A caller allowed to read `log`.
-#[derive(Clone, Debug)]
-pub struct LogReader {
-    pub actor: Actor,
-    pub log: LogOf,
-    pub context: ServerContext,
-    _checked: Checked,
-}
-
-/// Where a [`Manager`] manages members, as the gate found it (an organization with its
-/// provider, if it is a client).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MemberScope {
-    Organization(OrgScope),
-    Provider(ProviderId),
-}
-
-impl MemberScope {
-    pub const fn place(self) -> Place {
-        match self {
-            Self::Organization(scope) => Place::Organization(scope.organization_id),
-            Self::Provider(provider) => Place::Provider(provider),
-        }
-    }
-
-    /// The capability that lets a caller manage these members.
-    pub const fn capability(place: Place) -> Capability {
-        match place {
-            Place::Organization(_) => Capability::ManageOrgMembers,
-            Place::Provider(_) => Capability::ManageProviderMembers,
-        }
-    }
-}
-
-/// A caller allowed to manage the members of `scope`: what every membership service takes.
-#[derive(Clone, Debug)]
-pub struct Manager {
-    pub actor: Actor,
-    pub scope: MemberScope,
-    _checked: Checked,
-}
-
-/// A [`Manager`] inside a request.
-#[derive(Clone, Debug)]
-pub struct ManagingMembers {
-    pub manager: Manager,
+pub struct Within<W> {
+    pub access: W,
     pub context: ServerContext,
 }
 
@@ -193,14 +132,25 @@ pub async fn account() -> Result<Account, AppError> {
 pub async fn provider(
     provider: ProviderId,
     capability: Capability,
-) -> Result<InProvider, AppError> {
+) -> Result<Within<InProvider>, AppError> {
     let Account { actor, context, .. } = account().await?;
+    Ok(Within {
+        access: in_provider(actor, provider, capability)?,
+        context,
+    })
+}
+
+/// The check [`provider`] makes, for callers outside a request (the command line, tests).
+pub fn in_provider(
+    actor: Actor,
+    provider: ProviderId,
+    capability: Capability,
+) -> Result<InProvider, AppError> {
     check_provider(&actor, provider, capability)?;
     Ok(InProvider {
         actor,
         provider,
         capability,
-        context,
         _checked: Checked,
     })
 }
@@ -210,37 +160,56 @@ pub async fn provider(
 pub async fn organization(
     organization: OrganizationId,
     capability: Capability,
-) -> Result<InOrganization, AppError> {
+) -> Result<Within<InOrganization>, AppError> {
     let Account { actor, context, .. } = account().await?;
-    let scope = check_organization(&context.db, &actor, organization, capability).await?;
+    let access = in_organization(&context.db, actor, organization, capability).await?;
+    Ok(Within { access, context })
+}
+
+/// The check [`organization`] makes, for callers outside a request (the command line, tests).
+pub async fn in_organization(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    organization: OrganizationId,
+    capability: Capability,
+) -> Result<InOrganization, AppError> {
+    let scope = check_organization(db, &actor, organization, capability).await?;
     Ok(InOrganization {
         actor,
         scope,
         capability,
-        context,
         _checked: Checked,
     })
 }
 
 /// Reading an event log: the provider's needs `ViewProviderEventLogs`, an organization's
 /// `ViewEventLogs`.
-pub async fn log(log: LogOf) -> Result<LogReader, AppError> {
+pub async fn log(log: LogOf) -> Result<Within<LogReader>, AppError> {
     let Account { actor, context, .. } = account().await?;
-    check_log(&context.db, &actor, log).await?;
+    let access = log_reader(&context.db, actor, log).await?;
+    Ok(Within { access, context })
+}
+
+/// The check [`log`] makes, for callers outside a request (tests).
+pub async fn log_reader(
+    db: &impl ConnectionTrait,
+    actor: Actor,
+    log: LogOf,
+) -> Result<LogReader, AppError> {
+    check_log(db, &actor, log).await?;
     Ok(LogReader {
         actor,
         log,
-        context,
         _checked: Checked,
     })
 }
 
 /// Managing the members of `place` (`ManageOrgMembers` in an organization,
 /// `ManageProviderMembers` in a provider).
-pub async fn members(place: Place) -> Result<ManagingMembers, AppError> {
+pub async fn members(place: Place) -> Result<Within<Manager>, AppError> {
     let Account { actor, context, .. } = account().await?;
-    let manager = manager(&context.db, actor, place).await?;
-    Ok(ManagingMembers { manager, context })
+    let access = manager(&context.db, actor, place).await?;
+    Ok(Within { access, context })
 }
 
 /// The check [`members`] makes, for callers outside a request (the command line, tests): the
@@ -280,7 +249,7 @@ pub async fn actor_from_headers(
     .await
 }
 
-pub fn check_provider(
+fn check_provider(
     actor: &Actor,
     provider: ProviderId,
     capability: Capability,
@@ -288,7 +257,7 @@ pub fn check_provider(
     require(actor, capability, Scope::Provider(provider))
 }
 
-pub async fn check_organization(
+async fn check_organization(
     db: &impl ConnectionTrait,
     actor: &Actor,
     organization: OrganizationId,
@@ -301,11 +270,7 @@ pub async fn check_organization(
     Ok(scope)
 }
 
-pub async fn check_log(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    log: LogOf,
-) -> Result<(), AppError> {
+async fn check_log(db: &impl ConnectionTrait, actor: &Actor, log: LogOf) -> Result<(), AppError> {
     match log {
         LogOf::Provider(provider) => {
             check_provider(actor, provider, Capability::ViewProviderEventLogs)

@@ -11,6 +11,8 @@ pub mod guard;
 pub mod recheck;
 #[cfg(feature = "ssr")]
 pub mod request;
+#[cfg(feature = "ssr")]
+pub mod witness;
 
 pub use actor::{Actor, OrganizationMembership, ProviderMembership};
 pub use capability::{Capability, Role};

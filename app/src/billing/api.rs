@@ -10,38 +10,26 @@ use crate::ids::ProviderId;
 
 #[server(prefix = "/api", endpoint = "billing/subscription")]
 pub async fn get_subscription(provider: ProviderId) -> Result<Subscription, AppError> {
-    let db = gate::provider(provider, Capability::ManageProviderBilling)
-        .await?
-        .context
-        .db;
-    super::service::subscription(&db, provider).await
+    let call = gate::provider(provider, Capability::ManageProviderBilling).await?;
+    super::service::subscription(&call.context.db, &call.access).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/history")]
 pub async fn get_billing_history(provider: ProviderId) -> Result<Vec<InvoiceSummary>, AppError> {
-    let db = gate::provider(provider, Capability::ManageProviderBilling)
-        .await?
-        .context
-        .db;
-    super::service::history(&db, provider).await
+    let call = gate::provider(provider, Capability::ManageProviderBilling).await?;
+    super::service::history(&call.context.db, &call.access).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/invoice")]
 pub async fn get_invoice(provider: ProviderId, invoice: i64) -> Result<Invoice, AppError> {
-    let db = gate::provider(provider, Capability::ManageProviderBilling)
-        .await?
-        .context
-        .db;
-    super::service::invoice(&db, provider, invoice).await
+    let call = gate::provider(provider, Capability::ManageProviderBilling).await?;
+    super::service::invoice(&call.context.db, &call.access, invoice).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/information")]
 pub async fn get_billing_info(provider: ProviderId) -> Result<BillingInfo, AppError> {
-    let db = gate::provider(provider, Capability::ManageProviderBilling)
-        .await?
-        .context
-        .db;
-    super::service::billing_info(&db, provider).await
+    let call = gate::provider(provider, Capability::ManageProviderBilling).await?;
+    super::service::billing_info(&call.context.db, &call.access).await
 }
 
 #[server(prefix = "/api", endpoint = "billing/update-information")]
@@ -51,13 +39,13 @@ pub async fn update_billing_info(
     address: String,
     tax_id: String,
 ) -> Result<(), AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageProviderBilling).await?;
     let input = BillingInfo {
         billing_email,
         address,
         tax_id,
     };
-    let events = crate::auth::request::event_context(&actor);
-    super::service::update_billing_info(&context.db, &events, provider, input).await
+    let events = crate::auth::request::event_context(&access.actor);
+    super::service::update_billing_info(&context.db, &events, &access, input).await
 }

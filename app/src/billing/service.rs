@@ -13,6 +13,8 @@ use sea_orm::{
 use super::types::{
     BilledTo, BillingInfo, Invoice, InvoiceLine, InvoiceSummary, PlanSubscription, Subscription,
 };
+use crate::auth::Capability;
+use crate::auth::gate::InProvider;
 use crate::db::{invoices, organizations, provider_plans, providers};
 use crate::error::{AppError, Field, Problem};
 use crate::events::service::{EventContext, NewEvent, record};
@@ -54,8 +56,10 @@ async fn assigned_by_plan(
 
 pub async fn subscription(
     db: &impl ConnectionTrait,
-    provider: ProviderId,
+    access: &InProvider,
 ) -> Result<Subscription, AppError> {
+    access.require(Capability::ManageProviderBilling)?;
+    let provider = access.provider;
     let provider_name = crate::providers::service::row(db, provider).await?.name;
     let sums = assigned_by_plan(db, provider).await?;
     let plans: Vec<PlanSubscription> = plan_terms(db, provider)
@@ -294,8 +298,10 @@ fn summary(row: &invoices::Model) -> InvoiceSummary {
 /// The provider's invoices, newest period first.
 pub async fn history(
     db: &impl ConnectionTrait,
-    provider: ProviderId,
+    access: &InProvider,
 ) -> Result<Vec<InvoiceSummary>, AppError> {
+    access.require(Capability::ManageProviderBilling)?;
+    let provider = access.provider;
     Ok(invoices::Entity::find()
         .filter(invoices::Column::ProviderId.eq(provider.0))
         .order_by_desc(invoices::Column::Period)
@@ -309,9 +315,11 @@ pub async fn history(
 /// One invoice of the provider; another provider's is `NotFound`.
 pub async fn invoice(
     db: &impl ConnectionTrait,
-    provider: ProviderId,
+    access: &InProvider,
     id: i64,
 ) -> Result<Invoice, AppError> {
+    access.require(Capability::ManageProviderBilling)?;
+    let provider = access.provider;
     let row = invoices::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -344,8 +352,10 @@ fn billed_to(provider: &crate::db::providers::Model) -> BilledTo {
 
 pub async fn billing_info(
     db: &impl ConnectionTrait,
-    provider: ProviderId,
+    access: &InProvider,
 ) -> Result<BillingInfo, AppError> {
+    access.require(Capability::ManageProviderBilling)?;
+    let provider = access.provider;
     let row = crate::providers::service::row(db, provider).await?;
     Ok(BillingInfo {
         billing_email: row.billing_email,
@@ -358,9 +368,11 @@ pub async fn billing_info(
 pub async fn update_billing_info(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    provider: ProviderId,
+    access: &InProvider,
     input: BillingInfo,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageProviderBilling)?;
+    let provider = access.provider;
     let mut problems = Problems::default();
     let email = problems.check(Field::BillingEmail, validate::email(&input.billing_email));
     let (address, tax_id) =

@@ -21,11 +21,8 @@ pub async fn list_clients(
     provider: ProviderId,
     query: ClientQuery,
 ) -> Result<ClientPage, AppError> {
-    let db = gate::provider(provider, Capability::ViewClients)
-        .await?
-        .context
-        .db;
-    super::service::list(&db, provider, &query).await
+    let call = gate::provider(provider, Capability::ViewClients).await?;
+    super::service::list(&call.context.db, &call.access, &query).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/details")]
@@ -33,10 +30,10 @@ pub async fn get_client_details(
     provider: ProviderId,
     client: OrganizationId,
 ) -> Result<ClientDetails, AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ViewClients).await?;
     let db = context.db;
-    super::service::details(&db, &actor, provider, client).await
+    super::service::details(&db, &access, client).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/create")]
@@ -49,7 +46,7 @@ pub async fn create_client(
     return_to: Option<String>,
 ) -> Result<OrganizationId, AppError> {
     use super::types::NewClientForm;
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageClients).await?;
     let db = context.db;
     let input = NewClientForm {
@@ -59,8 +56,8 @@ pub async fn create_client(
         owner_email,
     }
     .read()?;
-    let context = crate::auth::request::event_context(&actor);
-    let id = super::service::create(&db, provider, input, &context).await?;
+    let context = crate::auth::request::event_context(&access.actor);
+    let id = super::service::create(&db, &access, input, &context).await?;
     back_to_clients(provider, return_to);
     Ok(id)
 }
@@ -69,10 +66,10 @@ pub async fn create_client(
 pub async fn eligible_organizations(
     provider: ProviderId,
 ) -> Result<Vec<EligibleOrganization>, AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageClients).await?;
     let db = context.db;
-    super::service::eligible_organizations(&db, actor.user_id).await
+    super::service::eligible_organizations(&db, &access).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/add-existing")]
@@ -81,11 +78,11 @@ pub async fn add_existing_organization(
     organization: OrganizationId,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageClients).await?;
     let db = context.db;
-    let context = crate::auth::request::event_context(&actor);
-    super::service::add_existing(&db, &actor, provider, organization, &context).await?;
+    let context = crate::auth::request::event_context(&access.actor);
+    super::service::add_existing(&db, &access, organization, &context).await?;
     back_to_clients(provider, return_to);
     Ok(())
 }
@@ -97,11 +94,11 @@ pub async fn rename_client(
     name: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::UpdateClient).await?;
     let db = context.db;
-    let context = crate::auth::request::event_context(&actor);
-    super::service::rename(&db, provider, client, &name, &context).await?;
+    let context = crate::auth::request::event_context(&access.actor);
+    super::service::rename(&db, &access, client, &name, &context).await?;
     back_to_clients(provider, return_to);
     Ok(())
 }
@@ -113,12 +110,12 @@ pub async fn set_client_seats(
     seats: String,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::UpdateClient).await?;
     let db = context.db;
-    let context = crate::auth::request::event_context(&actor);
+    let context = crate::auth::request::event_context(&access.actor);
     let seats = crate::vocabulary::Seats::read_field(&seats)?;
-    super::service::set_seats(&db, &actor, provider, client, seats, &context).await?;
+    super::service::set_seats(&db, &access, client, seats, &context).await?;
     back_to_clients(provider, return_to);
     Ok(())
 }
@@ -129,11 +126,11 @@ pub async fn unlink_client(
     client: OrganizationId,
     return_to: Option<String>,
 ) -> Result<(), AppError> {
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageClients).await?;
     let db = context.db;
-    let context = crate::auth::request::event_context(&actor);
-    super::service::unlink(&db, provider, client, &context).await?;
+    let context = crate::auth::request::event_context(&access.actor);
+    super::service::unlink(&db, &access, client, &context).await?;
     back_to_clients(provider, return_to);
     Ok(())
 }

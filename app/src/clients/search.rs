@@ -9,6 +9,8 @@ use sea_orm::sea_query::{
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::types::{ClientPage, ClientQuery, ClientRow, ClientSort, SortDirection};
+use crate::auth::Capability;
+use crate::auth::gate::InProvider;
 use crate::db::{organizations, providers};
 use crate::error::AppError;
 use crate::ids::{OrganizationId, ProviderId};
@@ -250,9 +252,11 @@ fn row(record: ClientRecord) -> Result<ClientRow, AppError> {
 /// (then, and only then, a count and a second page query run).
 pub async fn list(
     db: &impl ConnectionTrait,
-    provider: ProviderId,
+    access: &InProvider,
     query: &ClientQuery,
 ) -> Result<ClientPage, AppError> {
+    access.require(Capability::ViewClients)?;
+    let provider = access.provider;
     let query = query.normalized();
     let backend = db.get_database_backend();
     let plan = search_plan(db, &query.search).await?;

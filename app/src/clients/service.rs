@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::types::{ClientDetails, EligibleOrganization, NewClient, purchases_seats};
+use crate::auth::gate::InProvider;
 use crate::auth::{Actor, Capability, Scope};
 use crate::db::organization_users::used_seats;
 use crate::db::{lock, organization_users, organizations, provider_organizations, providers};
@@ -84,10 +85,11 @@ fn may_purchase(actor: &Actor, provider: &providers::Model) -> bool {
 /// The Manage subscription dialog's figures.
 pub async fn details(
     db: &impl ConnectionTrait,
-    actor: &Actor,
-    provider: ProviderId,
+    access: &InProvider,
     client: OrganizationId,
 ) -> Result<ClientDetails, AppError> {
+    access.require(Capability::ViewClients)?;
+    let (actor, provider) = (&access.actor, access.provider);
     let organization = client_of(db, provider, client).await?;
     let plan = organization.plan;
     let provider_model = crate::providers::service::row(db, provider).await?;
@@ -113,10 +115,12 @@ pub async fn details(
 /// where it arrived ([`NewClientForm::read`](super::types::NewClientForm::read)).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
-    provider: ProviderId,
+    access: &InProvider,
     input: NewClient,
     context: &EventContext,
 ) -> Result<OrganizationId, AppError> {
+    access.require(Capability::ManageClients)?;
+    let provider = access.provider;
     let NewClient {
         name,
         plan,
@@ -193,7 +197,17 @@ struct EligibleRecord {
     seats: i32,
 }
 
+/// What the caller could add to the provider (rule 3): organizations it owns that no
+/// provider manages.
 pub async fn eligible_organizations(
+    db: &impl ConnectionTrait,
+    access: &InProvider,
+) -> Result<Vec<EligibleOrganization>, AppError> {
+    access.require(Capability::ManageClients)?;
+    eligible_for(db, access.actor.user_id).await
+}
+
+async fn eligible_for(
     db: &impl ConnectionTrait,
     user: UserId,
 ) -> Result<Vec<EligibleOrganization>, AppError> {
@@ -220,15 +234,20 @@ pub async fn eligible_organizations(
 /// a race with another provider, whose loser gets `AlreadyClient`.
 pub async fn add_existing(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: &Actor,
-    provider: ProviderId,
+    access: &InProvider,
     organization: OrganizationId,
     context: &EventContext,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageClients)?;
+    let provider = access.provider;
     let txn = crate::db::begin_write(db).await?;
-    let actor =
-        &crate::auth::recheck::provider_for(&txn, actor, Capability::ManageClients, provider)
-            .await?;
+    let actor = &crate::auth::recheck::provider_for(
+        &txn,
+        &access.actor,
+        Capability::ManageClients,
+        provider,
+    )
+    .await?;
     lock::organization(&txn, organization)
         .await
         .map_err(|_| AppError::Refused(Refusal::NotEligible))?;
@@ -240,7 +259,7 @@ pub async fn add_existing(
     if already_linked {
         return Err(AppError::Refused(Refusal::AlreadyClient));
     }
-    let eligible = eligible_organizations(&txn, actor.user_id)
+    let eligible = eligible_for(&txn, actor.user_id)
         .await?
         .into_iter()
         .find(|o| o.id == organization)
@@ -288,11 +307,13 @@ pub async fn add_existing(
 /// Update name, by a Provider Admin or a Service User.
 pub async fn rename(
     db: &(impl ConnectionTrait + TransactionTrait),
-    provider: ProviderId,
+    access: &InProvider,
     client: OrganizationId,
     name: &str,
     context: &EventContext,
 ) -> Result<(), AppError> {
+    access.require(Capability::UpdateClient)?;
+    let provider = access.provider;
     let name = validate::name(name, MAX_ORGANIZATION_NAME_CHARS)
         .map_err(|problem| AppError::field(Field::Name, problem))?;
     let txn = crate::db::begin_write(db).await?;
@@ -326,21 +347,23 @@ pub async fn rename(
 /// invitation cannot slip between counting Used and writing the seats.
 pub async fn set_seats(
     db: &(impl ConnectionTrait + TransactionTrait),
-    actor: &Actor,
-    provider: ProviderId,
+    access: &InProvider,
     client: OrganizationId,
     seats: Seats,
     context: &EventContext,
 ) -> Result<(), AppError> {
+    access.require(Capability::UpdateClient)?;
+    let provider = access.provider;
     let granted = (Capability::UpdateClient, Scope::Provider(provider));
-    set_seats_as(db, actor, granted, provider, client, seats, context).await
+    set_seats_as(db, &access.actor, granted, provider, client, seats, context).await
 }
 
 /// [`set_seats`] for a caller authorized by `granted` (the Clients page's `UpdateClient` in
-/// the provider, or the Admin Console's `ManageSeats` in the client), checked again once the
-/// provider is locked. Rule 8 is checked here; the change itself is `seats::service::change`.
+/// the provider, or the Admin Console's `ManageSeats` in the client, whose witnesses the two
+/// callers hold), checked again once the provider is locked. Rule 8 is checked here; the
+/// change itself is `seats::service::change`.
 #[allow(clippy::too_many_arguments)]
-pub async fn set_seats_as(
+pub(crate) async fn set_seats_as(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     granted: (Capability, Scope),
@@ -380,10 +403,12 @@ pub async fn set_seats_as(
 /// the organization keeps its members and data, and that owner becomes its billing contact.
 pub async fn unlink(
     db: &(impl ConnectionTrait + TransactionTrait),
-    provider: ProviderId,
+    access: &InProvider,
     client: OrganizationId,
     context: &EventContext,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageClients)?;
+    let provider = access.provider;
     let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     lock::organization(&txn, client).await?;

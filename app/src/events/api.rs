@@ -9,5 +9,11 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "events/list")]
 pub async fn list_events(log: LogOf, query: EventQuery) -> Result<EventPage, AppError> {
     let reader = crate::auth::gate::log(log).await?;
-    super::service::list(&reader.context.db, reader.log, &query, chrono::Utc::now()).await
+    super::service::list(
+        &reader.context.db,
+        &reader.access,
+        &query,
+        chrono::Utc::now(),
+    )
+    .await
 }

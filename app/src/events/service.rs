@@ -99,6 +99,7 @@ pub use super::types::LogOf;
 use super::types::{
     DEFAULT_RANGE_DAYS, EVENT_PAGE_SIZE, EventPage, EventQuery, EventRow, MAX_EXPORT_DAYS,
 };
+use crate::auth::witness::LogReader;
 use crate::db::{organizations, provider_users, providers, users};
 use crate::error::{Field, Problem};
 use crate::validate::Problems;
@@ -292,10 +293,11 @@ async fn log_name(db: &impl ConnectionTrait, log: LogOf) -> Result<String, AppEr
 /// One page of the log (the caller passed the guard for it).
 pub async fn list(
     db: &impl ConnectionTrait,
-    log: LogOf,
+    reader: &LogReader,
     query: &EventQuery,
     now: DateTime<Utc>,
 ) -> Result<EventPage, AppError> {
+    let log = reader.log;
     let range = resolve_range(query, now, None)?;
     let page = query.page.max(1);
     let size = u64::from(EVENT_PAGE_SIZE);
@@ -359,11 +361,12 @@ pub const EXPORT_SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_s
 /// turns it into an aborted response, not a file that merely looks short).
 pub async fn export_csv(
     db: &impl ConnectionTrait,
-    log: LogOf,
+    reader: &LogReader,
     range: &Range,
     describe: impl Fn(&EventRow) -> String,
     sink: &tokio::sync::mpsc::Sender<Vec<u8>>,
 ) -> Result<u64, AppError> {
+    let log = reader.log;
     let csv_error = |err: csv::Error| {
         tracing::error!(error = %err, "CSV export");
         AppError::Internal

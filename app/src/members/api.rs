@@ -13,18 +13,24 @@ use crate::error::AppError;
 use crate::ids::{OrganizationId, OrganizationUserId, ProviderId};
 
 #[cfg(feature = "ssr")]
-use crate::auth::gate::{self, InOrganization, ManagingMembers};
+use crate::auth::gate::{self, Within};
 
 #[server(prefix = "/api", endpoint = "members/list")]
 pub async fn list_members(place: Place, query: MemberQuery) -> Result<MemberPage, AppError> {
-    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
     super::service::list(&context.db, &manager, &query).await
 }
 
 /// The named members (a dialog's selection).
 #[server(prefix = "/api", endpoint = "members/get")]
 pub async fn get_members(place: Place, members: Vec<MemberId>) -> Result<Vec<MemberRow>, AppError> {
-    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
     let members: Vec<MemberId> = members.into_iter().take(50).collect();
     super::service::by_ids(&context.db, &manager, &members).await
 }
@@ -39,7 +45,10 @@ pub async fn invite_members(
     permissions: Option<Vec<String>>,
 ) -> Result<Vec<Invited>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
     let invitation =
         super::types::Invitation::read(place, &emails, &user_type, permissions.as_deref());
     let events = event_context(&manager.actor);
@@ -62,7 +71,10 @@ pub async fn apply_to_members(
     members: String,
 ) -> Result<Vec<RowOutcome>, AppError> {
     use crate::auth::request::{event_context, outbox};
-    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
     let (action, members) = super::types::parse_bulk(&action, &members)?;
     let events = event_context(&manager.actor);
     super::service::apply(
@@ -85,7 +97,10 @@ pub async fn change_member_type(
     permissions: Option<Vec<String>>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let ManagingMembers { manager, context } = gate::members(place).await?;
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
     let (user_type, permissions) =
         super::types::read_type_change(place, &user_type, permissions.as_deref())?;
     let events = event_context(&manager.actor);
@@ -126,17 +141,12 @@ pub async fn reset_member_password(
     password_confirm: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, crate::auth::Capability::ManageAccountRecovery).await?;
+    let Within { access, context } =
+        gate::organization(organization, crate::auth::Capability::ManageAccountRecovery).await?;
     super::recovery::reset_password(
         &context.db,
-        &event_context(&actor),
-        &actor,
-        scope,
+        &event_context(&access.actor),
+        &access,
         member,
         password,
         password_confirm,
@@ -151,14 +161,15 @@ pub async fn set_recovery_enrolment(
     enrolled: bool,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, crate::auth::Capability::ManageOwnMembership).await?;
-    super::recovery::set_enrolment(&context.db, &event_context(&actor), &actor, scope, enrolled)
-        .await
+    let Within { access, context } =
+        gate::organization(organization, crate::auth::Capability::ManageOwnMembership).await?;
+    super::recovery::set_enrolment(
+        &context.db,
+        &event_context(&access.actor),
+        &access,
+        enrolled,
+    )
+    .await
 }
 
 /// The organizations the caller belongs to, with account-recovery enrolment (account area).

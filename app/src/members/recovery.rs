@@ -11,7 +11,8 @@ use sea_orm::{
 use super::types::{MemberStatus, Permissions};
 use crate::accounts::service::check_new_password;
 use crate::accounts::{password, session};
-use crate::auth::{Actor, OrgScope, Role, require_outranks};
+use crate::auth::gate::InOrganization;
+use crate::auth::{Actor, Capability, OrgScope, Role, require_outranks};
 use crate::db::{lock, organization_users, users};
 use crate::error::{AppError, Refusal};
 use crate::events::service::{EventContext, NewEvent, member_details, record};
@@ -33,10 +34,11 @@ fn event(kind: EventType, scope: OrgScope, member: i64) -> NewEvent {
 pub async fn set_enrolment(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    actor: &Actor,
-    scope: OrgScope,
+    access: &InOrganization,
     enrolled: bool,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageOwnMembership)?;
+    let (actor, scope) = (&access.actor, access.scope);
     let txn = crate::db::begin_write(db).await?;
     lock::organization(&txn, scope.organization_id).await?;
     let row = organization_users::Entity::find()
@@ -82,18 +84,19 @@ pub async fn set_enrolment(
 pub async fn reset_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    actor: &Actor,
-    scope: OrgScope,
+    access: &InOrganization,
     member: OrganizationUserId,
     new: String,
     confirm: String,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageAccountRecovery)?;
+    let scope = access.scope;
     let organization: OrganizationId = scope.organization_id;
     let txn = crate::db::begin_write(db).await?;
     let actor = &crate::auth::recheck::organization_for(
         &txn,
-        actor,
-        crate::auth::Capability::ManageAccountRecovery,
+        &access.actor,
+        Capability::ManageAccountRecovery,
         scope,
     )
     .await?;

@@ -6,7 +6,7 @@ use super::types::{ConsoleFrame, OrganizationOverview};
 #[cfg(feature = "ssr")]
 use crate::auth::{
     Capability,
-    gate::{self, InOrganization},
+    gate::{self, Within},
 };
 use crate::error::AppError;
 use crate::ids::OrganizationId;
@@ -42,25 +42,17 @@ pub async fn create_organization(
 pub async fn get_organization_overview(
     organization: OrganizationId,
 ) -> Result<OrganizationOverview, AppError> {
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::AdministerOrganization).await?;
-    super::service::overview(&context.db, &actor, scope).await
+    let Within { access, context } =
+        gate::organization(organization, Capability::AdministerOrganization).await?;
+    super::service::overview(&context.db, &access).await
 }
 
 /// The console's frame (name, managing provider, the sections the caller may open).
 #[server(prefix = "/api", endpoint = "organizations/frame")]
 pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFrame, AppError> {
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::AdministerOrganization).await?;
-    super::service::frame(&context.db, &actor, scope).await
+    let Within { access, context } =
+        gate::organization(organization, Capability::AdministerOrganization).await?;
+    super::service::frame(&context.db, &access).await
 }
 
 /// Records a provider user opening a client's console (once per visit, see
@@ -69,13 +61,10 @@ pub async fn get_console_frame(organization: OrganizationId) -> Result<ConsoleFr
 #[server(prefix = "/api", endpoint = "organizations/visit")]
 pub async fn record_console_visit(organization: OrganizationId) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::AdministerOrganization).await?;
-    super::service::record_provider_access(&context.db, &event_context(&actor), &actor, scope).await
+    let Within { access, context } =
+        gate::organization(organization, Capability::AdministerOrganization).await?;
+    super::service::record_provider_access(&context.db, &event_context(&access.actor), &access)
+        .await
 }
 
 /// Billing → Subscription: the figures, for those who may change seats.
@@ -83,13 +72,9 @@ pub async fn record_console_visit(organization: OrganizationId) -> Result<(), Ap
 pub async fn get_organization_subscription(
     organization: OrganizationId,
 ) -> Result<OrganizationOverview, AppError> {
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::ManageSeats).await?;
-    super::service::overview(&context.db, &actor, scope).await
+    let Within { access, context } =
+        gate::organization(organization, Capability::ManageSeats).await?;
+    super::service::overview(&context.db, &access).await
 }
 
 #[server(prefix = "/api", endpoint = "organizations/seats")]
@@ -98,23 +83,19 @@ pub async fn set_organization_seats(
     seats: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::ManageSeats).await?;
+    let Within { access, context } =
+        gate::organization(organization, Capability::ManageSeats).await?;
     let seats = crate::vocabulary::Seats::read_field(&seats)?;
-    super::service::set_seats(&context.db, &event_context(&actor), &actor, scope, seats).await
+    super::service::set_seats(&context.db, &event_context(&access.actor), &access, seats).await
 }
 
 #[server(prefix = "/api", endpoint = "organizations/info")]
 pub async fn get_organization_info(
     organization: OrganizationId,
 ) -> Result<super::types::OrganizationInfo, AppError> {
-    let InOrganization { scope, context, .. } =
+    let Within { access, context } =
         gate::organization(organization, Capability::ManageOrgSettings).await?;
-    super::service::info(&context.db, scope).await
+    super::service::info(&context.db, &access).await
 }
 
 /// Name, and outside providers the billing email (a client's form has no such field).
@@ -125,16 +106,12 @@ pub async fn update_organization_info(
     billing_email: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::ManageOrgSettings).await?;
+    let Within { access, context } =
+        gate::organization(organization, Capability::ManageOrgSettings).await?;
     super::service::update_info(
         &context.db,
-        &event_context(&actor),
-        scope,
+        &event_context(&access.actor),
+        &access,
         &name,
         billing_email.as_deref(),
     )
@@ -145,9 +122,9 @@ pub async fn update_organization_info(
 pub async fn get_organization_billing(
     organization: OrganizationId,
 ) -> Result<super::types::OrganizationBilling, AppError> {
-    let InOrganization { scope, context, .. } =
+    let Within { access, context } =
         gate::organization(organization, Capability::ManageOrgBilling).await?;
-    super::service::billing(&context.db, scope).await
+    super::service::billing(&context.db, &access).await
 }
 
 #[server(prefix = "/api", endpoint = "organizations/update-billing")]
@@ -157,16 +134,12 @@ pub async fn update_organization_billing(
     tax_id: String,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = gate::organization(organization, Capability::ManageOrgBilling).await?;
+    let Within { access, context } =
+        gate::organization(organization, Capability::ManageOrgBilling).await?;
     super::service::update_billing(
         &context.db,
-        &event_context(&actor),
-        scope,
+        &event_context(&access.actor),
+        &access,
         super::types::OrganizationBilling { address, tax_id },
     )
     .await

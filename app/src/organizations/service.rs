@@ -11,6 +11,7 @@ use super::types::{
     OrganizationBilling, OrganizationInfo, OrganizationOverview,
 };
 use crate::accounts::types::Named;
+use crate::auth::gate::InOrganization;
 use crate::auth::{Actor, Capability, OrgScope, Scope};
 use crate::db::{organization_users, organizations, providers};
 use crate::error::{AppError, Field, Problem};
@@ -83,9 +84,10 @@ pub async fn create(
 pub async fn record_provider_access(
     db: &impl ConnectionTrait,
     context: &EventContext,
-    actor: &Actor,
-    scope: OrgScope,
+    access: &InOrganization,
 ) -> Result<(), AppError> {
+    access.require(Capability::AdministerOrganization)?;
+    let (actor, scope) = (&access.actor, access.scope);
     let Some(provider) = scope
         .provider_id
         .filter(|p| actor.is_confirmed_provider_member(*p))
@@ -142,9 +144,10 @@ async fn provider_named(
 /// the same guard allows.
 pub async fn frame(
     db: &impl ConnectionTrait,
-    actor: &Actor,
-    scope: OrgScope,
+    access: &InOrganization,
 ) -> Result<ConsoleFrame, AppError> {
+    access.require(Capability::AdministerOrganization)?;
+    let (actor, scope) = (&access.actor, access.scope);
     let name = organizations::Entity::find_by_id(scope.organization_id.0)
         .select_only()
         .column(organizations::Column::Name)
@@ -169,9 +172,10 @@ pub async fn frame(
 /// The Admin Console's start page data; the caller has passed the guard for `scope`.
 pub async fn overview(
     db: &impl ConnectionTrait,
-    actor: &Actor,
-    scope: OrgScope,
+    access: &InOrganization,
 ) -> Result<OrganizationOverview, AppError> {
+    access.require(Capability::AdministerOrganization)?;
+    let (actor, scope) = (&access.actor, access.scope);
     let organization = organizations::Entity::find_by_id(scope.organization_id.0)
         .one(db)
         .await?
@@ -224,8 +228,10 @@ async fn record_update(
 /// Settings → Organization info.
 pub async fn info(
     db: &impl ConnectionTrait,
-    scope: OrgScope,
+    access: &InOrganization,
 ) -> Result<OrganizationInfo, AppError> {
+    access.require(Capability::ManageOrgSettings)?;
+    let scope = access.scope;
     let row = organization_row(db, scope.organization_id).await?;
     Ok(OrganizationInfo {
         name: row.name,
@@ -239,10 +245,12 @@ pub async fn info(
 pub async fn update_info(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    scope: OrgScope,
+    access: &InOrganization,
     name: &str,
     billing_email: Option<&str>,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageOrgSettings)?;
+    let scope = access.scope;
     let mut problems = Problems::default();
     let name = problems.check(
         Field::Name,
@@ -292,8 +300,10 @@ pub async fn update_info(
 /// Billing → Billing information.
 pub async fn billing(
     db: &impl ConnectionTrait,
-    scope: OrgScope,
+    access: &InOrganization,
 ) -> Result<OrganizationBilling, AppError> {
+    access.require(Capability::ManageOrgBilling)?;
+    let scope = access.scope;
     let row = organization_row(db, scope.organization_id).await?;
     Ok(OrganizationBilling {
         address: row.billing_address.unwrap_or_default(),
@@ -304,9 +314,11 @@ pub async fn billing(
 pub async fn update_billing(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    scope: OrgScope,
+    access: &InOrganization,
     input: OrganizationBilling,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageOrgBilling)?;
+    let scope = access.scope;
     let mut problems = Problems::default();
     let (address, tax_id) =
         crate::validate::address_and_tax_id(&input.address, &input.tax_id, &mut problems);
@@ -349,10 +361,11 @@ pub async fn update_billing(
 pub async fn set_seats(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    actor: &Actor,
-    scope: OrgScope,
+    access: &InOrganization,
     seats: Seats,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageSeats)?;
+    let (actor, scope) = (&access.actor, access.scope);
     if let Some(provider) = scope.provider_id {
         return crate::clients::service::set_seats_as(
             db,

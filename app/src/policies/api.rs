@@ -7,16 +7,16 @@ use crate::error::AppError;
 use crate::ids::OrganizationId;
 
 #[cfg(feature = "ssr")]
-use crate::auth::gate::{self, InOrganization};
+use crate::auth::gate::{self, InOrganization, Within};
 
 #[cfg(feature = "ssr")]
-async fn authorize(organization: OrganizationId) -> Result<InOrganization, AppError> {
+async fn authorize(organization: OrganizationId) -> Result<Within<InOrganization>, AppError> {
     gate::organization(organization, crate::auth::Capability::ManagePolicies).await
 }
 
 #[server(prefix = "/api", endpoint = "policies/get")]
 pub async fn get_policies(organization: OrganizationId) -> Result<Policies, AppError> {
-    let InOrganization { context, .. } = authorize(organization).await?;
+    let Within { context, .. } = authorize(organization).await?;
     super::service::load(&context.db, organization).await
 }
 
@@ -33,12 +33,7 @@ pub async fn set_policy(
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
-    let InOrganization {
-        actor,
-        scope,
-        context,
-        ..
-    } = authorize(organization).await?;
+    let Within { access, context } = authorize(organization).await?;
     let change = super::service::PolicyChange {
         kind: &kind,
         enabled: enabled.is_some(),
@@ -46,5 +41,5 @@ pub async fn set_policy(
         min_strength: min_strength.as_deref().unwrap_or_default(),
         confirmed: confirm.is_some(),
     };
-    super::service::set(&context.db, &event_context(&actor), scope, change).await
+    super::service::set(&context.db, &event_context(&access.actor), &access, change).await
 }

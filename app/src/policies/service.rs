@@ -8,7 +8,8 @@ use sea_orm::{
 use super::types::{
     MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, PasswordRules, Policies, PolicyKind,
 };
-use crate::auth::OrgScope;
+use crate::auth::Capability;
+use crate::auth::gate::InOrganization;
 use crate::db::{organization_users, policies};
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::events::service::{EventContext, NewEvent, record};
@@ -71,9 +72,11 @@ impl<'a> PolicyChange<'a> {
 pub async fn set(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    scope: OrgScope,
+    access: &InOrganization,
     change: PolicyChange<'_>,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManagePolicies)?;
+    let scope = access.scope;
     let PolicyChange {
         kind,
         enabled,
@@ -107,13 +110,7 @@ pub async fn set(
     };
     let organization = scope.organization_id;
     let txn = crate::db::begin_write(db).await?;
-    crate::auth::recheck::organization_by(
-        &txn,
-        context,
-        crate::auth::Capability::ManagePolicies,
-        scope,
-    )
-    .await?;
+    crate::auth::recheck::organization_by(&txn, context, Capability::ManagePolicies, scope).await?;
     let existing = policies::Entity::find()
         .filter(policies::Column::OrganizationId.eq(organization.0))
         .filter(policies::Column::Kind.eq(kind.as_str()))

@@ -45,7 +45,7 @@ pub async fn create_provider(
 pub async fn get_provider_overview(provider: ProviderId) -> Result<ProviderOverview, AppError> {
     use crate::auth::{Capability, gate};
     let call = gate::provider(provider, Capability::ViewClients).await?;
-    super::service::overview(&call.context.db, &call.actor, provider).await
+    super::service::overview(&call.context.db, &call.access).await
 }
 
 /// The provider's Settings page (Provider Admins).
@@ -55,7 +55,7 @@ pub async fn get_provider_settings(
 ) -> Result<super::types::ProviderSettings, AppError> {
     use crate::auth::{Capability, gate};
     let call = gate::provider(provider, Capability::ManageProviderSettings).await?;
-    super::service::settings(&call.context.db, provider).await
+    super::service::settings(&call.context.db, &call.access).await
 }
 
 /// Saves the Settings page. The checkbox arrives only when ticked (a plain form's way).
@@ -69,7 +69,7 @@ pub async fn update_provider_settings(
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     use crate::auth::{Capability, gate};
-    let gate::InProvider { actor, context, .. } =
+    let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageProviderSettings).await?;
     let input = super::types::ProviderSettings {
         name,
@@ -77,5 +77,6 @@ pub async fn update_provider_settings(
         billing_email,
         service_users_may_purchase_seats: service_users_may_purchase_seats.is_some(),
     };
-    super::service::update_settings(&context.db, &event_context(&actor), provider, input).await
+    super::service::update_settings(&context.db, &event_context(&access.actor), &access, input)
+        .await
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 use super::types::{
     MAX_BUSINESS_NAME_CHARS, MAX_PROVIDER_NAME_CHARS, PlanTerms, ProviderOverview, ProviderUserType,
 };
+use crate::auth::gate::InProvider;
 use crate::auth::{Actor, Capability, Scope};
 use crate::db::{provider_plans, provider_users, providers, users};
 use crate::error::{AppError, Field, Refusal};
@@ -273,9 +274,10 @@ pub async fn plan_terms(
 /// The Provider Portal's frame for a viewer who passed `ViewClients`.
 pub async fn overview(
     db: &impl ConnectionTrait,
-    actor: &Actor,
-    provider: ProviderId,
+    access: &InProvider,
 ) -> Result<ProviderOverview, AppError> {
+    access.require(Capability::ViewClients)?;
+    let (actor, provider) = (&access.actor, access.provider);
     let row = providers::Entity::find_by_id(provider.0)
         .one(db)
         .await?
@@ -295,8 +297,10 @@ pub async fn overview(
 /// The Settings page's values.
 pub async fn settings(
     db: &impl ConnectionTrait,
-    provider: ProviderId,
+    access: &InProvider,
 ) -> Result<super::types::ProviderSettings, AppError> {
+    access.require(Capability::ManageProviderSettings)?;
+    let provider = access.provider;
     let row = row(db, provider).await?;
     Ok(super::types::ProviderSettings {
         name: row.name,
@@ -311,9 +315,11 @@ pub async fn settings(
 pub async fn update_settings(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
-    provider: ProviderId,
+    access: &InProvider,
     input: super::types::ProviderSettings,
 ) -> Result<(), AppError> {
+    access.require(Capability::ManageProviderSettings)?;
+    let provider = access.provider;
     use sea_orm::IntoActiveModel;
     let (name, business_name, billing_email) =
         checked_fields(&input.name, &input.business_name, &input.billing_email)?;

@@ -13,14 +13,14 @@ use chrono::{TimeZone, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use app::billing::service as billing;
 use app::billing::types::BillingInfo;
-use app::clients::service as clients;
 use app::clients::types::NewClientForm;
 use app::db::{events, invoices};
 use app::error::{AppError, Field, Problem};
 use app::ids::{ProviderId, UserId};
 use app::organizations::types::Plan;
+use support::witnessed::billing;
+use support::witnessed::clients;
 use support::{actor, context, provider, provider_member, send, session_cookie, user};
 
 async fn client(

@@ -11,7 +11,6 @@ use support::{
 };
 
 use app::auth::{Capability, Scope};
-use app::clients::service as clients;
 use app::clients::types::NewClientForm;
 use app::clients::types::{ClientQuery, ClientSort, SortDirection};
 use app::db::{
@@ -23,6 +22,7 @@ use app::members::types::Permissions;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
+use support::witnessed::clients;
 
 fn new_client(name: &str, plan: &str, seats: &str, owner: &str) -> NewClientForm {
     NewClientForm {
@@ -500,7 +500,7 @@ async fn existing_organizations_are_added_exactly_per_rules_4_and_9(t: support::
     .await;
 
     let admin = actor(db, admin_id).await;
-    let eligible: Vec<_> = clients::eligible_organizations(db, admin_id)
+    let eligible: Vec<_> = clients::eligible_organizations(db, &admin, p)
         .await
         .unwrap()
         .into_iter()

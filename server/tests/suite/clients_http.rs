@@ -124,7 +124,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
     .insert(db)
     .await
     .unwrap();
-    let c = app::clients::service::create(
+    let c = support::witnessed::clients::create(
         db,
         p,
         app::clients::types::NewClientForm {

@@ -432,7 +432,7 @@ async fn every_endpoint_names_its_scope_and_refuses_who_it_must(t: support::Test
         "confirmed",
     )
     .await;
-    let organization = app::clients::service::create(
+    let organization = support::witnessed::clients::create(
         db,
         p,
         app::clients::types::NewClientForm {
@@ -481,7 +481,7 @@ async fn every_endpoint_names_its_scope_and_refuses_who_it_must(t: support::Test
     app::billing::service::issue(db, p, "2026-10", chrono::Utc::now())
         .await
         .unwrap();
-    let invoice = app::billing::service::history(db, p).await.unwrap()[0].id;
+    let invoice = support::witnessed::billing::history(db, p).await.unwrap()[0].id;
     let stranger = session_cookie(db, user(db, "stranger@else.example").await).await;
     let admin_cookie = session_cookie(db, admin).await;
     let service_cookie = session_cookie(db, service).await;

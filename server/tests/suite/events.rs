@@ -15,9 +15,9 @@ use tower::ServiceExt;
 
 use app::db::{events, users};
 use app::error::{AppError, Field, Problem};
-use app::events::service::{self as event_log, LogOf};
 use app::events::types::{EVENT_PAGE_SIZE, EventQuery, EventType};
 use app::ids::{ProviderId, UserId};
+use support::witnessed::event_log::{self, LogOf};
 use support::{actor, get_path, provider, provider_member, session_cookie, user};
 
 /// An event in the provider's log at `at`, acted by `actor`, about a member address.
@@ -375,7 +375,7 @@ async fn opening_a_clients_console_is_recorded_once_in_a_while_in_both_logs(t: s
         "confirmed",
     )
     .await;
-    let client = app::clients::service::create(
+    let client = support::witnessed::clients::create(
         db,
         p,
         app::clients::types::NewClientForm {
@@ -396,7 +396,7 @@ async fn opening_a_clients_console_is_recorded_once_in_a_while_in_both_logs(t: s
         .unwrap()
         .unwrap();
     for _ in 0..3 {
-        app::organizations::service::record_provider_access(
+        support::witnessed::organizations::record_provider_access(
             db,
             &support::context(&service_actor),
             &service_actor,

@@ -348,7 +348,7 @@ async fn opening_a_console_is_recorded_by_its_post_not_by_a_get(t: support::Test
         "confirmed",
     )
     .await;
-    let client = app::clients::service::create(
+    let client = support::witnessed::clients::create(
         db,
         p,
         app::clients::types::NewClientForm {
@@ -732,7 +732,7 @@ async fn a_writer_demoted_while_it_waited_is_refused(t: support::TestDb) {
     let save = {
         let db = db.clone();
         async move {
-            app::providers::service::update_settings(
+            support::witnessed::providers::update_settings(
                 &db,
                 &ctx,
                 p,
@@ -757,8 +757,8 @@ async fn a_writer_demoted_while_it_waited_is_refused(t: support::TestDb) {
 support::each_backend!(invoices_keep_whom_they_were_billed_to);
 /// From the notes: an invoice showed the provider's details as they are now, not as billed.
 async fn invoices_keep_whom_they_were_billed_to(t: support::TestDb) {
-    use app::billing::service as billing;
     use app::billing::types::BillingInfo;
+    use support::witnessed::billing;
     let db = &t.db;
     let admin = user(db, "admin@msp.example").await;
     let p = provider(db, "MSP", "admin@msp.example").await;

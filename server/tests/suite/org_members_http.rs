@@ -14,8 +14,8 @@ use app::auth::OrgScope;
 use app::db::{events, invitations, organization_users, provider_organizations};
 use app::ids::UserId;
 use app::members::types::Permissions;
-use app::organizations::service as organizations_service;
 use app::organizations::types::ConsoleSection;
+use support::witnessed::organizations as organizations_service;
 use support::{
     acme, actor, context, membership, post_form, provider, provider_member, session_cookie, user,
 };
@@ -473,7 +473,17 @@ async fn settings_billing_and_seats_refuse_whom_they_must_and_keep_their_rules(t
     assert_eq!(count(EventType::OrganizationUpdated).await, 2);
     assert_eq!(count(EventType::OrganizationSeatsChanged).await, 1);
 
-    // A client's billing email is its provider's: not changed from here.
+    // A client's billing email is its provider's: not changed from here. (The gate reads the
+    // organization's provider from the database, so it becomes a client for real.)
+    provider_organizations::ActiveModel {
+        provider_id: Set(other.0),
+        organization_id: Set(org.0),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
     let client = OrgScope {
         organization_id: org,
         provider_id: Some(other),

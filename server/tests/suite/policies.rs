@@ -14,10 +14,10 @@ use app::auth::{Capability, Scope, require};
 use app::db::users;
 use app::error::{AppError, Field, Problem, Refusal};
 use app::ids::UserId;
-use app::members::recovery;
 use app::members::types::{MemberQuery, Permissions};
-use app::policies::service::{self as policy, PolicyChange};
 use support::members::org as members;
+use support::witnessed::policy::{self, PolicyChange};
+use support::witnessed::recovery;
 use support::{acme, actor, context, membership, post_form, session_cookie, user};
 
 async fn turn_on_two_step(db: &impl ConnectionTrait, user: UserId) {

@@ -779,8 +779,8 @@ async fn an_unreachable_smtp_server_leaves_the_invitation_and_shows_the_link(t: 
 
 support::each_backend!(settings_are_validated_and_each_change_is_an_event);
 async fn settings_are_validated_and_each_change_is_an_event(t: support::TestDb) {
-    use app::providers::service as providers;
     use app::providers::types::ProviderSettings;
+    use support::witnessed::providers;
     let db = &t.db;
     let admin_user = user(db, "admin@msp.example").await;
     let acme = provider(db, "Acme", "admin@msp.example").await;

@@ -15,9 +15,9 @@ use app::db::{events, organization_users, policies, sessions, users};
 use app::error::{AppError, Field, Problem, Refusal};
 use app::events::types::EventType;
 use app::ids::{OrganizationUserId, UserId};
-use app::members::recovery;
 use app::members::types::Permissions;
-use app::policies::service::{self as policy, PolicyChange};
+use support::witnessed::policy::{self, PolicyChange};
+use support::witnessed::recovery;
 use support::{
     acme, actor, context, events_of, membership, post_form, provider, provider_member,
     session_cookie, user,

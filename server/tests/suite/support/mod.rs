@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 use server::db::{self, ConnectExtras};
 
 pub mod members;
+pub mod witnessed;
 use tempfile::TempDir;
 
 pub struct TestDb {
