@@ -289,12 +289,20 @@ async fn migrated(config: &Config) -> Result<sea_orm::DatabaseConnection, Startu
 }
 
 async fn serve(config: Config, demo: bool) -> Result<(), StartupError> {
+    use axum::serve::ListenerExt;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| StartupError::Bind {
             addr: config.addr,
             reason: e.to_string(),
-        })?;
+        })?
+        // A page leaves in several writes (head, streamed body); with Nagle's algorithm on, the
+        // last one waits for the browser's delayed ACK: ~40 ms on every keep-alive navigation.
+        .tap_io(|stream| {
+            if let Err(err) = stream.set_nodelay(true) {
+                tracing::debug!(%err, "TCP_NODELAY not set on a connection");
+            }
+        });
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db)
         .await
