@@ -7,7 +7,9 @@
 //! connections (32) for `HTTP_SECONDS` (5), then with one connection (the latency a person
 //! feels). The hello-world is this same program started again as a server of one route.
 //!
-//! `cargo build --release -p server && cargo bench -p server --bench http`
+//! `cargo leptos build --release && cp target/release/server /tmp/portal-server &&
+//! PORTAL_SERVER_BIN=/tmp/portal-server cargo bench -p server --bench http` (the copy keeps
+//! the served build: `cargo bench` rebuilds `target/release/server` with views not erased).
 //! On PostgreSQL: `HTTP_DATABASE=postgres://postgres@127.0.0.1:5432/test` (a database of its
 //! own is created next to that one and dropped at the end).
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
