@@ -9,7 +9,7 @@ use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
 use app::accounts::session::ClientInfo;
 use app::accounts::two_step;
 use app::auth::Actor;
-use app::db::{organizations, provider_organizations, provider_users, providers, users};
+use app::db::{organizations, provider_users, providers, users};
 use app::error::{AppError, Field, Problem};
 use app::ids::{OrganizationId, ProviderId, UserId};
 use app::members::types::Permissions;
@@ -285,18 +285,6 @@ async fn provider(db: &impl ConnectionTrait, name: &str, user: UserId, status: &
     ProviderId(provider.id)
 }
 
-async fn link(db: &impl ConnectionTrait, provider: ProviderId, org: OrganizationId) {
-    provider_organizations::ActiveModel {
-        provider_id: Set(provider.0),
-        organization_id: Set(org.0),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
-}
-
 support::each_backend!(the_switcher_offers_exactly_what_the_user_may_open);
 async fn the_switcher_offers_exactly_what_the_user_may_open(t: support::TestDb) {
     let db = &t.db;
@@ -339,10 +327,10 @@ async fn the_switcher_offers_exactly_what_the_user_may_open(t: support::TestDb) 
     let pending = provider(db, "Pending MSP", ann, "accepted").await;
     for i in 0..12 {
         let client = organization(db, &format!("Client {i:02}")).await;
-        link(db, msp, client).await;
+        support::link_client(db, msp, client).await;
     }
     let foreign_client = organization(db, "Not Ours").await;
-    link(db, pending, foreign_client).await;
+    support::link_client(db, pending, foreign_client).await;
 
     let (_, actor) = signed_in(db, "ann@example.com").await;
     let products = service::product_access(db, &actor).await.unwrap();

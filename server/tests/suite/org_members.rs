@@ -16,11 +16,7 @@ use app::invitations::service as invitations;
 use app::invitations::types::PendingRef;
 use app::mail::{Mailer, Outbox};
 use app::members::types::{MemberAction, MemberQuery, Permissions, StatusFilter};
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use support::members::org as members;
 use support::{acme, actor, context, events_of, membership, problem, provider, user};
 
@@ -423,15 +419,7 @@ async fn an_organization_outside_providers_keeps_a_confirmed_owner(t: support::T
     // A provider's client may have none for a while: its provider administers it.
     let admin_id = user(db, "admin@msp.example").await;
     let p: ProviderId = provider(db, "MSP", "admin@msp.example").await;
-    app::db::provider_organizations::ActiveModel {
-        provider_id: Set(p.0),
-        organization_id: Set(org.organization_id.0),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    support::link_client(db, p, org.organization_id).await;
     let client = OrgScope {
         provider_id: Some(p),
         ..org

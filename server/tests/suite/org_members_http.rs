@@ -8,10 +8,10 @@
 use crate::support;
 
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
 
 use app::auth::OrgScope;
-use app::db::{events, invitations, organization_users, provider_organizations};
+use app::db::{events, invitations, organization_users};
 use app::ids::UserId;
 use app::members::types::Permissions;
 use app::organizations::types::ConsoleSection;
@@ -227,15 +227,7 @@ async fn the_console_shows_each_role_exactly_its_sections(t: support::TestDb) {
         "confirmed",
     )
     .await;
-    provider_organizations::ActiveModel {
-        provider_id: Set(p.0),
-        organization_id: Set(org.0),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    support::link_client(db, p, org).await;
     let scope = OrgScope {
         organization_id: org,
         provider_id: Some(p),
@@ -475,15 +467,7 @@ async fn settings_billing_and_seats_refuse_whom_they_must_and_keep_their_rules(t
 
     // A client's billing email is its provider's: not changed from here. (The gate reads the
     // organization's provider from the database, so it becomes a client for real.)
-    provider_organizations::ActiveModel {
-        provider_id: Set(other.0),
-        organization_id: Set(org.0),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap();
+    support::link_client(db, other, org).await;
     let client = OrgScope {
         organization_id: org,
         provider_id: Some(other),

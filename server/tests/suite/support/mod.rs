@@ -334,6 +334,23 @@ pub async fn provider_member(
     .id
 }
 
+/// Makes `organization` a client of `provider` (the link row alone, as a fixture).
+pub async fn link_client(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    organization: app::ids::OrganizationId,
+) {
+    app::db::provider_organizations::ActiveModel {
+        provider_id: sea_orm::Set(provider.0),
+        organization_id: sea_orm::Set(organization.0),
+        created_at: sea_orm::Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
 /// An organization outside providers, created through the service by `owner`, who becomes
 /// its confirmed Owner.
 pub async fn own_organization(
