@@ -8,7 +8,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
-use super::types::{ClientPage, ClientQuery, ClientRow, ClientSort, SortDirection};
+use super::types::{Anchor, ClientPage, ClientQuery, ClientRow, ClientSort, SortDirection};
 use crate::auth::Capability;
 use crate::auth::gate::InProvider;
 use crate::db::{organizations, providers};
@@ -165,75 +165,275 @@ fn count_limit(query: &ClientQuery, page: u32) -> u64 {
     u64::from(page - 1) * size + SEARCH_LOOKAHEAD_PAGES * size + 1
 }
 
-fn page_statement(
-    provider: ProviderId,
-    query: &ClientQuery,
-    page: u32,
-    plan: SearchPlan,
-) -> SelectStatement {
-    let col = |name: &str| Expr::col(Alias::new(name));
-    // Written exactly as the Remaining index's expression, so the planner uses that index.
-    let remaining = || col("seats").sub(col("used_seats"));
+/// The order of the page: the sort column, then the tie-break, each with its direction.
+/// By name, equal keys go by id in the same direction so the name index serves both
+/// directions; by any other column the tie-break (name, then id) stays ascending, and both
+/// directions have their index (migration m20261126_000005). Every order is an index range.
+fn order_columns(query: &ClientQuery) -> Vec<(SortKey, Order)> {
     let order = match query.direction {
         SortDirection::Asc => Order::Asc,
         SortDirection::Desc => Order::Desc,
     };
-    let key: SimpleExpr = match query.sort {
-        ClientSort::Name => col("name_key").into(),
-        ClientSort::Assigned => col("seats").into(),
-        ClientSort::Used => col("used_seats").into(),
-        ClientSort::Remaining => remaining(),
-        ClientSort::Plan => col("plan").into(),
+    let key = match query.sort {
+        ClientSort::Name => return vec![(SortKey::NameKey, order.clone()), (SortKey::Id, order)],
+        ClientSort::Assigned => SortKey::Seats,
+        ClientSort::Used => SortKey::Used,
+        ClientSort::Remaining => SortKey::Remaining,
+        ClientSort::Plan => SortKey::Plan,
     };
+    vec![
+        (key, order),
+        (SortKey::NameKey, Order::Asc),
+        (SortKey::Id, Order::Asc),
+    ]
+}
+
+/// A column of a page's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortKey {
+    NameKey,
+    Seats,
+    Used,
+    Remaining,
+    Plan,
+    Id,
+}
+
+impl SortKey {
+    /// The expression in the table, written exactly as its index's (Remaining's included, so
+    /// the planner uses that index).
+    fn expr(self) -> SimpleExpr {
+        let col = |name: &str| Expr::col(Alias::new(name));
+        match self {
+            Self::NameKey => col("name_key").into(),
+            Self::Seats => col("seats").into(),
+            Self::Used => col("used_seats").into(),
+            Self::Remaining => col("seats").sub(col("used_seats")),
+            Self::Plan => col("plan").into(),
+            Self::Id => col("id").into(),
+        }
+    }
+
+    /// The same column among a page statement's outputs.
+    fn output(self) -> SimpleExpr {
+        let col = |name: &str| Expr::col(Alias::new(name)).into();
+        match self {
+            Self::NameKey => col("name_key"),
+            Self::Seats => col("seats"),
+            Self::Used => col("used"),
+            Self::Remaining => col("remaining"),
+            Self::Plan => col("plan"),
+            Self::Id => col("id"),
+        }
+    }
+
+    /// The anchor client's value in this column.
+    fn value(self, anchor: &AnchorRecord) -> SimpleExpr {
+        match self {
+            Self::NameKey => Expr::val(anchor.name_key.clone()).into(),
+            Self::Seats => Expr::val(anchor.seats).into(),
+            Self::Used => Expr::val(anchor.used_seats).into(),
+            Self::Remaining => Expr::val(anchor.seats - anchor.used_seats).into(),
+            Self::Plan => Expr::val(anchor.plan.as_str()).into(),
+            Self::Id => Expr::val(anchor.id).into(),
+        }
+    }
+}
+
+fn flipped(order: &Order) -> Order {
+    match order {
+        Order::Desc => Order::Asc,
+        _ => Order::Desc,
+    }
+}
+
+/// The client a page is anchored to, in the sort's columns.
+#[derive(Debug, FromQueryResult)]
+struct AnchorRecord {
+    id: i64,
+    name_key: String,
+    seats: i32,
+    used_seats: i32,
+    plan: crate::vocabulary::Plan,
+}
+
+/// The anchor's sort values, if it is still one of the provider's clients (a client unlinked
+/// meanwhile, or another provider's id typed into the URL, leaves the page found by position).
+async fn anchor_record(
+    db: &impl ConnectionTrait,
+    provider: ProviderId,
+    id: OrganizationId,
+) -> Result<Option<AnchorRecord>, AppError> {
+    let statement = Query::select()
+        .columns([
+            organizations::Column::Id,
+            organizations::Column::NameKey,
+            organizations::Column::Seats,
+            organizations::Column::Plan,
+        ])
+        .expr_as(
+            Expr::col(Alias::new("used_seats")),
+            Alias::new("used_seats"),
+        )
+        .from(organizations::Entity)
+        .and_where(Expr::col(organizations::Column::Id).eq(id.0))
+        .and_where(Expr::col(Alias::new("provider_id")).eq(provider.0))
+        .to_owned();
+    let backend = db.get_database_backend();
+    Ok(AnchorRecord::find_by_statement(backend.build(&statement))
+        .one(db)
+        .await?)
+}
+
+/// Where a page starts: by position (offset) or next to an anchor client (seek).
+enum Start<'a> {
+    Position(u32),
+    /// The clients after the anchor in the list's order (`before == false`), or before it.
+    Seek {
+        anchor: &'a AnchorRecord,
+        before: bool,
+    },
+}
+
+/// The rows of a page, without their total: a page's columns from the provider's matching
+/// clients, in `order`.
+fn rows_statement(
+    provider: ProviderId,
+    query: &ClientQuery,
+    plan: SearchPlan,
+    order: &[(SortKey, Order)],
+    extra: Option<Condition>,
+) -> SelectStatement {
+    let mut filter = clients_filter(provider, &query.search, plan);
+    if let Some(extra) = extra {
+        filter = filter.add(extra);
+    }
     let mut statement = Query::select();
     statement
         .columns([
             organizations::Column::Id,
             organizations::Column::Name,
+            organizations::Column::NameKey,
             organizations::Column::Plan,
             organizations::Column::Seats,
         ])
         // Read as BIGINT on both backends (PostgreSQL's INTEGER does not decode as i64).
         .expr_as(
-            Func::cast_as(col("used_seats"), Alias::new("BIGINT")),
+            Func::cast_as(SortKey::Used.expr(), Alias::new("BIGINT")),
             Alias::new("used"),
         )
         .expr_as(
-            Func::cast_as(remaining(), Alias::new("BIGINT")),
+            Func::cast_as(SortKey::Remaining.expr(), Alias::new("BIGINT")),
             Alias::new("remaining"),
         )
-        // The total that matched, in the same statement as the page.
-        .expr_as(
-            SimpleExpr::SubQuery(
-                None,
-                Box::new(SubQueryStatement::SelectStatement(total_statement(
-                    provider,
-                    &query.search,
-                    Some(count_limit(query, page)),
-                    plan,
-                ))),
-            ),
-            Alias::new("total"),
-        )
         .from(organizations::Entity)
-        .cond_where(clients_filter(provider, &query.search, plan));
-    // Stable tie-break, by name then id; every combination has its index (migration
-    // m20261126_000005), so a page is an index range read. By name, equal keys go by id
-    // in the same direction so the name index serves both directions.
-    if query.sort == ClientSort::Name {
-        statement
-            .order_by_expr(key, order.clone())
-            .order_by_expr(col("id").into(), order);
-    } else {
-        statement
-            .order_by_expr(key, order)
-            .order_by_expr(col("name_key").into(), Order::Asc)
-            .order_by_expr(col("id").into(), Order::Asc);
+        .cond_where(filter);
+    for (key, direction) in order {
+        statement.order_by_expr(key.expr(), direction.clone());
     }
-    statement
-        .limit(u64::from(query.size))
-        .offset(u64::from(page - 1) * u64::from(query.size));
-    statement.to_owned()
+    statement.limit(u64::from(query.size)).to_owned()
+}
+
+/// The total that matched, as a column of the page statement.
+fn total_column(
+    provider: ProviderId,
+    query: &ClientQuery,
+    page: u32,
+    plan: SearchPlan,
+) -> SimpleExpr {
+    SimpleExpr::SubQuery(
+        None,
+        Box::new(SubQueryStatement::SelectStatement(total_statement(
+            provider,
+            &query.search,
+            Some(count_limit(query, page)),
+            plan,
+        ))),
+    )
+}
+
+/// A page and its total in one statement.
+///
+/// By position, the database counts past the rows of the pages before (OFFSET). Next to an
+/// anchor it seeks instead: the rows beyond the anchor in an order of columns (k1, k2, k3) are
+/// those with k1 beyond it, or k1 equal and k2 beyond, or k1 and k2 equal and k3 beyond. Each
+/// of those is one range of the sort's index, read for at most a page of rows, whatever the
+/// directions; the few rows the ranges give are merged by a sort of at most three pages.
+/// Row-value comparisons would say it in one line, but only for orders whose columns all run
+/// one way, and the Clients sorts mix them (Used descending, then name ascending).
+fn page_statement(
+    provider: ProviderId,
+    query: &ClientQuery,
+    page: u32,
+    plan: SearchPlan,
+    start: &Start<'_>,
+) -> SelectStatement {
+    let mut order = order_columns(query);
+    let columns = [
+        "id",
+        "name",
+        "name_key",
+        "plan",
+        "seats",
+        "used",
+        "remaining",
+    ];
+    match *start {
+        Start::Position(page) => {
+            let mut statement = rows_statement(provider, query, plan, &order, None);
+            statement
+                .expr_as(
+                    total_column(provider, query, page, plan),
+                    Alias::new("total"),
+                )
+                .offset(u64::from(page - 1) * u64::from(query.size));
+            statement
+        }
+        Start::Seek { anchor, before } => {
+            if before {
+                // Walk backwards from the anchor; the caller turns the rows around.
+                order = order
+                    .into_iter()
+                    .map(|(key, direction)| (key, flipped(&direction)))
+                    .collect();
+            }
+            let mut branches = (0..order.len()).map(|depth| {
+                let mut range = Condition::all();
+                for (key, _) in &order[..depth] {
+                    range = range.add(key.expr().eq(key.value(anchor)));
+                }
+                let (key, direction) = &order[depth];
+                range = range.add(match direction {
+                    Order::Desc => Expr::expr(key.expr()).lt(key.value(anchor)),
+                    _ => Expr::expr(key.expr()).gt(key.value(anchor)),
+                });
+                // Wrapped, since SQLite allows ORDER BY and LIMIT only on a whole compound.
+                Query::select()
+                    .columns(columns.map(Alias::new))
+                    .from_subquery(
+                        rows_statement(provider, query, plan, &order, Some(range)),
+                        Alias::new(format!("range{depth}")),
+                    )
+                    .to_owned()
+            });
+            let mut merged = branches.next().unwrap_or_else(Query::select);
+            for branch in branches {
+                merged.union(sea_orm::sea_query::UnionType::All, branch);
+            }
+            let mut statement = Query::select();
+            statement
+                .columns(columns.map(Alias::new))
+                .expr_as(
+                    total_column(provider, query, page, plan),
+                    Alias::new("total"),
+                )
+                .from_subquery(merged, Alias::new("seek"));
+            for (key, direction) in &order {
+                statement.order_by_expr(key.output(), direction.clone());
+            }
+            statement.limit(u64::from(query.size)).to_owned()
+        }
+    }
 }
 
 fn row(record: ClientRecord) -> Result<ClientRow, AppError> {
@@ -248,8 +448,9 @@ fn row(record: ClientRecord) -> Result<ClientRow, AppError> {
 }
 
 /// One page of the provider's clients: one statement (rows and their count), after the
-/// trigram probe for searches on SQLite. A page past the end shows the last page instead
-/// (then, and only then, a count and a second page query run).
+/// trigram probe for searches on SQLite and the anchor's lookup for a page reached by Next or
+/// Previous. A page past the end shows the last page instead (then, and only then, a count
+/// and a second page query run), as does a Previous that reaches the start (page 1).
 pub async fn list(
     db: &impl ConnectionTrait,
     access: &InProvider,
@@ -261,11 +462,48 @@ pub async fn list(
     let backend = db.get_database_backend();
     let plan = search_plan(db, &query.search).await?;
     let mut page = query.page;
-    let mut records = ClientRecord::find_by_statement(
-        backend.build(&page_statement(provider, &query, page, plan)),
-    )
-    .all(db)
-    .await?;
+    let fetch = async |page: u32, start: Start<'_>| {
+        let statement = backend.build(&page_statement(provider, &query, page, plan, &start));
+        let mut records = ClientRecord::find_by_statement(statement).all(db).await?;
+        if matches!(start, Start::Seek { before: true, .. }) {
+            records.reverse();
+        }
+        Ok::<_, AppError>(records)
+    };
+    let anchor = match query.anchor {
+        Some(Anchor::After(id) | Anchor::Before(id)) => anchor_record(db, provider, id).await?,
+        None => None,
+    };
+    let mut records = match (&anchor, query.anchor) {
+        (Some(anchor), Some(Anchor::After(_))) => {
+            fetch(
+                page,
+                Start::Seek {
+                    anchor,
+                    before: false,
+                },
+            )
+            .await?
+        }
+        (Some(anchor), Some(Anchor::Before(_))) => {
+            let records = fetch(
+                page,
+                Start::Seek {
+                    anchor,
+                    before: true,
+                },
+            )
+            .await?;
+            if records.len() < query.size as usize {
+                // Fewer than a page before the anchor: this is the start of the list.
+                page = 1;
+                fetch(page, Start::Position(page)).await?
+            } else {
+                records
+            }
+        }
+        _ => fetch(page, Start::Position(page)).await?,
+    };
     let mut more = false;
     let total = match records.first() {
         Some(first) => {
@@ -290,11 +528,7 @@ pub async fn list(
             if total > 0 {
                 let last = total.div_ceil(u64::from(query.size));
                 page = u32::try_from(last).unwrap_or(1);
-                records = ClientRecord::find_by_statement(
-                    backend.build(&page_statement(provider, &query, page, plan)),
-                )
-                .all(db)
-                .await?;
+                records = fetch(page, Start::Position(page)).await?;
             } else {
                 page = 1;
             }

@@ -78,6 +78,18 @@ pub const DEFAULT_PAGE_SIZE: u32 = 25;
 /// Longer searches match nothing useful; they are cut, not refused.
 pub const MAX_SEARCH_CHARS: usize = 100;
 
+/// Where a page starts when it was reached by Next or Previous: right after (or right before)
+/// a client of the page the user came from. The database then seeks to that client in the
+/// sort's index instead of counting past every row before it, so page 3,000 costs what page 1
+/// costs, and rows added or removed meanwhile neither repeat nor go missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Anchor {
+    /// The page holds the clients that sort after this one (`after=` in the URL).
+    After(OrganizationId),
+    /// The page holds the clients that sort before this one (`before=`).
+    Before(OrganizationId),
+}
+
 /// Search, sort and page of the Clients list: read from and written to the URL, so reload,
 /// back and shared links show the same list. Anything unknown falls back to the default.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -85,13 +97,15 @@ pub struct ClientQuery {
     pub search: String,
     pub sort: ClientSort,
     pub direction: SortDirection,
-    /// 1-based.
+    /// 1-based. With an anchor, the number the pager shows; without one, the page is found by
+    /// position (a typed or shared `page=` link).
     pub page: u32,
     pub size: u32,
+    pub anchor: Option<Anchor>,
 }
 
 impl ClientQuery {
-    /// From URL parameters `q`, `sort`, `dir`, `page`, `size`.
+    /// From URL parameters `q`, `sort`, `dir`, `page`, `size`, `after` / `before`.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let search: String = get("q")
             .unwrap_or_default()
@@ -116,6 +130,7 @@ impl ClientQuery {
                 .filter(|p| *p >= 1)
                 .unwrap_or(1),
             size,
+            anchor: anchor_from(get("after").as_deref(), get("before").as_deref()),
         }
     }
 
@@ -128,12 +143,15 @@ impl ClientQuery {
             self.page.to_string(),
             self.size.to_string(),
         );
+        let (after, before) = anchor_params(self.anchor);
         Self::from_params(|key| match key {
             "q" => Some(search.clone()),
             "sort" => Some(sort.clone()),
             "dir" => Some(direction.clone()),
             "page" => Some(page.clone()),
             "size" => Some(size.clone()),
+            "after" => after.clone(),
+            "before" => before.clone(),
             _ => None,
         })
     }
@@ -156,6 +174,11 @@ impl ClientQuery {
         if self.size != DEFAULT_PAGE_SIZE {
             pairs.push(("size", self.size.to_string()));
         }
+        match anchor_params(self.anchor) {
+            (Some(after), _) => pairs.push(("after", after)),
+            (_, Some(before)) => pairs.push(("before", before)),
+            _ => {}
+        }
         form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish()
@@ -173,13 +196,46 @@ impl ClientQuery {
             sort: column,
             direction,
             page: 1,
+            anchor: None,
             ..self.clone()
         }
     }
 
+    /// The first page of what `search` finds, sorted as before.
+    pub fn searching(&self, search: &str) -> Self {
+        Self {
+            search: search.trim().to_owned(),
+            page: 1,
+            anchor: None,
+            ..self.clone()
+        }
+    }
+
+    /// Page `page` found by position (no anchor).
     pub fn at_page(&self, page: u32) -> Self {
         Self {
             page,
+            anchor: None,
+            ..self.clone()
+        }
+    }
+
+    /// The page after the one ending with `last`.
+    pub fn next_after(&self, last: OrganizationId) -> Self {
+        Self {
+            page: self.page.saturating_add(1),
+            anchor: Some(Anchor::After(last)),
+            ..self.clone()
+        }
+    }
+
+    /// The page before the one starting with `first`. Page 1 needs no anchor: it is simply the
+    /// start of the list.
+    pub fn previous_before(&self, first: OrganizationId) -> Self {
+        let page = self.page.saturating_sub(1).max(1);
+        Self {
+            page,
+            anchor: (page > 1).then_some(Anchor::Before(first)),
             ..self.clone()
         }
     }
@@ -188,8 +244,30 @@ impl ClientQuery {
         Self {
             size,
             page: 1,
+            anchor: None,
             ..self.clone()
         }
+    }
+}
+
+/// `after=` wins when a hand-made URL has both; ids are positive.
+fn anchor_from(after: Option<&str>, before: Option<&str>) -> Option<Anchor> {
+    let id = |value: Option<&str>| {
+        value
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|id| *id > 0)
+            .map(OrganizationId)
+    };
+    id(after)
+        .map(Anchor::After)
+        .or_else(|| id(before).map(Anchor::Before))
+}
+
+fn anchor_params(anchor: Option<Anchor>) -> (Option<String>, Option<String>) {
+    match anchor {
+        Some(Anchor::After(id)) => (Some(id.0.to_string()), None),
+        Some(Anchor::Before(id)) => (None, Some(id.0.to_string())),
+        None => (None, None),
     }
 }
 
@@ -319,6 +397,60 @@ mod tests {
         assert_eq!(back, query);
         let default = ClientQuery::from_params(|_| None);
         assert_eq!(default.to_query_string(), "");
+    }
+
+    #[test]
+    fn anchors_travel_in_the_url_and_are_dropped_when_the_list_changes() {
+        let query = ClientQuery::from_params(params(&[("sort", "used"), ("page", "3")]));
+        let next = query.next_after(OrganizationId(42));
+        assert_eq!(
+            (next.page, next.anchor),
+            (4, Some(Anchor::After(OrganizationId(42))))
+        );
+        assert_eq!(next.to_query_string(), "sort=used&page=4&after=42");
+        let previous = query.previous_before(OrganizationId(7));
+        assert_eq!(previous.to_query_string(), "sort=used&page=2&before=7");
+        // Page 1 is the start of the list: no anchor needed.
+        let first = query.at_page(2).previous_before(OrganizationId(7));
+        assert_eq!((first.page, first.anchor), (1, None));
+        for changed in [
+            next.sorted_by(ClientSort::Plan),
+            next.with_size(50),
+            next.searching("acme"),
+            next.at_page(2),
+        ] {
+            assert_eq!(changed.anchor, None);
+        }
+        // Back from the URL; junk ids are ignored, `after` wins over `before`.
+        let back = ClientQuery::from_params(params(&[("page", "4"), ("after", "42")]));
+        assert_eq!(back.anchor, Some(Anchor::After(OrganizationId(42))));
+        assert_eq!(back.normalized(), back);
+        for junk in ["0", "-3", "x", ""] {
+            let parsed = ClientQuery::from_params(|k| (k == "after").then(|| junk.to_owned()));
+            assert_eq!(parsed.anchor, None, "{junk}");
+        }
+        let both = ClientQuery::from_params(params(&[("after", "5"), ("before", "6")]));
+        assert_eq!(both.anchor, Some(Anchor::After(OrganizationId(5))));
+    }
+
+    #[test]
+    fn the_query_survives_the_server_function_encoding() {
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Arguments {
+            provider: i64,
+            query: ClientQuery,
+        }
+        let base = ClientQuery::from_params(params(&[("q", "a&b=c"), ("sort", "plan")]));
+        for query in [
+            base.clone(),
+            base.next_after(OrganizationId(42)),
+            base.at_page(3).previous_before(OrganizationId(7)),
+        ] {
+            let arguments = Arguments { provider: 1, query };
+            let encoded = serde_qs::to_string(&arguments).expect("encodes");
+            let decoded: Arguments = serde_qs::from_str(&encoded).expect("decodes");
+            assert_eq!(decoded, arguments, "{encoded}");
+        }
     }
 
     #[test]

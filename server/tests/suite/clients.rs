@@ -1144,3 +1144,141 @@ async fn rare_searches_use_the_trigram_index_and_follow_renames(t: support::Test
     assert_eq!((page.total, page.more), (1, false));
     t.cleanup().await;
 }
+
+support::each_backend!(next_and_previous_seek_from_the_rows_on_screen);
+/// Next and Previous carry the id of the row they start from (`after=` / `before=`): every
+/// sort and direction walks the list forward and back to exactly the pages found by position,
+/// ties included; an anchor that is gone or belongs to another provider falls back to the
+/// position; and a client added meanwhile neither repeats a row nor hides one.
+async fn next_and_previous_seek_from_the_rows_on_screen(t: support::TestDb) {
+    let db = &t.db;
+    user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    server::operator::bulk_clients(db, p, 110).await.unwrap();
+    // Ties in every column: three clients with one name, members on a few (Used 0 for most).
+    let ids: Vec<i64> = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(p.0))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|link| link.organization_id)
+        .collect();
+    organizations::Entity::update_many()
+        .col_expr(organizations::Column::Name, "Twin Dental".into())
+        .col_expr(organizations::Column::NameKey, "twin dental".into())
+        .filter(organizations::Column::Id.is_in([ids[7], ids[40], ids[90]]))
+        .exec(db)
+        .await
+        .unwrap();
+    for (n, id) in ids.iter().step_by(9).enumerate() {
+        for j in 0..(n % 3 + 1) {
+            membership(
+                db,
+                OrganizationId(*id),
+                None,
+                &format!("m{j}@example.com"),
+                "user",
+                "invited",
+                Permissions::empty(),
+            )
+            .await;
+        }
+    }
+    let row_ids = |page: &app::clients::types::ClientPage| -> Vec<OrganizationId> {
+        page.rows.iter().map(|r| r.id).collect()
+    };
+    for column in ClientSort::ALL {
+        for direction in [SortDirection::Asc, SortDirection::Desc] {
+            let base = query(&[("sort", column.as_str()), ("dir", direction.as_str())]);
+            let label = format!("{column:?} {direction:?} on {}", t.backend);
+            // The reference: the pages found by position.
+            let mut by_position = Vec::new();
+            for number in 1..=5 {
+                let page = clients::list(db, p, &base.at_page(number)).await.unwrap();
+                assert_eq!(page.page, number, "{label}");
+                by_position.push(row_ids(&page));
+            }
+            assert_eq!(by_position.concat().len(), 110, "{label}");
+            // Forward with Next.
+            let mut shown = clients::list(db, p, &base).await.unwrap();
+            let mut forward = vec![row_ids(&shown)];
+            while shown.page < shown.page_count() {
+                let last = shown.rows.last().unwrap().id;
+                let next = base.at_page(shown.page).next_after(last);
+                assert!(
+                    next.to_query_string()
+                        .contains(&format!("after={}", last.0))
+                );
+                shown = clients::list(db, p, &next).await.unwrap();
+                assert_eq!(shown.page as usize, forward.len() + 1, "{label}");
+                forward.push(row_ids(&shown));
+            }
+            assert_eq!(forward, by_position, "forward, {label}");
+            // Back with Previous, from the last page to the first.
+            let mut backward = vec![row_ids(&shown)];
+            while shown.page > 1 {
+                let first = shown.rows.first().unwrap().id;
+                let previous = base.at_page(shown.page).previous_before(first);
+                shown = clients::list(db, p, &previous).await.unwrap();
+                backward.insert(0, row_ids(&shown));
+            }
+            assert_eq!(backward, by_position, "backward, {label}");
+        }
+    }
+
+    // Another provider's client as the anchor: the page is found by position.
+    user(db, "other@msp.example").await;
+    let other = provider(db, "Other MSP", "other@msp.example").await;
+    server::operator::bulk_clients(db, other, 1).await.unwrap();
+    let foreign = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(other.0))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .organization_id;
+    let base = query(&[]);
+    let second = clients::list(db, p, &base.at_page(2)).await.unwrap();
+    let with_foreign = base.at_page(1).next_after(OrganizationId(foreign));
+    let page = clients::list(db, p, &with_foreign).await.unwrap();
+    assert_eq!((page.page, row_ids(&page)), (2, row_ids(&second)));
+
+    // A client added before the anchor meanwhile: Next shows the rows after the ones seen,
+    // where paging by position would repeat the last of them.
+    let first = clients::list(db, p, &base).await.unwrap();
+    let last_seen = first.rows.last().unwrap().id;
+    organizations::Entity::update_many()
+        .col_expr(organizations::Column::Name, "AAA First".into())
+        .col_expr(organizations::Column::NameKey, "aaa first".into())
+        .filter(organizations::Column::Id.eq(second.rows[3].id.0))
+        .exec(db)
+        .await
+        .unwrap();
+    let next = clients::list(db, p, &base.next_after(last_seen))
+        .await
+        .unwrap();
+    assert_eq!(next.page, 2);
+    let mut expected = row_ids(&second);
+    expected.remove(3);
+    assert_eq!(row_ids(&next)[..24], expected[..], "{}", t.backend);
+    assert!(!row_ids(&next).contains(&last_seen));
+    let by_position = clients::list(db, p, &base.at_page(2)).await.unwrap();
+    assert!(
+        row_ids(&by_position).contains(&last_seen),
+        "the position shifted"
+    );
+
+    // The anchor unlinked meanwhile: the page is found by position.
+    provider_organizations::Entity::delete_many()
+        .filter(provider_organizations::Column::OrganizationId.eq(last_seen.0))
+        .exec(db)
+        .await
+        .unwrap();
+    let gone = clients::list(db, p, &base.next_after(last_seen))
+        .await
+        .unwrap();
+    let by_position = clients::list(db, p, &base.at_page(2)).await.unwrap();
+    assert_eq!((gone.page, row_ids(&gone)), (2, row_ids(&by_position)));
+    t.cleanup().await;
+}

@@ -226,12 +226,7 @@ fn SearchAndSize() -> impl IntoView {
             let navigate = navigate.clone();
             let handle = set_timeout_with_handle(
                 move || {
-                    let query = context.query.get_untracked();
-                    let next = ClientQuery {
-                        search: text.trim().to_owned(),
-                        page: 1,
-                        ..query
-                    };
+                    let next = context.query.get_untracked().searching(&text);
                     // Typing replaces the history entry instead of adding one per pause.
                     navigate(
                         &context.href(&next, None),

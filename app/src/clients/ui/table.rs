@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{ClientsContext, Dialog};
-use crate::clients::types::{ClientPage, ClientRow, ClientSort, SortDirection};
+use crate::clients::types::{ClientPage, ClientQuery, ClientRow, ClientSort, SortDirection};
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
 use crate::organizations::ui::PlanName;
@@ -184,17 +184,7 @@ fn EmptyState(may_manage: bool, searching: bool) -> impl IntoView {
     let i18n = use_i18n();
     let context = expect_context::<ClientsContext>();
     if searching {
-        let cleared = move || {
-            let query = context.query.get();
-            context.href(
-                &crate::clients::types::ClientQuery {
-                    search: String::new(),
-                    page: 1,
-                    ..query
-                },
-                None,
-            )
-        };
+        let cleared = move || context.href(&context.query.get().searching(""), None);
         return view! {
             <div class="empty-state">
                 <p>{t!(i18n, clients.no_match)}</p>
@@ -226,7 +216,24 @@ fn Pager(page: ClientPage) -> impl IntoView {
     let last = (first + page.rows.len() as u64).saturating_sub(1);
     let total = page.total;
     let more = page.more;
-    let link = move |target: u32| context.href(&context.query.get().at_page(target), None);
+    // Next and Previous seek from the rows on screen (`after=` / `before=` their ids), so a
+    // deep page costs what the first does and concurrent changes neither repeat nor skip rows.
+    let (first_id, last_id) = (
+        page.rows.first().map(|r| r.id),
+        page.rows.last().map(|r| r.id),
+    );
+    let shown = move || ClientQuery {
+        page: current,
+        ..context.query.get()
+    };
+    let previous = move || match first_id {
+        Some(id) => shown().previous_before(id),
+        None => shown().at_page(current - 1),
+    };
+    let next = move || match last_id {
+        Some(id) => shown().next_after(id),
+        None => shown().at_page(current + 1),
+    };
     view! {
         <nav class="pager" aria-label=move || t_string!(i18n, clients.paging).to_string()>
             <p class="pager-status" role="status">
@@ -240,7 +247,7 @@ fn Pager(page: ClientPage) -> impl IntoView {
                 {(current > 1)
                     .then(|| {
                         view! {
-                            <a class="button" rel="prev" href=move || link(current - 1)>
+                            <a class="button" rel="prev" href=move || context.href(&previous(), None)>
                                 {t!(i18n, clients.previous)}
                             </a>
                         }
@@ -255,7 +262,7 @@ fn Pager(page: ClientPage) -> impl IntoView {
                 {(current < pages)
                     .then(|| {
                         view! {
-                            <a class="button" rel="next" href=move || link(current + 1)>
+                            <a class="button" rel="next" href=move || context.href(&next(), None)>
                                 {t!(i18n, clients.next)}
                             </a>
                         }
