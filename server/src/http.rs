@@ -21,7 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use app::accounts::service::AuthConfig;
-use app::auth::request::ServerContext;
+use app::auth::request::{RenderCache, ServerContext};
 use app::error::AppError;
 use app::i18n::Locale;
 use app::mail::Mailer;
@@ -131,7 +131,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context.clone()),
+            move || {
+                provide_context(context.clone());
+                provide_context(RenderCache::default());
+            },
             move || app::shell(options.clone()),
         )
         .nest_service("/pkg", bundle)
@@ -140,7 +143,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(
-            move || provide_context(fallback_context.clone()),
+            move || {
+                provide_context(fallback_context.clone());
+                provide_context(RenderCache::default());
+            },
             app::shell,
         ))
         .layer(axum::middleware::from_fn(server_fn_error_status))

@@ -23,7 +23,7 @@ use http::HeaderMap;
 use leptos::server_fn::ServerFn;
 use sea_orm::ConnectionTrait;
 
-use super::request::{ServerContext, cookie_value, server_context, session_token};
+use super::request::{RenderCache, ServerContext, cookie_value, server_context, session_token};
 use super::witness::Checked;
 pub use super::witness::{InOrganization, InProvider, LogReader, Manager, MemberScope};
 use super::{Actor, Capability, OrgScope, Scope, require};
@@ -290,8 +290,13 @@ async fn load_actor(
     let Some(token) = token else {
         return Ok(None);
     };
-    crate::accounts::service::load_actor(&context.db, &context.auth, &token, chrono::Utc::now())
-        .await
+    let load = || {
+        crate::accounts::service::load_actor(&context.db, &context.auth, &token, chrono::Utc::now())
+    };
+    match RenderCache::of_render() {
+        Some(cache) => cache.actor(load).await,
+        None => load().await,
+    }
 }
 
 async fn signed_in(context: &ServerContext, token: Option<String>) -> Result<Actor, AppError> {

@@ -43,6 +43,36 @@ impl ServerContext {
     }
 }
 
+/// Who is signed in, loaded at most once per page render. A page asks many times (the top
+/// bar, then each of its resources' server functions, all in the same request), and each load
+/// is four or five queries: on the Clients page they were most of the database's work.
+/// Provided fresh to every request beside [`ServerContext`]; used for GET only, since a
+/// render reads, while a POST (a server function that writes) may change the very session or
+/// memberships a cache would hold.
+#[derive(Clone, Default)]
+pub struct RenderCache {
+    actor: std::sync::Arc<tokio::sync::OnceCell<Option<Actor>>>,
+}
+
+impl RenderCache {
+    /// This request's cache, if it is a page render.
+    pub(super) fn of_render() -> Option<Self> {
+        let parts = use_context::<Parts>()?;
+        (parts.method == http::Method::GET)
+            .then(use_context::<Self>)
+            .flatten()
+    }
+
+    /// The actor, loaded by `load` the first time it is asked for.
+    pub(super) async fn actor<F, L>(&self, load: L) -> Result<Option<Actor>, AppError>
+    where
+        L: FnOnce() -> F,
+        F: Future<Output = Result<Option<Actor>, AppError>>,
+    {
+        self.actor.get_or_try_init(load).await.cloned()
+    }
+}
+
 /// Only the gate reads it: a server function gets the context from its witness.
 pub(super) fn server_context() -> Result<ServerContext, AppError> {
     use_context::<ServerContext>().ok_or_else(|| {

@@ -345,3 +345,67 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
     assert_eq!((client.name.as_str(), client.seats), ("Renamed", 9));
     t.cleanup().await;
 }
+
+support::each_backend!(a_page_render_asks_the_database_a_constant_number_of_times);
+/// The Clients page as a browser loads it: the signed-in caller is looked up once for the
+/// whole render (the top bar and each resource's server function share it), and the number
+/// of statements does not grow with the number of clients or the page's depth.
+async fn a_page_render_asks_the_database_a_constant_number_of_times(t: support::TestDb) {
+    use std::sync::{Arc, Mutex};
+    let db = &t.db;
+    let admin = user(db, "admin@msp.example").await;
+    let p = support::provider(db, "MSP", "admin@msp.example").await;
+    let cookie = session_cookie(db, admin).await;
+    let statements: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut counted = db.clone();
+    let log = statements.clone();
+    counted.set_metric_callback(move |info| {
+        log.lock().unwrap().push(info.statement.sql.clone());
+    });
+    let app = support::router_for(&counted);
+    let render = async |path: &str| {
+        statements.lock().unwrap().clear();
+        let (status, _, body) = support::get_path(&app, path, Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("<table"), "{path} shows the table");
+        let all = statements.lock().unwrap().clone();
+        let sessions = all
+            .iter()
+            .filter(|sql| sql.contains("FROM \"sessions\""))
+            .count();
+        (all.len(), sessions)
+    };
+    let clients = format!("/providers/{}/clients", p.0);
+    server::operator::bulk_clients(db, p, 30).await.unwrap();
+    let (small, sessions) = render(&clients).await;
+    // The caller (session, user, two memberships), the top bar's switcher (2), the provider's
+    // overview (4) and the page with its total (1): 12 on 2026-11-30, 20 before the
+    // caller was shared. A new one here is a choice, not an accident.
+    assert!(small <= 12, "{small} statements for the Clients page");
+    assert_eq!(sessions, 1, "the session is read once per render");
+    server::operator::bulk_clients(db, p, 270).await.unwrap();
+    let (large, _) = render(&clients).await;
+    assert_eq!(large, small, "300 clients cost what 30 do");
+    let (deep, sessions) = render(&format!("{clients}?page=12")).await;
+    assert_eq!(
+        (deep, sessions),
+        (small, 1),
+        "page 12 costs what page 1 does"
+    );
+    // A server function call (POST) loads its caller itself: nothing outlives a request.
+    let list = format!(
+        "provider={}&query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25",
+        p.0
+    );
+    statements.lock().unwrap().clear();
+    let (status, _) = post_form(&app, "/api/clients/list", &list, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+    let sessions = statements
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| sql.contains("FROM \"sessions\""))
+        .count();
+    assert_eq!(sessions, 1);
+    t.cleanup().await;
+}
