@@ -178,6 +178,42 @@ test('the last Provider Admin is protected, and bulk actions report per row', as
   await expect(leave.getByText('A provider must keep at least one confirmed Provider Admin.')).toBeVisible();
 });
 
+test('bulk actions wait for a ticked row, and say so', async ({ page }) => {
+  await signIn(page, 'admin@demo.example');
+  await page.goto(MEMBERS);
+  await hydrated(page);
+  const bar = page.getByRole('group', { name: 'Selected members:' });
+  const hint = bar.getByText('Tick one or more members first, then choose what to do.');
+  const buttons = bar.getByRole('button');
+  expect(await buttons.count()).toBeGreaterThan(1);
+  for (const button of await buttons.all()) await expect(button).toBeDisabled();
+  await expect(hint).toBeVisible();
+  const box = page.getByRole('checkbox', { name: /^Select / }).first();
+  await box.check();
+  for (const button of await buttons.all()) await expect(button).toBeEnabled();
+  await expect(hint).toHaveCount(0);
+  await box.uncheck();
+  await expect(bar.getByRole('button', { name: 'Revoke access' })).toBeDisabled();
+  await expect(hint).toBeVisible();
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('a bulk action sent with no ticked row says what is missing', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email address').fill('admin@demo.example');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.goto(MEMBERS);
+    const bar = page.getByRole('group', { name: 'Selected members:' });
+    await bar.getByRole('button', { name: 'Revoke access' }).click();
+    await expect(page).toHaveURL(/dialog=revoke/);
+    await expect(bar.getByRole('alert')).toHaveText('Tick one or more members first, then choose what to do.');
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+  });
+});
+
 test('pending invitations are pointed out in the Password Manager and can be declined', async ({ browser }) => {
   // Someone with an account is invited; no mail needed to see it.
   const inviteeContext = await browser.newContext();

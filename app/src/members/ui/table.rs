@@ -2,6 +2,7 @@
 //! bulk buttons (`dialog`) open the confirming dialog for the selection, with or without the
 //! browser bundle.
 
+use leptos::html;
 use leptos::prelude::*;
 
 use super::page::{Dialog, MembersContext};
@@ -31,12 +32,37 @@ pub fn MembersTable(page: MemberPage) -> impl IntoView {
     let recover = page.rights.recover;
     let two_step_required = page.two_step_required;
     let security = page.place.shows_security();
+    // How many rows are ticked, once the bundle runs (the bulk buttons wait for one).
+    let form = NodeRef::<html::Form>::new();
+    let ticked = move || {
+        form.get_untracked()
+            .and_then(|form| form.query_selector_all("input[name=member]:checked").ok())
+            .map_or(0, |list| list.length() as usize)
+    };
+    let selection = Selection {
+        live: RwSignal::new(false),
+        count: RwSignal::new(0),
+    };
+    // Effects run in the browser only, after hydration: until then (and without JavaScript)
+    // the buttons stay enabled and the page answers an empty selection itself.
+    Effect::new(move |_| {
+        if form.get().is_some() {
+            selection.count.set(ticked());
+            selection.live.set(true);
+        }
+    });
     view! {
-        <form class="table-region" method="get" action=action>
+        <form
+            class="table-region"
+            method="get"
+            action=action
+            node_ref=form
+            on:change=move |_| selection.count.set(ticked())
+        >
             <input type="hidden" name="status" value=query.status.as_str() />
             <input type="hidden" name="q" value=query.search.clone() />
             <input type="hidden" name="page" value=current.to_string() />
-            <BulkBar />
+            <BulkBar selection />
             <div class="table-scroll">
                 <table class="data-table">
                     <caption class="visually-hidden">{t!(i18n, provider_members.title)}</caption>
@@ -68,12 +94,33 @@ pub fn MembersTable(page: MemberPage) -> impl IntoView {
     .into_any()
 }
 
+/// The ticked rows, as the bulk bar sees them.
+#[derive(Clone, Copy)]
+struct Selection {
+    /// The bundle is running (the count is known).
+    live: RwSignal<bool>,
+    count: RwSignal<usize>,
+}
+
 /// Buttons that open the confirming dialog for the ticked rows (a GET of this page with
-/// `dialog` and the `member` boxes).
+/// `dialog` and the `member` boxes). With nothing ticked they are disabled and a hint says
+/// why; without JavaScript the same hint answers a bulk action sent with no rows.
 #[component]
-fn BulkBar() -> impl IntoView {
+fn BulkBar(selection: Selection) -> impl IntoView {
     let i18n = use_i18n();
     let context = expect_context::<MembersContext>();
+    let query = leptos_router::hooks::use_query_map();
+    let sent_empty = move || {
+        query.with(|q| {
+            let bulk = q
+                .get("dialog")
+                .and_then(|d| MemberAction::parse(&d))
+                .is_some();
+            let members = q.get_all("member").unwrap_or_default();
+            bulk && members.iter().all(|m| m.trim().is_empty())
+        })
+    };
+    let nothing_ticked = move || selection.live.get() && selection.count.get() == 0;
     view! {
         <div class="bulk-bar" role="group" aria-label=move || t_string!(i18n, provider_members.bulk_label).to_string()>
             <span>{t!(i18n, provider_members.bulk_label)}</span>
@@ -83,12 +130,28 @@ fn BulkBar() -> impl IntoView {
                 .iter()
                 .map(|&action| {
                     view! {
-                        <button type="submit" class="button" name="dialog" value=action.as_str()>
+                        <button
+                            type="submit"
+                            class="button"
+                            name="dialog"
+                            value=action.as_str()
+                            disabled=nothing_ticked
+                            aria-describedby="bulk-hint"
+                        >
                             <ActionName action />
                         </button>
                     }
                 })
                 .collect_view()}
+            <span
+                id="bulk-hint"
+                class="bulk-hint"
+                class:alert=sent_empty
+                class:alert-error=sent_empty
+                role=move || sent_empty().then_some("alert")
+            >
+                {move || (sent_empty() || nothing_ticked()).then_some(t!(i18n, provider_members.bulk_none))}
+            </span>
         </div>
     }
     .into_any()
