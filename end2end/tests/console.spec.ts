@@ -137,6 +137,22 @@ test('the Admin Console in Swedish', async ({ page, context }) => {
   await expect(page.getByText('Faktureras via Demo MSP')).toBeVisible();
 });
 
+test('the overview keeps long values inside their cards, at desktop and phone width', async ({ page }) => {
+  await signIn(page, 'service@demo.example');
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 844 });
+    await page.goto('/organizations/1');
+    await hydrated(page);
+    const cards = page.locator('dl.figures > div');
+    expect(await cards.count()).toBeGreaterThan(3);
+    await expect(cards.filter({ hasText: '@' })).toHaveCount(1);
+    const overflowing = await cards.evaluateAll((all) =>
+      all.filter((card) => card.scrollWidth > card.clientWidth + 1).map((card) => card.textContent),
+    );
+    expect(overflowing, `cards wider than their box at ${width} px`).toEqual([]);
+  }
+});
+
 test('an organization that is not yours has no Admin Console for you', async ({ page }) => {
   await signIn(page, 'service@demo.example');
   await page.goto('/organizations/999999/members');
