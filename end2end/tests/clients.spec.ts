@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, PASSWORD, registerWithProvider, signIn } from './fixtures';
+import { hydrated, registerWithProvider, signIn, signInWithoutScript } from './fixtures';
 
 // The server loads the demo data into the test command's brand-new database (with
 // DEMO_PASSWORD set): "Demo MSP" is provider 1, with the seeds' three clients.
@@ -184,10 +184,7 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('the list, sorting and a dialog work as plain links and forms', async ({ page }) => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email address').fill('admin@demo.example');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithoutScript(page, 'admin@demo.example');
     await page.goto(DEMO_CLIENTS);
     expect(await rows(page)).toEqual(SEEDS);
     await page.getByRole('link', { name: /Remaining/ }).click();

@@ -24,6 +24,14 @@ export async function submitSignIn(page: Page, email: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Signs in through the plain form, for tests run with JavaScript off (nothing hydrates). */
+export async function signInWithoutScript(page: Page, email: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 /** Signs in through the form and waits until the top bar shows the account. */
 export async function signIn(page: Page, email: string): Promise<void> {
   await submitSignIn(page, email);

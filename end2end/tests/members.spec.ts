@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, mailTo, PASSWORD, registerAccount, signIn, uniqueEmail } from './fixtures';
+import { hydrated, mailTo, PASSWORD, registerAccount, signIn, signInWithoutScript, uniqueEmail } from './fixtures';
 
 // The invitation mail goes through a real SMTP server (maildev; see fixtures.ts).
 const MEMBERS = '/providers/1/manage/members';
@@ -201,10 +201,7 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('a bulk action sent with no ticked row says what is missing', async ({ page }) => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email address').fill('admin@demo.example');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithoutScript(page, 'admin@demo.example');
     await page.goto(MEMBERS);
     const bar = page.getByRole('group', { name: 'Selected members:' });
     await bar.getByRole('button', { name: 'Revoke access' }).click();

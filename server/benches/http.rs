@@ -195,20 +195,25 @@ fn sign_in(port: u16) -> String {
         .expect("signed in")
 }
 
-/// The demo provider's id, from the links on the signed-in home page.
-fn demo_provider(port: u16, cookie: &str) -> String {
+/// A page's HTML as the signed-in user gets it.
+fn page_html(port: u16, path: &str, cookie: &str) -> String {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
         .into();
-    let page = agent
-        .get(&format!("http://127.0.0.1:{port}/"))
+    agent
+        .get(&format!("http://127.0.0.1:{port}{path}"))
         .header("cookie", cookie)
         .call()
         .unwrap()
         .body_mut()
         .read_to_string()
-        .unwrap();
+        .unwrap()
+}
+
+/// The demo provider's id, from the links on the signed-in home page.
+fn demo_provider(port: u16, cookie: &str) -> String {
+    let page = page_html(port, "/", cookie);
     let at = page
         .find("/providers/")
         .expect("a provider link on the home page")
@@ -221,18 +226,7 @@ fn demo_provider(port: u16, cookie: &str) -> String {
 
 /// Where the pager's Next link on `path` leads: how a user reaches a deep page.
 fn next_link(port: u16, path: &str, cookie: &str) -> String {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let page = agent
-        .get(&format!("http://127.0.0.1:{port}{path}"))
-        .header("cookie", cookie)
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
+    let page = page_html(port, path, cookie);
     let link = page.find("rel=\"next\"").expect("a Next link");
     let href = page[link..].find("href=\"").expect("its href") + link + 6;
     let end = page[href..].find('"').expect("the href's end") + href;

@@ -285,9 +285,10 @@ async fn anchor_record(
         .await?)
 }
 
-/// Where a page starts: by position (offset) or next to an anchor client (seek).
+/// Where a page starts: by position (offset, from the page number) or next to an anchor
+/// client (seek).
 enum Start<'a> {
-    Position(u32),
+    Position,
     /// The clients after the anchor in the list's order (`before == false`), or before it.
     Seek {
         anchor: &'a AnchorRecord,
@@ -379,7 +380,7 @@ fn page_statement(
         "remaining",
     ];
     match *start {
-        Start::Position(page) => {
+        Start::Position => {
             let mut statement = rows_statement(provider, query, plan, &order, None);
             statement
                 .expr_as(
@@ -497,12 +498,12 @@ pub async fn list(
             if records.len() < query.size as usize {
                 // Fewer than a page before the anchor: this is the start of the list.
                 page = 1;
-                fetch(page, Start::Position(page)).await?
+                fetch(page, Start::Position).await?
             } else {
                 records
             }
         }
-        _ => fetch(page, Start::Position(page)).await?,
+        _ => fetch(page, Start::Position).await?,
     };
     let mut more = false;
     let total = match records.first() {
@@ -528,7 +529,7 @@ pub async fn list(
             if total > 0 {
                 let last = total.div_ceil(u64::from(query.size));
                 page = u32::try_from(last).unwrap_or(1);
-                records = fetch(page, Start::Position(page)).await?;
+                records = fetch(page, Start::Position).await?;
             } else {
                 page = 1;
             }
