@@ -96,6 +96,27 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// The colours an account chose: the system's (light or dark as the device says), or
+    /// one of the two always.
+    pub enum Theme {
+        System = "system",
+        Light = "light",
+        Dark = "dark",
+    }
+}
+
+impl Theme {
+    /// The `data-theme` of `<html>`: none follows the system.
+    pub const fn attribute(self) -> Option<&'static str> {
+        match self {
+            Self::System => None,
+            Self::Light => Some("light"),
+            Self::Dark => Some("dark"),
+        }
+    }
+}
+
 /// A sane upper bound for seats: larger numbers are typing mistakes, not customers.
 pub const MAX_SEATS: i64 = 100_000;
 

@@ -129,6 +129,7 @@ fn actor(providers: Vec<ProviderMembership>, organizations: Vec<OrganizationMemb
         email: "a@example.com".into(),
         email_verified: true,
         name: "A".into(),
+        theme: app::vocabulary::Theme::System,
         providers,
         organizations,
     }

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, registerWithProvider, signIn, signInWithoutScript } from './fixtures';
+import { hydrated, PASSWORD, registerWithProvider, signIn, signInWithoutScript } from './fixtures';
 
 // The server loads the demo data into the test command's brand-new database (with
 // DEMO_PASSWORD set): "Demo MSP" is provider 1, with the seeds' three clients.
@@ -65,6 +65,20 @@ test("the seeds' three clients, sorted by each column, searched", async ({ page 
   await expect(page.getByText('No clients match your search.')).toBeVisible();
 });
 
+// Issue 19: a signed-out visitor who opens a protected address is sent to sign in, and comes
+// back to that very address (its query included) afterwards.
+test('a signed-out visitor is sent to sign in and brought back to the Clients page', async ({ page }) => {
+  const response = await page.goto(`${DEMO_CLIENTS}?sort=plan&dir=desc`);
+  await expect(page).toHaveURL(/\/sign-in\?redirect_to=/);
+  expect(response?.request().redirectedFrom()?.url()).toContain(`${DEMO_CLIENTS}?sort=plan`);
+  await hydrated(page);
+  await page.getByLabel('Email address').fill('admin@demo.example');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${DEMO_CLIENTS}\\?sort=plan&dir=desc$`));
+  await expect(page.getByRole('heading', { name: 'Clients', exact: true })).toBeVisible();
+});
+
 test('a service user opens a client but sees no admin actions', async ({ page }) => {
   await signIn(page, 'service@demo.example');
   await page.goto(DEMO_CLIENTS);
@@ -121,11 +135,12 @@ test('new client end to end, without a reload', async ({ page }) => {
   const dialog = page.getByRole('dialog', { name: 'New client' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel('Organization name')).toBeFocused();
-  // Bad input first: messages next to the fields, nothing created.
-  await dialog.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+  // Bad input first: the product's own messages next to the fields, nothing created. The
+  // browser's checks never step in (they would answer in a bubble, in its own language).
   await dialog.getByLabel('Organization name').fill('   ');
   await dialog.getByLabel('Seats').fill('0');
   await dialog.getByLabel("Client owner's email").fill('nobody');
+  await expect(dialog.locator(':invalid')).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Create client' }).click();
   await expect(dialog.locator('#field-name-error')).toHaveText('This field is required.');
   await expect(dialog.locator('#field-seats-error')).toHaveText('Use at least 1.');
@@ -145,7 +160,7 @@ test('new client end to end, without a reload', async ({ page }) => {
   await page.getByRole('menuitem', { name: 'Manage subscription' }).click();
   const seats = page.getByRole('dialog', { name: 'Manage subscription' });
   await seats.getByLabel('Seats').fill('0');
-  await seats.locator('form').evaluate((form) => form.setAttribute('novalidate', ''));
+  await expect(seats.locator(':invalid')).toHaveCount(0);
   await seats.getByRole('button', { name: 'Save' }).click();
   await expect(seats.locator('#field-seats-error')).toHaveText('Use at least 1.');
   await seats.getByLabel('Seats').fill('20');
@@ -180,8 +195,44 @@ test('add existing organization appears only when eligible and disappears when u
   await expect(page.getByRole('link', { name: '+ Add existing organization' })).toHaveCount(0);
 });
 
+// Closing a dialog is a button (announced as one), and it keeps the list's place: search and
+// sort stay in the address, only the dialog leaves it.
+test("a dialog's Cancel and × are buttons that keep the list's place", async ({ page }) => {
+  await signIn(page, 'admin@demo.example');
+  await page.goto(`${DEMO_CLIENTS}?q=Client%27s&sort=remaining&dialog=new-client`);
+  await hydrated(page);
+  const dialog = page.getByRole('dialog', { name: 'New client' });
+  await expect(dialog.getByRole('link')).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page).toHaveURL(/q=Client%27s/);
+  await expect(page).toHaveURL(/sort=remaining/);
+  await expect(page).not.toHaveURL(/dialog=/);
+  await page.goto(`${DEMO_CLIENTS}?sort=plan&dialog=add-existing`);
+  await hydrated(page);
+  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page).toHaveURL(/sort=plan/);
+  await expect(page).not.toHaveURL(/dialog=/);
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
+
+  test("a dialog's Cancel is a button that returns to the list as it was", async ({ page }) => {
+    await signInWithoutScript(page, 'admin@demo.example');
+    await page.goto(`${DEMO_CLIENTS}?q=Client%27s&sort=remaining&dialog=new-client`);
+    const dialog = page.getByRole('dialog', { name: 'New client' });
+    await expect(dialog).toBeVisible();
+    // Cancel leaves a half-filled form without the browser's own checks stopping it.
+    await dialog.getByLabel('Organization name').fill('');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page).not.toHaveURL(/dialog=/);
+    await expect(page).toHaveURL(/sort=remaining/);
+    expect((await rows(page)).map((r) => r[3])).toEqual(['9', '14', '19']);
+    await expect(page.getByRole('searchbox', { name: 'Search clients' })).toHaveValue("Client's");
+  });
 
   test('the list, sorting and a dialog work as plain links and forms', async ({ page }) => {
     await signInWithoutScript(page, 'admin@demo.example');

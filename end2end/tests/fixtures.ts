@@ -112,14 +112,15 @@ export async function registerAccount(page: Page, email: string, name: string): 
   await expect(page.getByRole('button', { name: 'Account' })).toContainText(name);
 }
 
-/** Registers `person` with a fresh address and sets up a provider of their own (other tests
- *  work in the demo provider at the same time). Ends on its Clients page. */
+/** Registers `person` (with a fresh address unless `email` is given) and sets up a provider
+ *  of their own (other tests work in the demo provider at the same time). Ends on its Clients
+ *  page. */
 export async function registerWithProvider(
   page: Page,
   person: string,
   providerName: string,
+  email: string = uniqueEmail('msp'),
 ): Promise<{ email: string; provider: number }> {
-  const email = uniqueEmail('msp');
   await registerAccount(page, email, person);
   await page.goto('/providers/new');
   await hydrated(page);

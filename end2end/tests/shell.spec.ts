@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated } from './fixtures';
+import { hydrated, registerAccount, uniqueEmail } from './fixtures';
 
 const englishTitle = "Administer your clients' password managers";
 const dutchTitle = 'Beheer de wachtwoordbeheerders van je klanten';
@@ -87,4 +87,39 @@ test('an unknown address shows the translated 404 page', async ({ page, context 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Pagina niet gevonden');
   await page.getByRole('link', { name: 'Naar de startpagina' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(dutchTitle);
+});
+
+// Issue 19: a theme chosen in the account menu, kept with the account and rendered by the
+// server (the page never flashes in the other theme while the bundle loads).
+test('the theme chosen in the account menu applies at once and stays with the account', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await registerAccount(page, uniqueEmail('theme'), 'Theo Theme');
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  const choose = async (name: string) => {
+    await page.getByRole('button', { name: 'Account' }).click();
+    await page.getByRole('menuitemradio', { name }).click();
+  };
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+  expect(await background()).toBe('rgb(18, 22, 29)');
+
+  await choose('Light');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  expect(await background()).toBe('rgb(244, 246, 249)');
+  await page.getByRole('button', { name: 'Account' }).click();
+  await expect(page.getByRole('menuitemradio', { name: 'Light' })).toHaveAttribute('aria-checked', 'true');
+  await page.keyboard.press('Escape');
+  // The server renders the choice into the page itself.
+  const html = await (await page.request.get('/account')).text();
+  expect(html).toMatch(/<html[^>]*data-theme="light"/);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+
+  await choose('Dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(await background()).toBe('rgb(18, 22, 29)');
+
+  await choose('Same as the system');
+  await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
+  expect(await background()).toBe('rgb(244, 246, 249)');
 });

@@ -31,6 +31,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         email: actor.email,
         products,
         pending_invitations,
+        theme: actor.theme,
     }))
 }
 
@@ -251,6 +252,22 @@ pub async fn account_details() -> Result<AccountOverview, AppError> {
 }
 
 /// Changes the display name; no password needed (it proves nothing and guards nothing).
+/// The theme the account chose (`system`, `light`, `dark`). Without the bundle the menu's
+/// form posts here and comes back to `return_to`.
+#[server(prefix = "/api", endpoint = "accounts/set-theme")]
+pub async fn set_theme(
+    theme: String,
+    return_to: Option<String>,
+) -> Result<crate::vocabulary::Theme, AppError> {
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    let theme = crate::vocabulary::Theme::parse(&theme).ok_or(AppError::BadRequest)?;
+    super::service::set_theme(&context.db, &actor, theme).await?;
+    if return_to.is_some() {
+        go_to(return_to);
+    }
+    Ok(theme)
+}
+
 #[server(prefix = "/api", endpoint = "accounts/update-name")]
 pub async fn update_name(name: String) -> Result<(), AppError> {
     let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;

@@ -284,6 +284,7 @@ pub async fn actor_of(
         email_verified: user.email_verified_at.is_some(),
         email: user.email,
         name: user.name,
+        theme: user.theme,
         providers,
         organizations,
     }))
@@ -432,6 +433,20 @@ pub async fn overview(
         organizations,
         providers,
     })
+}
+
+/// Saves the theme the account chose.
+pub async fn set_theme(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    theme: crate::vocabulary::Theme,
+) -> Result<(), AppError> {
+    users::Entity::update_many()
+        .col_expr(users::Column::Theme, sea_orm::sea_query::Expr::value(theme))
+        .filter(users::Column::Id.eq(actor.user_id.0))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn update_name(

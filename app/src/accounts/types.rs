@@ -60,6 +60,7 @@ pub struct Viewer {
     pub products: Products,
     /// Invitations waiting for this user's answer (the Password Manager points them out).
     pub pending_invitations: u64,
+    pub theme: crate::vocabulary::Theme,
 }
 
 /// Something the switcher links to, by id and display name.

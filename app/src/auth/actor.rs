@@ -40,6 +40,8 @@ pub struct Actor {
     /// (anyone can type any address when registering).
     pub email_verified: bool,
     pub name: String,
+    /// The account's theme: pages are rendered in it (no flash of the other one).
+    pub theme: crate::vocabulary::Theme,
     pub providers: Vec<ProviderMembership>,
     pub organizations: Vec<OrganizationMembership>,
 }

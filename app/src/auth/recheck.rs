@@ -128,6 +128,7 @@ pub async fn require_still_by(
         email: String::new(),
         email_verified: true,
         name: String::new(),
+        theme: crate::vocabulary::Theme::System,
         providers: Vec::new(),
         organizations: Vec::new(),
     };

@@ -22,6 +22,8 @@ pub struct Model {
     /// back, and when it was made (it expires).
     pub totp_pending_secret: Option<String>,
     pub totp_pending_at: Option<DateTimeUtc>,
+    /// The colours the account chose; the server renders pages in them.
+    pub theme: crate::vocabulary::Theme,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -126,7 +126,8 @@ fn Log(log: LogOf, page: EventPage, query: Memo<EventQuery>, tz: RwSignal<i32>) 
             view! { <div class="empty-state"><p>{t!(i18n, events.none)}</p></div> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                // Focusable: a table that scrolls sideways must be scrollable by keyboard too.
+                <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, events.title)>
                     <table class="data-table events">
                         <caption class="visually-hidden">{t!(i18n, events.title)}</caption>
                         <thead>

@@ -43,6 +43,7 @@ pub async fn invite_members(
     emails: String,
     user_type: String,
     permissions: Option<Vec<String>>,
+    return_to: Option<String>,
 ) -> Result<Vec<Invited>, AppError> {
     use crate::auth::request::{event_context, outbox};
     let Within {
@@ -52,14 +53,24 @@ pub async fn invite_members(
     let invitation =
         super::types::Invitation::read(place, &emails, &user_type, permissions.as_deref());
     let events = event_context(&manager.actor);
-    super::service::invite(
+    let invited = super::service::invite(
         &context.db,
         &events,
         &outbox(&context),
         &manager,
         &invitation,
     )
-    .await
+    .await?;
+    // Mail carried every invitation: the dialog has nothing left to show, so the list opens
+    // again and says how many went out. A link mail did not carry stays in the dialog.
+    if return_to.is_some() && invited.iter().all(|i| i.link.is_none()) {
+        let list = crate::routes::local_or(return_to, &place.members_with(""));
+        crate::auth::request::return_to(
+            Some(super::types::with_invites_sent(&list, invited.len())),
+            &list,
+        );
+    }
+    Ok(invited)
 }
 
 /// Confirm, revoke, restore, remove or re-invite one member or a selection; per-row results.

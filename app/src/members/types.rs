@@ -179,6 +179,16 @@ pub fn parse_bulk(
     Ok((action, members))
 }
 
+/// The list's query parameter that says how many invitations mail carried (the status line
+/// shown once the invite dialog has closed).
+pub const INVITES_SENT: &str = "invites_sent";
+
+/// `list` (a local path, perhaps with a query) with the invitations-sent count added.
+pub fn with_invites_sent(list: &str, count: usize) -> String {
+    let separator = if list.contains('?') { '&' } else { '?' };
+    format!("{list}{separator}{INVITES_SENT}={count}")
+}
+
 /// Splits what was typed into addresses: commas, semicolons, spaces and new lines separate.
 /// The form uses it too, to show each address's problem next to it.
 pub fn split_emails(raw: &str) -> Vec<&str> {
@@ -191,6 +201,15 @@ pub fn split_emails(raw: &str) -> Vec<&str> {
 impl Place {
     /// The filter tabs: an organization's are Bitwarden's (all, invited, needs confirmation,
     /// revoked); a provider's add Confirmed.
+    pub fn members_with(self, query: &str) -> String {
+        match self {
+            Self::Organization(organization) => {
+                crate::routes::organization_members_with(organization, query)
+            }
+            Self::Provider(provider) => crate::routes::provider_members_with(provider, query),
+        }
+    }
+
     pub const fn tabs(self) -> &'static [StatusFilter] {
         match self {
             Self::Organization(_) => &[
@@ -441,6 +460,38 @@ impl Permissions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_invitations_sent_join_the_list_query() {
+        assert_eq!(
+            with_invites_sent("/providers/1/manage/members", 1),
+            "/providers/1/manage/members?invites_sent=1"
+        );
+        assert_eq!(
+            with_invites_sent("/organizations/2/members?q=ann&page=3", 12),
+            "/organizations/2/members?q=ann&page=3&invites_sent=12"
+        );
+    }
+
+    /// Plural forms come from each language's CLDR rules (leptos_i18n's plurals, on ICU4X),
+    /// not from `count == 1`: French counts 0 as singular, English, Dutch and Swedish do not.
+    #[test]
+    fn counts_take_each_languages_plural_form() {
+        use crate::i18n::{Locale, td_string};
+        let sent = |locale: Locale, count: usize| {
+            td_string!(locale, provider_members.invites_sent, count = count).to_string()
+        };
+        assert_eq!(sent(Locale::en, 1), "1 invitation sent by email.");
+        assert_eq!(sent(Locale::en, 0), "0 invitations sent by email.");
+        assert_eq!(sent(Locale::en, 2), "2 invitations sent by email.");
+        assert_eq!(sent(Locale::fr, 0), "0 invitation envoyée par e-mail.");
+        assert_eq!(sent(Locale::fr, 1), "1 invitation envoyée par e-mail.");
+        assert_eq!(sent(Locale::fr, 2), "2 invitations envoyées par e-mail.");
+        assert_eq!(sent(Locale::nl, 1), "1 uitnodiging per e-mail verstuurd.");
+        assert_eq!(sent(Locale::nl, 0), "0 uitnodigingen per e-mail verstuurd.");
+        assert_eq!(sent(Locale::sv, 1), "1 inbjudan skickad via e-post.");
+        assert_eq!(sent(Locale::sv, 3), "3 inbjudningar skickade via e-post.");
+    }
 
     #[test]
     fn permission_names_read_back() {

@@ -112,7 +112,7 @@ fn ConfirmBox(kind: PolicyKind, problem: Signal<Option<Problem>>) -> impl IntoVi
             view! {
                 <div class="field checkbox-field invalid">
                     <p class="problem" role="alert"><ProblemText problem /></p>
-                    <input type="checkbox" id=id.clone() name="confirm" value="on" required=true />
+                    <input type="checkbox" id=id.clone() name="confirm" value="on" aria-required="true" />
                     <label for=id>{t!(i18n, policies.confirm_withdraw)}</label>
                 </div>
             }

@@ -96,9 +96,39 @@ pub fn SideNav() -> impl IntoView {
             .into_any()
         }
     };
+    // On a narrow screen the list is a drawer behind a Menu button (the stylesheet shows the
+    // button once the bundle runs; before that the list stays on the page). Following a link
+    // or pressing Escape closes it.
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        path.track();
+        open.set(false);
+    });
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(toggle) = toggle.get_untracked() {
+                let _ = toggle.focus();
+            }
+        }
+    };
     view! {
-        <nav class="sidenav" aria-label=move || t_string!(i18n, nav.label)>
-            <ul>{section}</ul>
+        <nav class="sidenav" class:open=move || open.get() aria-label=move || t_string!(i18n, nav.label) on:keydown=on_key>
+            <button
+                type="button"
+                class="nav-toggle"
+                node_ref=toggle
+                aria-expanded=move || open.get().to_string()
+                aria-controls="sidenav-list"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                    <path d="M2 4h12M2 8h12M2 12h12" stroke="currentColor" stroke-width="1.5" />
+                </svg>
+                {t!(i18n, nav.menu)}
+            </button>
+            <ul id="sidenav-list">{section}</ul>
         </nav>
     }
 }

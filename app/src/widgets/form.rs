@@ -26,7 +26,6 @@ pub fn TextField(
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] required: bool,
-    #[prop(optional)] minlength: Option<usize>,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional, into)] hint: Option<ViewFn>,
     #[prop(optional, into)] value: Option<String>,
@@ -47,6 +46,21 @@ pub fn TextField(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let has_hint = hint.is_some();
+    // No constraint the browser enforces itself: its checks answer in a bubble outside the
+    // page and in the browser's language. The server checks every field and its translated
+    // answer shows next to the field, with or without the bundle. So email and number fields
+    // are text fields with the matching keyboard, a minimum length is only a hint, and
+    // "required" is told to assistive technology alone.
+    let (input_type, keyboard) = match input_type {
+        "email" => ("text", "email"),
+        "number" => ("text", "numeric"),
+        other => (other, ""),
+    };
+    let inputmode = if inputmode.is_empty() {
+        keyboard
+    } else {
+        inputmode
+    };
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -68,8 +82,8 @@ pub fn TextField(
                 name=name
                 type=input_type
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                required=required
-                minlength=minlength
+                autocapitalize=(keyboard == "email").then_some("none")
+                aria-required=required.then_some("true")
                 maxlength=maxlength
                 value=value
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)

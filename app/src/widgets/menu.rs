@@ -4,6 +4,10 @@
 //!
 //! Before the browser bundle has loaded, the stylesheet opens the menu while it has focus
 //! (`html:not([data-hydrated])`), so its links and forms work without JavaScript.
+//!
+//! Once open, the list is placed in viewport coordinates (`position: fixed`, see
+//! [`place`]): no scrolling box around it (a table's) can clip it, and it flips above its
+//! button or shifts sideways to stay on screen, at any width.
 
 use leptos::ev;
 use leptos::html;
@@ -59,6 +63,40 @@ fn focus_item(menu: &web_sys::Element, target: Target) {
     let _ = items[index].focus();
 }
 
+/// The space kept between the list and the viewport's edges, and between button and list.
+const EDGE: f64 = 8.0;
+const GAP: f64 = 4.0;
+
+/// Puts the open `list` under `button`, its right edge on the button's (menus open toward
+/// the page), else above it when there is more room there; then shifted to stay inside the
+/// viewport, and given a height it can scroll within when the viewport is shorter.
+/// Through the CSS object model: the Content-Security-Policy refuses style attributes.
+fn place(button: &web_sys::Element, list: &web_sys::HtmlElement) {
+    let Some(root) = document().document_element() else {
+        return;
+    };
+    let (width, height) = (
+        f64::from(root.client_width()),
+        f64::from(root.client_height()),
+    );
+    let style = list.style();
+    let _ = style.set_property("max-height", &format!("{}px", height - 2.0 * EDGE));
+    let anchor = button.get_bounding_client_rect();
+    let own = list.get_bounding_client_rect();
+    let (below, above) = (height - anchor.bottom(), anchor.top());
+    let top = if own.height() + GAP + EDGE <= below || below >= above {
+        anchor.bottom() + GAP
+    } else {
+        anchor.top() - GAP - own.height()
+    };
+    let top = top.min(height - own.height() - EDGE).max(EDGE);
+    let left = (anchor.right() - own.width())
+        .min(width - own.width() - EDGE)
+        .max(EDGE);
+    let _ = style.set_property("top", &format!("{top}px"));
+    let _ = style.set_property("left", &format!("{left}px"));
+}
+
 #[component]
 pub fn MenuButton(
     /// The DOM id of the menu list, referenced by the button's `aria-controls`.
@@ -81,15 +119,32 @@ pub fn MenuButton(
     let button = NodeRef::<html::Button>::new();
     let menu = NodeRef::<html::Ul>::new();
 
+    let place_open = move || {
+        if let (Some(button), Some(list)) = (button.get_untracked(), menu.get_untracked()) {
+            place(&button, &list);
+        }
+    };
     let open_on = move |target: Target| {
         open.set(true);
-        // The list becomes visible on the next frame; focus it then.
+        // The list is visible on the next frame (before it is painted): place it, focus it.
         request_animation_frame(move || {
+            place_open();
             if let Some(menu) = menu.get_untracked() {
                 focus_item(&menu, target);
             }
         });
     };
+    // While open, it follows its button when the page scrolls or the window resizes.
+    Effect::new(move |_| {
+        if open.get() {
+            let scrolling = window_event_listener(ev::scroll, move |_| place_open());
+            let resizing = window_event_listener(ev::resize, move |_| place_open());
+            on_cleanup(move || {
+                scrolling.remove();
+                resizing.remove();
+            });
+        }
+    });
     let close = move |return_focus: bool| {
         open.set(false);
         if return_focus && let Some(button) = button.get_untracked() {

@@ -10,4 +10,4 @@ mod modal;
 pub use form::{FormAlert, TextField, problem_of, successes};
 pub use local_time::LocalTime;
 pub use menu::MenuButton;
-pub use modal::Modal;
+pub use modal::{CloseButton, Modal};

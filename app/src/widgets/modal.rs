@@ -1,6 +1,10 @@
 //! A modal dialog that lives at a URL (`?dialog=…`): it is rendered on the server, so it
 //! opens and its form posts without the browser bundle, and reload, back and shared links
 //! reopen it. With the bundle it takes focus, keeps Tab inside, and Escape closes it.
+//!
+//! Closing is a button, not a link (screen readers announce what a control does): every
+//! close control submits the dialog's own GET form, whose action and hidden fields are the
+//! page without the dialog. Without the bundle the browser follows it; with it, the router.
 
 use leptos::ev;
 use leptos::html;
@@ -41,6 +45,36 @@ fn give_focus_back(selector: Option<&str>, opener: Option<web_sys::Element>) {
     }
 }
 
+/// The id of the open dialog's close form, for the close buttons inside it.
+#[derive(Clone)]
+struct CloseForm(String);
+
+/// The path and the decoded query pairs of an address, as a GET form re-sends them.
+fn path_and_fields(href: &str) -> (String, Vec<(String, String)>) {
+    let (path, query) = href.split_once('?').unwrap_or((href, ""));
+    let fields = form_urlencoded::parse(query.as_bytes())
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    (path.to_owned(), fields)
+}
+
+/// A button that closes the dialog it is in: "Close", or "Cancel" beside a form's submit.
+/// `formnovalidate`: leaving a half-filled form is not an error.
+#[component]
+pub fn CloseButton(
+    #[prop(optional)] primary: bool,
+    #[prop(optional)] cancel: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = expect_context::<CloseForm>().0;
+    let class = if primary { "button primary" } else { "button" };
+    view! {
+        <button type="submit" form=form class=class formnovalidate=true>
+            {move || if cancel { t_string!(i18n, dialog.cancel) } else { t_string!(i18n, dialog.close) }}
+        </button>
+    }
+}
+
 #[component]
 pub fn Modal(
     /// The DOM id of the heading, for `aria-labelledby`.
@@ -74,7 +108,11 @@ pub fn Modal(
             let first_field = items
                 .iter()
                 .find(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
-                .or_else(|| items.iter().find(|e| e.tag_name() == "BUTTON"))
+                .or_else(|| {
+                    items.iter().find(|e| {
+                        e.tag_name() == "BUTTON" && !e.matches(".modal-close").unwrap_or(false)
+                    })
+                })
                 .or(items.first());
             if let Some(item) = first_field {
                 let _ = item.focus();
@@ -112,6 +150,14 @@ pub fn Modal(
         }
     };
     let heading = format!("{id}-title");
+    let close_form = format!("{id}-close");
+    provide_context(CloseForm(close_form.clone()));
+    let close_target = Memo::new(move |_| path_and_fields(&close_href.get()));
+    let go = use_navigate();
+    let on_close = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        go(&close_href.get_untracked(), Default::default());
+    };
     view! {
         <div class="modal-backdrop">
             <div
@@ -123,15 +169,30 @@ pub fn Modal(
                 node_ref=dialog
                 on:keydown=on_key
             >
+                <form
+                    id=close_form.clone()
+                    method="get"
+                    action=move || close_target.with(|(path, _)| path.clone())
+                    on:submit=on_close
+                >
+                    {move || close_target.with(|(_, fields)| {
+                        fields
+                            .iter()
+                            .map(|(name, value)| view! { <input type="hidden" name=name.clone() value=value.clone() /> })
+                            .collect_view()
+                    })}
+                </form>
                 <div class="modal-header">
                     <h2 id=heading>{title}</h2>
-                    <a
+                    <button
+                        type="submit"
+                        form=close_form
+                        formnovalidate=true
                         class="modal-close"
-                        href=move || close_href.get()
                         aria-label=move || t_string!(i18n, dialog.close).to_string()
                     >
                         <span aria-hidden="true">"×"</span>
-                    </a>
+                    </button>
                 </div>
                 {children()}
             </div>

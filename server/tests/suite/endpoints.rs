@@ -78,6 +78,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
         // Own account.
         call("/api/accounts/details", Account, String::new()),
         call("/api/accounts/update-name", Account, "name=Mallory".into()),
+        call("/api/accounts/set-theme", Account, "theme=dark".into()),
         call(
             "/api/accounts/change-email",
             Account,

@@ -375,13 +375,9 @@ async fn writes_from_a_foreign_origin_are_refused() {
     t.cleanup().await;
 }
 
-#[tokio::test]
-async fn the_404_page_knows_the_signed_in_user() {
-    let _turn = RENDERS.lock().await;
+/// Registers Ann Admin and signs her in through the service: her session cookie.
+async fn ann_signed_in(db: &sea_orm::DatabaseConnection) -> String {
     use app::accounts::service::{self, AuthConfig, RegisterInput, SignIn};
-    let site = tempfile::tempdir().unwrap();
-    let t = support::TestDb::sqlite_empty().await.migrated().await;
-    let app = app(&t.db, site.path(), false);
     let now = chrono::Utc::now();
     let input = RegisterInput {
         email: "ann@example.com".into(),
@@ -390,23 +386,32 @@ async fn the_404_page_knows_the_signed_in_user() {
         password_confirm: "correct horse battery staple".into(),
         locale: "en".into(),
     };
-    service::register(&t.db, input, now).await.unwrap();
-    let client = app::accounts::session::ClientInfo::default();
+    service::register(db, input, now).await.unwrap();
     let SignIn::Session(token) = service::sign_in(
-        &t.db,
+        db,
         &AuthConfig::default(),
         "ann@example.com",
         "correct horse battery staple".into(),
-        &client,
+        &app::accounts::session::ClientInfo::default(),
         now,
     )
     .await
     .unwrap() else {
         panic!("no second factor")
     };
+    format!("portal_session={token}")
+}
+
+#[tokio::test]
+async fn the_404_page_knows_the_signed_in_user() {
+    let _turn = RENDERS.lock().await;
+    let site = tempfile::tempdir().unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+    let cookie = ann_signed_in(&t.db).await;
     for uri in ["/", "/no/such/page"] {
         let request = get(uri)
-            .header(header::COOKIE, format!("portal_session={token}"))
+            .header(header::COOKIE, &cookie)
             .body(Body::empty())
             .unwrap();
         let (_, _, body) = send(&app, request).await;
@@ -424,7 +429,7 @@ async fn the_404_page_knows_the_signed_in_user() {
 }
 
 /// Every account server function that acts on a signed-in user, with a valid body.
-const SIGNED_IN_ENDPOINTS: [(&str, &str); 10] = [
+const SIGNED_IN_ENDPOINTS: [(&str, &str); 11] = [
     ("/api/accounts/sign-out-everywhere", ""),
     (
         "/api/accounts/change-password",
@@ -432,6 +437,7 @@ const SIGNED_IN_ENDPOINTS: [(&str, &str); 10] = [
     ),
     ("/api/accounts/details", ""),
     ("/api/accounts/update-name", "name=Mallory"),
+    ("/api/accounts/set-theme", "theme=dark"),
     (
         "/api/accounts/change-email",
         "email=mallory%40example.com&current_password=correct+horse+battery+staple",
@@ -609,5 +615,77 @@ async fn concurrent_404s_on_one_runtime_all_answer() {
             .unwrap();
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
+    t.cleanup().await;
+}
+
+/// Issue 19: the theme an account chose is rendered into every page's `<html>` by the server
+/// (no flash of the other theme while the bundle loads); visitors follow their system.
+#[tokio::test]
+async fn the_accounts_theme_is_rendered_into_the_page() {
+    let _turn = RENDERS.lock().await;
+    let site = tempfile::tempdir().unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+    let cookie = ann_signed_in(&t.db).await;
+    let html_tag = |body: &str| {
+        let start = body.find("<html").unwrap();
+        body[start..start + body[start..].find('>').unwrap()].to_owned()
+    };
+    let page = |cookie: Option<String>| {
+        let mut request = get("/account");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let (_, _, body) = send(&app, page(Some(cookie.clone()))).await;
+    assert!(
+        !html_tag(&body).contains("data-theme"),
+        "{}",
+        html_tag(&body)
+    );
+
+    let (status, _, answer) = send(
+        &app,
+        server_fn_call("/api/accounts/set-theme", "theme=dark", Some(&cookie)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let (_, _, body) = send(&app, page(Some(cookie.clone()))).await;
+    assert!(
+        html_tag(&body).contains(r#"data-theme="dark""#),
+        "{}",
+        html_tag(&body)
+    );
+    // Not another visitor's page.
+    let (_, _, body) = send(&app, page(None)).await;
+    assert!(
+        !html_tag(&body).contains("data-theme"),
+        "{}",
+        html_tag(&body)
+    );
+
+    // A value the menu never sends is refused and changes nothing.
+    let (status, _, _) = send(
+        &app,
+        server_fn_call("/api/accounts/set-theme", "theme=neon", Some(&cookie)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, _, body) = send(&app, page(Some(cookie.clone()))).await;
+    assert!(html_tag(&body).contains(r#"data-theme="dark""#));
+
+    // Back to the system's.
+    send(
+        &app,
+        server_fn_call("/api/accounts/set-theme", "theme=system", Some(&cookie)),
+    )
+    .await;
+    let (_, _, body) = send(&app, page(Some(cookie))).await;
+    assert!(
+        !html_tag(&body).contains("data-theme"),
+        "{}",
+        html_tag(&body)
+    );
     t.cleanup().await;
 }

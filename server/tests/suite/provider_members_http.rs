@@ -192,3 +192,63 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing(t
     );
     t.cleanup().await;
 }
+
+support::each_backend!(an_invitation_mail_carried_returns_to_the_list_one_it_did_not_stays);
+/// Issue 19: with mail on, "Invite" closes its dialog (back to the list, which says how many
+/// went out); with mail off the links stay in the dialog to be passed on.
+async fn an_invitation_mail_carried_returns_to_the_list_one_it_did_not_stays(t: support::TestDb) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let db = &t.db;
+    let admin = user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    let cookie = session_cookie(db, admin).await;
+    let list = format!("/providers/{}/manage/members?q=new", p.0);
+    let form = |emails: &str| {
+        format!(
+            "place=p-{0}&emails={emails}&user_type=service_user\
+             &return_to=%2Fproviders%2F{0}%2Fmanage%2Fmembers%3Fq%3Dnew",
+            p.0
+        )
+    };
+    // Posted without the bundle, as a browser posts a form.
+    let plain_post = |body: String| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/members/invite")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html")
+            .header("sec-fetch-site", "same-origin")
+            .header(header::COOKIE, &cookie)
+            .body(Body::from(body))
+            .unwrap()
+    };
+
+    let sink = support::SmtpSink::start();
+    let mailed = support::router_with_mail(db, &sink.smtp_url());
+    let (status, headers, body) = support::send(
+        &mailed,
+        plain_post(form("new-a%40example.com%2C+new-b%40example.com")),
+    )
+    .await;
+    assert!(status.is_redirection(), "{}: {status} {body}", t.backend);
+    let location = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+        .map(|(_, v)| v.as_str());
+    assert_eq!(location, Some(format!("{list}&invites_sent=2").as_str()));
+    assert_eq!(sink.mails_to("new-a@example.com").len(), 1);
+
+    // Mail off: no return to the list; the answer carries the link to pass on.
+    let unmailed = support::router_for(db);
+    let (status, body) = post_form(
+        &unmailed,
+        "/api/members/invite",
+        &form("new-c%40example.com"),
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("/invitations/"), "{body}");
+    t.cleanup().await;
+}

@@ -1,10 +1,15 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::accounts::api::{SignOut, SignOutEverywhere};
+use leptos::server_fn::ServerFn;
+use leptos_meta::Html;
+use leptos_router::hooks::use_location;
+
+use crate::accounts::api::{SetTheme, SignOut, SignOutEverywhere};
 use crate::accounts::types::Viewer;
 use crate::i18n::*;
 use crate::routes;
+use crate::vocabulary::Theme;
 use crate::widgets::MenuButton;
 
 /// The top bar's account slot: the signed-in user's menu, or the way in for a visitor.
@@ -43,7 +48,12 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
     super::reload_on_success(super::outcome(everywhere), |_| routes::HOME.to_owned());
     let label = Signal::derive(move || t_string!(i18n, topbar.account).to_string());
     let name = viewer.name.clone();
+    // The account's theme, as `<html data-theme>`: the server renders it into the page (the
+    // account is known before the answer starts), so no page flashes in the other theme; a
+    // new choice applies at once.
+    let theme = RwSignal::new(viewer.theme);
     view! {
+        <Html attr:data-theme=move || theme.get().attribute() />
         <MenuButton
             menu_id="account-menu"
             label
@@ -54,6 +64,7 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
             <li role="none">
                 <a role="menuitem" href=routes::ACCOUNT>{t!(i18n, accounts.account_title)}</a>
             </li>
+            <ThemeChoice current=theme />
             <li role="none">
                 <ActionForm action=sign_out>
                     <button type="submit" role="menuitem">{t!(i18n, accounts.sign_out)}</button>
@@ -65,5 +76,58 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
                 </ActionForm>
             </li>
         </MenuButton>
+    }
+}
+
+/// System, light or dark, in the account menu. A plain form without the bundle (it comes
+/// back to this page); with it, the call runs in place and the page changes at once.
+#[component]
+fn ThemeChoice(current: RwSignal<Theme>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetTheme>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(theme)) = action.value().get() {
+            current.set(theme);
+        }
+    });
+    let location = use_location();
+    let here = move || {
+        let search = location.search.get();
+        if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{search}", location.pathname.get())
+        }
+    };
+    let name = move |theme: Theme| match theme {
+        Theme::System => t_string!(i18n, topbar.theme_system),
+        Theme::Light => t_string!(i18n, topbar.theme_light),
+        Theme::Dark => t_string!(i18n, topbar.theme_dark),
+    };
+    view! {
+        <li role="presentation" class="menu-heading">{t!(i18n, topbar.theme)}</li>
+        <li role="none">
+            <form method="post" action=SetTheme::url() class="theme-form">
+                <input type="hidden" name="return_to" value=here />
+                {Theme::ALL
+                    .into_iter()
+                    .map(|theme| view! {
+                        <button
+                            type="submit"
+                            name="theme"
+                            value=theme.as_str()
+                            role="menuitemradio"
+                            aria-checked=move || (current.get() == theme).to_string()
+                            on:click=move |event: leptos::ev::MouseEvent| {
+                                event.prevent_default();
+                                action.dispatch(SetTheme { theme: theme.as_str().to_owned(), return_to: None });
+                            }
+                        >
+                            {move || name(theme)}
+                        </button>
+                    })
+                    .collect_view()}
+            </form>
+        </li>
     }
 }

@@ -19,7 +19,7 @@ use crate::members::types::ProviderMembership as Membership;
 use crate::members::types::{MemberStatus, OrgMembership, OrgUserType};
 use crate::members::ui::{OrgTypeName, ProviderTypeName, StatusBadge};
 use crate::routes;
-use crate::widgets::{FormAlert, Modal};
+use crate::widgets::{CloseButton, FormAlert, Modal};
 
 #[component]
 pub fn MembershipsPage() -> impl IntoView {
@@ -221,7 +221,7 @@ fn LeaveDialog(membership: Membership, action: ServerAction<LeaveProvider>) -> i
                     <button type="submit" class="button danger" disabled=move || action.pending().get()>
                         {t!(i18n, memberships.leave)}
                     </button>
-                    <a class="button" href=routes::MEMBERSHIPS>{t!(i18n, dialog.cancel)}</a>
+                    <CloseButton cancel=true />
                 </div>
             </ActionForm>
         </Modal>

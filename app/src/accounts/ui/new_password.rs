@@ -63,7 +63,6 @@ pub fn NewPasswordFields<T: Clone + Send + Sync + 'static>(
             input_type="password"
             autocomplete="new-password"
             required=true
-            minlength=MIN_PASSWORD_CHARS
             maxlength=MAX_PASSWORD_CHARS
             text=typed
             label=Signal::derive(move || {

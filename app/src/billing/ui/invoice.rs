@@ -76,7 +76,8 @@ fn InvoiceView(invoice: Invoice) -> impl IntoView {
                     <a class="button" href=routes::provider_billing_history(invoice.provider)>{t!(i18n, billing.history)}</a>
                 </div>
             </div>
-            <div class="table-scroll">
+            // Focusable: a table that scrolls sideways must be scrollable by keyboard too.
+            <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, billing.history)>
                 <table class="data-table">
                     <thead>
                         <tr>

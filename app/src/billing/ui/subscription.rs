@@ -45,7 +45,8 @@ fn SubscriptionTable(subscription: Subscription) -> impl IntoView {
             </div>
         </div>
         <p>{t!(i18n, billing.subscription_intro)}</p>
-        <div class="table-scroll">
+        // Focusable: a table that scrolls sideways must be scrollable by keyboard too.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || t_string!(i18n, billing.subscription)>
             <table class="data-table subscription">
                 <thead>
                     <tr>

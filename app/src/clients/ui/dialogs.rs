@@ -18,22 +18,20 @@ use crate::ids::OrganizationId;
 use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS};
 use crate::organizations::ui::PlanName;
 use crate::providers::types::{ProviderOverview, format_cents};
-use crate::widgets::{FormAlert, Modal, TextField, problem_of};
+use crate::widgets::{CloseButton, FormAlert, Modal, TextField, problem_of};
 
-/// A dialog's submit button (disabled while the call runs) and its way out.
 /// The row's ⋮ button, which opened the dialog: focus goes back to it on close.
 fn row_menu_button(client: OrganizationId) -> String {
     format!("[aria-controls='client-menu-{client}']")
 }
 
+/// A dialog's submit button (disabled while the call runs) and its way out.
 #[component]
 fn SubmitOrCancel(
     pending: Memo<bool>,
     #[prop(optional)] danger: bool,
-    close: Signal<String>,
     children: Children,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let class = if danger {
         "button danger"
     } else {
@@ -44,7 +42,7 @@ fn SubmitOrCancel(
             <button type="submit" class=class disabled=move || pending.get()>
                 {children()}
             </button>
-            <a class="button" href=move || close.get()>{t!(i18n, dialog.cancel)}</a>
+            <CloseButton cancel=true />
         </div>
     }
 }
@@ -57,7 +55,7 @@ fn ErrorDialog(error: AppError, close: Signal<String>) -> impl IntoView {
         <Modal id="client-dialog" title=Signal::derive(move || t_string!(i18n, clients.title).to_string()) close_href=close>
             <p class="alert alert-error" role="alert"><ErrorText error /></p>
             <div class="modal-actions">
-                <a class="button" href=move || close.get()>{t!(i18n, dialog.close)}</a>
+                <CloseButton />
             </div>
         </Modal>
     }
@@ -153,7 +151,7 @@ fn NewClientDialog(overview: ProviderOverview, close: Signal<String>) -> impl In
                     hint=ViewFn::from(move || t!(i18n, clients.owner_email_hint))
                     problem=problem_of(value, Field::OwnerEmail)
                 />
-                <SubmitOrCancel pending=action.pending() close>
+                <SubmitOrCancel pending=action.pending()>
                     {t!(i18n, clients.create)}
                 </SubmitOrCancel>
             </ActionForm>
@@ -220,7 +218,7 @@ fn AddExistingDialog(close: Signal<String>) -> impl IntoView {
                 }}
             </Transition>
             <div class="modal-actions">
-                <a class="button" href=move || close.get()>{t!(i18n, dialog.close)}</a>
+                <CloseButton />
             </div>
         </Modal>
     }
@@ -279,7 +277,7 @@ fn RenameDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView 
                     label=Signal::derive(move || t_string!(i18n, clients.organization_name).to_string())
                     problem=problem_of(value, Field::Name)
                 />
-                <SubmitOrCancel pending=action.pending() close>
+                <SubmitOrCancel pending=action.pending()>
                     {t!(i18n, clients.save)}
                 </SubmitOrCancel>
             </ActionForm>
@@ -350,7 +348,7 @@ fn SeatsDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView {
                             }
                         })}
                 </ul>
-                <SubmitOrCancel pending=action.pending() close>
+                <SubmitOrCancel pending=action.pending()>
                     {t!(i18n, clients.save)}
                 </SubmitOrCancel>
             </ActionForm>
@@ -375,7 +373,7 @@ fn UnlinkDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView 
                 <Context />
                 <input type="hidden" name="client" value=details.id.to_string() />
                 <FormAlert value />
-                <SubmitOrCancel pending=action.pending() danger=true close>
+                <SubmitOrCancel pending=action.pending() danger=true>
                     {t!(i18n, clients.unlink)}
                 </SubmitOrCancel>
             </ActionForm>

@@ -17,11 +17,11 @@ use crate::members::types::{
     Permissions, Place, split_emails,
 };
 use crate::members::ui::{
-    ActionIntro, ActionName, CloseLink, InviteResult, Outcomes, PermissionName, TypeHint, TypeName,
+    ActionIntro, ActionName, InviteResult, Outcomes, PermissionName, TypeHint, TypeName,
     action_title, edit_title,
 };
 use crate::routes;
-use crate::widgets::{FormAlert, Modal};
+use crate::widgets::{CloseButton, FormAlert, Modal};
 
 #[component]
 pub fn MemberDialog(dialog: Dialog) -> impl IntoView {
@@ -121,10 +121,12 @@ fn InviteDialog() -> impl IntoView {
     view! {
         <Modal id="invite-members" title close_href=close_href()>
             {move || match invited.get() {
-                Some(invited) => view! { <InviteResult invited close=close_href() /> }.into_any(),
+                Some(invited) => view! { <InviteResult invited /> }.into_any(),
                 None => view! {
                     <ActionForm action>
                         <Hidden />
+                        // Where a fully mailed invitation returns to (the list, dialog closed).
+                        <input type="hidden" name="return_to" value=move || context.here(None) />
                         <FormAlert value=Signal::derive(move || value.get()) />
                         <div class="field" class:invalid=move || list_problem().is_some() || !row_problems().is_empty()>
                             <label for="invite-emails">{t!(i18n, provider_members.emails)}</label>
@@ -132,7 +134,7 @@ fn InviteDialog() -> impl IntoView {
                                 id="invite-emails"
                                 name="emails"
                                 rows="4"
-                                required=true
+                                aria-required="true"
                                 aria-describedby="invite-emails-hint invite-emails-error"
                                 on:input=move |ev| typed.set(event_target_value(&ev))
                                 prop:value=move || typed.get()
@@ -162,7 +164,7 @@ fn InviteDialog() -> impl IntoView {
                             <button type="submit" class="button primary" disabled=move || pending.get()>
                                 {t!(i18n, provider_members.send_invites)}
                             </button>
-                            <CloseLink href=close_href() />
+                            <CloseButton cancel=true />
                         </div>
                     </ActionForm>
                 }
@@ -265,7 +267,7 @@ fn ApplyDialog(action: MemberAction, members: Vec<MemberId>) -> impl IntoView {
     view! {
         <Modal id="member-action" title close_href=close_href() return_focus=return_focus.unwrap_or_default()>
             {move || match value.get() {
-                Some(Ok(outcomes)) => view! { <Outcomes outcomes close=close_href() /> }.into_any(),
+                Some(Ok(outcomes)) => view! { <Outcomes outcomes /> }.into_any(),
                 _ => {
                     let ids = ids.clone();
                     view! {
@@ -289,7 +291,7 @@ fn ApplyDialog(action: MemberAction, members: Vec<MemberId>) -> impl IntoView {
                                 <button type="submit" class=if danger { "button danger" } else { "button primary" } disabled=move || pending.get()>
                                     <ActionName action />
                                 </button>
-                                <CloseLink href=close_href() />
+                                <CloseButton cancel=true />
                             </div>
                         </ActionForm>
                     }
@@ -317,7 +319,7 @@ fn EditDialog(member: MemberId) -> impl IntoView {
             {move || if saved.get() {
                 view! {
                     <p class="alert alert-success" role="status">{t!(i18n, provider_members.type_changed)}</p>
-                    <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
+                    <div class="modal-actions"><CloseButton primary=true /></div>
                 }.into_any()
             } else {
                 view! {
@@ -334,7 +336,7 @@ fn EditDialog(member: MemberId) -> impl IntoView {
                                         <button type="submit" class="button primary" disabled=move || pending.get()>
                                             {t!(i18n, provider_members.save_type)}
                                         </button>
-                                        <CloseLink href=close_href() />
+                                        <CloseButton cancel=true />
                                     </div>
                                 </ActionForm>
                             }.into_any(),
@@ -370,7 +372,7 @@ fn ResetPasswordDialog(organization: OrganizationId, member: MemberId) -> impl I
                 <p class="alert alert-success" role="status">
                     {move || done.get().then_some(t!(i18n, org_members.password_reset_done))}
                 </p>
-                <div class="modal-actions"><CloseLink href=close_href() primary=true /></div>
+                <div class="modal-actions"><CloseButton primary=true /></div>
             </div>
             <div hidden=move || done.get()>
                 <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
@@ -391,7 +393,7 @@ fn ResetPasswordDialog(organization: OrganizationId, member: MemberId) -> impl I
                                         <button type="submit" class="button danger" disabled=move || pending.get()>
                                             {t!(i18n, org_members.reset_password)}
                                         </button>
-                                        <CloseLink href=close_href() />
+                                        <CloseButton cancel=true />
                                     </div>
                                 </ActionForm>
                             }.into_any()

@@ -12,5 +12,5 @@ pub use names::{
     ActionIntro, ActionName, EditTypeName, OrgTypeName, PermissionName, ProviderTypeName,
     StatusBadge, StatusName, TypeHint, TypeName, action_title, edit_title,
 };
-pub use outcomes::{CloseLink, InviteResult, Outcomes};
+pub use outcomes::{InviteResult, Outcomes};
 pub use page::{OrgMembersPage, ProviderMembersPage};

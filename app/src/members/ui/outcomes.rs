@@ -6,18 +6,11 @@ use leptos::prelude::*;
 use crate::error::ErrorText;
 use crate::i18n::*;
 use crate::members::types::{Invited, RowOutcome};
-
-/// A dialog's primary "Close" link back to the list.
-#[component]
-pub fn CloseLink(href: Signal<String>, #[prop(optional)] primary: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let class = if primary { "button primary" } else { "button" };
-    view! { <a class=class href=move || href.get()>{t!(i18n, dialog.close)}</a> }
-}
+use crate::widgets::CloseButton;
 
 /// Who was invited; each link no mail carried, to pass on.
 #[component]
-pub fn InviteResult(invited: Vec<Invited>, close: Signal<String>) -> impl IntoView {
+pub fn InviteResult(invited: Vec<Invited>) -> impl IntoView {
     let i18n = use_i18n();
     let count = invited.len();
     let with_links: Vec<Invited> = invited.into_iter().filter(|i| i.link.is_some()).collect();
@@ -43,14 +36,14 @@ pub fn InviteResult(invited: Vec<Invited>, close: Signal<String>) -> impl IntoVi
             </ul>
         })}
         <div class="modal-actions">
-            <CloseLink href=close primary=true />
+            <CloseButton primary=true />
         </div>
     }
 }
 
 /// Per-row results of an action on a selection.
 #[component]
-pub fn Outcomes(outcomes: Vec<RowOutcome>, close: Signal<String>) -> impl IntoView {
+pub fn Outcomes(outcomes: Vec<RowOutcome>) -> impl IntoView {
     let i18n = use_i18n();
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
     let done = outcomes.len() - failed;
@@ -80,7 +73,7 @@ pub fn Outcomes(outcomes: Vec<RowOutcome>, close: Signal<String>) -> impl IntoVi
                 .collect_view()}
         </ul>
         <div class="modal-actions">
-            <CloseLink href=close primary=true />
+            <CloseButton primary=true />
         </div>
     }
 }

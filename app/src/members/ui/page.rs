@@ -19,10 +19,10 @@ use crate::members::api::{
     ApplyToMembers, ChangeMemberType, InviteMembers, ResetMemberPassword, list_members,
 };
 use crate::members::types::{
-    MemberAction, MemberId, MemberPage, MemberQuery, Place, StatusCounts, StatusFilter,
+    INVITES_SENT, MemberAction, MemberId, MemberPage, MemberQuery, Place, StatusCounts,
+    StatusFilter,
 };
 use crate::members::ui::StatusName;
-use crate::routes;
 
 /// Which dialog the URL opens, and for which members.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,12 +97,7 @@ pub(crate) struct MembersContext {
 impl MembersContext {
     /// The page itself, with its query string.
     pub fn list_href(&self, query: &str) -> String {
-        match self.place {
-            Place::Organization(organization) => {
-                routes::organization_members_with(organization, query)
-            }
-            Place::Provider(provider) => routes::provider_members_with(provider, query),
-        }
+        self.place.members_with(query)
     }
 
     pub fn href(&self, query: &MemberQuery, dialog: Option<&Dialog>) -> String {
@@ -153,6 +148,9 @@ fn Members(place: Place) -> impl IntoView {
         query_map
             .with(|q| Dialog::from_params(q.get("dialog"), q.get_all("member").unwrap_or_default()))
     });
+    let invites_sent = Memo::new(move |_| {
+        query_map.with(|q| q.get(INVITES_SENT).and_then(|n| n.parse::<u64>().ok()))
+    });
     let refresh = RwSignal::new(0_u32);
     let page = Resource::new_blocking(
         move || (query.get(), refresh.get()),
@@ -187,6 +185,11 @@ fn Members(place: Place) -> impl IntoView {
                         Ok(page) => {
                             view! {
                                 <Header page=page.clone() />
+                                {move || invites_sent.get().map(|count| view! {
+                                    <p class="alert alert-success" role="status">
+                                        {t!(i18n, provider_members.invites_sent, count = move || count)}
+                                    </p>
+                                })}
                                 <Tabs counts=page.counts />
                                 <Search />
                                 <MembersTable page />

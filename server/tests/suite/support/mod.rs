@@ -553,12 +553,23 @@ use tower::ServiceExt;
 
 /// The portal's router with a laptop deployment's settings (no built site needed).
 pub fn router_for(db: &DatabaseConnection) -> Router {
+    server::http::router(state_for(db))
+}
+
+/// [`router_for`] with mail on, through `smtp_url`.
+pub fn router_with_mail(db: &DatabaseConnection, smtp_url: &str) -> Router {
+    let mut state = state_for(db);
+    state.mailer = app::mail::Mailer::new(Some(smtp_url), "portal@portal.example").unwrap();
+    server::http::router(state)
+}
+
+fn state_for(db: &DatabaseConnection) -> server::http::AppState {
     let options = leptos::config::LeptosOptions::builder()
         .output_name("provider-portal")
         .site_root("target/site")
         .site_pkg_dir("pkg")
         .build();
-    server::http::router(server::http::AppState::new(options, db.clone()))
+    server::http::AppState::new(options, db.clone())
 }
 
 /// The session cookie of a fresh session for `user`.
