@@ -5,10 +5,9 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::i18n::*;
-use crate::widgets::MenuButton;
+use crate::widgets::{MenuButton, current_address};
 
 /// The name of each language in that language: people look for their own.
 pub fn native_name(locale: Locale) -> &'static str {
@@ -23,15 +22,7 @@ pub fn native_name(locale: Locale) -> &'static str {
 #[component]
 pub fn LanguageMenu() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    let return_to = move || {
-        let search = location.search.get();
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{}", location.pathname.get(), search)
-        }
-    };
+    let return_to = current_address();
     let label = Signal::derive(move || t_string!(i18n, topbar.change_language).to_string());
 
     view! {

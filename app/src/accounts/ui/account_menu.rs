@@ -3,14 +3,13 @@ use leptos::prelude::*;
 
 use leptos::server_fn::ServerFn;
 use leptos_meta::Html;
-use leptos_router::hooks::use_location;
 
 use crate::accounts::api::{SetTheme, SignOut, SignOutEverywhere};
 use crate::accounts::types::Viewer;
 use crate::i18n::*;
 use crate::routes;
 use crate::vocabulary::Theme;
-use crate::widgets::MenuButton;
+use crate::widgets::{MenuButton, current_address};
 
 /// The top bar's account slot: the signed-in user's menu, or the way in for a visitor.
 #[component]
@@ -90,15 +89,7 @@ fn ThemeChoice(current: RwSignal<Theme>) -> impl IntoView {
             current.set(theme);
         }
     });
-    let location = use_location();
-    let here = move || {
-        let search = location.search.get();
-        if search.is_empty() {
-            location.pathname.get()
-        } else {
-            format!("{}?{search}", location.pathname.get())
-        }
-    };
+    let here = current_address();
     let name = move |theme: Theme| match theme {
         Theme::System => t_string!(i18n, topbar.theme_system),
         Theme::Light => t_string!(i18n, topbar.theme_light),
