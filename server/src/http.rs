@@ -109,7 +109,15 @@ pub fn router(state: AppState) -> Router {
             header::CACHE_CONTROL,
             cache_control,
         ))
-        .service(ServeDir::new(pkg_dir));
+        // The release build writes each file's brotli and gzip forms beside it (cargo-leptos
+        // `--precompress`, brotli at quality 11): served as they are, where compressing 3 MB
+        // of wasm per request would cost CPU and compress less. Without them (a debug build)
+        // the compression layer compresses on the fly.
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let context = state.server_context();
     let fallback_context = context.clone();
 

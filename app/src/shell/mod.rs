@@ -10,7 +10,7 @@ mod side_nav;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
@@ -69,13 +69,69 @@ fn language_cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
         .same_site(leptos_use::SameSite::Lax)
 }
 
-/// The consumer of the page table (`routes::pages!`) that builds the router: one `Route` per
-/// page, each rendered whole before its answer starts.
+/// Every page as a lazy route: its code is a chunk of the browser bundle of its own, fetched
+/// when the page is first shown (`cargo leptos build --split`), so a page's first load carries
+/// the shell and that page, not the whole product. On the server the page renders as before,
+/// and the answer names the page's chunks in `<link rel="preload">`, so the browser fetches
+/// them beside the main module instead of after it. Without `--split` (the Rust tests, clippy)
+/// the same code builds into one module.
+///
+/// Written out rather than with `#[lazy_route]`: its chunk loader panics when a chunk cannot be
+/// fetched, and a panic in wasm stops the whole page. Here the loader is `fallible`, and a page
+/// whose chunk did not arrive shows [`PageUnavailable`] instead.
+///
+/// One module per page, named after its entry in the table: the chunk is named after it, so two
+/// pages never share one. `preload` fetches the chunk while the route's data loads (and, on
+/// the landing page, before hydration, which needs the page's code at hand).
+macro_rules! lazy_pages {
+    ($($(#[$doc:meta])* $kind:ident $name:ident $(($($param:ident: $ty:ty),*))? = $path:tt => $($view:ident)::+;)*) => {
+        $(
+            #[allow(non_snake_case)]
+            pub(crate) mod $name {
+                use leptos::prelude::*;
+                use leptos::wasm_split::SplitLoaderError;
+
+                pub(crate) struct Page;
+
+                #[leptos::wasm_split::wasm_split($name, wasm_split_path = leptos::wasm_split, fallible, preload(load))]
+                fn render() -> Result<AnyView, SplitLoaderError> {
+                    Ok($($view)::+().into_any())
+                }
+
+                impl leptos_router::LazyRoute for Page {
+                    fn data() -> Self {
+                        Page
+                    }
+
+                    async fn view(_this: Self) -> AnyView {
+                        // On the server: put this page's chunks among the answer's preloads.
+                        #[cfg(feature = "ssr")]
+                        leptos::prefetch_lazy_fn_on_server(stringify!($name));
+                        render().await.unwrap_or_else(|_| crate::shell::PageUnavailable().into_any())
+                    }
+
+                    async fn preload() {
+                        // A failure shows in `view`, which tries once more.
+                        let _ = load().await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+/// The page table's lazy routes (see [`lazy_pages`]).
+mod pages {
+    crate::routes::pages!(lazy_pages);
+}
+
+/// The consumer of the page table (`routes::pages!`) that builds the router: one lazy `Route`
+/// per page, each rendered whole before its answer starts.
 macro_rules! router {
     ($($(#[$doc:meta])* $kind:ident $name:ident $(($($param:ident: $ty:ty),*))? = $path:tt => $($view:ident)::+;)*) => {
         view! {
             <Routes fallback=not_found::NotFound>
-                $(<Route path=path!($path) view=$($view)::+ ssr=SsrMode::Async />)*
+                $(<Route path=path!($path) view={Lazy::<pages::$name::Page>::new()} ssr=SsrMode::Async />)*
             </Routes>
         }
     };
@@ -90,7 +146,6 @@ pub fn App() -> impl IntoView {
             cookie_options=language_cookie_options()
         >
             <DocumentTitle />
-            <HydrationMarker />
             <Router>
                 <Layout />
             </Router>
@@ -109,15 +164,13 @@ fn DocumentTitle() -> impl IntoView {
     view! { <Title text=move || title.try_get().unwrap_or_else(|| rendered.clone()) /> }
 }
 
-/// Sets `data-hydrated` on `<html>` once the browser bundle has taken over, so tests (and
-/// styles that only make sense without JavaScript) can tell the two phases apart.
-#[component]
-fn HydrationMarker() -> impl IntoView {
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
+/// Sets `data-hydrated` on `<html>` once the browser bundle has taken over the whole page,
+/// the landing page's chunk included (the `frontend` crate calls it), so tests (and styles
+/// that only make sense without JavaScript) can tell the two phases apart.
+pub fn mark_hydrated() {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
 }
 
 #[component]
@@ -195,6 +248,26 @@ fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
             <h1>{t!(i18n, errors.title)}</h1>
             <p>{move || view! { <ErrorText error=first() /> }}</p>
             <p class="muted">{t!(i18n, errors.retry)}</p>
+        </section>
+    }
+}
+
+/// What a page shows in the browser when its chunk of the bundle could not be fetched (the
+/// network dropped, or the server was updated meanwhile): the reason in the reader's language
+/// and a way to load the page again, instead of a page that stopped working.
+#[component]
+fn PageUnavailable() -> impl IntoView {
+    let i18n = use_i18n();
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
+    view! {
+        <section class="panel error-panel" role="alert">
+            <h1>{t!(i18n, errors.title)}</h1>
+            <p>{t!(i18n, errors.page_unavailable)}</p>
+            <button type="button" class="button primary" on:click=reload>
+                {t!(i18n, errors.try_again)}
+            </button>
         </section>
     }
 }

@@ -247,6 +247,55 @@ async fn the_bundle_is_compressed_and_cached_for_a_year_when_hashed() {
 }
 
 #[tokio::test]
+async fn the_release_builds_precompressed_files_are_sent_as_they_are() {
+    let _turn = RENDERS.lock().await;
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    // What `cargo leptos build --precompress` leaves: the file and its two encoded forms
+    // (marker bytes here, so only a file sent as it is can match them).
+    std::fs::write(pkg.join("chunk.abc.wasm"), vec![7u8; 4096]).unwrap();
+    std::fs::write(pkg.join("chunk.abc.wasm.br"), b"brotli form").unwrap();
+    std::fs::write(pkg.join("chunk.abc.wasm.gz"), b"gzip form").unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), true);
+    let fetch = |accept: &'static str| {
+        let app = app.clone();
+        async move {
+            let response = app
+                .oneshot(
+                    get("/pkg/chunk.abc.wasm")
+                        .header(header::ACCEPT_ENCODING, accept)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            let encoding = response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap().to_owned());
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (encoding, body)
+        }
+    };
+    let (encoding, body) = fetch("br, gzip").await;
+    assert_eq!(encoding.as_deref(), Some("br"));
+    assert_eq!(
+        &body[..],
+        b"brotli form",
+        "the .br file, not compressed again"
+    );
+    let (encoding, body) = fetch("gzip").await;
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert_eq!(&body[..], b"gzip form");
+    let (encoding, body) = fetch("identity").await;
+    assert_eq!(encoding, None);
+    assert_eq!(body.len(), 4096);
+    t.cleanup().await;
+}
+
+#[tokio::test]
 async fn pages_carry_a_nonce_csp_and_everything_carries_security_headers() {
     let _turn = RENDERS.lock().await;
     let site = tempfile::tempdir().unwrap();
