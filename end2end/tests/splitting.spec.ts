@@ -35,14 +35,19 @@ test('a page first loaded fetches its own chunk with the main module, and anothe
   await expect(page.getByRole('dialog', { name: 'Invite members' })).toBeVisible();
 });
 
-test('a chunk that cannot be fetched shows a translated error with a retry, and the retry opens the page', async ({ page }) => {
-  await signIn(page, 'admin@demo.example');
+/** Opens Clients, hydrated, then cuts every wasm download and follows a link of the side
+ *  navigation: the next page's chunk cannot arrive. Returns the page's alert. */
+async function followWithChunksCut(page: Page, navigation: string, link: string) {
   await page.goto('/providers/1/clients');
   await hydrated(page);
-  // The network drops every wasm file from here on: the next page's chunk cannot arrive.
   await page.route(WASM, (route) => route.abort('internetdisconnected'));
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Event logs' }).click();
-  const alert = page.getByRole('alert');
+  await page.getByRole('navigation', { name: navigation }).getByRole('link', { name: link }).click();
+  return page.getByRole('alert');
+}
+
+test('a chunk that cannot be fetched shows a translated error with a retry, and the retry opens the page', async ({ page }) => {
+  await signIn(page, 'admin@demo.example');
+  const alert = await followWithChunksCut(page, 'Main navigation', 'Event logs');
   await expect(alert).toContainText('This page could not be loaded. Check your connection and try again.');
   // The rest of the page still works: the product switcher opens.
   await page.getByRole('button', { name: 'Switch product' }).click();
@@ -58,12 +63,8 @@ test('a chunk that cannot be fetched shows a translated error with a retry, and 
 
 test('in Dutch, the error and the retry are in Dutch', async ({ page, context }) => {
   await signIn(page, 'admin@demo.example');
-  await context.addCookies([{ name: 'i18n_pref_locale', value: 'nl', url: process.env.PORTAL_URL ?? 'http://127.0.0.1:3000' }]);
-  await page.goto('/providers/1/clients');
-  await hydrated(page);
-  await page.route(WASM, (route) => route.abort('internetdisconnected'));
-  await page.getByRole('navigation', { name: 'Hoofdnavigatie' }).getByRole('link', { name: 'Leden' }).click();
-  const alert = page.getByRole('alert');
+  await context.addCookies([{ name: 'i18n_pref_locale', value: 'nl', url: page.url() }]);
+  const alert = await followWithChunksCut(page, 'Hoofdnavigatie', 'Leden');
   await expect(alert).toContainText('Deze pagina kon niet worden geladen.');
   await expect(alert.getByRole('button', { name: 'Opnieuw proberen' })).toBeVisible();
 });
