@@ -104,9 +104,8 @@ macro_rules! lazy_pages {
                     }
 
                     async fn view(_this: Self) -> AnyView {
-                        // On the server: put this page's chunks among the answer's preloads.
                         #[cfg(feature = "ssr")]
-                        leptos::prefetch_lazy_fn_on_server(stringify!($name));
+                        crate::shell::preload_page_chunks(stringify!($name));
                         render().await.unwrap_or_else(|_| crate::shell::PageUnavailable().into_any())
                     }
 
@@ -118,6 +117,46 @@ macro_rules! lazy_pages {
             }
         )*
     };
+}
+
+/// Names a page's chunks in the answer's `<head>` as preloads, so the browser fetches them beside
+/// the main module (hydration needs them) instead of discovering them after it.
+///
+/// Leptos has this built in (`prefetch_lazy_fn_on_server`), but it reads the build's chunk
+/// manifest after the render, outside the request's reactive owner, from whatever owner the
+/// worker thread last had: once the render has awaited, the request can be resumed on another
+/// thread, and the links are missing. CI caught it (the Clients page arrived with the main
+/// module alone preloaded). Here the page adds them while it renders, inside its own owner.
+/// Without a split build (the Rust tests) there is no manifest, and nothing is added.
+#[cfg(feature = "ssr")]
+pub(crate) fn preload_page_chunks(page: &str) {
+    use leptos_meta::Link;
+    let Some(manifest) = use_context::<leptos::WasmSplitManifest>() else {
+        return;
+    };
+    let Some(manifest) = manifest.0.try_read_value() else {
+        return;
+    };
+    let (pkg, chunks, loader) = &*manifest;
+    let Some(chunks) = chunks.get(page) else {
+        return;
+    };
+    // `crossorigin` ("anonymous") makes the preload match the loader's `fetch`, which is what
+    // lets the browser reuse it instead of downloading the chunk twice.
+    for chunk in chunks {
+        let _ = view! {
+            <Link
+                rel="preload"
+                href=format!("{pkg}/{chunk}.wasm")
+                as_="fetch"
+                type_="application/wasm"
+                crossorigin="anonymous"
+            />
+        }
+        .to_html();
+    }
+    let _ = view! { <Link rel="modulepreload" href=format!("{pkg}/{loader}") crossorigin="anonymous" /> }
+        .to_html();
 }
 
 /// The page table's lazy routes (see [`lazy_pages`]).

@@ -738,3 +738,50 @@ async fn the_accounts_theme_is_rendered_into_the_page() {
     );
     t.cleanup().await;
 }
+
+/// Issue 18: a split build's page names its own chunks as preloads, in every answer, however the
+/// runtime schedules the render (Leptos's built-in emission lost them when the request resumed on
+/// another worker thread; CI caught it once in a browser run). The manifest is the one
+/// `cargo leptos build --split` writes: page name → the chunks that page needs. Leptos reads it
+/// once per process, so this relies on the test command's one process per test (cargo-nextest).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_split_pages_answer_preloads_its_chunks_every_time() {
+    let _turn = RENDERS.lock().await;
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(
+        site.path().join("pkg/__wasm_split_manifest.json"),
+        r#"{"SIGN_IN": ["split_SIGN_IN.0a1b", "chunk_7.2c3d"], "HOME": ["split_HOME.4e5f"]}"#,
+    )
+    .unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+    let mut answers = Vec::new();
+    for _ in 0..24 {
+        let app = app.clone();
+        answers.push(tokio::spawn(async move {
+            send(&app, get("/sign-in").body(Body::empty()).unwrap()).await
+        }));
+    }
+    for answer in answers {
+        let (status, _, body) = answer.await.unwrap();
+        assert_eq!(status, StatusCode::OK);
+        let head = &body[..body.find("</head>").expect("a head")];
+        for chunk in ["split_SIGN_IN.0a1b", "chunk_7.2c3d"] {
+            assert!(
+                head.contains(&format!(r#"href="/pkg/{chunk}.wasm""#)),
+                "{chunk} is preloaded: {head}"
+            );
+        }
+        assert!(
+            !head.contains("split_HOME"),
+            "only this page's chunks: {head}"
+        );
+        assert_eq!(
+            head.matches(r#"href="/pkg/__wasm_split."#).count(),
+            1,
+            "the chunk loader is preloaded once: {head}"
+        );
+    }
+    t.cleanup().await;
+}
