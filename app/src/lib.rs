@@ -38,6 +38,9 @@ pub mod tokens;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub use error::AppError;
+/// The vault's crypto (`app/crypto`): Bitwarden's key hierarchy and envelopes, the same code in
+/// the browser and on the server.
+pub use portal_crypto as crypto;
 pub use shell::{App, shell};
 
 /// The cookie that keeps a visitor's chosen language (leptos_i18n reads and writes it).

@@ -97,6 +97,15 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// How an account's master key is derived from its master password (VAULT.md §1); the
+    /// settings are in the columns beside it (`portal_crypto::Kdf` is the whole of it).
+    pub enum KdfKind {
+        Pbkdf2 = "pbkdf2",
+        Argon2id = "argon2id",
+    }
+}
+
+stored_enum! {
     /// The colours an account chose: the system's (light or dark as the device says), or
     /// one of the two always.
     pub enum Theme {

@@ -20,6 +20,7 @@ mod m20261127_000009_add_client_name_trigrams;
 mod m20261130_000010_create_email_verifications;
 mod m20261130_000011_add_invoice_billed_to;
 mod m20261201_000012_add_user_theme;
+mod m20261201_000013_add_user_keys;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_create_email_verifications::Migration),
             Box::new(m20261130_000011_add_invoice_billed_to::Migration),
             Box::new(m20261201_000012_add_user_theme::Migration),
+            Box::new(m20261201_000013_add_user_keys::Migration),
         ]
     }
 }

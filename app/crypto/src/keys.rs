@@ -88,3 +88,12 @@ pub fn derive_shareable_key(secret: &[u8], name: &str, info: Option<&str>) -> Sy
     let okm = hkdf_expand::<64>(prk.as_ref(), info.unwrap_or("").as_bytes());
     SymmetricKey::from_halves(&okm[..32], &okm[32..])
 }
+
+/// HMAC-SHA256 of `message` under `key`: for secrets of the server's own (the prelogin decoys
+/// are picked by it), not for anything a browser must repeat.
+pub fn keyed_hash(key: &[u8], message: &[u8]) -> [u8; 32] {
+    #[allow(clippy::expect_used)] // HMAC takes a key of any length.
+    let mut hmac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC accepts any key length");
+    hmac.update(message);
+    hmac.finalize().into_bytes().into()
+}

@@ -31,7 +31,7 @@ pub use envelope::EncString;
 pub use error::CryptoError;
 pub use fingerprint::fingerprint_phrase;
 pub use kdf::{Kdf, MasterKey, email_salt};
-pub use keys::{SymmetricKey, derive_shareable_key};
+pub use keys::{SymmetricKey, derive_shareable_key, keyed_hash};
 pub use rsa_keys::{PrivateKey, PublicKey, WrappedKey};
 
 /// The standard base64 alphabet with padding, as every Bitwarden envelope and key uses.

@@ -226,6 +226,16 @@ pub async fn complete_two_step_sign_in(
     Ok(target)
 }
 
+/// The key-derivation settings and salt for an address, asked for before signing in: the
+/// browser derives the master key itself (VAULT.md §2). Open, and the same shape for every
+/// address, with an account or not.
+#[server(prefix = "/api", endpoint = "accounts/prelogin")]
+pub async fn prelogin(email: String) -> Result<super::types::Prelogin, AppError> {
+    use crate::auth::gate::{self, Open};
+    let context = gate::open(Open::Prelogin).await?.context;
+    super::prelogin::prelogin(&context.db, &email).await
+}
+
 /// zxcvbn's estimate for a password being typed, with the user's own words (email, name)
 /// counted against it. Open to visitors: the registration form shows it too.
 #[server(prefix = "/api", endpoint = "accounts/password-strength")]

@@ -176,3 +176,12 @@ pub enum EmailChangeStep {
     /// mail is off.
     Pending { email: String, mail_on: bool },
 }
+
+/// What the browser needs before it can derive an account's master key (VAULT.md §2): how,
+/// and with which salt. An address without an account gets an answer of the same shape,
+/// made up but always the same for that address, so the answer tells nobody who has one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prelogin {
+    pub kdf: crate::crypto::Kdf,
+    pub salt: String,
+}

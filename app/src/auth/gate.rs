@@ -41,6 +41,8 @@ pub enum Open {
     Register,
     VerifyEmail,
     SignIn,
+    /// The key-derivation settings for an address, before signing in (decoys for strangers).
+    Prelogin,
     /// The second step holds only a pending session, which it checks itself.
     TwoStepSignIn,
     /// The meter on the registration form.
@@ -52,11 +54,12 @@ pub enum Open {
 }
 
 impl Open {
-    pub const ALL: [Open; 8] = [
+    pub const ALL: [Open; 9] = [
         Open::Viewer,
         Open::Register,
         Open::VerifyEmail,
         Open::SignIn,
+        Open::Prelogin,
         Open::TwoStepSignIn,
         Open::PasswordStrength,
         Open::InvitationPreview,
@@ -72,6 +75,7 @@ impl Open {
             Open::Register => accounts::Register::PATH,
             Open::VerifyEmail => accounts::VerifyEmail::PATH,
             Open::SignIn => accounts::SignIn::PATH,
+            Open::Prelogin => accounts::Prelogin::PATH,
             Open::TwoStepSignIn => accounts::CompleteTwoStepSignIn::PATH,
             Open::PasswordStrength => accounts::PasswordStrength::PATH,
             Open::InvitationPreview => invitations::PreviewInvitation::PATH,

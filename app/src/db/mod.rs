@@ -15,6 +15,7 @@ pub mod provider_organizations;
 pub mod provider_plans;
 pub mod provider_users;
 pub mod providers;
+pub mod server_secrets;
 pub mod sessions;
 pub mod users;
 

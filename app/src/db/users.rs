@@ -24,6 +24,21 @@ pub struct Model {
     pub totp_pending_at: Option<DateTimeUtc>,
     /// The colours the account chose; the server renders pages in them.
     pub theme: crate::vocabulary::Theme,
+    /// How the master key is derived; `None`: an account made before zero knowledge, which
+    /// still signs in with its password until that sign-in upgrades it (VAULT.md §2).
+    pub kdf: Option<crate::vocabulary::KdfKind>,
+    pub kdf_iterations: Option<i32>,
+    pub kdf_memory_mib: Option<i32>,
+    pub kdf_parallelism: Option<i32>,
+    /// The salt the master key is derived with: the address the account was made with
+    /// (trimmed, lowercased), kept so that changing the address changes no key.
+    pub master_password_salt: Option<String>,
+    /// The user key, wrapped by the stretched master key (a type-2 envelope).
+    pub user_key: Option<String>,
+    /// base64 of the RSA public key's SPKI DER.
+    pub public_key: Option<String>,
+    /// The RSA private key (PKCS#8), wrapped by the user key (a type-2 envelope).
+    pub private_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

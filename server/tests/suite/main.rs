@@ -20,6 +20,7 @@ mod migrations;
 mod org_members;
 mod org_members_http;
 mod policies;
+mod prelogin;
 mod provider_members;
 mod provider_members_http;
 mod recovery;
