@@ -20,6 +20,32 @@
 //! the browser and natively alike, and the same known-answer tests run in both
 //! (`tests/known_answers.rs`).
 
+/// An envelope's `Debug` and serde forms are its text (`2.…`, `4.…`), parsed on the way in, so
+/// a malformed or refused envelope fails deserialization with the reason.
+macro_rules! text_form {
+    ($name:ident) => {
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({self})", stringify!($name))
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use text_form;
+
 mod envelope;
 mod error;
 mod fingerprint;

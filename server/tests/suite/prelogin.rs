@@ -42,6 +42,13 @@ async fn with_keys(db: &sea_orm::DatabaseConnection, email: &str, kdf: Kdf, salt
     user.update(db).await.unwrap();
 }
 
+async fn secrets(db: &sea_orm::DatabaseConnection) -> u64 {
+    app::db::server_secrets::Entity::find()
+        .count(db)
+        .await
+        .unwrap()
+}
+
 support::each_backend!(an_account_gets_its_own_settings_and_salt);
 async fn an_account_gets_its_own_settings_and_salt(t: support::TestDb) {
     let argon = Kdf::Argon2id {
@@ -82,13 +89,7 @@ async fn strangers_get_a_stable_decoy_of_the_same_shape(t: support::TestDb) {
     let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     assert_eq!(keys(&real), keys(&fake));
     // One secret, made once and kept.
-    assert_eq!(
-        app::db::server_secrets::Entity::find()
-            .count(&t.db)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(secrets(&t.db).await, 1);
     t.cleanup().await;
 }
 
@@ -109,13 +110,7 @@ async fn instances_on_one_database_give_the_same_decoys(t: support::TestDb) {
             prelogin(&other, &email).await.unwrap()
         );
     }
-    assert_eq!(
-        app::db::server_secrets::Entity::find()
-            .count(&t.db)
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(secrets(&t.db).await, 1);
     t.cleanup().await;
 }
 
