@@ -35,9 +35,10 @@ export default defineConfig({
     },
   },
   // The Admin Console journey changes the demo client whose seed figures other specs read:
-  // it runs once they are done.
+  // it runs once they are done. The database scan runs after every journey, on what they wrote.
   projects: [
-    { name: 'chromium', testIgnore: /console\.spec\.ts/ },
+    { name: 'chromium', testIgnore: /(console|scan)\.spec\.ts/ },
     { name: 'console', testMatch: /console\.spec\.ts/, dependencies: ['chromium'] },
+    { name: 'scan', testMatch: /scan\.spec\.ts/, dependencies: ['console'] },
   ],
 });

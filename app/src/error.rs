@@ -186,6 +186,14 @@ pub enum Refusal {
     EmailNotVerified,
     /// The two-step setup was started too long ago (or in another tab): start again.
     TwoStepSetupExpired,
+    /// Keys or envelopes that are not of the form the browser makes (VAULT.md §1): only a
+    /// broken or altered client sends them.
+    MalformedKeys,
+    /// Key-derivation settings outside the accepted bounds (VAULT.md §2).
+    KdfOutOfBounds,
+    /// This needs the account's keys, and it has none yet (made before zero knowledge): signing
+    /// in again sets them up.
+    KeysMissing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,5 +359,8 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::VerificationExpired => t!(i18n, refusals.verification_expired).into_any(),
         Refusal::EmailNotVerified => t!(i18n, refusals.email_not_verified).into_any(),
         Refusal::TwoStepSetupExpired => t!(i18n, refusals.two_step_setup_expired).into_any(),
+        Refusal::MalformedKeys => t!(i18n, refusals.malformed_keys).into_any(),
+        Refusal::KdfOutOfBounds => t!(i18n, refusals.kdf_out_of_bounds).into_any(),
+        Refusal::KeysMissing => t!(i18n, refusals.keys_missing).into_any(),
     }
 }

@@ -122,6 +122,20 @@ test('changing the password keeps this session and ends the others', async ({ pa
   await other.reload();
   await expect(other.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await other.context().close();
+
+  // The same user key, wrapped again under the new password: the new one signs in, the old
+  // one no longer does.
+  const later = await (await browser.newContext()).newPage();
+  await later.goto('/sign-in');
+  await hydrated(later);
+  await later.getByLabel('Email address').fill(email);
+  await later.getByLabel('Password').fill(PASSWORD);
+  await later.getByRole('button', { name: 'Sign in' }).click();
+  await expect(later.getByText('The email address or password is incorrect.')).toBeVisible();
+  await later.getByLabel('Password').fill('a brand new passphrase for pat');
+  await later.getByRole('button', { name: 'Sign in' }).click();
+  await expect(later.getByRole('button', { name: 'Account' })).toContainText('Pat Password');
+  await later.context().close();
 });
 
 test('the product switcher follows the menu-button keyboard pattern', async ({ page }) => {
@@ -156,7 +170,7 @@ test('the account page sends visitors to sign in and returns them afterwards', a
   await expect(page.getByRole('heading', { name: 'Account settings' })).toBeVisible();
 });
 
-test('an email change waits for the new address to confirm it, and tells the old one', async ({ page }) => {
+test('an email change waits for the new address to confirm it, and tells the old one', async ({ page, browser }) => {
   const email = uniqueEmail('move');
   const moved = uniqueEmail('moved');
   await registerAccount(page, email, 'Mo Move');
@@ -181,4 +195,10 @@ test('an email change waits for the new address to confirm it, and tells the old
   await expect(page.getByTestId('address-pending')).toHaveCount(0);
   const told = await mailTo(email, 'Your sign-in address was changed');
   expect(told.text).toContain(moved);
+
+  // The keys were derived with the first address as salt, which the account keeps: signing
+  // in at the new address still opens them.
+  const elsewhere = await newSignedInPage(browser, moved);
+  await expect(elsewhere.getByRole('button', { name: 'Account' })).toContainText('Mo Move');
+  await elsewhere.context().close();
 });

@@ -46,6 +46,7 @@ macro_rules! text_form {
 }
 pub(crate) use text_form;
 
+pub mod account;
 mod envelope;
 mod error;
 mod fingerprint;
@@ -53,6 +54,7 @@ mod kdf;
 mod keys;
 mod rsa_keys;
 
+pub use account::{AccountKeys, MasterPasswordKeys};
 pub use envelope::EncString;
 pub use error::CryptoError;
 pub use fingerprint::fingerprint_phrase;

@@ -329,3 +329,49 @@ fn envelopes_travel_as_their_text() {
     assert_eq!(serde_json::from_str::<EncString>(&json).unwrap(), sealed);
     assert!(serde_json::from_str::<EncString>("\"1.abc|def\"").is_err());
 }
+
+/// What the browser runs for an account (`portal_crypto::account`), here in its wasm build too:
+/// a new account's keys, the login hash a sign-in sends (the same as the master key's), and a
+/// new master password that wraps the same user key.
+#[test]
+fn an_accounts_keys_are_made_and_rewrapped_as_the_browser_does() {
+    use portal_crypto::account;
+    // 100,000 iterations keep the wasm run quick; the server's check would refuse them.
+    let kdf = pbkdf2_100k();
+    let salt = email_salt(" Test@Bitwarden.com");
+    let keys = account::new_account("asdfasdf", &salt, kdf).unwrap();
+    assert_eq!(keys.check(), Err(CryptoError::KdfOutOfBounds));
+    PublicKey::from_base64(&keys.public_key).unwrap();
+    assert_eq!(
+        account::login_hash("asdfasdf", &salt, kdf).unwrap(),
+        keys.master.login_hash
+    );
+    let (user_key, private) = account::unlock(
+        "asdfasdf",
+        &salt,
+        kdf,
+        &keys.master.user_key,
+        &keys.private_key,
+    )
+    .unwrap();
+    assert_eq!(private.public_key().to_base64(), keys.public_key);
+    let (current, changed) = account::change_master_password(
+        "asdfasdf",
+        "a new master password",
+        &salt,
+        kdf,
+        kdf,
+        &keys.master.user_key,
+    )
+    .unwrap();
+    assert_eq!(current, keys.master.login_hash);
+    let (same, _) = account::unlock(
+        "a new master password",
+        &salt,
+        kdf,
+        &changed.user_key,
+        &keys.private_key,
+    )
+    .unwrap();
+    assert_eq!(same.to_bytes(), user_key.to_bytes());
+}

@@ -4,11 +4,15 @@
 
 use leptos::prelude::*;
 
+use leptos::server_fn::codec::Json;
+use portal_crypto::{AccountKeys, MasterPasswordKeys};
+
 use super::types::{
-    AccountOverview, EmailChangeStep, Registered, SignInStep, Strength, TwoStepSetup, Viewer,
+    AccountOverview, EmailChangeStep, OwnKeys, Registered, SignInStep, TwoStepSetup, Viewer,
 };
 use crate::error::AppError;
 use crate::ids::SessionId;
+use crate::policies::types::PasswordRules;
 
 #[cfg(feature = "ssr")]
 fn go_to(target: Option<String>) {
@@ -35,17 +39,17 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
     }))
 }
 
-/// A registration. The answer does not say whether the address already has an account:
+/// A registration: the keys the browser made from the master password, which never leaves it
+/// (VAULT.md §2). The answer does not say whether the address already has an account:
 /// with mail on, a link is mailed (or the owner told); with mail off, the account is made
 /// unverified and the visitor signs in next. An invitation link sent to this address
 /// (`invitation`, its token) proves it: the account is made verified and signed in at once.
-#[server(prefix = "/api", endpoint = "accounts/register")]
+#[server(prefix = "/api", endpoint = "accounts/register", input = Json)]
 pub async fn register(
     email: String,
     name: String,
-    password: String,
-    password_confirm: String,
     locale: String,
+    keys: AccountKeys,
     /// Where to go afterwards (an invitation's page); a path on this site, else home.
     #[server(default)]
     redirect_to: Option<String>,
@@ -53,19 +57,18 @@ pub async fn register(
     #[server(default)]
     invitation: Option<String>,
 ) -> Result<Registered, AppError> {
-    use super::service::RegisterInput;
+    use super::service::WebRegistration;
     use super::session;
     use super::verification::{self, Registration};
     use crate::auth::gate::{self, Open};
     use crate::auth::request::{client_info, outbox, set_session_cookie};
     let context = gate::open(Open::Register).await?.context;
     let now = chrono::Utc::now();
-    let input = RegisterInput {
+    let input = WebRegistration {
         email,
         name,
-        password,
-        password_confirm,
         locale,
+        keys,
     };
     let entered = input.email.clone();
     let client = client_info();
@@ -155,40 +158,80 @@ pub async fn verify_email(token: String) -> Result<String, AppError> {
     Ok(target)
 }
 
+/// A sign-in with the login hash the browser derived from the master password (VAULT.md §2).
 #[server(prefix = "/api", endpoint = "accounts/sign-in")]
 pub async fn sign_in(
     email: String,
-    password: String,
+    login_hash: String,
     redirect_to: Option<String>,
 ) -> Result<SignInStep, AppError> {
-    use super::service::{self, SignIn};
+    use super::service;
     use crate::auth::gate::{self, Open};
-    use crate::auth::request::{client_info, set_session_cookie};
+    use crate::auth::request::client_info;
     let context = gate::open(Open::SignIn).await?.context;
-    let now = chrono::Utc::now();
-    match service::sign_in(
+    let signed = service::sign_in(
+        &context.db,
+        &context.auth,
+        &email,
+        login_hash,
+        &client_info(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(signed_in(&context, signed, redirect_to))
+}
+
+/// The one sign-in of an account made before zero knowledge: its password, checked against the
+/// old hash, and the keys the browser made from it (VAULT.md §2). Refused like a wrong password
+/// for every other account.
+#[server(prefix = "/api", endpoint = "accounts/upgrade-sign-in", input = Json)]
+pub async fn upgrade_sign_in(
+    email: String,
+    password: String,
+    keys: AccountKeys,
+    redirect_to: Option<String>,
+) -> Result<SignInStep, AppError> {
+    use super::service;
+    use crate::auth::gate::{self, Open};
+    use crate::auth::request::client_info;
+    let context = gate::open(Open::UpgradeSignIn).await?.context;
+    let signed = service::upgrade(
         &context.db,
         &context.auth,
         &email,
         password,
+        keys,
         &client_info(),
-        now,
+        chrono::Utc::now(),
     )
-    .await?
-    {
+    .await?;
+    Ok(signed_in(&context, signed, redirect_to))
+}
+
+/// Sets the cookie a sign-in earned and says where to go next.
+#[cfg(feature = "ssr")]
+fn signed_in(
+    context: &crate::auth::request::ServerContext,
+    signed: super::service::SignIn,
+    redirect_to: Option<String>,
+) -> SignInStep {
+    use super::service::SignIn;
+    use crate::auth::request::set_session_cookie;
+    match signed {
         SignIn::Session(token) => {
-            set_session_cookie(&context, &token);
+            set_session_cookie(context, &token);
             go_to(redirect_to);
-            Ok(SignInStep::Done)
+            SignInStep::Done
         }
         // The cookie now names a pending session that grants nothing but the second step.
         SignIn::SecondFactorRequired(token) => {
-            set_session_cookie(&context, &token);
+            set_session_cookie(context, &token);
             go_to(Some(crate::routes::two_step_sign_in(
                 redirect_to.as_deref(),
             )));
-            Ok(SignInStep::SecondStep)
+            SignInStep::SecondStep
         }
+        SignIn::UpgradeRequired => SignInStep::Upgrade,
     }
 }
 
@@ -237,12 +280,13 @@ pub async fn prelogin(email: String) -> Result<super::types::Prelogin, AppError>
 }
 
 /// zxcvbn's estimate for a password being typed, with the user's own words (email, name)
-/// counted against it. Open to visitors: the registration form shows it too.
+/// counted against it. Open to visitors: the registration form shows it too. The one endpoint
+/// that still receives a password in the clear (see `crate::strength`); it keeps nothing.
 #[server(prefix = "/api", endpoint = "accounts/password-strength")]
 pub async fn password_strength(
     password: String,
     context: Vec<String>,
-) -> Result<Strength, AppError> {
+) -> Result<super::types::Strength, AppError> {
     use crate::auth::gate::{self, Open};
     let actor = gate::open(Open::PasswordStrength).await?.actor().await?;
     let mut words: Vec<&str> = context.iter().take(4).map(String::as_str).collect();
@@ -250,6 +294,39 @@ pub async fn password_strength(
         words.extend([actor.email.as_str(), actor.name.as_str()]);
     }
     Ok(super::strength::estimate(&password, &words))
+}
+
+/// The master-password rules a new password must meet, which the browser checks (the server
+/// never sees the password): for a signed-in account, the strictest of its organizations'
+/// policies; for a registration, those of the organizations that invited the address of the
+/// invitation link it came from (`invitation`, its token). `None`: the portal's own rules only.
+#[server(prefix = "/api", endpoint = "accounts/password-policy")]
+pub async fn password_policy(
+    #[server(default)] invitation: Option<String>,
+) -> Result<Option<PasswordRules>, AppError> {
+    use crate::auth::gate::{self, Open};
+    let visitor = gate::open(Open::PasswordRules).await?;
+    let actor = visitor.actor().await?;
+    let db = &visitor.context.db;
+    if let Some(actor) = actor {
+        return crate::policies::service::rules_for(db, actor.user_id).await;
+    }
+    let Some(token) = invitation else {
+        return Ok(None);
+    };
+    match crate::invitations::service::address_of_link(db, &token, chrono::Utc::now()).await? {
+        Some(email) => crate::policies::service::rules_for_invitee(db, &email).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in account's wrapped keys and how its master key is derived: what changing the
+/// master password re-wraps, and (later) what unlocking opens. `None` for an account made
+/// before zero knowledge, which has none until its next sign-in.
+#[server(prefix = "/api", endpoint = "accounts/keys")]
+pub async fn wrapped_keys() -> Result<Option<OwnKeys>, AppError> {
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    super::service::own_keys(&context.db, &actor).await
 }
 
 /// Everything the account page shows: profile, two-step login, sessions, memberships.
@@ -289,7 +366,7 @@ pub async fn update_name(name: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "accounts/change-email")]
 pub async fn change_email(
     email: String,
-    current_password: String,
+    current_login_hash: String,
 ) -> Result<EmailChangeStep, AppError> {
     use crate::auth::request::outbox;
     let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
@@ -299,7 +376,7 @@ pub async fn change_email(
         &context.auth.throttle,
         &actor,
         &email,
-        current_password,
+        current_login_hash,
         chrono::Utc::now(),
     )
     .await
@@ -342,22 +419,22 @@ pub async fn begin_two_step() -> Result<TwoStepSetup, AppError> {
 
 /// Turns two-step login on with the pending secret; returns the recovery code, shown once.
 #[server(prefix = "/api", endpoint = "accounts/enable-two-step")]
-pub async fn enable_two_step(code: String, current_password: String) -> Result<String, AppError> {
+pub async fn enable_two_step(code: String, current_login_hash: String) -> Result<String, AppError> {
     let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
     super::two_step::enable(
         &context.db,
         &actor,
         &code,
-        current_password,
+        current_login_hash,
         chrono::Utc::now(),
     )
     .await
 }
 
 #[server(prefix = "/api", endpoint = "accounts/disable-two-step")]
-pub async fn disable_two_step(current_password: String) -> Result<(), AppError> {
+pub async fn disable_two_step(current_login_hash: String) -> Result<(), AppError> {
     let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
-    super::two_step::disable(&context.db, &actor, current_password).await
+    super::two_step::disable(&context.db, &actor, current_login_hash).await
 }
 
 #[server(prefix = "/api", endpoint = "accounts/sign-out")]
@@ -388,21 +465,13 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Asks the current password again; every other session ends.
-#[server(prefix = "/api", endpoint = "accounts/change-password")]
+/// A new master password or new KDF settings: the login hash of the current password, and the
+/// same user key wrapped under the new one (VAULT.md §2). Every other session ends.
+#[server(prefix = "/api", endpoint = "accounts/change-password", input = Json)]
 pub async fn change_password(
-    current_password: String,
-    new_password: String,
-    new_password_confirm: String,
+    current_login_hash: String,
+    new: MasterPasswordKeys,
 ) -> Result<(), AppError> {
-    use super::service;
     let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
-    service::change_password(
-        &context.db,
-        &actor,
-        current_password,
-        new_password,
-        new_password_confirm,
-    )
-    .await
+    super::service::change_password(&context.db, &actor, current_login_hash, new).await
 }

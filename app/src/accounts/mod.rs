@@ -2,11 +2,15 @@
 //! every server function starts from.
 
 pub mod api;
+pub mod browser;
+pub mod rules;
 pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
 mod access;
+#[cfg(feature = "ssr")]
+pub mod keys;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]

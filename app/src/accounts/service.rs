@@ -1,18 +1,16 @@
 //! The account rules, on a database connection: testable without HTTP.
 
 use chrono::{DateTime, Utc};
+use portal_crypto::Kdf;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-    SqlErr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
 };
 
+use super::keys::NewAccount;
 use super::password;
 use super::session::{self, ClientInfo, SessionConfig};
 use super::throttle::{self, ThrottleConfig};
-use super::types::{
-    AccountOverview, MAX_NAME_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, MembershipInfo,
-    SessionInfo, normalize_email,
-};
+use super::types::{AccountOverview, MAX_NAME_CHARS, MembershipInfo, SessionInfo, normalize_email};
 use crate::auth::{Actor, OrganizationMembership, ProviderMembership};
 use crate::db::{organization_users, provider_users, users};
 use crate::error::{AppError, Field, FieldError, Problem};
@@ -29,6 +27,8 @@ pub struct AuthConfig {
     pub throttle: ThrottleConfig,
 }
 
+/// A registration where the password is known to the caller: the operator's command line, the
+/// demo data and the tests. Keys are made natively ([`super::keys::make_natively`]).
 #[derive(Clone, Debug)]
 pub struct RegisterInput {
     pub email: String,
@@ -38,30 +38,18 @@ pub struct RegisterInput {
     pub locale: String,
 }
 
-/// Length, strength (zxcvbn, knowing the user's own `context` words) and the repetition.
+/// Length, strength (zxcvbn, knowing the user's own `context` words), a master-password
+/// policy's `rules` and the repetition ([`super::rules::problems`]), where the server knows the
+/// password: the command line and the admin's recovery form.
 pub fn check_new_password(
     password: &str,
     confirm: &str,
     context: &[&str],
+    rules: Option<crate::policies::types::PasswordRules>,
     errors: &mut Vec<FieldError>,
 ) {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            Field::Password,
-            Problem::TooShort(MIN_PASSWORD_CHARS),
-        ));
-    } else if chars > MAX_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            Field::Password,
-            Problem::TooLong(MAX_PASSWORD_CHARS),
-        ));
-    } else if !super::strength::estimate(password, context).acceptable() {
-        errors.push(FieldError::new(Field::Password, Problem::TooWeak));
-    }
-    if password != confirm {
-        errors.push(FieldError::new(Field::PasswordConfirm, Problem::Mismatch));
-    }
+    let strength = super::strength::estimate(password, context);
+    errors.extend(super::rules::problems(password, confirm, strength, rules));
 }
 
 fn check_name(name: &str, errors: &mut Vec<FieldError>) -> String {
@@ -82,41 +70,76 @@ pub struct ValidRegistration {
     pub locale: Locale,
 }
 
-/// Checks a registration form: address, name, password (length, strength, and the
-/// master-password policies of organizations that invited this address), language.
+/// A registration from the browser: everything but the password, which never leaves it. The
+/// browser checked the password's length, strength and the invitation's policy, and made the
+/// keys from it (VAULT.md §2).
+#[derive(Clone, Debug)]
+pub struct WebRegistration {
+    pub email: String,
+    pub name: String,
+    pub locale: String,
+    pub keys: portal_crypto::AccountKeys,
+}
+
+/// Checks what the server can of a registration: address, name, language.
+pub fn validate_identity(
+    email: &str,
+    name: &str,
+    locale: &str,
+) -> Result<ValidRegistration, AppError> {
+    let mut errors = Vec::new();
+    let (email, name, locale) = identity(email, name, locale, &mut errors);
+    match (email, locale) {
+        (Some(email), Some(locale)) if errors.is_empty() => Ok(ValidRegistration {
+            email,
+            name,
+            locale,
+        }),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+fn identity(
+    email: &str,
+    name: &str,
+    locale: &str,
+    errors: &mut Vec<FieldError>,
+) -> (Option<String>, String, Option<Locale>) {
+    let email_ok = normalize_email(email);
+    if email_ok.is_none() {
+        errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
+    }
+    let name = check_name(name, errors);
+    let locale_ok = locale.parse::<Locale>().ok();
+    if locale_ok.is_none() {
+        errors.push(FieldError::new(Field::Locale, Problem::Unsupported));
+    }
+    (email_ok, name, locale_ok)
+}
+
+/// Checks a registration whose password is known (see [`RegisterInput`]): address, name,
+/// password (length, strength, and the master-password policies of organizations that invited
+/// this address), language.
 pub async fn validate_registration(
     db: &impl ConnectionTrait,
     input: &RegisterInput,
 ) -> Result<ValidRegistration, AppError> {
     let mut errors = Vec::new();
-    let email = normalize_email(&input.email);
-    if email.is_none() {
-        errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
-    }
-    let name = check_name(&input.name, &mut errors);
+    let (email, name, locale) = identity(&input.email, &input.name, &input.locale, &mut errors);
+    let rules = match &email {
+        Some(email) => crate::policies::service::rules_for_invitee(db, email).await?,
+        None => None,
+    };
     check_new_password(
         &input.password,
         &input.password_confirm,
         &[&input.email, &name],
-        &mut errors,
-    );
-    let locale = input.locale.parse::<Locale>().ok();
-    if locale.is_none() {
-        errors.push(FieldError::new(Field::Locale, Problem::Unsupported));
-    }
-    let (Some(email), Some(locale)) = (email, locale) else {
-        return Err(AppError::Invalid(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let rules = crate::policies::service::rules_for_invitee(db, &email).await?;
-    crate::policies::service::check_rules(
-        &input.password,
-        &[&input.email, &name],
         rules,
         &mut errors,
     );
+    let (Some(email), Some(locale)) = (email, locale) else {
+        return Err(AppError::Invalid(errors));
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -127,26 +150,26 @@ pub async fn validate_registration(
     })
 }
 
-/// Inserts the account; `Taken` on the email when it exists (the unique index settles
-/// races). `verified_at`: when the address was proved, if it was.
+/// Inserts the account with its keys (derived for its address: the salt it keeps); `Taken`
+/// on the email when it exists (the unique index settles races). `verified_at`: when the
+/// address was proved, if it was.
 pub async fn insert_user(
     db: &impl ConnectionTrait,
     valid: &ValidRegistration,
-    password_hash: String,
+    keys: &NewAccount,
     verified_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<UserId, AppError> {
-    let inserted = users::ActiveModel {
+    let mut user = users::ActiveModel {
         email: Set(valid.email.clone()),
         name: Set(valid.name.clone()),
-        password_hash: Set(password_hash),
         locale: Set(leptos_i18n::Locale::as_str(valid.locale).to_owned()),
         created_at: Set(now),
         email_verified_at: Set(verified_at),
         ..Default::default()
-    }
-    .insert(db)
-    .await;
+    };
+    keys.apply(&mut user, &valid.email);
+    let inserted = user.insert(db).await;
     match inserted {
         Ok(user) => Ok(UserId(user.id)),
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -174,8 +197,9 @@ pub async fn register(
     {
         return Err(AppError::field(Field::Email, Problem::Taken));
     }
-    let password_hash = password::hash(input.password).await?;
-    insert_user(db, &valid, password_hash, None, now).await
+    let keys =
+        super::keys::make_natively(input.password, valid.email.clone(), Kdf::default()).await?;
+    insert_user(db, &valid, &NewAccount::from(keys).await?, None, now).await
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -184,15 +208,19 @@ pub enum SignIn {
     Session(String),
     /// Password accepted; the TOTP code is still due. The token names the pending session.
     SecondFactorRequired(String),
+    /// The account was made before zero knowledge and has no keys: its password is checked
+    /// the old way once, with the keys the browser makes from it ([`upgrade`]).
+    UpgradeRequired,
 }
 
-/// Checks a password, throttled per account and address. An unknown email and a wrong
-/// password get the same answer in about the same time.
+/// Checks a login hash (the browser's stand-in for the password, VAULT.md §2), throttled per
+/// account and address. An unknown email and a wrong password get the same answer in about the
+/// same time.
 pub async fn sign_in(
     db: &impl ConnectionTrait,
     config: &AuthConfig,
     email: &str,
-    password: String,
+    login_hash: String,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<SignIn, AppError> {
@@ -205,8 +233,26 @@ pub async fn sign_in(
         .filter(users::Column::Email.eq(&email))
         .one(db)
         .await?;
+    if user.as_ref().is_some_and(|u| u.kdf.is_none()) {
+        // Nothing was checked: the attempt counts for nothing. The answer tells whoever asks
+        // that this address has an account from before zero knowledge; such accounts only
+        // exist until their next sign-in.
+        throttle::release(db, attempt).await?;
+        return Ok(SignIn::UpgradeRequired);
+    }
+    let user = check(db, attempt, user, login_hash).await?;
+    open(db, config, &user, client, now).await
+}
+
+/// The secret against the stored hash, and the throttle settled: the account when it matched.
+async fn check(
+    db: &impl ConnectionTrait,
+    attempt: throttle::Reservation,
+    user: Option<users::Model>,
+    secret: String,
+) -> Result<users::Model, AppError> {
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = match password::verify(password, stored).await {
+    let matches = match password::verify(secret, stored).await {
         Ok(matches) => matches,
         Err(error) => {
             // Not checked (the server was too busy): the attempt counts for nothing.
@@ -215,9 +261,17 @@ pub async fn sign_in(
         }
     };
     throttle::settle(db, attempt, matches).await?;
-    let Some(user) = user.filter(|_| matches) else {
-        return Err(AppError::InvalidCredentials);
-    };
+    user.filter(|_| matches).ok_or(AppError::InvalidCredentials)
+}
+
+/// A session for an account whose secret matched (pending when the second step is due).
+async fn open(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    user: &users::Model,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<SignIn, AppError> {
     let pending = user.totp_secret.is_some();
     let token = session::create(db, &config.session, UserId(user.id), client, pending, now).await?;
     Ok(if pending {
@@ -225,6 +279,48 @@ pub async fn sign_in(
     } else {
         SignIn::Session(token)
     })
+}
+
+/// The sign-in of an account made before zero knowledge (VAULT.md §2): the password, checked
+/// against the old hash, and the keys the browser made from it, which replace that hash. The
+/// only time the server sees a password, and only that account's old one. Refused like a
+/// wrong password for any other account.
+#[allow(clippy::too_many_arguments)]
+pub async fn upgrade(
+    db: &impl ConnectionTrait,
+    config: &AuthConfig,
+    email: &str,
+    password: String,
+    keys: portal_crypto::AccountKeys,
+    client: &ClientInfo,
+    now: DateTime<Utc>,
+) -> Result<SignIn, AppError> {
+    use sea_orm::sea_query::Expr;
+    let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
+    let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
+    let keys = NewAccount::from(keys).await?;
+    let attempt = throttle::reserve(db, &config.throttle, &email, &ip, now).await?;
+    let user = users::Entity::find()
+        .filter(users::Column::Email.eq(&email))
+        .filter(users::Column::Kdf.is_null())
+        .one(db)
+        .await?;
+    let legacy = check(db, attempt, user, password).await?;
+    // The old hash goes in the same statement that checks it is still the old one: two tabs
+    // upgrading at once cannot both write keys.
+    let mut update: users::ActiveModel = Default::default();
+    keys.apply(&mut update, &email);
+    let written = users::Entity::update_many()
+        .set(update)
+        .filter(users::Column::Id.eq(legacy.id))
+        .filter(users::Column::Kdf.is_null())
+        .filter(Expr::col(users::Column::PasswordHash).eq(legacy.password_hash.clone()))
+        .exec(db)
+        .await?;
+    if written.rows_affected == 0 {
+        return Err(AppError::Conflict);
+    }
+    open(db, config, &legacy, client, now).await
 }
 
 /// The actor behind a session token, or `None` for a missing, expired or pending session.
@@ -324,34 +420,71 @@ async fn mark_two_step_blocks(
     Ok(())
 }
 
-/// Changes the password after checking the current one; every other session ends.
+/// Checks the login hash of the account's current password (what a form that asks for the
+/// password again sends).
+pub async fn check_current(user: &users::Model, login_hash: String) -> Result<bool, AppError> {
+    password::verify(login_hash, Some(user.password_hash.clone())).await
+}
+
+/// A new master password (or new KDF settings): the browser re-wrapped the same user key
+/// under it after checking the new password's rules; the server checks the current one and the
+/// keys' form. Every other session ends.
 pub async fn change_password(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    current: String,
-    new: String,
-    confirm: String,
+    current_login_hash: String,
+    new: portal_crypto::MasterPasswordKeys,
 ) -> Result<(), AppError> {
     let Some(user) = users::Entity::find_by_id(actor.user_id.0).one(db).await? else {
         return Err(AppError::Unauthenticated);
     };
-    let mut errors = Vec::new();
-    let words = [user.email.as_str(), user.name.as_str()];
-    check_new_password(&new, &confirm, &words, &mut errors);
-    let rules = crate::policies::service::rules_for(db, actor.user_id).await?;
-    crate::policies::service::check_rules(&new, &words, rules, &mut errors);
-    if !password::verify(current, Some(user.password_hash.clone())).await? {
-        errors.insert(0, FieldError::new(Field::CurrentPassword, Problem::Wrong));
+    if !check_current(&user, current_login_hash).await? {
+        return Err(AppError::field(Field::CurrentPassword, Problem::Wrong));
     }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
+    let new = super::keys::NewMaster::from(new).await?;
+    let old_hash = user.password_hash.clone();
+    let mut update: users::ActiveModel = Default::default();
+    new.apply(&mut update);
+    // Only over the hash just checked: a change made meanwhile (another tab) wins, and this
+    // one is told so instead of silently replacing a user key it never saw.
+    let written = users::Entity::update_many()
+        .set(update)
+        .filter(users::Column::Id.eq(user.id))
+        .filter(users::Column::PasswordHash.eq(old_hash))
+        .exec(db)
+        .await?;
+    if written.rows_affected == 0 {
+        return Err(AppError::Conflict);
     }
-    let hash = password::hash(new).await?;
-    let mut user = user.into_active_model();
-    user.password_hash = Set(hash);
-    user.update(db).await?;
     session::revoke_all(db, actor.user_id, Some(actor.session_id)).await?;
     Ok(())
+}
+
+/// The caller's wrapped keys; `None` for an account made before zero knowledge.
+pub async fn own_keys(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+) -> Result<Option<super::types::OwnKeys>, AppError> {
+    let user = users::Entity::find_by_id(actor.user_id.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let Some(prelogin) = super::prelogin::stored(&user) else {
+        return Ok(None);
+    };
+    let parse = |text: Option<String>| -> Result<portal_crypto::EncString, AppError> {
+        text.ok_or(AppError::Internal)?.parse().map_err(|error| {
+            tracing::error!(%error, user = user.id, "an account's stored key does not parse");
+            AppError::Internal
+        })
+    };
+    Ok(Some(super::types::OwnKeys {
+        kdf: prelogin.kdf,
+        salt: prelogin.salt,
+        user_key: parse(user.user_key.clone())?,
+        public_key: user.public_key.clone().ok_or(AppError::Internal)?,
+        private_key: parse(user.private_key.clone())?,
+    }))
 }
 
 /// The account page's data, in five queries whatever the number of sessions or memberships.

@@ -11,7 +11,6 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, S
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use super::password;
 use super::service::AuthConfig;
 use super::session::{self, ClientInfo};
 use super::throttle;
@@ -153,7 +152,7 @@ pub async fn enable(
     db: &impl ConnectionTrait,
     actor: &Actor,
     code: &str,
-    current_password: String,
+    current_login_hash: String,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let user = user_of(db, actor.user_id).await?;
@@ -164,7 +163,7 @@ pub async fn enable(
         return Err(AppError::Refused(Refusal::TwoStepSetupExpired));
     };
     let mut errors = Vec::new();
-    if !password::verify(current_password, Some(user.password_hash.clone())).await? {
+    if !super::service::check_current(&user, current_login_hash).await? {
         errors.push(FieldError::new(Field::CurrentPassword, Problem::Wrong));
     }
     let step = accepted_step(&totp(&secret, &user.email)?, code, None, now);
@@ -198,10 +197,10 @@ async fn turn_off(db: &impl ConnectionTrait, user: users::Model) -> Result<(), A
 pub async fn disable(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    current_password: String,
+    current_login_hash: String,
 ) -> Result<(), AppError> {
     let user = user_of(db, actor.user_id).await?;
-    if !password::verify(current_password, Some(user.password_hash.clone())).await? {
+    if !super::service::check_current(&user, current_login_hash).await? {
         return Err(AppError::field(Field::CurrentPassword, Problem::Wrong));
     }
     turn_off(db, user).await

@@ -117,6 +117,23 @@ pub enum SignInStep {
     Done,
     /// Two-step login is on: the code is asked next.
     SecondStep,
+    /// The account was made before zero knowledge: the browser sends the password once more,
+    /// with the keys it makes from it (`upgrade_sign_in`).
+    Upgrade,
+}
+
+/// The signed-in account's keys as the server keeps them: wrapped, with how to derive the key
+/// that opens them (VAULT.md §1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnKeys {
+    pub kdf: crate::crypto::Kdf,
+    pub salt: String,
+    /// The user key, type 2 under the stretched master key.
+    pub user_key: crate::crypto::EncString,
+    /// base64 SPKI DER.
+    pub public_key: String,
+    /// PKCS#8 DER, type 2 under the user key.
+    pub private_key: crate::crypto::EncString,
 }
 
 /// One of the user's sessions, as the account page lists it.

@@ -19,8 +19,8 @@ use sea_orm::{
     SqlErr, TransactionTrait,
 };
 
-use super::password;
-use super::service::{RegisterInput, ValidRegistration, insert_user, validate_registration};
+use super::keys::NewAccount;
+use super::service::{ValidRegistration, WebRegistration, insert_user, validate_identity};
 use super::session::{self, ClientInfo, new_token, token_hash};
 use super::throttle::{self, Purpose as ThrottlePurpose, ThrottleConfig};
 use super::types::{EmailChangeStep, normalize_email};
@@ -136,28 +136,28 @@ pub async fn register(
     outbox: &Outbox<'_>,
     throttle: &ThrottleConfig,
     client: &ClientInfo,
-    input: RegisterInput,
+    input: WebRegistration,
     invitation: Option<&str>,
     redirect_to: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Registration, AppError> {
     let ip = client.ip.as_deref().unwrap_or("unknown");
     throttle::count_request(db, throttle, ThrottlePurpose::Register, "", ip, now).await?;
-    let valid = validate_registration(db, &input).await?;
+    let valid = validate_identity(&input.email, &input.name, &input.locale)?;
+    // The keys were derived with the address as salt: the address as the server keeps it.
+    // Hashed whether or not the address is free: both answers take the same time.
+    let keys = NewAccount::from(input.keys).await?;
     if let Some(token) = invitation
         && crate::invitations::service::address_of_link(db, token, now).await?
             == Some(valid.email.clone())
     {
-        let hash = password::hash(input.password).await?;
-        let user = insert_user(db, &valid, hash, Some(now), now).await?;
+        let user = insert_user(db, &valid, &keys, Some(now), now).await?;
         return Ok(Registration::Verified(user));
     }
-    // Hashed whether or not the address is free: both answers take the same time.
-    let hash = password::hash(input.password).await?;
     let existing = account_with(db, &valid.email).await?;
     if !outbox.mailer.is_on() {
         if existing.is_none() {
-            match insert_user(db, &valid, hash, None, now).await {
+            match insert_user(db, &valid, &keys, None, now).await {
                 // Registered by someone else a moment ago: the same answer.
                 Ok(_) | Err(AppError::Invalid(_)) => {}
                 Err(error) => return Err(error),
@@ -178,7 +178,8 @@ pub async fn register(
                     email: Set(valid.email.clone()),
                     name: Set(Some(valid.name.clone())),
                     locale: Set(Some(leptos_i18n::Locale::as_str(valid.locale).to_owned())),
-                    password_hash: Set(Some(hash)),
+                    password_hash: Set(Some(keys.master.hash.clone())),
+                    account_keys: Set(Some(keys.to_json()?)),
                     redirect_to: Set(redirect_to.filter(|t| crate::routes::is_local_path(t))),
                     ..Default::default()
                 },
@@ -208,7 +209,7 @@ pub async fn request_change(
     throttle: &ThrottleConfig,
     actor: &Actor,
     new_email: &str,
-    current_password: String,
+    current_login_hash: String,
     now: DateTime<Utc>,
 ) -> Result<EmailChangeStep, AppError> {
     let user = users::Entity::find_by_id(actor.user_id.0)
@@ -229,7 +230,7 @@ pub async fn request_change(
         now,
     )
     .await?;
-    if !password::verify(current_password, Some(user.password_hash.clone())).await? {
+    if !super::service::check_current(&user, current_login_hash).await? {
         errors.push(FieldError::new(Field::CurrentPassword, Problem::Wrong));
     }
     let Some(email) = email.filter(|_| errors.is_empty()) else {
@@ -371,7 +372,9 @@ pub async fn apply(
                     .unwrap_or(Locale::en),
             };
             let hash = row.password_hash.clone().ok_or(AppError::Internal)?;
-            let user = insert_user(&txn, &valid, hash, Some(now), now).await?;
+            let keys = row.account_keys.as_deref().ok_or(AppError::Internal)?;
+            let keys = NewAccount::from_json(keys, hash)?;
+            let user = insert_user(&txn, &valid, &keys, Some(now), now).await?;
             let redirect_to = row.redirect_to.clone();
             (Applied::Registered { user, redirect_to }, None)
         }

@@ -41,12 +41,16 @@ pub enum Open {
     Register,
     VerifyEmail,
     SignIn,
+    /// The one sign-in of an account made before zero knowledge (password and new keys).
+    UpgradeSignIn,
     /// The key-derivation settings for an address, before signing in (decoys for strangers).
     Prelogin,
     /// The second step holds only a pending session, which it checks itself.
     TwoStepSignIn,
     /// The meter on the registration form.
     PasswordStrength,
+    /// The master-password rules the registration form checks (by its invitation link).
+    PasswordRules,
     /// An invitation link shows what it is for before the visitor signs in.
     InvitationPreview,
     /// Signing out without a session just clears the cookie.
@@ -54,14 +58,16 @@ pub enum Open {
 }
 
 impl Open {
-    pub const ALL: [Open; 9] = [
+    pub const ALL: [Open; 11] = [
         Open::Viewer,
         Open::Register,
         Open::VerifyEmail,
         Open::SignIn,
+        Open::UpgradeSignIn,
         Open::Prelogin,
         Open::TwoStepSignIn,
         Open::PasswordStrength,
+        Open::PasswordRules,
         Open::InvitationPreview,
         Open::SignOut,
     ];
@@ -75,9 +81,11 @@ impl Open {
             Open::Register => accounts::Register::PATH,
             Open::VerifyEmail => accounts::VerifyEmail::PATH,
             Open::SignIn => accounts::SignIn::PATH,
+            Open::UpgradeSignIn => accounts::UpgradeSignIn::PATH,
             Open::Prelogin => accounts::Prelogin::PATH,
             Open::TwoStepSignIn => accounts::CompleteTwoStepSignIn::PATH,
             Open::PasswordStrength => accounts::PasswordStrength::PATH,
+            Open::PasswordRules => accounts::PasswordPolicy::PATH,
             Open::InvitationPreview => invitations::PreviewInvitation::PATH,
             Open::SignOut => accounts::SignOut::PATH,
         }

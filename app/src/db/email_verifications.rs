@@ -14,10 +14,13 @@ pub struct Model {
     pub user_id: Option<i64>,
     /// The address being proved, lowercased.
     pub email: String,
-    /// A registration's name, language and Argon2id hash, kept until the link is used.
+    /// A registration's name, language, Argon2id hash of its login hash and keys (JSON of
+    /// `portal_crypto::AccountKeys`), kept until the link is used.
     pub name: Option<String>,
     pub locale: Option<String>,
     pub password_hash: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub account_keys: Option<String>,
     /// Where a registration goes once verified (a path on this site).
     pub redirect_to: Option<String>,
     pub expires_at: DateTimeUtc,

@@ -130,15 +130,20 @@ pub async fn reset_password(
         .ok_or(AppError::NotFound)?;
     let mut errors = Vec::new();
     let words = [user.email.as_str(), user.name.as_str()];
-    check_new_password(&new, &confirm, &words, &mut errors);
     let rules = crate::policies::service::rules_for(&txn, UserId(user_id)).await?;
-    crate::policies::service::check_rules(&new, &words, rules, &mut errors);
+    check_new_password(&new, &confirm, &words, rules, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    // The admin typed this password, so the server knows it: the account goes back to the
+    // state of an account made before zero knowledge (a password hash, no keys), and its next
+    // sign-in makes new keys in the user's browser (VAULT.md §2). Its old keys are gone with
+    // the old password: nothing is encrypted to them yet. Recovery by the organization's public
+    // key, which keeps them, replaces this with organization keys (issue 21).
     let hash = password::hash(new).await?;
     let mut active = user.into_active_model();
     active.password_hash = Set(hash);
+    crate::accounts::keys::forget(&mut active);
     active.update(&txn).await?;
     session::revoke_all(&txn, UserId(user_id), None).await?;
     record(

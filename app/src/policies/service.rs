@@ -245,22 +245,3 @@ async fn strictest(
     }
     Ok(strictest)
 }
-
-/// A policy's rules on a new password, beside the portal's own (`check_new_password`).
-pub fn check_rules(
-    password: &str,
-    context: &[&str],
-    rules: Option<PasswordRules>,
-    errors: &mut Vec<FieldError>,
-) {
-    let Some(rules) = rules else { return };
-    if errors.iter().any(|e| e.field == Field::Password) {
-        return;
-    }
-    let length = usize::try_from(rules.min_length).unwrap_or(usize::MAX);
-    if password.chars().count() < length {
-        errors.push(FieldError::new(Field::Password, Problem::TooShort(length)));
-    } else if u32::from(crate::strength::estimate(password, context).score) < rules.min_strength {
-        errors.push(FieldError::new(Field::Password, Problem::TooWeak));
-    }
-}

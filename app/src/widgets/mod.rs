@@ -3,12 +3,14 @@
 //! which lives in `shell`, nor of any domain.
 
 mod address;
+mod browser_form;
 mod form;
 mod local_time;
 mod menu;
 mod modal;
 
 pub use address::current_address;
+pub use browser_form::{BrowserForm, Fields};
 pub use form::{FormAlert, TextField, problem_of, successes};
 pub use local_time::LocalTime;
 pub use menu::MenuButton;

@@ -46,11 +46,16 @@ async fn register(db: &impl ConnectionTrait, email: &str) -> UserId {
 async fn signed_in(db: &impl ConnectionTrait, email: &str) -> (String, Actor) {
     let config = AuthConfig::default();
     let now = Utc::now();
-    let SignIn::Session(token) =
-        service::sign_in(db, &config, email, PASSWORD.into(), &client(), now)
-            .await
-            .unwrap()
-    else {
+    let SignIn::Session(token) = service::sign_in(
+        db,
+        &config,
+        email,
+        support::login_hash_via_prelogin(db, email, PASSWORD).await,
+        &client(),
+        now,
+    )
+    .await
+    .unwrap() else {
         panic!("expected a session");
     };
     let actor = service::load_actor(db, &config, &token, now)
@@ -86,9 +91,15 @@ async fn two_step_login_from_enabling_to_recovery(t: support::TestDb) {
     assert_eq!(two_step::begin(db, &actor, now).await.unwrap(), setup);
 
     // A wrong code or a wrong password enables nothing.
-    let err = two_step::enable(db, &actor, "000000", PASSWORD.into(), now)
-        .await
-        .unwrap_err();
+    let err = two_step::enable(
+        db,
+        &actor,
+        "000000",
+        support::login_hash("ann@example.com", PASSWORD),
+        now,
+    )
+    .await
+    .unwrap_err();
     let wrong_code_refused = err.problem_for(Field::Code) == Some(Problem::Wrong)
         || code_at(&setup.secret, now) == "000000";
     assert!(wrong_code_refused, "{}", t.backend);
@@ -96,7 +107,7 @@ async fn two_step_login_from_enabling_to_recovery(t: support::TestDb) {
         db,
         &actor,
         &code_at(&setup.secret, now),
-        "not my password".into(),
+        support::login_hash("ann@example.com", "not my password"),
         now,
     )
     .await
@@ -111,7 +122,7 @@ async fn two_step_login_from_enabling_to_recovery(t: support::TestDb) {
         db,
         &actor,
         &code_at(&setup.secret, now),
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         now,
     )
     .await
@@ -134,7 +145,7 @@ async fn two_step_login_from_enabling_to_recovery(t: support::TestDb) {
         db,
         &config,
         "ann@example.com",
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         &client(),
         later,
     )
@@ -177,7 +188,7 @@ async fn two_step_login_from_enabling_to_recovery(t: support::TestDb) {
         db,
         &config,
         "ann@example.com",
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         &client(),
         later,
     )
@@ -216,12 +227,12 @@ async fn turning_two_step_off_needs_the_password(t: support::TestDb) {
         db,
         &actor,
         &code_at(&setup.secret, now),
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         now,
     )
     .await
     .unwrap();
-    let err = two_step::disable(db, &actor, "guess".into())
+    let err = two_step::disable(db, &actor, support::login_hash("ann@example.com", "guess"))
         .await
         .unwrap_err();
     assert_eq!(
@@ -233,7 +244,7 @@ async fn turning_two_step_off_needs_the_password(t: support::TestDb) {
         "{}",
         t.backend
     );
-    two_step::disable(db, &actor, PASSWORD.into())
+    two_step::disable(db, &actor, support::login_hash("ann@example.com", PASSWORD))
         .await
         .unwrap();
     assert!(!two_step::is_enabled(db, actor.user_id).await.unwrap());
@@ -428,7 +439,15 @@ async fn email_changes_need_the_password_and_wait_for_verification(t: support::T
     let (_, actor) = signed_in(db, "ann@example.com").await;
     let now = Utc::now();
     let change = |email: &'static str, password: &'static str| {
-        verification::request_change(db, &outbox, &throttle, &actor, email, password.into(), now)
+        verification::request_change(
+            db,
+            &outbox,
+            &throttle,
+            &actor,
+            email,
+            support::login_hash("ann@example.com", password),
+            now,
+        )
     };
     let err = change("new@example.com", "guess").await.unwrap_err();
     assert_eq!(

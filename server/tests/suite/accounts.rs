@@ -126,7 +126,7 @@ async fn sign_in_rotates_tokens_and_sessions_expire_and_end(t: support::TestDb) 
         db,
         &config,
         "nobody@example.com",
-        PASSWORD.into(),
+        support::login_hash("nobody@example.com", PASSWORD),
         &client("10.0.0.1"),
         now,
     )
@@ -135,7 +135,7 @@ async fn sign_in_rotates_tokens_and_sessions_expire_and_end(t: support::TestDb) 
         db,
         &config,
         "ann@example.com",
-        "wrong password!".into(),
+        support::login_hash("ann@example.com", "wrong password!"),
         &client("10.0.0.1"),
         now,
     )
@@ -147,7 +147,7 @@ async fn sign_in_rotates_tokens_and_sessions_expire_and_end(t: support::TestDb) 
         db,
         &config,
         " ANN@example.com",
-        PASSWORD.into(),
+        support::login_hash(" ANN@example.com", PASSWORD),
         &client("10.0.0.1"),
         now,
     )
@@ -159,7 +159,7 @@ async fn sign_in_rotates_tokens_and_sessions_expire_and_end(t: support::TestDb) 
         db,
         &config,
         "ann@example.com",
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         &client("10.0.0.2"),
         now,
     )
@@ -247,7 +247,7 @@ async fn sign_out_everywhere_and_password_change_end_other_sessions(t: support::
             db,
             &config,
             "ann@example.com",
-            PASSWORD.into(),
+            support::login_hash("ann@example.com", PASSWORD),
             &client(ip),
             now,
         )
@@ -265,12 +265,13 @@ async fn sign_out_everywhere_and_password_change_end_other_sessions(t: support::
     assert_eq!(session::list(db, actor.user_id).await.unwrap().len(), 3);
 
     // Change password: the current one is asked again, and the others end.
+    let (current_hash, new_keys) =
+        support::rewrap(db, &actor, PASSWORD, "a brand new passphrase").await;
     let err = service::change_password(
         db,
         &actor,
-        "wrong".into(),
-        "a brand new passphrase".into(),
-        "a brand new passphrase".into(),
+        support::login_hash("ann@example.com", "wrong"),
+        new_keys.clone(),
     )
     .await
     .unwrap_err();
@@ -283,15 +284,9 @@ async fn sign_out_everywhere_and_password_change_end_other_sessions(t: support::
         3,
         "refused: nothing changed"
     );
-    service::change_password(
-        db,
-        &actor,
-        PASSWORD.into(),
-        "a brand new passphrase".into(),
-        "a brand new passphrase".into(),
-    )
-    .await
-    .unwrap();
+    service::change_password(db, &actor, current_hash, new_keys)
+        .await
+        .unwrap();
     assert!(
         service::load_actor(db, &config, &tokens[0], now)
             .await
@@ -315,7 +310,7 @@ async fn sign_out_everywhere_and_password_change_end_other_sessions(t: support::
             db,
             &config,
             "ann@example.com",
-            PASSWORD.into(),
+            support::login_hash("ann@example.com", PASSWORD),
             &client("10.0.0.9"),
             now
         )
@@ -338,7 +333,7 @@ async fn sign_out_everywhere_and_password_change_end_other_sessions(t: support::
         db,
         &config,
         "ann@example.com",
-        "a brand new passphrase".into(),
+        support::login_hash("ann@example.com", "a brand new passphrase"),
         &client("10.0.0.1"),
         now,
     )
@@ -381,7 +376,17 @@ async fn sign_in_is_throttled_per_account_and_address_across_instances(t: suppor
     let attempt = |db, password: &str, ip: &str, at| {
         let password = password.to_owned();
         let ip = ip.to_owned();
-        async move { service::sign_in(db, &config, "ann@example.com", password, &client(&ip), at).await }
+        async move {
+            service::sign_in(
+                db,
+                &config,
+                "ann@example.com",
+                support::login_hash("ann@example.com", &password),
+                &client(&ip),
+                at,
+            )
+            .await
+        }
     };
 
     // Five free failures from one address, on either instance.
@@ -439,7 +444,7 @@ async fn sign_in_is_throttled_per_account_and_address_across_instances(t: suppor
             &t.db,
             &config,
             &email,
-            "whatever password".into(),
+            support::login_hash(&email, "whatever password"),
             &client("10.6.6.6"),
             later,
         )
@@ -467,7 +472,7 @@ async fn an_attacked_account_is_slowed_not_locked(t: support::TestDb) {
             &t.db,
             &config,
             "ann@example.com",
-            "a guess".into(),
+            support::login_hash("ann@example.com", "a guess"),
             &client(&format!("198.51.100.{}", i % 250)),
             now,
         )
@@ -478,7 +483,7 @@ async fn an_attacked_account_is_slowed_not_locked(t: support::TestDb) {
         &t.db,
         &config,
         "ann@example.com",
-        "a guess".into(),
+        support::login_hash("ann@example.com", "a guess"),
         &client("198.51.100.0"),
         now + Duration::seconds(30),
     )
@@ -493,7 +498,7 @@ async fn an_attacked_account_is_slowed_not_locked(t: support::TestDb) {
         &t.db,
         &config,
         "ann@example.com",
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         &client("203.0.113.5"),
         now + Duration::seconds(30),
     )
@@ -528,7 +533,7 @@ async fn parallel_guesses_cannot_overrun_the_throttle(t: support::TestDb) {
                 &db,
                 &config,
                 "ann@example.com",
-                password.into(),
+                support::login_hash("ann@example.com", password),
                 &client("10.0.0.1"),
                 now,
             )
@@ -586,7 +591,7 @@ async fn parallel_two_step_codes_cannot_overrun_the_throttle(t: support::TestDb)
         &t.db,
         &config,
         "ann@example.com",
-        PASSWORD.into(),
+        support::login_hash("ann@example.com", PASSWORD),
         &client("10.0.0.1"),
         now,
     )

@@ -51,7 +51,7 @@ async fn signs_in(url: &str, email: &str, password: &str) -> bool {
         &db,
         &AuthConfig::default(),
         email,
-        password.to_owned(),
+        crate::support::login_hash(email, password),
         &ClientInfo::default(),
         Utc::now(),
     )

@@ -82,7 +82,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call(
             "/api/accounts/change-email",
             Account,
-            "email=mallory%40example.com&current_password=wrong+password+here".into(),
+            "email=mallory%40example.com&current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D".into(),
         ),
         call("/api/accounts/send-verification", Account, String::new()),
         call("/api/accounts/end-session", Account, "session=1".into()),
@@ -90,19 +90,28 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call(
             "/api/accounts/enable-two-step",
             Account,
-            "code=123456&current_password=wrong+password+here".into(),
+            "code=123456&current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D".into(),
         ),
         call(
             "/api/accounts/disable-two-step",
             Account,
-            "current_password=wrong+password+here".into(),
+            "current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D".into(),
         ),
         call(
             "/api/accounts/change-password",
             Account,
-            "current_password=wrong+password+here&new_password=a+brand+new+passphrase&new_password_confirm=a+brand+new+passphrase".into(),
+            serde_json::json!({
+                "current_login_hash": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                "new": {
+                    "kdf": {"kind": "pbkdf2", "iterations": 600_000},
+                    "login_hash": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                    "user_key": support::ENVELOPE,
+                },
+            })
+            .to_string(),
         ),
         call("/api/accounts/sign-out-everywhere", Account, String::new()),
+        call("/api/accounts/keys", Account, String::new()),
         call("/api/invitations/accept-link", Account, "token=nothing".into()),
         call("/api/invitations/pending", Account, String::new()),
         call(

@@ -88,8 +88,8 @@ async fn redirects_stay_on_the_site_and_never_panic() {
             .header(header::ACCEPT, "text/html")
             .header("sec-fetch-site", "same-origin")
             .body(Body::from(format!(
-                "email=ann%40example.com&password={}&redirect_to={target}",
-                PASSWORD.replace(' ', "+")
+                "email=ann%40example.com&login_hash={}&redirect_to={target}",
+                support::login_hash_form("ann@example.com", PASSWORD)
             )))
             .unwrap();
         let (status, headers, body) = send(&app, request).await;
@@ -107,12 +107,12 @@ async fn the_two_step_secret_stays_on_the_server(t: support::TestDb) {
     let app = router_for(db);
     let ann = registered(db, "ann@example.com").await;
     let cookie = session_cookie(db, ann).await;
-    let password = PASSWORD.replace(' ', "+");
+    let password = support::login_hash_form("ann@example.com", PASSWORD);
     for secret in ["JBSWY3DPEHPK3PXP", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
         let (status, answer) = post_form(
             &app,
             "/api/accounts/enable-two-step",
-            &format!("secret={secret}&code=000000&current_password={password}"),
+            &format!("secret={secret}&code=000000&current_login_hash={password}"),
             Some(&cookie),
         )
         .await;
@@ -150,7 +150,7 @@ async fn the_two_step_secret_stays_on_the_server(t: support::TestDb) {
     let (status, answer) = post_form(
         &app,
         "/api/accounts/enable-two-step",
-        &format!("code={wrong}&current_password={password}"),
+        &format!("code={wrong}&current_login_hash={password}"),
         Some(&cookie),
     )
     .await;
@@ -158,7 +158,7 @@ async fn the_two_step_secret_stays_on_the_server(t: support::TestDb) {
     let (status, answer) = post_form(
         &app,
         "/api/accounts/enable-two-step",
-        &format!("secret=AAAAAAAAAAAAAAAA&code={code}&current_password={password}"),
+        &format!("secret=AAAAAAAAAAAAAAAA&code={code}&current_login_hash={password}"),
         Some(&cookie),
     )
     .await;
@@ -405,8 +405,8 @@ async fn opening_a_console_is_recorded_by_its_post_not_by_a_get(t: support::Test
 fn sign_in_from(peer: &str, forwarded: Option<&str>) -> Request<Body> {
     let body = |password: &str| {
         format!(
-            "email=ann%40example.com&password={}",
-            password.replace(' ', "+")
+            "email=ann%40example.com&login_hash={}",
+            support::login_hash_form("ann@example.com", password)
         )
     };
     let (password, forwarded) = match forwarded {

@@ -440,7 +440,7 @@ async fn ann_signed_in(db: &sea_orm::DatabaseConnection) -> String {
         db,
         &AuthConfig::default(),
         "ann@example.com",
-        "correct horse battery staple".into(),
+        support::login_hash("ann@example.com", "correct horse battery staple"),
         &app::accounts::session::ClientInfo::default(),
         now,
     )
@@ -478,37 +478,54 @@ async fn the_404_page_knows_the_signed_in_user() {
 }
 
 /// Every account server function that acts on a signed-in user, with a valid body.
-const SIGNED_IN_ENDPOINTS: [(&str, &str); 11] = [
+const SIGNED_IN_ENDPOINTS: [(&str, &str); 12] = [
     ("/api/accounts/sign-out-everywhere", ""),
     (
         "/api/accounts/change-password",
-        "current_password=correct+horse+battery+staple&new_password=a+brand+new+passphrase+here&new_password_confirm=a+brand+new+passphrase+here",
+        r#"{"current_login_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","new":{"kdf":{"kind":"pbkdf2","iterations":600000},"login_hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","user_key":"2.2NokAMS6llUxk26oueMqrA==|6k0QD71SJLy2WEBDkV4esiTrgkP/z7eoSedSesGLGYE=|PE4sb0jpAwZW+tnyPuW43eeWvSxjvdw3xMJlPGbDlYI="}}"#,
     ),
+    ("/api/accounts/keys", ""),
     ("/api/accounts/details", ""),
     ("/api/accounts/update-name", "name=Mallory"),
     ("/api/accounts/set-theme", "theme=dark"),
     (
         "/api/accounts/change-email",
-        "email=mallory%40example.com&current_password=correct+horse+battery+staple",
+        "email=mallory%40example.com&current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D",
     ),
     ("/api/accounts/end-session", "session=1"),
     ("/api/accounts/begin-two-step", ""),
     ("/api/accounts/send-verification", ""),
     (
         "/api/accounts/enable-two-step",
-        "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&code=123456&current_password=correct+horse+battery+staple",
+        "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&code=123456&current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D",
     ),
     (
         "/api/accounts/disable-two-step",
-        "current_password=correct+horse+battery+staple",
+        "current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D",
     ),
 ];
 
+/// Keys as a browser makes them for a registration (for bodies that must decode).
+fn registration_keys() -> app::crypto::AccountKeys {
+    app::crypto::account::new_account(
+        "correct horse battery staple",
+        "ann@example.com",
+        app::crypto::Kdf::default(),
+    )
+    .unwrap()
+}
+
 fn server_fn_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    // The endpoints whose arguments are keys take JSON.
+    let content_type = if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let mut request = Request::builder()
         .method("POST")
         .uri(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::ACCEPT, "application/json")
         .header("sec-fetch-site", "same-origin");
     if let Some(cookie) = cookie {
@@ -565,7 +582,7 @@ async fn account_server_functions_refuse_visitors_and_half_signed_in_callers(t: 
         &t.db,
         &config,
         "ann@example.com",
-        password.into(),
+        support::login_hash("ann@example.com", password),
         &ClientInfo::default(),
         now,
     )
@@ -612,14 +629,23 @@ async fn account_server_functions_refuse_visitors_and_half_signed_in_callers(t: 
         &app,
         server_fn_call(
             "/api/accounts/register",
-            "email=not-an-email&name=X&password=p&password_confirm=q&locale=en",
+            &serde_json::json!({
+                "email": "not-an-email",
+                "name": "X",
+                "locale": "en",
+                "keys": registration_keys(),
+            })
+            .to_string(),
             None,
         ),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
     assert!(answer.contains("Invalid"), "{answer}");
-    let wrong = "email=ann%40example.com&password=wrong+wrong+wrong";
+    let wrong = &format!(
+        "email=ann%40example.com&login_hash={}",
+        support::login_hash_form("ann@example.com", "wrong wrong wrong")
+    );
     let mut last = (StatusCode::OK, axum::http::HeaderMap::new(), String::new());
     for _ in 0..=config.throttle.free_per_pair {
         last = send(&app, server_fn_call("/api/accounts/sign-in", wrong, None)).await;

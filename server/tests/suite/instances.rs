@@ -138,9 +138,9 @@ fn call(
 
 fn sign_in(agent: &ureq::Agent, instance: &Instance, password: &str) -> (u16, Option<String>) {
     let body = format!(
-        "email={}&password={}",
+        "email={}&login_hash={}",
         ADMIN.replace('@', "%40"),
-        password.replace(' ', "+")
+        crate::support::login_hash_form(ADMIN, password)
     );
     let (status, _, cookie) = call(agent, instance, "/api/accounts/sign-in", &body, None);
     (status, cookie)

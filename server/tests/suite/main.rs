@@ -26,3 +26,4 @@ mod provider_members_http;
 mod recovery;
 mod startup;
 mod verification;
+mod zero_knowledge;

@@ -30,12 +30,22 @@ fn router(db: &sea_orm::DatabaseConnection, mailer: Mailer) -> axum::Router {
     server::http::router(state)
 }
 
+/// A registration's body as the browser posts it (JSON: the keys it made from the password),
+/// optionally from an invitation link.
+fn registration_from(email: &str, name: &str, invitation: Option<&str>) -> String {
+    let input = support::web_registration(email, name, PASSWORD);
+    serde_json::json!({
+        "email": input.email,
+        "name": input.name,
+        "locale": input.locale,
+        "keys": input.keys,
+        "invitation": invitation,
+    })
+    .to_string()
+}
+
 fn registration(email: &str, name: &str) -> String {
-    format!(
-        "email={}&name={name}&password={p}&password_confirm={p}&locale=en",
-        email.replace('@', "%40"),
-        p = PASSWORD.replace(' ', "+")
-    )
+    registration_from(email, name, None)
 }
 
 async fn account(db: &impl ConnectionTrait, email: &str) -> Option<users::Model> {
@@ -64,10 +74,16 @@ async fn post(
 ) -> (StatusCode, Vec<(String, String)>, String) {
     use axum::body::Body;
     use axum::http::{Request, header};
+    // The endpoints whose arguments are keys take JSON.
+    let content_type = if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let mut request = Request::builder()
         .method("POST")
         .uri(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::ACCEPT, "application/json")
         .header("sec-fetch-site", "same-origin");
     if let Some(cookie) = cookie {
@@ -279,10 +295,7 @@ async fn an_invitation_link_proves_its_address(t: support::TestDb) {
     .await
     .unwrap();
     // Registering from the link signs in at once, verified (the link went to the address).
-    let body = format!(
-        "{}&invitation={kim_link}",
-        registration("kim@example.com", "Kim")
-    );
+    let body = registration_from("kim@example.com", "Kim", Some(&kim_link));
     let (status, headers, answer) = post(&app, "/api/accounts/register", &body, None).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert!(answer.contains("SignedIn"), "{answer}");
@@ -290,10 +303,7 @@ async fn an_invitation_link_proves_its_address(t: support::TestDb) {
     let kim = account(db, "kim@example.com").await.unwrap();
     assert!(kim.email_verified_at.is_some(), "{}", t.backend);
     // Another invitation's token proves nothing about this address.
-    let body = format!(
-        "{}&invitation={lee_link}",
-        registration("mia@example.com", "Mia")
-    );
+    let body = registration_from("mia@example.com", "Mia", Some(&lee_link));
     let (_, _, answer) = post(&app, "/api/accounts/register", &body, None).await;
     assert!(answer.contains("SignInNext"), "{answer}");
     assert!(
@@ -357,9 +367,9 @@ async fn an_email_change_waits_for_its_link_ends_other_sessions_and_tells_the_ol
     let elsewhere = session_cookie(db, ann).await;
     let change = |email: &str| {
         format!(
-            "email={}&current_password={}",
+            "email={}&current_login_hash={}",
             email.replace('@', "%40"),
-            PASSWORD.replace(' ', "+")
+            support::login_hash_form(&old, PASSWORD)
         )
     };
     // A taken address and a free one get the same kind of answer.
@@ -438,7 +448,7 @@ async fn an_email_change_waits_for_its_link_ends_other_sessions_and_tells_the_ol
 
 support::each_backend!(registrations_and_email_changes_are_throttled);
 async fn registrations_and_email_changes_are_throttled(t: support::TestDb) {
-    use app::accounts::service::{AuthConfig, RegisterInput};
+    use app::accounts::service::AuthConfig;
     use app::accounts::session::ClientInfo;
     use app::accounts::verification;
     let config = AuthConfig::default().throttle;
@@ -454,13 +464,8 @@ async fn registrations_and_email_changes_are_throttled(t: support::TestDb) {
         user_agent: None,
     };
     let now = chrono::Utc::now();
-    let input = |i: u64| RegisterInput {
-        email: format!("user{i}@example.com"),
-        name: "User".into(),
-        password: PASSWORD.into(),
-        password_confirm: PASSWORD.into(),
-        locale: "en".into(),
-    };
+    let input =
+        |i: u64| support::web_registration(&format!("user{i}@example.com"), "User", PASSWORD);
     for i in 0..config.registrations_per_address {
         verification::register(db, &outbox, &config, &client, input(i), None, None, now)
             .await
@@ -483,7 +488,7 @@ async fn registrations_and_email_changes_are_throttled(t: support::TestDb) {
             &config,
             &actor,
             &format!("new{i}@example.com"),
-            "wrong".into(),
+            support::login_hash("ann@example.com", "wrong"),
             now,
         )
         .await;
@@ -494,7 +499,7 @@ async fn registrations_and_email_changes_are_throttled(t: support::TestDb) {
         &config,
         &actor,
         "x@example.com",
-        "wrong".into(),
+        support::login_hash("ann@example.com", "wrong"),
         now,
     )
     .await;
@@ -515,7 +520,7 @@ support::each_backend!(
 /// for a competing writer ("database is locked" at once, whatever the busy timeout). Every
 /// writing transaction therefore takes the write lock first (`app::db::begin_write`).
 async fn registrations_confirmed_at_the_same_moment_all_succeed(t: support::TestDb) {
-    use app::accounts::service::{AuthConfig, RegisterInput};
+    use app::accounts::service::AuthConfig;
     use app::accounts::session::ClientInfo;
     use app::accounts::verification;
     const PEOPLE: usize = 8;
@@ -536,13 +541,7 @@ async fn registrations_confirmed_at_the_same_moment_all_succeed(t: support::Test
             ip: Some(format!("192.0.2.{i}")),
             user_agent: None,
         };
-        let input = RegisterInput {
-            email: email(i),
-            name: format!("Person {i}"),
-            password: PASSWORD.into(),
-            password_confirm: PASSWORD.into(),
-            locale: "en".into(),
-        };
+        let input = support::web_registration(&email(i), &format!("Person {i}"), PASSWORD);
         verification::register(db, &outbox, &config, &client, input, None, None, now)
             .await
             .unwrap();

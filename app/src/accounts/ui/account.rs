@@ -1,15 +1,19 @@
 //! The account area (`/account`): profile, password, two-step login, sessions, memberships.
-//! Every form posts to a server function and works without the browser bundle; with it, the
-//! page refetches in place after each change.
+//! The forms that ask for the password again need the browser bundle (they send the login hash
+//! derived from it, VAULT.md §2); every other form posts to a server function and works without
+//! it. With the bundle, the page refetches in place after each change.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::NewPasswordFields;
+use super::current_login_hash;
+use super::sign_in::NeedsScript;
 use crate::accounts::api::{
-    ChangeEmail, ChangePassword, DisableTwoStep, EndSession, SendVerification, SignOutEverywhere,
-    UpdateName, account_details,
+    EndSession, SendVerification, SignOutEverywhere, UpdateName, account_details, change_email,
+    change_password, disable_two_step, password_policy, wrapped_keys,
 };
+use crate::accounts::browser;
 use crate::accounts::types::{
     AccountOverview, EmailChangeStep, MAX_NAME_CHARS, MembershipInfo, SessionInfo,
 };
@@ -18,7 +22,7 @@ use crate::i18n::*;
 use crate::members::types::{MemberStatus, OrgUserType};
 use crate::providers::types::ProviderUserType;
 use crate::routes;
-use crate::widgets::{FormAlert, LocalTime, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, LocalTime, TextField, problem_of};
 
 /// Shown after a form succeeded, until the next submission.
 #[component]
@@ -79,10 +83,10 @@ pub fn SignInRequired(error: AppError, #[prop(into)] here: String) -> impl IntoV
 #[derive(Clone, Copy)]
 struct AccountActions {
     rename: ServerAction<UpdateName>,
-    change_email: ServerAction<ChangeEmail>,
+    change_email: BrowserForm<EmailChangeStep>,
     send_verification: ServerAction<SendVerification>,
-    change_password: ServerAction<ChangePassword>,
-    disable_two_step: ServerAction<DisableTwoStep>,
+    change_password: BrowserForm<()>,
+    disable_two_step: BrowserForm<()>,
     end_session: ServerAction<EndSession>,
 }
 
@@ -90,10 +94,10 @@ impl AccountActions {
     fn new() -> Self {
         Self {
             rename: ServerAction::new(),
-            change_email: ServerAction::new(),
+            change_email: BrowserForm::new(),
             send_verification: ServerAction::new(),
-            change_password: ServerAction::new(),
-            disable_two_step: ServerAction::new(),
+            change_password: BrowserForm::new(),
+            disable_two_step: BrowserForm::new(),
             end_session: ServerAction::new(),
         }
     }
@@ -116,10 +120,10 @@ impl AccountActions {
             end_session,
         } = *self;
         Effect::new(move |_| bump(matches!(rename.value().get(), Some(Ok(_)))));
-        Effect::new(move |_| bump(matches!(change_email.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(change_email.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(send_verification.value().get(), Some(Ok(_)))));
-        Effect::new(move |_| bump(matches!(change_password.value().get(), Some(Ok(_)))));
-        Effect::new(move |_| bump(matches!(disable_two_step.value().get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(change_password.outcome.get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(disable_two_step.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(end_session.value().get(), Some(Ok(_)))));
         count
     }
@@ -271,7 +275,7 @@ fn ProfileSection(name: String, email: String, address: AddressState) -> impl In
         ..
     } = expect_context();
     let renamed = super::outcome(rename);
-    let moved = super::outcome(move_email);
+    let moved = move_email.value();
     let current = email.clone();
     view! {
         <section class="panel" aria-labelledby="profile-heading">
@@ -290,7 +294,8 @@ fn ProfileSection(name: String, email: String, address: AddressState) -> impl In
                 <button type="submit" class="button">{t!(i18n, accounts.save)}</button>
                 <Saved value=renamed />
             </ActionForm>
-            <ActionForm action=move_email attr:class="inline-form">
+            <NeedsScript />
+            <form class="inline-form" on:submit=move |event| move_email.submit(event, email_change)>
                 <FormAlert value=moved />
                 <TextField
                     name="email"
@@ -311,24 +316,52 @@ fn ProfileSection(name: String, email: String, address: AddressState) -> impl In
                     label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
                     problem=problem_of(moved, Field::CurrentPassword)
                 />
-                <button type="submit" class="button">{t!(i18n, accounts.change_email)}</button>
+                <button type="submit" class="button" disabled=move_email.disabled()>{t!(i18n, accounts.change_email)}</button>
                 <ChangeRequested value=moved />
-            </ActionForm>
+            </form>
             <AddressNotes email=current address />
         </section>
     }
 }
 
+async fn email_change(fields: Fields) -> Result<EmailChangeStep, AppError> {
+    let hash = current_login_hash(fields.get("current_password")).await?;
+    change_email(fields.get("email"), hash).await
+}
+
+/// A new master password: the browser checks its rules, then re-wraps the *same* user key under
+/// it (nothing else is re-encrypted) and sends the current password's login hash with it.
+async fn password_change(fields: Fields) -> Result<(), AppError> {
+    let (current, new) = (fields.get("current_password"), fields.get("new_password"));
+    let confirm = fields.get("new_password_confirm");
+    let keys = wrapped_keys()
+        .await?
+        .ok_or(AppError::Refused(crate::error::Refusal::KeysMissing))?;
+    let policy = password_policy(None).await?;
+    let strength = browser::strength(new.clone(), vec![keys.salt.clone()]).await?;
+    let problems = crate::accounts::rules::problems(&new, &confirm, strength, policy);
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let kdf = keys.kdf;
+    let (current_hash, new_keys) = browser::change_master_password(current, new, keys, kdf).await?;
+    change_password(current_hash, new_keys).await
+}
+
+async fn two_step_off(fields: Fields) -> Result<(), AppError> {
+    disable_two_step(current_login_hash(fields.get("current_password")).await?).await
+}
+
 #[component]
 fn PasswordSection() -> impl IntoView {
     let i18n = use_i18n();
-    let action = expect_context::<AccountActions>().change_password;
-    let value = super::outcome(action);
+    let form = expect_context::<AccountActions>().change_password;
+    let value = form.value();
     view! {
         <section class="panel" aria-labelledby="password-heading">
             <h2 id="password-heading">{t!(i18n, accounts.change_password)}</h2>
             <p class="muted">{t!(i18n, accounts.change_password_note)}</p>
-            <ActionForm action>
+            <form on:submit=move |event| form.submit(event, password_change)>
                 <FormAlert value />
                 <TextField
                     name="current_password"
@@ -339,11 +372,11 @@ fn PasswordSection() -> impl IntoView {
                     problem=problem_of(value, Field::CurrentPassword)
                 />
                 <NewPasswordFields value />
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, accounts.change_password)}
                 </button>
                 <Saved value />
-            </ActionForm>
+            </form>
         </section>
     }
 }
@@ -352,14 +385,14 @@ fn PasswordSection() -> impl IntoView {
 fn TwoStepSection(enabled: bool) -> impl IntoView {
     let i18n = use_i18n();
     let disable = expect_context::<AccountActions>().disable_two_step;
-    let value = super::outcome(disable);
+    let value = disable.value();
     view! {
         <section class="panel" aria-labelledby="two-step-heading">
             <h2 id="two-step-heading">{t!(i18n, accounts.two_step)}</h2>
             {if enabled {
                 view! {
                     <p><span class="badge badge-on">{t!(i18n, accounts.two_step_on)}</span></p>
-                    <ActionForm action=disable>
+                    <form on:submit=move |event| disable.submit(event, two_step_off)>
                         <FormAlert value />
                         <TextField
                             name="current_password"
@@ -370,8 +403,8 @@ fn TwoStepSection(enabled: bool) -> impl IntoView {
                             label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
                             problem=problem_of(value, Field::CurrentPassword)
                         />
-                        <button type="submit" class="button danger">{t!(i18n, accounts.two_step_disable)}</button>
-                    </ActionForm>
+                        <button type="submit" class="button danger" disabled=disable.disabled()>{t!(i18n, accounts.two_step_disable)}</button>
+                    </form>
                 }
                     .into_any()
             } else {

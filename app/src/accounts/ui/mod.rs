@@ -22,6 +22,21 @@ pub use viewer::{ViewerResource, provide_viewer, use_viewer};
 
 use leptos::prelude::*;
 
+use crate::error::AppError;
+
+/// The login hash of the signed-in account's password, typed again to confirm a change: derived
+/// in the browser with the account's own settings, so the password itself is never sent.
+pub(crate) async fn current_login_hash(password: String) -> Result<String, AppError> {
+    let keys = crate::accounts::api::wrapped_keys()
+        .await?
+        .ok_or(AppError::Refused(crate::error::Refusal::KeysMissing))?;
+    let prelogin = crate::accounts::types::Prelogin {
+        kdf: keys.kdf,
+        salt: keys.salt,
+    };
+    Ok(crate::accounts::browser::login_hash(password, prelogin).await?)
+}
+
 /// The last result of a server action, as a plain signal the form helpers accept.
 pub(crate) fn outcome<S, T>(
     action: ServerAction<S>,

@@ -1,10 +1,10 @@
-//! A new password entered twice, with zxcvbn's estimate shown while typing. The estimate
-//! comes from the server (debounced), so the browser bundle carries no dictionaries.
+//! A new password entered twice, with zxcvbn's estimate shown while typing. The estimate comes
+//! from the server for now (`crate::strength` says why), debounced.
 
 use leptos::prelude::*;
 use leptos_use::signal_debounced;
 
-use crate::accounts::api::password_strength;
+use crate::accounts::browser;
 use crate::accounts::types::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::error::{AppError, Field};
 use crate::i18n::*;
@@ -40,7 +40,7 @@ pub fn NewPasswordFields<T: Clone + Send + Sync + 'static>(
         }
         leptos::task::spawn_local(async move {
             // A slower answer for older text must not overwrite a newer one.
-            let result = password_strength(password.clone(), context).await.ok();
+            let result = browser::strength(password.clone(), context).await.ok();
             if debounced.get_untracked() == password {
                 strength.set(result);
             }

@@ -1,20 +1,26 @@
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::NewPasswordFields;
-use crate::accounts::api::Register;
-use crate::accounts::types::{MAX_NAME_CHARS, Registered, VERIFICATION_LINK_HOURS};
-use crate::error::Field;
+use super::sign_in::NeedsScript;
+use crate::accounts::api::{password_policy, register};
+use crate::accounts::browser;
+use crate::accounts::types::{
+    MAX_NAME_CHARS, Registered, VERIFICATION_LINK_HOURS, normalize_email,
+};
+use crate::error::{AppError, Field, FieldError, Problem};
 use crate::i18n::*;
 use crate::routes;
-use crate::widgets::{FormAlert, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, problem_of};
 
+/// Registering (VAULT.md §2): the browser checks the password's rules (the portal's, and the
+/// policies of the organizations whose invitation link brought the visitor), makes the
+/// account's keys from it, and sends those; the password never leaves the browser.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<Register>::new();
-    let value = super::outcome(action);
+    let form = BrowserForm::<Registered>::new();
+    let value = form.value();
     // An invitation's page sends its invitee here with the address, the invitation's token
     // (which proves the address) and the way back.
     let redirect_to = super::sign_in::redirect_target();
@@ -32,7 +38,8 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <section class="panel narrow">
             <h1>{t!(i18n, accounts.register_title)}</h1>
-            <ActionForm action>
+            <NeedsScript />
+            <form on:submit=move |event| form.submit(event, register_with)>
                 <input type="hidden" name="redirect_to" value=redirect_to />
                 {invitation.map(|token| view! { <input type="hidden" name="invitation" value=token /> })}
                 <FormAlert value />
@@ -77,16 +84,41 @@ pub fn RegisterPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, accounts.register_submit)}
                 </button>
-            </ActionForm>
+            </form>
             <p class="muted">
                 {t!(i18n, accounts.have_account)} " "
                 <a href=move || sign_in_link(&redirect_to())>{t!(i18n, accounts.sign_in)}</a>
             </p>
         </section>
     }
+}
+
+async fn register_with(fields: Fields) -> Result<Registered, AppError> {
+    let (email, name) = (fields.get("email"), fields.get("name"));
+    let (password, confirm) = (fields.get("password"), fields.get("password_confirm"));
+    let invitation = fields.optional("invitation");
+    let policy = password_policy(invitation.clone()).await?;
+    let strength = browser::strength(password.clone(), vec![email.clone(), name.clone()]).await?;
+    let mut problems = crate::accounts::rules::problems(&password, &confirm, strength, policy);
+    if normalize_email(&email).is_none() {
+        problems.insert(0, FieldError::new(Field::Email, Problem::InvalidEmail));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let keys = browser::new_account(password, email.clone(), Default::default()).await?;
+    register(
+        email,
+        name,
+        fields.get("locale"),
+        keys,
+        fields.optional("redirect_to"),
+        invitation,
+    )
+    .await
 }
 
 /// Sign-in instead, keeping the way back.

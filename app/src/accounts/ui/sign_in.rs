@@ -2,12 +2,13 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::accounts::api::{CompleteTwoStepSignIn, SignIn};
+use crate::accounts::api::{CompleteTwoStepSignIn, prelogin, sign_in, upgrade_sign_in};
+use crate::accounts::browser;
 use crate::accounts::types::SignInStep;
-use crate::error::Field;
+use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::routes;
-use crate::widgets::{FormAlert, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, problem_of};
 
 /// Where to go after signing in: a page that asked for a session passes itself along as
 /// `?redirect_to=`; anything but a path on this site is ignored (no open redirects).
@@ -16,16 +17,20 @@ pub(super) fn redirect_target() -> impl Fn() -> String + Copy + Send + Sync + 's
     move || routes::local_or(query.with(|q| q.get("redirect_to")), routes::HOME)
 }
 
+/// Signing in (VAULT.md §2): the browser asks how the account derives its master key, derives
+/// it, and sends the login hash, never the password. An account made before zero knowledge
+/// answers that it needs upgrading: then the password goes once, with the keys made from it.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SignIn>::new();
-    let value = super::outcome(action);
+    let form = BrowserForm::<SignInStep>::new();
+    let value = form.value();
     let redirect_to = redirect_target();
     super::reload_on_success(value, move |step| match step {
-        SignInStep::Done => redirect_to(),
         SignInStep::SecondStep => routes::two_step_sign_in(Some(&redirect_to())),
+        SignInStep::Done | SignInStep::Upgrade => redirect_to(),
     });
+    let submit = move |event| form.submit(event, sign_in_with);
 
     // Sent here after registering while mail is off: the account is ready.
     let registered = use_query_map().with_untracked(|q| q.get("registered").is_some());
@@ -34,7 +39,8 @@ pub fn SignInPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>{t!(i18n, accounts.sign_in_title)}</h1>
             {registered.then(|| view! { <p class="alert alert-success" role="status">{t!(i18n, accounts.registered_sign_in)}</p> })}
-            <ActionForm action>
+            <NeedsScript />
+            <form on:submit=submit>
                 <FormAlert value />
                 <input type="hidden" name="redirect_to" value=redirect_to />
                 <TextField
@@ -53,15 +59,41 @@ pub fn SignInPage() -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, accounts.password).to_string())
                     problem=problem_of(value, Field::Password)
                 />
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, accounts.sign_in_submit)}
                 </button>
-            </ActionForm>
+            </form>
             <p class="muted">
                 {t!(i18n, accounts.no_account)} " "
                 <a href=routes::REGISTER>{t!(i18n, accounts.register)}</a>
             </p>
         </section>
+    }
+}
+
+async fn sign_in_with(fields: Fields) -> Result<SignInStep, AppError> {
+    let (email, password) = (fields.get("email"), fields.get("password"));
+    let redirect_to = fields.optional("redirect_to");
+    let prelogin = prelogin(email.clone()).await?;
+    let hash = browser::login_hash(password.clone(), prelogin.clone()).await?;
+    match sign_in(email.clone(), hash, redirect_to.clone()).await? {
+        SignInStep::Upgrade => {
+            let keys = browser::new_account(password.clone(), email.clone(), prelogin.kdf).await?;
+            upgrade_sign_in(email, password, keys, redirect_to).await
+        }
+        step => Ok(step),
+    }
+}
+
+/// Shown without the browser bundle on pages whose forms need it (the password must not
+/// leave the browser, so they cannot post it as a plain form would).
+#[component]
+pub fn NeedsScript() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <noscript>
+            <p class="alert alert-warning" role="status">{t!(i18n, accounts.needs_javascript)}</p>
+        </noscript>
     }
 }
 

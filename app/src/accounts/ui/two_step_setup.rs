@@ -1,16 +1,17 @@
 //! Turning two-step login on (`/account/two-step`): scan the QR code (or type the secret),
 //! confirm with a first code and the password, then keep the recovery code, shown once.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::account::SignInRequired;
-use crate::accounts::api::{EnableTwoStep, begin_two_step};
+use super::current_login_hash;
+use super::sign_in::NeedsScript;
+use crate::accounts::api::{begin_two_step, enable_two_step};
 use crate::accounts::types::TwoStepSetup;
-use crate::error::Field;
+use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::routes;
-use crate::widgets::{FormAlert, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, problem_of};
 
 #[component]
 pub fn TwoStepSetupPage() -> impl IntoView {
@@ -36,8 +37,8 @@ pub fn TwoStepSetupPage() -> impl IntoView {
 #[component]
 fn EnableForm(setup: TwoStepSetup) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<EnableTwoStep>::new();
-    let value = super::outcome(action);
+    let form = BrowserForm::<String>::new();
+    let value = form.value();
     let recovery = move || value.get().and_then(Result::ok);
     let TwoStepSetup {
         secret,
@@ -52,7 +53,8 @@ fn EnableForm(setup: TwoStepSetup) -> impl IntoView {
             <p class="muted">
                 {t!(i18n, accounts.two_step_manual)} " " <code class="secret">{secret}</code>
             </p>
-            <ActionForm action>
+            <NeedsScript />
+            <form on:submit=move |event| form.submit(event, enable)>
                 <FormAlert value />
                 <TextField
                     name="code"
@@ -71,13 +73,18 @@ fn EnableForm(setup: TwoStepSetup) -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
                     problem=problem_of(value, Field::CurrentPassword)
                 />
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, accounts.two_step_confirm)}
                 </button>
-            </ActionForm>
+            </form>
         </section>
         {move || recovery().map(|code| view! { <RecoveryCode code /> })}
     }
+}
+
+async fn enable(fields: Fields) -> Result<String, AppError> {
+    let hash = current_login_hash(fields.get("current_password")).await?;
+    enable_two_step(fields.get("code"), hash).await
 }
 
 #[component]

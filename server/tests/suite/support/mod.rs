@@ -614,10 +614,16 @@ pub async fn post_form(
     body: &str,
     cookie: Option<&str>,
 ) -> (StatusCode, String) {
+    // The endpoints whose arguments are keys take JSON; a JSON object goes as JSON.
+    let content_type = if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    };
     let mut request = Request::builder()
         .method("POST")
         .uri(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::CONTENT_TYPE, content_type)
         .header(header::ACCEPT, "application/json")
         // What a browser's fetch says of a call from the portal's own page.
         .header("sec-fetch-site", "same-origin");
@@ -665,4 +671,82 @@ pub fn link_in(mail: &serde_json::Value, prefix: &str) -> String {
         .find(prefix)
         .unwrap_or_else(|| panic!("no link starting {prefix} in {text}"));
     text[start..].lines().next().unwrap().trim().to_owned()
+}
+
+/// The login hash a browser derives from `password` for an account made with `email` at the
+/// default KDF settings (VAULT.md §2): what a sign-in sends instead of the password. Derived
+/// natively with the same code, once per pair (PBKDF2 600,000 takes a moment).
+pub fn login_hash(email: &str, password: &str) -> String {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static KNOWN: LazyLock<Mutex<HashMap<(String, String), String>>> =
+        LazyLock::new(Default::default);
+    let salt = app::crypto::email_salt(email);
+    let key = (salt.clone(), password.to_owned());
+    if let Some(hash) = KNOWN.lock().unwrap().get(&key) {
+        return hash.clone();
+    }
+    let hash =
+        app::crypto::account::login_hash(password, &salt, app::crypto::Kdf::default()).unwrap();
+    KNOWN.lock().unwrap().insert(key, hash.clone());
+    hash
+}
+
+/// A well-formed type-2 envelope (VAULT.md §8's known answer), for bodies that must decode.
+pub const ENVELOPE: &str = "2.2NokAMS6llUxk26oueMqrA==|6k0QD71SJLy2WEBDkV4esiTrgkP/z7eoSedSesGLGYE=|PE4sb0jpAwZW+tnyPuW43eeWvSxjvdw3xMJlPGbDlYI=";
+
+/// `login_hash`, form-encoded for a request body.
+pub fn login_hash_form(email: &str, password: &str) -> String {
+    form_urlencoded::byte_serialize(login_hash(email, password).as_bytes()).collect()
+}
+
+/// What a browser sends to change `actor`'s master password from `current` to `new`: the
+/// current login hash and the same user key wrapped under the new password (VAULT.md §2).
+pub async fn rewrap(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+) -> (String, app::crypto::MasterPasswordKeys) {
+    let keys = app::accounts::service::own_keys(db, actor)
+        .await
+        .unwrap()
+        .expect("the account has keys");
+    app::crypto::account::change_master_password(
+        current,
+        new,
+        &keys.salt,
+        keys.kdf,
+        keys.kdf,
+        &keys.user_key,
+    )
+    .unwrap()
+}
+
+/// A registration as the browser sends it: keys made from `password` for `email` (natively,
+/// with the same code), in English.
+pub fn web_registration(
+    email: &str,
+    name: &str,
+    password: &str,
+) -> app::accounts::service::WebRegistration {
+    let salt = app::crypto::email_salt(email);
+    app::accounts::service::WebRegistration {
+        email: email.into(),
+        name: name.into(),
+        locale: "en".into(),
+        keys: app::crypto::account::new_account(password, &salt, app::crypto::Kdf::default())
+            .unwrap(),
+    }
+}
+
+/// The login hash as a browser derives it: with the settings and salt prelogin answers for
+/// `email` (the account keeps the salt it was made with, whatever its address now).
+pub async fn login_hash_via_prelogin(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password: &str,
+) -> String {
+    let prelogin = app::accounts::prelogin::prelogin(db, email).await.unwrap();
+    app::crypto::account::login_hash(password, &prelogin.salt, prelogin.kdf).unwrap()
 }

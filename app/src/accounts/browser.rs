@@ -1,0 +1,86 @@
+//! The account crypto the browser runs on what the user typed (VAULT.md §2): deriving the login
+//! hash that a sign-in sends instead of the password, making a new account's keys, re-wrapping
+//! the user key under a new password. Each is a split point: its code (PBKDF2, Argon2, RSA) is
+//! a chunk of the bundle of its own, fetched the first time a form needs it, so no page's first
+//! load carries it. On the server (where nothing calls these) they are plain function calls.
+//!
+//! They run on the page's thread: a PBKDF2 of 600,000 rounds and an RSA key pair take a moment,
+//! while the form shows that it is working.
+
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use portal_crypto::{AccountKeys, CryptoError, Kdf, MasterPasswordKeys};
+
+use super::types::{OwnKeys, Prelogin, Strength};
+use crate::error::{AppError, Refusal};
+
+/// What went wrong in the browser's part of a form.
+#[derive(Debug)]
+pub enum KeysError {
+    /// The chunk with the code could not be fetched (offline, a new release meanwhile).
+    Unavailable,
+    Crypto(CryptoError),
+}
+
+impl From<SplitLoaderError> for KeysError {
+    fn from(_: SplitLoaderError) -> Self {
+        Self::Unavailable
+    }
+}
+
+impl From<KeysError> for AppError {
+    fn from(error: KeysError) -> Self {
+        match error {
+            KeysError::Unavailable => AppError::Transport("a part of the page did not load".into()),
+            KeysError::Crypto(CryptoError::KdfOutOfBounds) => {
+                AppError::Refused(Refusal::KdfOutOfBounds)
+            }
+            // The master password does not open the stored user key: to the user, a wrong
+            // current password.
+            KeysError::Crypto(CryptoError::WrongKeyOrTampered) => AppError::field(
+                crate::error::Field::CurrentPassword,
+                crate::error::Problem::Wrong,
+            ),
+            KeysError::Crypto(_) => AppError::Refused(Refusal::MalformedKeys),
+        }
+    }
+}
+
+/// The login hash for `password` with the account's (or the decoy's) settings.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn login_hash(password: String, prelogin: Prelogin) -> Result<String, KeysError> {
+    portal_crypto::account::login_hash(&password, &prelogin.salt, prelogin.kdf)
+        .map_err(KeysError::Crypto)
+}
+
+/// A new account's keys, derived for `email` (the salt the account keeps).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn new_account(password: String, email: String, kdf: Kdf) -> Result<AccountKeys, KeysError> {
+    let salt = portal_crypto::email_salt(&email);
+    portal_crypto::account::new_account(&password, &salt, kdf).map_err(KeysError::Crypto)
+}
+
+/// The current password's login hash and the same user key wrapped under the new password.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn change_master_password(
+    current: String,
+    new: String,
+    keys: OwnKeys,
+    new_kdf: Kdf,
+) -> Result<(String, MasterPasswordKeys), KeysError> {
+    portal_crypto::account::change_master_password(
+        &current,
+        &new,
+        &keys.salt,
+        keys.kdf,
+        new_kdf,
+        &keys.user_key,
+    )
+    .map_err(KeysError::Crypto)
+}
+
+/// zxcvbn's estimate, with the user's own words (email, name) counted against the password.
+/// Asked of the server for now (see `crate::strength` for why): the one place where a typed
+/// password still leaves the browser.
+pub async fn strength(password: String, context: Vec<String>) -> Result<Strength, AppError> {
+    super::api::password_strength(password, context).await
+}
