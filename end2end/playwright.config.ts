@@ -11,7 +11,10 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
-  timeout: 30_000,
+  // A journey signs in or registers several times, and each derives keys in the browser
+  // (PBKDF2 600,000, an RSA-2048 pair: one to two seconds on a 2-core machine): the longest
+  // took 28.7 s on one, too close to the former 30 s.
+  timeout: 60_000,
   // Screenshots: a few pixels may differ (anti-aliasing), not a layout.
   expect: { timeout: 10_000, toHaveScreenshot: { maxDiffPixelRatio: 0.002 } },
   // CI compares with the committed screenshot baselines and never writes missing ones.
