@@ -129,26 +129,14 @@ fn set_kdf(user: &mut users::ActiveModel, kdf: Kdf) {
 }
 
 /// Keys made on the server's side of the wire, where the password is known: the operator's
-/// command line, the demo data and the tests. The same code the browser runs, on the blocking
-/// pool (PBKDF2 and an RSA key pair take a moment).
+/// command line and the demo data. The same code the browser runs, on the blocking pool
+/// (PBKDF2 and an RSA key pair take a moment).
 pub async fn make_natively(
     password: String,
     salt: String,
     kdf: Kdf,
 ) -> Result<AccountKeys, AppError> {
     tokio::task::spawn_blocking(move || portal_crypto::account::new_account(&password, &salt, kdf))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|e| refusal(&e))
-}
-
-/// The login hash for a password, natively (see [`make_natively`]).
-pub async fn login_hash_natively(
-    password: String,
-    salt: String,
-    kdf: Kdf,
-) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || portal_crypto::account::login_hash(&password, &salt, kdf))
         .await
         .map_err(|_| AppError::Internal)?
         .map_err(|e| refusal(&e))
