@@ -305,7 +305,7 @@ pub async fn password_policy(
     #[server(default)] invitation: Option<String>,
 ) -> Result<Option<PasswordRules>, AppError> {
     use crate::auth::gate::{self, Open};
-    let visitor = gate::open(Open::PasswordRules).await?;
+    let visitor = gate::open(Open::PasswordPolicy).await?;
     let actor = visitor.actor().await?;
     let db = &visitor.context.db;
     if let Some(actor) = actor {

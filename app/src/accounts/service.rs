@@ -295,10 +295,11 @@ pub async fn upgrade(
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<SignIn, AppError> {
-    use sea_orm::sea_query::Expr;
     let email = normalize_email(email).unwrap_or_else(|| email.trim().to_lowercase());
     let ip = client.ip.clone().unwrap_or_else(|| "unknown".into());
-    let keys = NewAccount::from(keys).await?;
+    // Malformed keys are refused before anything else; the login hash is hashed only once the
+    // password checked out, so a throttled caller cannot make the server hash for free.
+    keys.check().map_err(|e| super::keys::refusal(&e))?;
     let attempt = throttle::reserve(db, &config.throttle, &email, &ip, now).await?;
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(&email))
@@ -306,6 +307,7 @@ pub async fn upgrade(
         .one(db)
         .await?;
     let legacy = check(db, attempt, user, password).await?;
+    let keys = NewAccount::from(keys).await?;
     // The old hash goes in the same statement that checks it is still the old one: two tabs
     // upgrading at once cannot both write keys.
     let mut update: users::ActiveModel = Default::default();
@@ -314,7 +316,7 @@ pub async fn upgrade(
         .set(update)
         .filter(users::Column::Id.eq(legacy.id))
         .filter(users::Column::Kdf.is_null())
-        .filter(Expr::col(users::Column::PasswordHash).eq(legacy.password_hash.clone()))
+        .filter(users::Column::PasswordHash.eq(legacy.password_hash.clone()))
         .exec(db)
         .await?;
     if written.rows_affected == 0 {

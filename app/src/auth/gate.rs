@@ -50,7 +50,7 @@ pub enum Open {
     /// The meter on the registration form.
     PasswordStrength,
     /// The master-password rules the registration form checks (by its invitation link).
-    PasswordRules,
+    PasswordPolicy,
     /// An invitation link shows what it is for before the visitor signs in.
     InvitationPreview,
     /// Signing out without a session just clears the cookie.
@@ -67,7 +67,7 @@ impl Open {
         Open::Prelogin,
         Open::TwoStepSignIn,
         Open::PasswordStrength,
-        Open::PasswordRules,
+        Open::PasswordPolicy,
         Open::InvitationPreview,
         Open::SignOut,
     ];
@@ -85,7 +85,7 @@ impl Open {
             Open::Prelogin => accounts::Prelogin::PATH,
             Open::TwoStepSignIn => accounts::CompleteTwoStepSignIn::PATH,
             Open::PasswordStrength => accounts::PasswordStrength::PATH,
-            Open::PasswordRules => accounts::PasswordPolicy::PATH,
+            Open::PasswordPolicy => accounts::PasswordPolicy::PATH,
             Open::InvitationPreview => invitations::PreviewInvitation::PATH,
             Open::SignOut => accounts::SignOut::PATH,
         }

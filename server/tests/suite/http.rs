@@ -516,12 +516,7 @@ fn registration_keys() -> app::crypto::AccountKeys {
 }
 
 fn server_fn_call(path: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
-    // The endpoints whose arguments are keys take JSON.
-    let content_type = if body.starts_with('{') {
-        "application/json"
-    } else {
-        "application/x-www-form-urlencoded"
-    };
+    let content_type = support::content_type_of(body);
     let mut request = Request::builder()
         .method("POST")
         .uri(path)

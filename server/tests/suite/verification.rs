@@ -74,12 +74,7 @@ async fn post(
 ) -> (StatusCode, Vec<(String, String)>, String) {
     use axum::body::Body;
     use axum::http::{Request, header};
-    // The endpoints whose arguments are keys take JSON.
-    let content_type = if body.starts_with('{') {
-        "application/json"
-    } else {
-        "application/x-www-form-urlencoded"
-    };
+    let content_type = support::content_type_of(body);
     let mut request = Request::builder()
         .method("POST")
         .uri(path)

@@ -614,12 +614,7 @@ pub async fn post_form(
     body: &str,
     cookie: Option<&str>,
 ) -> (StatusCode, String) {
-    // The endpoints whose arguments are keys take JSON; a JSON object goes as JSON.
-    let content_type = if body.starts_with('{') {
-        "application/json"
-    } else {
-        "application/x-www-form-urlencoded"
-    };
+    let content_type = content_type_of(body);
     let mut request = Request::builder()
         .method("POST")
         .uri(path)
@@ -690,6 +685,16 @@ pub fn login_hash(email: &str, password: &str) -> String {
         app::crypto::account::login_hash(password, &salt, app::crypto::Kdf::default()).unwrap();
     KNOWN.lock().unwrap().insert(key, hash.clone());
     hash
+}
+
+/// How a server-function call's body is sent: the endpoints whose arguments are keys take JSON,
+/// so a JSON object goes as JSON, anything else as a form.
+pub fn content_type_of(body: &str) -> &'static str {
+    if body.starts_with('{') {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    }
 }
 
 /// A well-formed type-2 envelope (VAULT.md §8's known answer), for bodies that must decode.
