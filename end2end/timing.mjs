@@ -2,8 +2,9 @@
 // the test command: figures for the README and the issue notes). Usage:
 //   PORTAL_URL=http://127.0.0.1:3000 node end2end/timing.mjs [runs]
 // Signs in as the demo admin (DEMO_PASSWORD "correct horse battery staple") `runs` times, each
-// in a fresh context (empty cache), timing submit → signed in; and registers once with mail
-// off, timing submit → answer.
+// in a fresh context (empty cache), timing submit → signed in (keys opened); unlocks the
+// account page after a reload `runs` times, timing submit → fingerprint phrase shown; and
+// registers up to five times with mail off, timing submit → answer.
 import { chromium } from '@playwright/test';
 
 const base = process.env.PORTAL_URL ?? 'http://127.0.0.1:3000';
@@ -39,6 +40,29 @@ for (let i = 0; i < runs; i++) {
 signIns.sort((a, b) => a - b);
 const p50 = signIns[Math.floor(signIns.length / 2)];
 console.log(`sign-in (submit → signed in), ${runs} runs: p50 ${p50} ms, min ${signIns[0]} ms, max ${signIns.at(-1)} ms`);
+
+const unlocks = [];
+{
+  const p = await page();
+  await p.goto('/sign-in?redirect_to=%2Faccount');
+  await hydrated(p);
+  await p.getByLabel('Email address').fill('admin@demo.example');
+  await p.getByLabel('Password').fill(password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByTestId('fingerprint').waitFor();
+  for (let i = 0; i < runs; i++) {
+    await p.reload();
+    await hydrated(p);
+    await p.getByRole('region', { name: 'Encryption keys' }).getByLabel('Master password').fill(password);
+    const start = Date.now();
+    await p.getByRole('button', { name: 'Unlock' }).click();
+    await p.getByTestId('fingerprint').waitFor();
+    unlocks.push(Date.now() - start);
+  }
+  await p.context().close();
+}
+unlocks.sort((a, b) => a - b);
+console.log(`unlock (submit → keys open), ${runs} runs: p50 ${unlocks[Math.floor(unlocks.length / 2)]} ms, min ${unlocks[0]} ms, max ${unlocks.at(-1)} ms`);
 
 const registrations = [];
 for (let i = 0; i < Math.min(runs, 5); i++) {

@@ -130,6 +130,7 @@ fn actor(providers: Vec<ProviderMembership>, organizations: Vec<OrganizationMemb
         email_verified: true,
         name: "A".into(),
         theme: app::vocabulary::Theme::System,
+        lock: app::accounts::types::LockTimeout::DEFAULT,
         providers,
         organizations,
     }

@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import {
   hydrated,
   linkIn,
@@ -6,13 +6,73 @@ import {
   newSignedInPage,
   PASSWORD,
   registerAccount,
+  signInTo,
+  signOut,
   submitSignIn,
   totpCode,
   uniqueEmail,
 } from './fixtures';
 
-// The account settings of a signed-in user: two-step login, sessions, password, address, and
-// the product switcher's keyboard pattern.
+// The account settings of a signed-in user: keys (lock and unlock), two-step login, sessions,
+// password, address, and the product switcher's keyboard pattern.
+
+/** Unlocks the account page's keys with `password`; returns the fingerprint phrase shown. */
+async function unlock(page: Page, password: string): Promise<string> {
+  const keys = page.locator('section', { has: page.locator('#keys-heading') });
+  await expect(keys.getByTestId('keys-locked')).toBeVisible();
+  await keys.getByLabel('Master password').fill(password);
+  await keys.getByRole('button', { name: 'Unlock' }).click();
+  await expect(keys.getByTestId('fingerprint')).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
+  return (await keys.getByTestId('fingerprint').textContent()) ?? '';
+}
+
+test('keys: unlocked by signing in, locked by a reload, Lock now and the idle timeout', async ({ page }) => {
+  const email = uniqueEmail('lock');
+  await registerAccount(page, email, 'Lou Lock');
+  await signOut(page);
+
+  // Signing in opens the keys with the master key it derived anyway: the page it leads to
+  // is unlocked, without asking again.
+  await signInTo(page, email, '/account');
+  await expect(page).toHaveURL(/\/account$/);
+  const keys = page.locator('section', { has: page.locator('#keys-heading') });
+  await expect(keys.getByTestId('fingerprint')).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
+  const phrase = (await keys.getByTestId('fingerprint').textContent()) ?? '';
+
+  // The keys live in this tab's memory only: a reload keeps the session and locks them. The
+  // fake clock (for the idle timeout below) takes over from this load on.
+  await page.clock.install();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: 'Account' })).toContainText('Lou Lock');
+  await expect(keys.getByTestId('keys-locked')).toBeVisible();
+  await keys.getByLabel('Master password').fill('not the master password');
+  await keys.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.locator('#field-unlock-current_password-error')).toHaveText('This is not correct.');
+  const started = Date.now();
+  expect(await unlock(page, PASSWORD)).toBe(phrase);
+  test.info().annotations.push({ type: 'unlock ms', description: String(Date.now() - started) });
+
+  // Lock now, from the account menu.
+  await page.getByRole('button', { name: 'Account' }).click();
+  await page.getByRole('menuitem', { name: 'Lock now' }).click();
+  await expect(keys.getByTestId('keys-locked')).toBeVisible();
+  expect(await unlock(page, PASSWORD)).toBe(phrase);
+
+  // One minute without activity locks the tab; activity postpones it.
+  await keys.getByLabel('Lock after inactivity').selectOption({ label: '1 minute' });
+  await keys.getByRole('button', { name: 'Save' }).click();
+  await expect(keys.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await page.clock.fastForward('00:40');
+  await page.keyboard.press('Shift');
+  await page.clock.fastForward('00:40');
+  await expect(keys.getByTestId('fingerprint')).toHaveText(phrase);
+  await page.clock.fastForward('00:30');
+  await expect(keys.getByTestId('keys-locked')).toBeVisible();
+  await expect(keys.getByTestId('fingerprint')).toHaveCount(0);
+  // Still signed in: locking forgets keys, not the session.
+  await expect(page.getByRole('button', { name: 'Account' })).toContainText('Lou Lock');
+});
 
 test('the strength of a new password is shown while typing', async ({ page }) => {
   await page.goto('/register');
@@ -32,6 +92,39 @@ test('the strength of a new password is shown while typing', async ({ page }) =>
   await expect(page.locator('#field-password-error')).toHaveText(
     'This password is too easy to guess. Add more words or characters.',
   );
+});
+
+test('the key derivation settings change, and the same keys open with the new ones', async ({ page }) => {
+  const email = uniqueEmail('kdf');
+  await registerAccount(page, email, 'Kim Kdf');
+  await page.goto('/account');
+  await hydrated(page);
+  const phrase = await unlock(page, PASSWORD);
+  const kdf = page.locator('section', { has: page.locator('#kdf-heading') });
+  await expect(kdf.getByLabel('Algorithm')).toHaveValue('pbkdf2');
+  const iterations = kdf.getByLabel('Iterations').filter({ visible: true });
+  await expect(iterations).toHaveValue('600000');
+
+  await kdf.getByLabel('Algorithm').selectOption('argon2id');
+  await iterations.fill('2');
+  await kdf.getByLabel('Memory (MiB)').fill('8');
+  await kdf.getByLabel('Parallelism').fill('1');
+  await kdf.getByLabel('Master password').fill(PASSWORD);
+  await kdf.getByRole('button', { name: 'Change key derivation' }).click();
+  await expect(kdf.getByRole('alert')).toContainText('key derivation settings');
+  await kdf.getByLabel('Memory (MiB)').fill('16');
+  await kdf.getByLabel('Master password').fill('not my master password');
+  await kdf.getByRole('button', { name: 'Change key derivation' }).click();
+  await expect(page.locator('#field-kdf-current_password-error')).toHaveText('This is not correct.');
+  await kdf.getByLabel('Master password').fill(PASSWORD);
+  await kdf.getByRole('button', { name: 'Change key derivation' }).click();
+  await expect(kdf.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(kdf.getByLabel('Algorithm')).toHaveValue('argon2id');
+
+  // Signing in now derives with Argon2id (prelogin says so) and opens the same keys.
+  await signOut(page);
+  await signInTo(page, email, '/account');
+  await expect(page.getByTestId('fingerprint')).toHaveText(phrase);
 });
 
 test('two-step login: turn on, sign in with a code, then with the recovery code', async ({ page }) => {
@@ -107,6 +200,7 @@ test('changing the password keeps this session and ends the others', async ({ pa
 
   await page.goto('/account');
   await hydrated(page);
+  const before = await unlock(page, PASSWORD);
   const form = page.locator('section', { has: page.locator('#password-heading') });
   await form.getByLabel('Current password').fill('not it at all, sorry');
   await form.getByLabel('New password').fill('a brand new passphrase for pat');
@@ -135,6 +229,11 @@ test('changing the password keeps this session and ends the others', async ({ pa
   await later.getByLabel('Password').fill('a brand new passphrase for pat');
   await later.getByRole('button', { name: 'Sign in' }).click();
   await expect(later.getByRole('button', { name: 'Account' })).toContainText('Pat Password');
+  // Something wrapped before the change opens after it: the private key (wrapped under the
+  // user key at registration) gives the same fingerprint phrase as before.
+  await later.getByRole('button', { name: 'Account' }).click();
+  await later.getByRole('menuitem', { name: 'Account settings' }).click();
+  await expect(later.getByTestId('fingerprint')).toHaveText(before);
   await later.context().close();
 });
 

@@ -22,6 +22,7 @@ mod m20261130_000011_add_invoice_billed_to;
 mod m20261201_000012_add_user_theme;
 mod m20261201_000013_add_user_keys;
 mod m20261201_000014_add_registration_keys;
+mod m20261201_000015_add_user_lock_timeout;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_add_user_theme::Migration),
             Box::new(m20261201_000013_add_user_keys::Migration),
             Box::new(m20261201_000014_add_registration_keys::Migration),
+            Box::new(m20261201_000015_add_user_lock_timeout::Migration),
         ]
     }
 }

@@ -72,7 +72,21 @@ pub fn unlock(
     user_key: &EncString,
     private_key: &EncString,
 ) -> Result<(SymmetricKey, PrivateKey), CryptoError> {
-    let user_key = user_key.decrypt_key(&MasterKey::derive(password, salt, kdf)?.stretch())?;
+    open(
+        &MasterKey::derive(password, salt, kdf)?,
+        user_key,
+        private_key,
+    )
+}
+
+/// Unwraps the user key and the private key with a master key already derived (a sign-in
+/// derived it for its login hash, and need not spend the KDF twice).
+pub fn open(
+    master: &MasterKey,
+    user_key: &EncString,
+    private_key: &EncString,
+) -> Result<(SymmetricKey, PrivateKey), CryptoError> {
+    let user_key = user_key.decrypt_key(&master.stretch())?;
     let private = PrivateKey::unwrap_from(private_key, &user_key)?;
     Ok((user_key, private))
 }

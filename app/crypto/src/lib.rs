@@ -61,6 +61,8 @@ pub use fingerprint::fingerprint_phrase;
 pub use kdf::{Kdf, MasterKey, email_salt};
 pub use keys::{SymmetricKey, derive_shareable_key, keyed_hash};
 pub use rsa_keys::{PrivateKey, PublicKey, WrappedKey};
+/// Byte buffers that are zeroed when dropped, for holders of key material outside this crate.
+pub use zeroize::Zeroizing;
 
 /// The standard base64 alphabet with padding, as every Bitwarden envelope and key uses.
 pub(crate) const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;

@@ -36,6 +36,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         products,
         pending_invitations,
         theme: actor.theme,
+        lock: actor.lock,
     }))
 }
 
@@ -216,19 +217,26 @@ fn signed_in(
     redirect_to: Option<String>,
 ) -> SignInStep {
     use super::service::SignIn;
-    use crate::auth::request::set_session_cookie;
+    use crate::auth::request::{is_plain_form_post, set_session_cookie};
+    // The bundle goes on by itself once it has opened the account's keys (a redirect would
+    // move on before); only a plain form post is redirected.
+    let plain = is_plain_form_post();
     match signed {
         SignIn::Session(token) => {
             set_session_cookie(context, &token);
-            go_to(redirect_to);
+            if plain {
+                go_to(redirect_to);
+            }
             SignInStep::Done
         }
         // The cookie now names a pending session that grants nothing but the second step.
         SignIn::SecondFactorRequired(token) => {
             set_session_cookie(context, &token);
-            go_to(Some(crate::routes::two_step_sign_in(
-                redirect_to.as_deref(),
-            )));
+            if plain {
+                go_to(Some(crate::routes::two_step_sign_in(
+                    redirect_to.as_deref(),
+                )));
+            }
             SignInStep::SecondStep
         }
         SignIn::UpgradeRequired => SignInStep::Upgrade,
@@ -265,7 +273,10 @@ pub async fn complete_two_step_sign_in(
     } else {
         crate::routes::local_or(redirect_to, crate::routes::HOME)
     };
-    go_to(Some(target.clone()));
+    // As for the first step: the bundle goes on once it has opened the keys.
+    if crate::auth::request::is_plain_form_post() {
+        go_to(Some(target.clone()));
+    }
     Ok(target)
 }
 
@@ -321,7 +332,7 @@ pub async fn password_policy(
 }
 
 /// The signed-in account's wrapped keys and how its master key is derived: what changing the
-/// master password re-wraps, and (later) what unlocking opens. `None` for an account made
+/// master password re-wraps, and what signing in and unlocking open in the browser. `None` for an account made
 /// before zero knowledge, which has none until its next sign-in.
 #[server(prefix = "/api", endpoint = "accounts/keys")]
 pub async fn wrapped_keys() -> Result<Option<OwnKeys>, AppError> {
@@ -338,7 +349,6 @@ pub async fn account_details() -> Result<AccountOverview, AppError> {
     Ok(overview)
 }
 
-/// Changes the display name; no password needed (it proves nothing and guards nothing).
 /// The theme the account chose (`system`, `light`, `dark`). Without the bundle the menu's
 /// form posts here and comes back to `return_to`.
 #[server(prefix = "/api", endpoint = "accounts/set-theme")]
@@ -355,6 +365,29 @@ pub async fn set_theme(
     Ok(theme)
 }
 
+/// How long the account's tabs stay unlocked without activity (minutes, one of
+/// `LockTimeout::CHOICES`). Without the bundle the account page's form posts here and comes
+/// back to `return_to`.
+#[server(prefix = "/api", endpoint = "accounts/set-lock-timeout")]
+pub async fn set_lock_timeout(
+    minutes: String,
+    return_to: Option<String>,
+) -> Result<super::types::LockTimeout, AppError> {
+    let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;
+    let lock = minutes
+        .trim()
+        .parse()
+        .ok()
+        .and_then(super::types::LockTimeout::from_minutes)
+        .ok_or(AppError::BadRequest)?;
+    super::service::set_lock_timeout(&context.db, &actor, lock).await?;
+    if crate::auth::request::is_plain_form_post() {
+        go_to(return_to);
+    }
+    Ok(lock)
+}
+
+/// Changes the display name; no password needed (it proves nothing and guards nothing).
 #[server(prefix = "/api", endpoint = "accounts/update-name")]
 pub async fn update_name(name: String) -> Result<(), AppError> {
     let crate::auth::gate::Account { actor, context, .. } = crate::auth::gate::account().await?;

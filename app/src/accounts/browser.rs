@@ -8,9 +8,10 @@
 //! while the form shows that it is working.
 
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
-use portal_crypto::{AccountKeys, CryptoError, Kdf, MasterPasswordKeys};
+use portal_crypto::{AccountKeys, CryptoError, Kdf, MasterKey, MasterPasswordKeys};
 
 use super::types::{OwnKeys, Prelogin, Strength};
+use super::unlocked::Unlocked;
 use crate::error::{AppError, Refusal};
 
 /// What went wrong in the browser's part of a form.
@@ -50,6 +51,54 @@ impl From<KeysError> for AppError {
 pub fn login_hash(password: String, prelogin: Prelogin) -> Result<String, KeysError> {
     portal_crypto::account::login_hash(&password, &prelogin.salt, prelogin.kdf)
         .map_err(KeysError::Crypto)
+}
+
+/// A sign-in's login hash, and the master key it came from: kept to open the account's keys
+/// once signed in, without deriving it a second time.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn sign_in_keys(
+    password: String,
+    prelogin: Prelogin,
+) -> Result<(String, MasterKey), KeysError> {
+    let master =
+        MasterKey::derive(&password, &prelogin.salt, prelogin.kdf).map_err(KeysError::Crypto)?;
+    Ok((master.login_hash(&password), master))
+}
+
+/// Opens the account's keys with the master key a sign-in derived.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn open(master: MasterKey, keys: OwnKeys) -> Result<Unlocked, KeysError> {
+    let (user_key, private_key) =
+        portal_crypto::account::open(&master, &keys.user_key, &keys.private_key)
+            .map_err(KeysError::Crypto)?;
+    Ok(unlocked(user_key, private_key, &keys))
+}
+
+/// Unlocking: opens the account's keys with the master password typed again.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn unlock(password: String, keys: OwnKeys) -> Result<Unlocked, KeysError> {
+    let (user_key, private_key) = portal_crypto::account::unlock(
+        &password,
+        &keys.salt,
+        keys.kdf,
+        &keys.user_key,
+        &keys.private_key,
+    )
+    .map_err(KeysError::Crypto)?;
+    Ok(unlocked(user_key, private_key, &keys))
+}
+
+fn unlocked(
+    user_key: portal_crypto::SymmetricKey,
+    private_key: portal_crypto::PrivateKey,
+    keys: &OwnKeys,
+) -> Unlocked {
+    let fingerprint = private_key.public_key().fingerprint(&keys.user.to_string());
+    Unlocked {
+        user_key,
+        private_key: private_key.to_pkcs8_der(),
+        fingerprint,
+    }
 }
 
 /// A new account's keys, derived for `email` (the salt the account keeps).

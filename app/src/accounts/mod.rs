@@ -6,6 +6,7 @@ pub mod browser;
 pub mod rules;
 pub mod types;
 pub mod ui;
+pub mod unlocked;
 
 #[cfg(feature = "ssr")]
 mod access;

@@ -383,6 +383,7 @@ pub async fn actor_of(
         email: user.email,
         name: user.name,
         theme: user.theme,
+        lock: stored_lock(user.lock_minutes),
         providers,
         organizations,
     }))
@@ -481,6 +482,7 @@ pub async fn own_keys(
         })
     };
     Ok(Some(super::types::OwnKeys {
+        user: actor.user_id,
         kdf: prelogin.kdf,
         salt: prelogin.salt,
         user_key: parse(user.user_key.clone())?,
@@ -501,6 +503,7 @@ pub async fn overview(
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let kdf = super::prelogin::stored(&user).map(|prelogin| prelogin.kdf);
     let sessions = session::list(db, actor.user_id)
         .await?
         .into_iter()
@@ -564,6 +567,8 @@ pub async fn overview(
         mail_on: false,
         email: user.email,
         two_step_enabled: user.totp_secret.is_some(),
+        lock: stored_lock(user.lock_minutes),
+        kdf,
         sessions,
         organizations,
         providers,
@@ -578,6 +583,29 @@ pub async fn set_theme(
 ) -> Result<(), AppError> {
     users::Entity::update_many()
         .col_expr(users::Column::Theme, sea_orm::sea_query::Expr::value(theme))
+        .filter(users::Column::Id.eq(actor.user_id.0))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The lock timeout an account keeps; a value no version offered reads as the default.
+fn stored_lock(minutes: i32) -> super::types::LockTimeout {
+    super::types::LockTimeout::from_minutes(i64::from(minutes))
+        .unwrap_or(super::types::LockTimeout::DEFAULT)
+}
+
+/// Saves how long the account's tabs stay unlocked without activity.
+pub async fn set_lock_timeout(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    lock: super::types::LockTimeout,
+) -> Result<(), AppError> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::LockMinutes,
+            sea_orm::sea_query::Expr::value(i32::from(lock.minutes())),
+        )
         .filter(users::Column::Id.eq(actor.user_id.0))
         .exec(db)
         .await?;

@@ -61,6 +61,40 @@ pub struct Viewer {
     /// Invitations waiting for this user's answer (the Password Manager points them out).
     pub pending_invitations: u64,
     pub theme: crate::vocabulary::Theme,
+    /// When an unlocked tab locks itself again.
+    pub lock: LockTimeout,
+}
+
+/// How long a tab keeps the account's keys without activity before it locks (forgets them;
+/// unlocking asks for the master password again). Keys are never kept past a reload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockTimeout(u16);
+
+impl LockTimeout {
+    /// The choices offered, in minutes; `0` is "only when the page is reloaded".
+    pub const CHOICES: [u16; 7] = [1, 5, 15, 30, 60, 240, 0];
+    /// Bitwarden's web vault starts at 15 minutes too.
+    pub const DEFAULT: Self = Self(15);
+
+    /// One of [`Self::CHOICES`], else `None`.
+    pub fn from_minutes(minutes: i64) -> Option<Self> {
+        Self::CHOICES
+            .into_iter()
+            .find(|choice| i64::from(*choice) == minutes)
+            .map(Self)
+    }
+
+    /// Minutes of inactivity before locking; `None`: never while the page stays open.
+    pub const fn idle_minutes(self) -> Option<u16> {
+        match self.0 {
+            0 => None,
+            minutes => Some(minutes),
+        }
+    }
+
+    pub const fn minutes(self) -> u16 {
+        self.0
+    }
 }
 
 /// Something the switcher links to, by id and display name.
@@ -126,6 +160,8 @@ pub enum SignInStep {
 /// that opens them (VAULT.md §1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnKeys {
+    /// The fingerprint phrase's material (Bitwarden uses the account's id).
+    pub user: crate::ids::UserId,
     pub kdf: crate::crypto::Kdf,
     pub salt: String,
     /// The user key, type 2 under the stretched master key.
@@ -168,6 +204,9 @@ pub struct AccountOverview {
     /// Mail is on: verification links can be sent (else the operator verifies).
     pub mail_on: bool,
     pub two_step_enabled: bool,
+    pub lock: LockTimeout,
+    /// How the master key is derived; `None` for an account made before zero knowledge.
+    pub kdf: Option<crate::crypto::Kdf>,
     pub sessions: Vec<SessionInfo>,
     pub organizations: Vec<MembershipInfo<OrgUserType>>,
     pub providers: Vec<MembershipInfo<ProviderUserType>>,

@@ -42,6 +42,8 @@ pub struct Actor {
     pub name: String,
     /// The account's theme: pages are rendered in it (no flash of the other one).
     pub theme: crate::vocabulary::Theme,
+    /// When the account's unlocked tabs lock themselves.
+    pub lock: crate::accounts::types::LockTimeout,
     pub providers: Vec<ProviderMembership>,
     pub organizations: Vec<OrganizationMembership>,
 }

@@ -129,6 +129,7 @@ pub async fn require_still_by(
         email_verified: true,
         name: String::new(),
         theme: crate::vocabulary::Theme::System,
+        lock: crate::accounts::types::LockTimeout::DEFAULT,
         providers: Vec::new(),
         organizations: Vec::new(),
     };

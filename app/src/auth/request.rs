@@ -122,6 +122,18 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         .or_else(|| hop.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
+/// The request is a plain HTML form posted without the browser bundle (it accepts HTML): a
+/// redirect is the only answer it can follow. The bundle's calls ask for data instead.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
 /// The client's address (see [`client_address`]) and user agent.
 pub fn client_info() -> ClientInfo {
     let Some(parts) = use_context::<Parts>() else {

@@ -39,6 +39,9 @@ pub struct Model {
     pub public_key: Option<String>,
     /// The RSA private key (PKCS#8), wrapped by the user key (a type-2 envelope).
     pub private_key: Option<String>,
+    /// Minutes without activity after which a tab forgets the account's keys (it locks);
+    /// `0`: only when the page is reloaded or the account signs out.
+    pub lock_minutes: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -217,6 +217,7 @@ fn Layout() -> impl IntoView {
     let i18n = use_i18n();
     crate::accounts::ui::provide_viewer();
     view! {
+        <crate::accounts::ui::IdleLock />
         <a class="skip-link" href="#main">
             {t!(i18n, skip_to_content)}
         </a>

@@ -79,6 +79,7 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call("/api/accounts/details", Account, String::new()),
         call("/api/accounts/update-name", Account, "name=Mallory".into()),
         call("/api/accounts/set-theme", Account, "theme=dark".into()),
+        call("/api/accounts/set-lock-timeout", Account, "minutes=5".into()),
         call(
             "/api/accounts/change-email",
             Account,

@@ -478,7 +478,7 @@ async fn the_404_page_knows_the_signed_in_user() {
 }
 
 /// Every account server function that acts on a signed-in user, with a valid body.
-const SIGNED_IN_ENDPOINTS: [(&str, &str); 12] = [
+const SIGNED_IN_ENDPOINTS: [(&str, &str); 13] = [
     ("/api/accounts/sign-out-everywhere", ""),
     (
         "/api/accounts/change-password",
@@ -488,6 +488,7 @@ const SIGNED_IN_ENDPOINTS: [(&str, &str); 12] = [
     ("/api/accounts/details", ""),
     ("/api/accounts/update-name", "name=Mallory"),
     ("/api/accounts/set-theme", "theme=dark"),
+    ("/api/accounts/set-lock-timeout", "minutes=5"),
     (
         "/api/accounts/change-email",
         "email=mallory%40example.com&current_login_hash=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D",

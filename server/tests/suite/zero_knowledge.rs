@@ -394,3 +394,92 @@ async fn an_envelope_of_another_type_is_refused_at_the_door(t: support::TestDb) 
     assert_eq!((status, answer.as_str()), (StatusCode::OK, "null"));
     t.cleanup().await;
 }
+
+support::each_backend!(the_lock_timeout_is_the_accounts_own_and_refuses_other_values);
+/// Lock and unlock: keys live in the tab's memory only, and how soon an idle tab forgets them
+/// is the account's own setting (15 minutes until changed), served with the viewer the idle
+/// watcher reads and with the account page. A value the form never offers is refused with
+/// nothing changed. The keys the account page opens name the account, whose id is the
+/// fingerprint phrase's material: the phrase made from the opened private key is the one
+/// anybody makes from the stored public key.
+async fn the_lock_timeout_is_the_accounts_own_and_refuses_other_values(t: support::TestDb) {
+    let db = &t.db;
+    let app = support::router_for(db);
+    for (email, name) in [("el@example.com", "El"), ("fay@example.com", "Fay")] {
+        register(db, support::web_registration(email, name, PASSWORD))
+            .await
+            .unwrap();
+    }
+    let el = row(db, "el@example.com").await.unwrap();
+    let fay = row(db, "fay@example.com").await.unwrap();
+    let cookie = support::session_cookie(db, app::ids::UserId(el.id)).await;
+    let lock_of = |path: &'static str| {
+        let (app, cookie) = (app.clone(), cookie.clone());
+        async move {
+            let (status, answer) = support::post_form(&app, path, "", Some(&cookie)).await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            serde_json::from_str::<serde_json::Value>(&answer).unwrap()["lock"].clone()
+        }
+    };
+    assert_eq!(lock_of("/api/accounts/viewer").await, 15, "the default");
+
+    let (status, answer) = support::post_form(
+        &app,
+        "/api/accounts/set-lock-timeout",
+        "minutes=5",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!((status, answer.as_str()), (StatusCode::OK, "5"));
+    assert_eq!(lock_of("/api/accounts/viewer").await, 5);
+    assert_eq!(lock_of("/api/accounts/details").await, 5);
+    let (_, details) = support::post_form(&app, "/api/accounts/details", "", Some(&cookie)).await;
+    let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+    assert_eq!(
+        details["kdf"],
+        serde_json::json!({"kind": "pbkdf2", "iterations": 600_000}),
+        "the account page shows the key derivation settings it would change"
+    );
+
+    for bad in ["minutes=7", "minutes=-1", "minutes=forever", "minutes="] {
+        let (status, answer) =
+            support::post_form(&app, "/api/accounts/set-lock-timeout", bad, Some(&cookie)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {answer}");
+    }
+    assert_eq!(row(db, "el@example.com").await.unwrap().lock_minutes, 5);
+
+    // "Only when the page reloads".
+    let (status, _) = support::post_form(
+        &app,
+        "/api/accounts/set-lock-timeout",
+        "minutes=0",
+        Some(&cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(lock_of("/api/accounts/viewer").await, 0);
+    assert_eq!(
+        row(db, "fay@example.com").await.unwrap(),
+        fay,
+        "another account keeps its own"
+    );
+
+    let (status, answer) = support::post_form(&app, "/api/accounts/keys", "", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let own: app::accounts::types::OwnKeys = serde_json::from_str(&answer).unwrap();
+    assert_eq!(own.user, app::ids::UserId(el.id));
+    let (_, private) = account::unlock(
+        PASSWORD,
+        &own.salt,
+        own.kdf,
+        &own.user_key,
+        &own.private_key,
+    )
+    .unwrap();
+    let stored = app::crypto::PublicKey::from_base64(&own.public_key).unwrap();
+    assert_eq!(
+        private.public_key().fingerprint(&own.user.to_string()),
+        stored.fingerprint(&el.id.to_string())
+    );
+    t.cleanup().await;
+}

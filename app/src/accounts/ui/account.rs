@@ -10,8 +10,8 @@ use super::NewPasswordFields;
 use super::current_login_hash;
 use super::sign_in::NeedsScript;
 use crate::accounts::api::{
-    EndSession, SendVerification, SignOutEverywhere, UpdateName, account_details, change_email,
-    change_password, disable_two_step, password_policy, wrapped_keys,
+    EndSession, SendVerification, SetLockTimeout, SignOutEverywhere, UpdateName, account_details,
+    change_email, change_password, disable_two_step, password_policy, wrapped_keys,
 };
 use crate::accounts::browser;
 use crate::accounts::types::{
@@ -86,8 +86,10 @@ struct AccountActions {
     change_email: BrowserForm<EmailChangeStep>,
     send_verification: ServerAction<SendVerification>,
     change_password: BrowserForm<()>,
+    change_kdf: BrowserForm<()>,
     disable_two_step: BrowserForm<()>,
     end_session: ServerAction<EndSession>,
+    set_lock: ServerAction<SetLockTimeout>,
 }
 
 impl AccountActions {
@@ -97,8 +99,10 @@ impl AccountActions {
             change_email: BrowserForm::new(),
             send_verification: ServerAction::new(),
             change_password: BrowserForm::new(),
+            change_kdf: BrowserForm::new(),
             disable_two_step: BrowserForm::new(),
             end_session: ServerAction::new(),
+            set_lock: ServerAction::new(),
         }
     }
 
@@ -116,15 +120,26 @@ impl AccountActions {
             change_email,
             send_verification,
             change_password,
+            change_kdf,
             disable_two_step,
             end_session,
+            set_lock,
         } = *self;
         Effect::new(move |_| bump(matches!(rename.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(change_email.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(send_verification.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(change_password.outcome.get(), Some(Ok(_)))));
+        Effect::new(move |_| bump(matches!(change_kdf.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(disable_two_step.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(end_session.value().get(), Some(Ok(_)))));
+        let viewer = super::use_viewer().0;
+        Effect::new(move |_| {
+            if matches!(set_lock.value().get(), Some(Ok(_))) {
+                // The idle watcher reads the timeout from the viewer.
+                viewer.refetch();
+                bump(true);
+            }
+        });
         count
     }
 }
@@ -161,10 +176,17 @@ fn Sections(overview: AccountOverview) -> impl IntoView {
         pending_email,
         mail_on,
         two_step_enabled,
+        lock,
+        kdf,
         sessions,
         organizations,
         providers,
     } = overview;
+    let AccountActions {
+        set_lock,
+        change_kdf,
+        ..
+    } = expect_context();
     let address = AddressState {
         verified: email_verified,
         pending: pending_email,
@@ -176,6 +198,8 @@ fn Sections(overview: AccountOverview) -> impl IntoView {
         <div class="account-sections">
             {view! { <ProfileSection name email address /> }.into_any()}
             {view! { <PasswordSection /> }.into_any()}
+            {view! { <super::KeysSection lock set_lock /> }.into_any()}
+            {view! { <super::kdf::KdfSection current=kdf form=change_kdf /> }.into_any()}
             {view! { <TwoStepSection enabled=two_step_enabled /> }.into_any()}
             {view! { <SessionsSection sessions /> }.into_any()}
             {view! { <MembershipsSection organizations providers /> }.into_any()}
@@ -425,7 +449,9 @@ fn SessionsSection(sessions: Vec<SessionInfo>) -> impl IntoView {
     let end = expect_context::<AccountActions>().end_session;
     let ended = super::outcome(end);
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    super::reload_on_success(super::outcome(everywhere), |_| routes::HOME.to_owned());
+    super::reload_on_success(super::outcome(everywhere), |_| {
+        super::account_menu::signed_out()
+    });
     let rows = sessions
         .into_iter()
         .map(|session| {

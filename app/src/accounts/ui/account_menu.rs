@@ -43,8 +43,8 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
     let i18n = use_i18n();
     let sign_out = ServerAction::<SignOut>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    super::reload_on_success(super::outcome(sign_out), |_| routes::HOME.to_owned());
-    super::reload_on_success(super::outcome(everywhere), |_| routes::HOME.to_owned());
+    super::reload_on_success(super::outcome(sign_out), |_| signed_out());
+    super::reload_on_success(super::outcome(everywhere), |_| signed_out());
     let label = Signal::derive(move || t_string!(i18n, topbar.account).to_string());
     let name = viewer.name.clone();
     // The account's theme, as `<html data-theme>`: the server renders it into the page (the
@@ -64,6 +64,7 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
                 <a role="menuitem" href=routes::ACCOUNT>{t!(i18n, accounts.account_title)}</a>
             </li>
             <ThemeChoice current=theme />
+            <super::LockMenuItem />
             <li role="none">
                 <ActionForm action=sign_out>
                     <button type="submit" role="menuitem">{t!(i18n, accounts.sign_out)}</button>
@@ -76,6 +77,12 @@ fn SignedIn(viewer: Viewer) -> impl IntoView {
             </li>
         </MenuButton>
     }
+}
+
+/// Where signing out leads, once this tab's keys are zeroed (the reload would drop them too).
+pub(super) fn signed_out() -> String {
+    crate::accounts::unlocked::lock();
+    routes::HOME.to_owned()
 }
 
 /// System, light or dark, in the account menu. A plain form without the bundle (it comes

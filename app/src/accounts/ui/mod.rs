@@ -2,6 +2,8 @@
 
 mod account;
 mod account_menu;
+mod kdf;
+mod lock;
 mod memberships;
 mod new_password;
 mod register;
@@ -12,6 +14,7 @@ mod viewer;
 
 pub use account::{AccountPage, Saved, SignInRequired};
 pub use account_menu::AccountMenu;
+pub use lock::{IdleLock, KeysSection, LockMenuItem, UnlockForm};
 pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;
 pub use register::{RegisterPage, RegisterSentPage};
@@ -52,7 +55,24 @@ where
     Signal::derive(move || action.value().get())
 }
 
-/// After a successful sign-in, registration or sign-out, load the target page afresh so that
+/// After a sign-in (both steps): go to `target` within the page, so that the keys the sign-in
+/// opened stay in this tab's memory (a reload would lock them), and fetch the top bar's
+/// viewer again for the new session.
+pub(crate) fn enter_on_success<T: Clone + Send + Sync + 'static>(
+    value: Signal<Option<Result<T, crate::error::AppError>>>,
+    target: impl Fn(&T) -> String + 'static,
+) {
+    let navigate = leptos_router::hooks::use_navigate();
+    let viewer = use_viewer().0;
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = value.get() {
+            viewer.refetch();
+            navigate(&target(&done), Default::default());
+        }
+    });
+}
+
+/// After a successful registration or sign-out, load the target page afresh so that
 /// everything on screen (top bar, switcher) reflects the new session.
 pub(crate) fn reload_on_success<T: Clone + Send + Sync + 'static>(
     value: Signal<Option<Result<T, crate::error::AppError>>>,

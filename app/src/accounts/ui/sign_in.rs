@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::accounts::api::{CompleteTwoStepSignIn, prelogin, sign_in, upgrade_sign_in};
-use crate::accounts::browser;
 use crate::accounts::types::SignInStep;
+use crate::accounts::{browser, unlocked};
 use crate::error::{AppError, Field};
 use crate::i18n::*;
 use crate::routes;
@@ -26,7 +26,7 @@ pub fn SignInPage() -> impl IntoView {
     let form = BrowserForm::<SignInStep>::new();
     let value = form.value();
     let redirect_to = redirect_target();
-    super::reload_on_success(value, move |step| match step {
+    super::enter_on_success(value, move |step| match step {
         SignInStep::SecondStep => routes::two_step_sign_in(Some(&redirect_to())),
         SignInStep::Done | SignInStep::Upgrade => redirect_to(),
     });
@@ -71,18 +71,27 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// Signs in and opens the account's keys with the master key derived for the login hash, so
+/// the tab is unlocked at once; with two-step login on, the key waits for the second step.
 async fn sign_in_with(fields: Fields) -> Result<SignInStep, AppError> {
     let (email, password) = (fields.get("email"), fields.get("password"));
     let redirect_to = fields.optional("redirect_to");
     let prelogin = prelogin(email.clone()).await?;
-    let hash = browser::login_hash(password.clone(), prelogin.clone()).await?;
-    match sign_in(email.clone(), hash, redirect_to.clone()).await? {
+    let (hash, master) = browser::sign_in_keys(password.clone(), prelogin.clone()).await?;
+    let step = match sign_in(email.clone(), hash, redirect_to.clone()).await? {
         SignInStep::Upgrade => {
+            // The keys are derived with the prelogin's settings and salt, so `master` opens
+            // them once they are stored.
             let keys = browser::new_account(password.clone(), email.clone(), prelogin.kdf).await?;
-            upgrade_sign_in(email, password, keys, redirect_to).await
+            upgrade_sign_in(email, password, keys, redirect_to).await?
         }
-        step => Ok(step),
+        step => step,
+    };
+    match step {
+        SignInStep::SecondStep => unlocked::hold_pending(master),
+        SignInStep::Done | SignInStep::Upgrade => super::lock::open_keys(master).await,
     }
+    Ok(step)
 }
 
 /// Shown without the browser bundle on pages whose forms need it (the password must not
@@ -102,10 +111,23 @@ pub fn NeedsScript() -> impl IntoView {
 pub fn TwoStepSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CompleteTwoStepSignIn>::new();
-    let value = super::outcome(action);
     let redirect_to = redirect_target();
-    // The server decides where to go (a recovery code leads to the account page).
-    super::reload_on_success(value, String::clone);
+    // Once the second step is done, the master key the first step derived opens the keys
+    // (when the first step ran in this tab); then the page goes where the server says (a
+    // recovery code leads to the account page).
+    let opened = RwSignal::new(None::<Result<String, AppError>>);
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = action.value().get() {
+            leptos::task::spawn_local(async move {
+                if let Some(master) = unlocked::take_pending() {
+                    super::lock::open_keys(master).await;
+                }
+                opened.set(Some(Ok(target)));
+            });
+        }
+    });
+    let value = super::outcome(action);
+    super::enter_on_success(opened.into(), String::clone);
 
     view! {
         <section class="panel narrow">

@@ -1,0 +1,190 @@
+//! Lock and unlock (VAULT.md §2): the account page's "Encryption keys" section (the
+//! fingerprint phrase while unlocked, the unlock form while locked, the lock timeout), "Lock
+//! now" in the account menu, and the watcher that locks an idle tab. The keys themselves live
+//! in `accounts::unlocked`.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::sign_in::NeedsScript;
+use crate::accounts::api::{SetLockTimeout, wrapped_keys};
+use crate::accounts::types::LockTimeout;
+use crate::accounts::{browser, unlocked};
+use crate::error::{AppError, Field, Refusal};
+use crate::i18n::*;
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, current_address, problem_of};
+
+/// How often an unlocked tab checks whether it has been idle for its timeout.
+const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Opens the signed-in account's keys with the master key its sign-in derived. Failing leaves
+/// the tab locked, nothing worse: the sign-in itself succeeded, and unlocking asks again.
+pub(crate) async fn open_keys(master: portal_crypto::MasterKey) {
+    if let Ok(Some(keys)) = wrapped_keys().await
+        && let Ok(opened) = browser::open(master, keys).await
+    {
+        unlocked::store(opened);
+    }
+}
+
+async fn unlock_with(fields: Fields) -> Result<(), AppError> {
+    let keys = wrapped_keys()
+        .await?
+        .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+    unlocked::store(browser::unlock(fields.get("current_password"), keys).await?);
+    Ok(())
+}
+
+/// The master password, asked again to open the keys in this tab. A wrong one is told at the
+/// field; it is checked in the browser (the key it derives does not open the user key).
+#[component]
+pub fn UnlockForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let form = BrowserForm::<()>::new();
+    let value = form.value();
+    view! {
+        <NeedsScript />
+        <form class="inline-form" on:submit=move |event| form.submit(event, unlock_with)>
+            <FormAlert value />
+            <TextField
+                name="current_password"
+                input_type="password"
+                autocomplete="current-password"
+                required=true
+                form="unlock"
+                label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
+                problem=problem_of(value, Field::CurrentPassword)
+            />
+            <button type="submit" class="button primary" disabled=form.disabled()>
+                {t!(i18n, accounts.unlock)}
+            </button>
+        </form>
+    }
+}
+
+/// The account page's keys: locked or unlocked (with the fingerprint phrase), and how soon an
+/// idle tab locks.
+#[component]
+pub fn KeysSection(lock: LockTimeout, set_lock: ServerAction<SetLockTimeout>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel" aria-labelledby="keys-heading">
+            <h2 id="keys-heading">{t!(i18n, accounts.keys_title)}</h2>
+            {move || match unlocked::fingerprint() {
+                Some(phrase) => view! { <Fingerprint phrase /> }.into_any(),
+                None => view! {
+                    <p data-testid="keys-locked">
+                        <span class="badge badge-off">{t!(i18n, accounts.locked)}</span> " "
+                        {t!(i18n, accounts.keys_locked)}
+                    </p>
+                    <UnlockForm />
+                }
+                .into_any(),
+            }}
+            <LockTimeoutForm current=lock action=set_lock />
+        </section>
+    }
+}
+
+#[component]
+fn Fingerprint(phrase: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p><span class="badge badge-on">{t!(i18n, accounts.unlocked)}</span></p>
+        <h3>{t!(i18n, accounts.fingerprint)}</h3>
+        <p class="fingerprint" data-testid="fingerprint"><code>{phrase}</code></p>
+        <p class="muted">{t!(i18n, accounts.fingerprint_explain)}</p>
+        <button type="button" class="button" on:click=|_| unlocked::lock()>
+            {t!(i18n, accounts.lock_now)}
+        </button>
+    }
+}
+
+/// A choice of [`LockTimeout::CHOICES`]; a plain form without the bundle.
+#[component]
+fn LockTimeoutForm(current: LockTimeout, action: ServerAction<SetLockTimeout>) -> impl IntoView {
+    let i18n = use_i18n();
+    let value = super::outcome(action);
+    let label = move |minutes: u16| match minutes {
+        1 => t_string!(i18n, accounts.lock_1m),
+        5 => t_string!(i18n, accounts.lock_5m),
+        15 => t_string!(i18n, accounts.lock_15m),
+        30 => t_string!(i18n, accounts.lock_30m),
+        60 => t_string!(i18n, accounts.lock_1h),
+        240 => t_string!(i18n, accounts.lock_4h),
+        _ => t_string!(i18n, accounts.lock_reload),
+    };
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <FormAlert value />
+            <input type="hidden" name="return_to" value=current_address() />
+            <div class="field">
+                <label for="field-lock-minutes">{t!(i18n, accounts.lock_timeout)}</label>
+                <select id="field-lock-minutes" name="minutes" aria-describedby="lock-minutes-hint">
+                    {LockTimeout::CHOICES
+                        .into_iter()
+                        .map(|minutes| {
+                            view! {
+                                <option value=minutes.to_string() selected=minutes == current.minutes()>
+                                    {move || label(minutes)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <p class="hint" id="lock-minutes-hint">{t!(i18n, accounts.lock_timeout_hint)}</p>
+            </div>
+            <button type="submit" class="button">{t!(i18n, accounts.save)}</button>
+            <super::Saved value />
+        </ActionForm>
+    }
+}
+
+/// "Lock now" in the account menu, while the tab is unlocked.
+#[component]
+pub fn LockMenuItem() -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        unlocked::is_unlocked().then(|| {
+            view! {
+                <li role="none">
+                    <button type="button" role="menuitem" on:click=|_| unlocked::lock()>
+                        {t!(i18n, accounts.lock_now)}
+                    </button>
+                </li>
+            }
+        })
+    }
+}
+
+/// Locks this tab once it has been idle for the account's timeout. Activity is any key,
+/// pointer or wheel input in the tab; a tab asleep in the background counts as idle.
+#[component]
+pub fn IdleLock() -> impl IntoView {
+    let viewer = super::use_viewer().0;
+    // Effects run only in the browser, once.
+    Effect::new(move |_| {
+        for event in [
+            "keydown",
+            "pointerdown",
+            "pointermove",
+            "wheel",
+            "touchstart",
+        ] {
+            // The listeners live as long as the page.
+            let _ = window_event_listener_untyped(event, |_| unlocked::touch());
+        }
+        let _ = set_interval_with_handle(
+            move || {
+                let idle = viewer.with_untracked(|viewer| match viewer {
+                    Some(Ok(Some(viewer))) => viewer.lock.idle_minutes(),
+                    _ => None,
+                });
+                if let Some(minutes) = idle {
+                    unlocked::lock_if_idle(minutes);
+                }
+            },
+            IDLE_CHECK,
+        );
+    });
+}
