@@ -331,15 +331,7 @@ fn ProfileSection(name: String, email: String, address: AddressState) -> impl In
                     label=Signal::derive(move || t_string!(i18n, accounts.email).to_string())
                     problem=problem_of(moved, Field::Email)
                 />
-                <TextField
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    form="email"
-                    label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
-                    problem=problem_of(moved, Field::CurrentPassword)
-                />
+                <super::PasswordAgain problem=problem_of(moved, Field::CurrentPassword) form="email" />
                 <button type="submit" class="button" disabled=move_email.disabled()>{t!(i18n, accounts.change_email)}</button>
                 <ChangeRequested value=moved />
             </form>
@@ -387,14 +379,7 @@ fn PasswordSection() -> impl IntoView {
             <p class="muted">{t!(i18n, accounts.change_password_note)}</p>
             <form on:submit=move |event| form.submit(event, password_change)>
                 <FormAlert value />
-                <TextField
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
-                    problem=problem_of(value, Field::CurrentPassword)
-                />
+                <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) />
                 <NewPasswordFields value />
                 <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, accounts.change_password)}
@@ -418,15 +403,7 @@ fn TwoStepSection(enabled: bool) -> impl IntoView {
                     <p><span class="badge badge-on">{t!(i18n, accounts.two_step_on)}</span></p>
                     <form on:submit=move |event| disable.submit(event, two_step_off)>
                         <FormAlert value />
-                        <TextField
-                            name="current_password"
-                            input_type="password"
-                            autocomplete="current-password"
-                            required=true
-                            form="two-step"
-                            label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
-                            problem=problem_of(value, Field::CurrentPassword)
-                        />
+                        <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) form="two-step" />
                         <button type="submit" class="button danger" disabled=disable.disabled()>{t!(i18n, accounts.two_step_disable)}</button>
                     </form>
                 }

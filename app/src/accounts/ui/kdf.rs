@@ -11,7 +11,7 @@ use crate::accounts::browser;
 use crate::crypto::Kdf;
 use crate::error::{AppError, Field, Refusal};
 use crate::i18n::*;
-use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, problem_of};
 
 /// The form's names for the two algorithms.
 const PBKDF2: &str = "pbkdf2";
@@ -161,15 +161,7 @@ pub fn KdfSection(current: Option<Kdf>, form: BrowserForm<()>) -> impl IntoView 
                         bounds=Kdf::ARGON2_PARALLELISM
                     />
                 </fieldset>
-                <TextField
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    form="kdf"
-                    label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
-                    problem=problem_of(value, Field::CurrentPassword)
-                />
+                <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) form="kdf" master=true />
                 <button type="submit" class="button" disabled=form.disabled()>
                     {t!(i18n, accounts.kdf_submit)}
                 </button>

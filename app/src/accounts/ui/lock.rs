@@ -12,7 +12,7 @@ use crate::accounts::types::LockTimeout;
 use crate::accounts::{browser, unlocked};
 use crate::error::{AppError, Field, Refusal};
 use crate::i18n::*;
-use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, current_address, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, current_address, problem_of};
 
 /// How often an unlocked tab checks whether it has been idle for its timeout.
 const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
@@ -46,15 +46,7 @@ pub fn UnlockForm() -> impl IntoView {
         <NeedsScript />
         <form class="inline-form" on:submit=move |event| form.submit(event, unlock_with)>
             <FormAlert value />
-            <TextField
-                name="current_password"
-                input_type="password"
-                autocomplete="current-password"
-                required=true
-                form="unlock"
-                label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
-                problem=problem_of(value, Field::CurrentPassword)
-            />
+            <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) form="unlock" master=true />
             <button type="submit" class="button primary" disabled=form.disabled()>
                 {t!(i18n, accounts.unlock)}
             </button>

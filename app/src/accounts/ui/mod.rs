@@ -40,6 +40,42 @@ pub(crate) async fn current_login_hash(password: String) -> Result<String, AppEr
     Ok(crate::accounts::browser::login_hash(password, prelogin).await?)
 }
 
+/// The password typed again on a form that proves it is the account holder (a change, turning
+/// two-step login off) or opens the keys (unlock, new key derivation settings). The browser
+/// turns it into a login hash or a key; `problem` is the form's `CurrentPassword` problem.
+/// `form` keeps the field's id unique on a page with several such forms. Not generic over the
+/// form's outcome on purpose: a generic version moved 350 KB of shared code into the bundle's
+/// main module (end2end/budget.json).
+#[component]
+pub(crate) fn PasswordAgain(
+    problem: Signal<Option<crate::error::Problem>>,
+    #[prop(optional)] form: &'static str,
+    /// Labelled "Master password" (unlocking, key settings) rather than "Current password".
+    #[prop(optional)]
+    master: bool,
+) -> impl IntoView {
+    use crate::i18n::*;
+    let i18n = use_i18n();
+    let label = Signal::derive(move || {
+        if master {
+            t_string!(i18n, accounts.master_password).to_string()
+        } else {
+            t_string!(i18n, accounts.current_password).to_string()
+        }
+    });
+    view! {
+        <crate::widgets::TextField
+            name="current_password"
+            input_type="password"
+            autocomplete="current-password"
+            required=true
+            form
+            label
+            problem
+        />
+    }
+}
+
 /// The last result of a server action, as a plain signal the form helpers accept.
 pub(crate) fn outcome<S, T>(
     action: ServerAction<S>,

@@ -65,14 +65,7 @@ fn EnableForm(setup: TwoStepSetup) -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, accounts.two_step_code).to_string())
                     problem=problem_of(value, Field::Code)
                 />
-                <TextField
-                    name="current_password"
-                    input_type="password"
-                    autocomplete="current-password"
-                    required=true
-                    label=Signal::derive(move || t_string!(i18n, accounts.current_password).to_string())
-                    problem=problem_of(value, Field::CurrentPassword)
-                />
+                <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) />
                 <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, accounts.two_step_confirm)}
                 </button>
