@@ -123,20 +123,15 @@ pub fn touch() {
     state::LAST_ACTIVE.with(|at| at.set(js_sys::Date::now()));
 }
 
-/// Locks the tab when it has been idle for `minutes` or more; true when it did.
-pub fn lock_if_idle(minutes: u16) -> bool {
+/// Locks the tab when it has been idle for `minutes` or more.
+pub fn lock_if_idle(minutes: u16) {
     #[cfg(feature = "hydrate")]
     {
         let idle_ms = js_sys::Date::now() - state::LAST_ACTIVE.with(std::cell::Cell::get);
-        if idle_ms >= f64::from(minutes) * 60_000.0 && state::KEYS.with(|k| k.borrow().is_some()) {
+        if idle_ms >= f64::from(minutes) * 60_000.0 {
             lock();
-            return true;
         }
-        false
     }
     #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = minutes;
-        false
-    }
+    let _ = minutes;
 }
