@@ -200,6 +200,14 @@ pub const LANGUAGE: &str = "/language";
 /// Liveness and database status, for operators and load balancers.
 pub const HEALTHZ: &str = "/healthz";
 
+/// The password-strength module (zxcvbn built to wasm, `app/strength`), a folder of the site
+/// beside the bundle's `pkg/`: outside it, because cargo-leptos renames every file it finds
+/// there to its hash, and the module's files keep their names (they are revalidated instead).
+pub const STRENGTH_DIR: &str = "/strength";
+
+/// The module's script, which the browser imports when a page first estimates a password.
+pub const STRENGTH_MODULE: &str = "/strength/portal_strength.js";
+
 /// Which product a path belongs to: the product switcher marks it as current.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Product {

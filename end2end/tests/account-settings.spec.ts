@@ -74,7 +74,9 @@ test('keys: unlocked by signing in, locked by a reload, Lock now and the idle ti
   await expect(page.getByRole('button', { name: 'Account' })).toContainText('Lou Lock');
 });
 
-test('the strength of a new password is shown while typing', async ({ page }) => {
+test('the strength of a new password is shown while typing, estimated in the browser', async ({ page }) => {
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(`${request.url()} ${request.postData() ?? ''}`));
   await page.goto('/register');
   await hydrated(page);
   const strength = page.locator('.strength-label');
@@ -92,6 +94,13 @@ test('the strength of a new password is shown while typing', async ({ page }) =>
   await expect(page.locator('#field-password-error')).toHaveText(
     'This password is too easy to guess. Add more words or characters.',
   );
+
+  // zxcvbn came as a module of its own, and nothing typed into the fields left the browser.
+  expect(requests.filter((line) => line.includes('/strength/portal_strength_bg.wasm'))).toHaveLength(1);
+  for (const typed of ['password1234', 'violet kettle marches sideways at dawn']) {
+    const forms = [typed, encodeURIComponent(typed), typed.replaceAll(' ', '+')];
+    expect(requests.filter((line) => forms.some((form) => line.includes(form)))).toEqual([]);
+  }
 });
 
 test('the key derivation settings change, and the same keys open with the new ones', async ({ page }) => {

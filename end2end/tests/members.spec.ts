@@ -49,8 +49,12 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await invitee.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await invitee.getByLabel('Repeat the password').fill(PASSWORD);
   await invitee.getByRole('button', { name: 'Create account' }).click();
-  // Back on the invitation, now signed in with the invited address.
+  // Back on the invitation, now signed in with the invited address, and the keys the browser
+  // just made are open in this tab (no reload locked them): the account menu offers Lock now.
   await expect(invitee).toHaveURL(/\/invitations\//);
+  await invitee.getByRole('button', { name: 'Account' }).click();
+  await expect(invitee.getByRole('menuitem', { name: 'Lock now' })).toBeVisible();
+  await invitee.keyboard.press('Escape');
   await invitee.getByRole('button', { name: 'Accept' }).click();
   await expect(invitee).toHaveURL(/\/memberships$/);
   await expect(invitee.locator('.membership').filter({ hasText: 'Demo MSP' })).toContainText('Accepted');

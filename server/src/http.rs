@@ -118,6 +118,20 @@ pub fn router(state: AppState) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    // The password-strength module keeps its file names from one release to the next, so the
+    // browser asks whether its copy is current (Last-Modified) each time a page imports it.
+    let strength_dir =
+        std::path::Path::new(options.site_root.as_ref()).join(&app::routes::STRENGTH_DIR[1..]);
+    let strength_module = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(REVALIDATE),
+        ))
+        .service(
+            ServeDir::new(strength_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let context = state.server_context();
     let fallback_context = context.clone();
 
@@ -146,6 +160,7 @@ pub fn router(state: AppState) -> Router {
             move || app::shell(options.clone()),
         )
         .nest_service("/pkg", bundle)
+        .nest_service(app::routes::STRENGTH_DIR, strength_module)
         // Unknown paths render the app's 404 page, with the same context as every page.
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -37,14 +37,23 @@ pub fn login_hash(password: &str, salt: &str, kdf: Kdf) -> Result<String, Crypto
 
 /// A new account's keys: a random user key, an RSA-2048 pair, both wrapped as VAULT.md §1 says.
 pub fn new_account(password: &str, salt: &str, kdf: Kdf) -> Result<AccountKeys, CryptoError> {
+    Ok(new_account_with(
+        &MasterKey::derive(password, salt, kdf)?,
+        password,
+        kdf,
+    ))
+}
+
+/// [`new_account`] with the master key already derived (from `password` with `kdf`): the
+/// browser keeps it to open the new keys once the account is signed in, without a second KDF.
+pub fn new_account_with(master: &MasterKey, password: &str, kdf: Kdf) -> AccountKeys {
     let user_key = SymmetricKey::generate();
-    let master = wrap_user_key(password, salt, kdf, &user_key)?;
     let private = PrivateKey::generate();
-    Ok(AccountKeys {
-        master,
+    AccountKeys {
+        master: master_password_keys(master, password, kdf, &user_key),
         public_key: private.public_key().to_base64(),
         private_key: private.wrap(&user_key),
-    })
+    }
 }
 
 /// A new master password (or new KDF settings) for an account: the *same* user key, unwrapped
@@ -97,12 +106,25 @@ fn wrap_user_key(
     kdf: Kdf,
     user_key: &SymmetricKey,
 ) -> Result<MasterPasswordKeys, CryptoError> {
-    let master = MasterKey::derive(password, salt, kdf)?;
-    Ok(MasterPasswordKeys {
+    Ok(master_password_keys(
+        &MasterKey::derive(password, salt, kdf)?,
+        password,
+        kdf,
+        user_key,
+    ))
+}
+
+fn master_password_keys(
+    master: &MasterKey,
+    password: &str,
+    kdf: Kdf,
+    user_key: &SymmetricKey,
+) -> MasterPasswordKeys {
+    MasterPasswordKeys {
         kdf,
         login_hash: master.login_hash(password),
         user_key: EncString::wrap_key(&master.stretch(), user_key),
-    })
+    }
 }
 
 /// A login hash as the server accepts it: base64 of exactly 32 bytes.

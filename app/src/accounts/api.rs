@@ -51,7 +51,8 @@ pub async fn register(
     name: String,
     locale: String,
     keys: AccountKeys,
-    /// Where to go afterwards (an invitation's page); a path on this site, else home.
+    /// Where the verification link leads afterwards (an invitation's page); a path on this
+    /// site, else home.
     #[server(default)]
     redirect_to: Option<String>,
     /// The token of the invitation link the visitor came from, if any.
@@ -71,7 +72,6 @@ pub async fn register(
         locale,
         keys,
     };
-    let entered = input.email.clone();
     let client = client_info();
     let registration = verification::register(
         &context.db,
@@ -80,10 +80,12 @@ pub async fn register(
         &client,
         input,
         invitation.as_deref(),
-        redirect_to.clone(),
+        redirect_to,
         now,
     )
     .await?;
+    // No redirect: the bundle goes on by itself (the page to show, after opening the new
+    // keys when signed in); registering needs the bundle, so there is no plain form post.
     Ok(match registration {
         Registration::Verified(user) => {
             let token = session::create(
@@ -96,19 +98,10 @@ pub async fn register(
             )
             .await?;
             set_session_cookie(&context, &token);
-            go_to(redirect_to);
             Registered::SignedIn
         }
-        Registration::Mailed => {
-            leptos_axum::redirect(&crate::routes::register_sent(entered.trim()));
-            Registered::CheckMail
-        }
-        Registration::Created => {
-            leptos_axum::redirect(&crate::routes::sign_in_after_registering(
-                redirect_to.as_deref(),
-            ));
-            Registered::SignInNext
-        }
+        Registration::Mailed => Registered::CheckMail,
+        Registration::Created => Registered::SignInNext,
     })
 }
 
@@ -288,23 +281,6 @@ pub async fn prelogin(email: String) -> Result<super::types::Prelogin, AppError>
     use crate::auth::gate::{self, Open};
     let context = gate::open(Open::Prelogin).await?.context;
     super::prelogin::prelogin(&context.db, &email).await
-}
-
-/// zxcvbn's estimate for a password being typed, with the user's own words (email, name)
-/// counted against it. Open to visitors: the registration form shows it too. The one endpoint
-/// that still receives a password in the clear (see `crate::strength`); it keeps nothing.
-#[server(prefix = "/api", endpoint = "accounts/password-strength")]
-pub async fn password_strength(
-    password: String,
-    context: Vec<String>,
-) -> Result<super::types::Strength, AppError> {
-    use crate::auth::gate::{self, Open};
-    let actor = gate::open(Open::PasswordStrength).await?.actor().await?;
-    let mut words: Vec<&str> = context.iter().take(4).map(String::as_str).collect();
-    if let Some(actor) = &actor {
-        words.extend([actor.email.as_str(), actor.name.as_str()]);
-    }
-    Ok(super::strength::estimate(&password, &words))
 }
 
 /// The master-password rules a new password must meet, which the browser checks (the server

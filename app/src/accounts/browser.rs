@@ -101,11 +101,19 @@ fn unlocked(
     }
 }
 
-/// A new account's keys, derived for `email` (the salt the account keeps).
+/// A new account's keys, derived for `email` (the salt the account keeps), and the master key
+/// they came from: a registration that signs in at once (an invitation link) opens the keys
+/// with it.
 #[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn new_account(password: String, email: String, kdf: Kdf) -> Result<AccountKeys, KeysError> {
+pub fn new_account(
+    password: String,
+    email: String,
+    kdf: Kdf,
+) -> Result<(AccountKeys, MasterKey), KeysError> {
     let salt = portal_crypto::email_salt(&email);
-    portal_crypto::account::new_account(&password, &salt, kdf).map_err(KeysError::Crypto)
+    let master = MasterKey::derive(&password, &salt, kdf).map_err(KeysError::Crypto)?;
+    let keys = portal_crypto::account::new_account_with(&master, &password, kdf);
+    Ok((keys, master))
 }
 
 /// The current password's login hash and the same user key wrapped under the new password.
@@ -127,9 +135,86 @@ pub fn change_master_password(
     .map_err(KeysError::Crypto)
 }
 
-/// zxcvbn's estimate, with the user's own words (email, name) counted against the password.
-/// Asked of the server for now (see `crate::strength` for why): the one place where a typed
-/// password still leaves the browser.
+/// The keys an account made before zero knowledge gets at its first sign-in, wrapped under the
+/// master key that sign-in derived for its login hash (with the prelogin's salt and `kdf`): no
+/// second KDF. The master key comes back to open the keys once they are stored.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn upgrade_keys(
+    master: MasterKey,
+    password: String,
+    kdf: Kdf,
+) -> Result<(AccountKeys, MasterKey), KeysError> {
+    let keys = portal_crypto::account::new_account_with(&master, &password, kdf);
+    Ok((keys, master))
+}
+
+/// zxcvbn's estimate, with the user's own words (email, name) counted against the password,
+/// made in the browser by a wasm module of its own (`app/strength`, built by
+/// `.ci/strength-module`): not a chunk of the bundle, since zxcvbn's frequency lists would stay
+/// in the main module. Imported the first time a page asks, then kept; a failed import is tried
+/// again on the next call. The password never leaves the browser.
 pub async fn strength(password: String, context: Vec<String>) -> Result<Strength, AppError> {
-    super::api::password_strength(password, context).await
+    #[cfg(feature = "hydrate")]
+    {
+        zxcvbn::score(&password, context)
+            .await
+            .map(|score| Strength { score })
+            .ok_or_else(|| AppError::Transport("the password-strength check did not load".into()))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        // Only the browser estimates (the server knows no password being typed).
+        let _ = (password, context);
+        Err(AppError::Transport("estimated in the browser only".into()))
+    }
+}
+
+/// Starts fetching the strength module before the first estimate (a new-password field got
+/// focus), so the meter answers as soon as the user pauses.
+pub fn prepare_strength() {
+    #[cfg(feature = "hydrate")]
+    zxcvbn::prepare();
+}
+
+#[cfg(feature = "hydrate")]
+mod zxcvbn {
+    use wasm_bindgen::prelude::*;
+
+    use crate::routes::STRENGTH_MODULE;
+
+    // A dynamic `import()` has no Rust or web-sys form; this snippet is a module file of the
+    // bundle (script-src 'self'), not an eval. One import per page, shared by every caller.
+    #[wasm_bindgen(inline_js = r#"
+let ready = null;
+function load(url) {
+  if (!ready) {
+    ready = import(url).then(async (module) => { await module.default(); return module; });
+    ready.catch(() => { ready = null; });
+  }
+  return ready;
+}
+export function prepare_strength(url) { load(url).catch(() => {}); }
+export function strength_score(url, password, context) {
+  return load(url).then((module) => module.score(password, context));
+}
+"#)]
+    extern "C" {
+        fn prepare_strength(url: &str);
+        fn strength_score(url: &str, password: &str, context: Vec<String>) -> js_sys::Promise;
+    }
+
+    pub fn prepare() {
+        prepare_strength(STRENGTH_MODULE);
+    }
+
+    /// `None`: the module did not load.
+    pub async fn score(password: &str, context: Vec<String>) -> Option<u8> {
+        let promise = strength_score(STRENGTH_MODULE, password, context);
+        let score = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .ok()?
+            .as_f64()?;
+        // zxcvbn's scale is 0–4; anything else would be a broken module.
+        (0.0..=4.0).contains(&score).then_some(score as u8)
+    }
 }

@@ -47,8 +47,6 @@ pub enum Open {
     Prelogin,
     /// The second step holds only a pending session, which it checks itself.
     TwoStepSignIn,
-    /// The meter on the registration form.
-    PasswordStrength,
     /// The master-password rules the registration form checks (by its invitation link).
     PasswordPolicy,
     /// An invitation link shows what it is for before the visitor signs in.
@@ -58,7 +56,7 @@ pub enum Open {
 }
 
 impl Open {
-    pub const ALL: [Open; 11] = [
+    pub const ALL: [Open; 10] = [
         Open::Viewer,
         Open::Register,
         Open::VerifyEmail,
@@ -66,7 +64,6 @@ impl Open {
         Open::UpgradeSignIn,
         Open::Prelogin,
         Open::TwoStepSignIn,
-        Open::PasswordStrength,
         Open::PasswordPolicy,
         Open::InvitationPreview,
         Open::SignOut,
@@ -84,7 +81,6 @@ impl Open {
             Open::UpgradeSignIn => accounts::UpgradeSignIn::PATH,
             Open::Prelogin => accounts::Prelogin::PATH,
             Open::TwoStepSignIn => accounts::CompleteTwoStepSignIn::PATH,
-            Open::PasswordStrength => accounts::PasswordStrength::PATH,
             Open::PasswordPolicy => accounts::PasswordPolicy::PATH,
             Open::InvitationPreview => invitations::PreviewInvitation::PATH,
             Open::SignOut => accounts::SignOut::PATH,

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used)]
 //! The account area: two-step login (enable, sign in with it, replay, recovery code,
-//! disable), the product switcher's entries, the overview, email change, password strength.
+//! disable), the product switcher's entries, the overview, email change. (Password strength is estimated in the browser: `app/strength`.)
 //! Each test runs on SQLite and PostgreSQL.
 
 use crate::support;

@@ -296,6 +296,57 @@ async fn the_release_builds_precompressed_files_are_sent_as_they_are() {
 }
 
 #[tokio::test]
+async fn the_strength_module_is_served_beside_the_bundle_and_revalidated() {
+    let _turn = RENDERS.lock().await;
+    let site = tempfile::tempdir().unwrap();
+    let dir = site.path().join(&app::routes::STRENGTH_DIR[1..]);
+    std::fs::create_dir_all(&dir).unwrap();
+    // What .ci/strength-module leaves: the module's files under their own names, each with its
+    // brotli form.
+    std::fs::write(dir.join("portal_strength_bg.wasm"), vec![7u8; 4096]).unwrap();
+    std::fs::write(dir.join("portal_strength_bg.wasm.br"), b"brotli form").unwrap();
+    std::fs::write(dir.join("portal_strength.js"), "export default 1;\n").unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    // Hashed names for the bundle; the module's names are stable, so it is never cached for
+    // a year: a new release's module reaches every browser at its next import.
+    let app = app(&t.db, site.path(), true);
+    let response = app
+        .clone()
+        .oneshot(
+            get("/strength/portal_strength_bg.wasm")
+                .header(header::ACCEPT_ENCODING, "br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert!(response.headers().contains_key(header::LAST_MODIFIED));
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&body[..], b"brotli form");
+
+    let response = app
+        .oneshot(
+            get(app::routes::STRENGTH_MODULE)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    t.cleanup().await;
+}
+
+#[tokio::test]
 async fn pages_carry_a_nonce_csp_and_everything_carries_security_headers() {
     let _turn = RENDERS.lock().await;
     let site = tempfile::tempdir().unwrap();

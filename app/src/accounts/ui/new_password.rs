@@ -1,5 +1,5 @@
-//! A new password entered twice, with zxcvbn's estimate shown while typing. The estimate comes
-//! from the server for now (`crate::strength` says why), debounced.
+//! A new password entered twice, with zxcvbn's estimate shown while typing: made in the browser
+//! by the strength module (`browser::strength`), fetched at the first keystroke, debounced.
 
 use leptos::prelude::*;
 use leptos_use::signal_debounced;
@@ -31,6 +31,12 @@ pub fn NewPasswordFields<T: Clone + Send + Sync + 'static>(
     // Browser-only: effects never run on the server, so server rendering never waits for an
     // estimate (a resource read inside the page's Suspense would hold the stream open).
     let strength = RwSignal::new(None::<crate::accounts::types::Strength>);
+    // The module downloads while the user goes on typing, not after the first pause.
+    Effect::new(move |_| {
+        if !typed.read().is_empty() {
+            browser::prepare_strength();
+        }
+    });
     Effect::new(move |_| {
         let password = debounced.get();
         let context = context.get();

@@ -29,7 +29,9 @@ pub fn RegisterPage() -> impl IntoView {
     let invited = query.with_untracked(|q| q.get("email")).unwrap_or_default();
     let invitation = query.with_untracked(|q| q.get("invitation"));
     let (email, name) = (RwSignal::new(invited.clone()), RwSignal::new(String::new()));
-    super::reload_on_success(value, move |done| match done {
+    // Every outcome goes on in the router: a registration that signed in has opened its keys
+    // in this tab (a reload would lock them again) and refetches the top bar's viewer.
+    super::enter_on_success(value, move |done| match done {
         Registered::SignedIn => redirect_to(),
         Registered::CheckMail => routes::register_sent(email.get_untracked().trim()),
         Registered::SignInNext => routes::sign_in_after_registering(Some(&redirect_to())),
@@ -109,8 +111,8 @@ async fn register_with(fields: Fields) -> Result<Registered, AppError> {
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let keys = browser::new_account(password, email.clone(), Default::default()).await?;
-    register(
+    let (keys, master) = browser::new_account(password, email.clone(), Default::default()).await?;
+    let registered = register(
         email,
         name,
         fields.get("locale"),
@@ -118,7 +120,11 @@ async fn register_with(fields: Fields) -> Result<Registered, AppError> {
         fields.optional("redirect_to"),
         invitation,
     )
-    .await
+    .await?;
+    if registered == Registered::SignedIn {
+        super::lock::open_keys(master).await;
+    }
+    Ok(registered)
 }
 
 /// Sign-in instead, keeping the way back.

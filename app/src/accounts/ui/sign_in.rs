@@ -77,12 +77,14 @@ async fn sign_in_with(fields: Fields) -> Result<SignInStep, AppError> {
     let (email, password) = (fields.get("email"), fields.get("password"));
     let redirect_to = fields.optional("redirect_to");
     let prelogin = prelogin(email.clone()).await?;
-    let (hash, master) = browser::sign_in_keys(password.clone(), prelogin.clone()).await?;
+    let (hash, mut master) = browser::sign_in_keys(password.clone(), prelogin.clone()).await?;
     let step = match sign_in(email.clone(), hash, redirect_to.clone()).await? {
         SignInStep::Upgrade => {
-            // The keys are derived with the prelogin's settings and salt, so `master` opens
-            // them once they are stored.
-            let keys = browser::new_account(password.clone(), email.clone(), prelogin.kdf).await?;
+            // An account without keys gets them now, under the master key just derived (the
+            // prelogin's salt is the address the server keeps as the account's salt).
+            let (keys, same) =
+                browser::upgrade_keys(master, password.clone(), prelogin.kdf).await?;
+            master = same;
             upgrade_sign_in(email, password, keys, redirect_to).await?
         }
         step => step,
