@@ -23,6 +23,7 @@ mod m20261201_000012_add_user_theme;
 mod m20261201_000013_add_user_keys;
 mod m20261201_000014_add_registration_keys;
 mod m20261201_000015_add_user_lock_timeout;
+mod m20261201_000016_add_organization_and_provider_keys;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000013_add_user_keys::Migration),
             Box::new(m20261201_000014_add_registration_keys::Migration),
             Box::new(m20261201_000015_add_user_lock_timeout::Migration),
+            Box::new(m20261201_000016_add_organization_and_provider_keys::Migration),
         ]
     }
 }

@@ -171,7 +171,7 @@ async fn clients_list(fresh: &Fresh, backend: &str, count: u32) {
     let db = fresh.connect().await;
     let (user, provider) = provider(&db).await;
     let started = Instant::now();
-    bulk_clients(&db, provider, count).await.unwrap();
+    bulk_clients(&db, provider, count, None).await.unwrap();
     let loaded = started.elapsed().as_secs_f64();
     let token = session::create(
         &db,

@@ -246,12 +246,27 @@ async fn run(command: Command) -> Result<(), StartupError> {
         }
         Command::SeedBulk { clients } => {
             let db = migrated(&config).await?;
-            let provider = match operator::demo_provider(&db).await? {
-                Some(provider) => provider,
-                None => seed_demo(&db, &config).await?,
+            // The clients' keys go under the demo provider's key, which only the demo admin's
+            // password opens: the one just made, or DEMO_PASSWORD for demo data already there.
+            let (provider, password) = match operator::demo_provider(&db).await? {
+                Some(provider) => (provider, config.demo_password.clone()),
+                None => {
+                    let password = operator::demo_password(config.demo_password.clone());
+                    let provider = seed_demo_with(&db, &config, password.clone()).await?;
+                    (provider, Some(password))
+                }
             };
+            let Some(password) = password else {
+                return Err(StartupError::Other(
+                    "seed-bulk adds clients to the demo data already there: set DEMO_PASSWORD to \
+                     its admin's password, so that each client's key can be wrapped under the \
+                     provider's key"
+                        .into(),
+                ));
+            };
+            let key = operator::demo_provider_key(&db, provider, &password).await?;
             let started = std::time::Instant::now();
-            operator::bulk_clients(&db, provider, clients)
+            operator::bulk_clients(&db, provider, clients, Some(&key))
                 .await
                 .map_err(|e| StartupError::Other(e.to_string()))?;
             tracing::info!(
@@ -270,7 +285,19 @@ async fn seed_demo(
     db: &sea_orm::DatabaseConnection,
     config: &Config,
 ) -> Result<app::ids::ProviderId, StartupError> {
-    let password = operator::demo_password(config.demo_password.clone());
+    seed_demo_with(
+        db,
+        config,
+        operator::demo_password(config.demo_password.clone()),
+    )
+    .await
+}
+
+async fn seed_demo_with(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    password: String,
+) -> Result<app::ids::ProviderId, StartupError> {
     let provider = operator::seed_demo(db, &config.providers, password.clone()).await?;
     let base_url = config
         .public_url

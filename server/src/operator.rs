@@ -16,6 +16,8 @@ use app::accounts::session::ClientInfo;
 use app::accounts::verification;
 use app::clients::service as clients;
 use app::clients::types::NewClientForm;
+use app::crypto::shared::{new_organization, new_provider};
+use app::crypto::{PublicKey, SymmetricKey};
 use app::db::{organization_users, organizations, provider_organizations, provider_users, users};
 use app::error::AppError;
 use app::events::service::EventContext;
@@ -233,6 +235,13 @@ pub async fn seed_demo(
     )
     .await?;
     let now = Utc::now();
+    // What the admin's browser does at its first visit, and Confirm for the service user: the
+    // provider key, wrapped to each one's public key (only public keys are needed to give).
+    let (provider_key, for_admin) = new_provider(&public_key_of(db, admin).await?);
+    providers::set_up_keys(db, provider, admin, &for_admin, now)
+        .await
+        .map_err(explain)?;
+    let for_service = public_key_of(db, service).await?.wrap_key(&provider_key);
     provider_users::ActiveModel {
         provider_id: Set(provider.0),
         user_id: Set(Some(service.0)),
@@ -240,6 +249,7 @@ pub async fn seed_demo(
         r#type: Set(ProviderUserType::ServiceUser),
         status: Set(MemberStatus::Confirmed),
         created_at: Set(now),
+        key: Set(Some(for_service.to_string())),
         ..Default::default()
     }
     .insert(db)
@@ -288,10 +298,14 @@ pub async fn seed_demo(
         }
         .read()
         .map_err(explain)?;
-        clients::create(db, &in_provider, input, &context)
+        // The admin's browser makes each client's keys; the invited owner gets the organization
+        // key when confirmed.
+        let (_, keys) = new_organization(None, Some(&provider_key));
+        clients::create(db, &in_provider, input, Some(&keys), &context)
             .await
             .map_err(explain)?;
     }
+    let (_, northwind_keys) = new_organization(Some(&public_key_of(db, admin).await?), None);
     orgs::create(
         db,
         &admin_actor,
@@ -304,11 +318,74 @@ pub async fn seed_demo(
         }
         .read()
         .map_err(explain)?,
+        Some(&northwind_keys),
         &context,
     )
     .await
     .map_err(explain)?;
     Ok(provider)
+}
+
+/// An account's public key, as stored (every account the command line makes has keys).
+async fn public_key_of(db: &DatabaseConnection, user: UserId) -> Result<PublicKey, StartupError> {
+    let fail = |what: &str| StartupError::Other(format!("account {user}: {what}"));
+    let row = users::Entity::find_by_id(user.0)
+        .one(db)
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))?
+        .ok_or_else(|| fail("not found"))?;
+    PublicKey::from_base64(
+        row.public_key
+            .as_deref()
+            .ok_or_else(|| fail("has no keys"))?,
+    )
+    .map_err(|e| fail(&e.to_string()))
+}
+
+/// The demo provider's key, opened natively as the demo admin's browser would: the password
+/// derives the master key, which opens the admin's user key, private key, then the provider
+/// key wrapped to it. `seed-bulk` wraps each generated client's key under it.
+pub async fn demo_provider_key(
+    db: &DatabaseConnection,
+    provider: ProviderId,
+    password: &str,
+) -> Result<SymmetricKey, StartupError> {
+    let fail = |what: String| StartupError::Other(format!("the demo provider's key: {what}"));
+    let admin = users::Entity::find()
+        .filter(users::Column::Email.eq(DEMO_ADMIN))
+        .one(db)
+        .await
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| fail(format!("{DEMO_ADMIN} does not exist")))?;
+    let held = provider_users::Entity::find()
+        .filter(provider_users::Column::ProviderId.eq(provider.0))
+        .filter(provider_users::Column::UserId.eq(admin.id))
+        .one(db)
+        .await
+        .map_err(|e| fail(e.to_string()))?
+        .and_then(|member| member.key)
+        .ok_or_else(|| fail(format!("{DEMO_ADMIN} holds none")))?;
+    let settings =
+        app::accounts::prelogin::stored(&admin).ok_or_else(|| fail("no account keys".into()))?;
+    let parse = |text: Option<&str>| {
+        text.unwrap_or_default()
+            .parse::<app::crypto::EncString>()
+            .map_err(|e| fail(e.to_string()))
+    };
+    let (_, private) = app::crypto::account::unlock(
+        password,
+        &settings.salt,
+        settings.kdf,
+        &parse(admin.user_key.as_deref())?,
+        &parse(admin.private_key.as_deref())?,
+    )
+    .map_err(|_| fail("DEMO_PASSWORD is not the demo admin's password".into()))?;
+    let wrapped = held
+        .parse::<app::crypto::WrappedKey>()
+        .map_err(|e| fail(e.to_string()))?;
+    private
+        .unwrap_key(&wrapped)
+        .map_err(|e| fail(e.to_string()))
 }
 
 /// `count` generated clients with 0–5 members each, inserted in batches of 500, a transaction
@@ -318,13 +395,21 @@ pub async fn seed_demo(
 /// Not one transaction: every link bumps the provider's `client_count` (a trigger), and on
 /// PostgreSQL a row updated 100,000 times in one transaction keeps every version until the
 /// commit, each update walking the chain: loading took minutes, growing with the square.
+///
+/// With `provider_key` (the command line opens the demo provider's), each client gets keys as
+/// a provider admin's browser makes them: its own organization key, wrapped under the provider
+/// key, and a key pair wrapped under it. To stay fast, generated clients share one RSA pair
+/// (a new pair takes about 100 ms); real organizations never do. Tests of the Clients page
+/// pass `None`: keys play no part there.
 pub async fn bulk_clients(
     db: &DatabaseConnection,
     provider: ProviderId,
     count: u32,
+    provider_key: Option<&SymmetricKey>,
 ) -> Result<(), sea_orm::DbErr> {
     const BATCH: u32 = 500;
     let now = Utc::now();
+    let shared_pair = provider_key.map(|_| app::crypto::PrivateKey::generate());
     let mut done = 0;
     while done < count {
         let txn = app::db::begin_write(db).await?;
@@ -340,9 +425,32 @@ pub async fn bulk_clients(
         // One multi-row statement per batch (one round trip, not 500). Its ids are matched
         // back by the unique generated names: the order RETURNING gives rows in is unspecified.
         // RETURNING is added by hand: SeaORM's SQLite driver, as built here, does not use it.
+        // Each client's keys: (public key, wrapped private key, key under the provider's).
+        let keys: HashMap<&str, (String, String, String)> = match (provider_key, &shared_pair) {
+            (Some(provider_key), Some(private)) => names
+                .iter()
+                .map(|name| {
+                    let key = SymmetricKey::generate();
+                    let pair = app::crypto::OrganizationKeyPair::of(private, &key);
+                    let wrapped = app::crypto::EncString::wrap_key(provider_key, &key);
+                    (
+                        name.as_str(),
+                        (
+                            pair.public_key,
+                            pair.private_key.to_string(),
+                            wrapped.to_string(),
+                        ),
+                    )
+                })
+                .collect(),
+            _ => HashMap::new(),
+        };
         let mut insert = organizations::Entity::insert_many(names.iter().map(|name| {
             let i = index[name.as_str()];
+            let pair = keys.get(name.as_str());
             organizations::ActiveModel {
+                public_key: Set(pair.map(|keys| keys.0.clone())),
+                private_key: Set(pair.map(|keys| keys.1.clone())),
                 name_key: Set(name_key(name)),
                 name: Set(name.clone()),
                 billing_email: Set("billing@demo.example".into()),
@@ -369,13 +477,15 @@ pub async fn bulk_clients(
         {
             let id: i64 = row.try_get("", "id")?;
             let name: String = row.try_get("", "name")?;
-            ids.push((index[name.as_str()], id));
+            let key = keys.get(name.as_str()).map(|keys| keys.2.clone());
+            ids.push((index[name.as_str()], id, key));
         }
-        provider_organizations::Entity::insert_many(ids.iter().map(|(_, id)| {
+        provider_organizations::Entity::insert_many(ids.iter().map(|(_, id, key)| {
             provider_organizations::ActiveModel {
                 provider_id: Set(provider.0),
                 organization_id: Set(*id),
                 created_at: Set(now),
+                key: Set(key.clone()),
                 ..Default::default()
             }
         }))
@@ -383,7 +493,7 @@ pub async fn bulk_clients(
         .await?;
         let members: Vec<organization_users::ActiveModel> = ids
             .iter()
-            .flat_map(|(i, id)| {
+            .flat_map(|(i, id, _)| {
                 (0..i % 6).map(move |m| organization_users::ActiveModel {
                     organization_id: Set(*id),
                     user_id: Set(None),

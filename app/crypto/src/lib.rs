@@ -53,6 +53,7 @@ mod fingerprint;
 mod kdf;
 mod keys;
 mod rsa_keys;
+pub mod shared;
 
 pub use account::{AccountKeys, MasterPasswordKeys};
 pub use envelope::EncString;
@@ -61,6 +62,7 @@ pub use fingerprint::fingerprint_phrase;
 pub use kdf::{Kdf, MasterKey, email_salt};
 pub use keys::{SymmetricKey, derive_shareable_key, keyed_hash};
 pub use rsa_keys::{PrivateKey, PublicKey, WrappedKey};
+pub use shared::{NewOrganizationKeys, OrganizationKeyPair};
 /// Byte buffers that are zeroed when dropped, for holders of key material outside this crate.
 pub use zeroize::Zeroizing;
 

@@ -57,7 +57,7 @@ pub async fn create_client(
     }
     .read()?;
     let context = crate::auth::request::event_context(&access.actor);
-    let id = super::service::create(&db, &access, input, &context).await?;
+    let id = super::service::create(&db, &access, input, None, &context).await?;
     back_to_clients(provider, return_to);
     Ok(id)
 }

@@ -113,13 +113,36 @@ pub async fn details(
 /// DESIGN.md rules 5 and 11: the organization is created, linked, its owner invited and the
 /// events recorded in one transaction; any failure leaves nothing behind. The form was read
 /// where it arrived ([`NewClientForm::read`](super::types::NewClientForm::read)).
+///
+/// `keys`: the new organization's key pair and its key wrapped under the provider key, made in
+/// the provider admin's browser (natively for demo data). `None` until the New client dialog
+/// makes them (issue 21).
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     access: &InProvider,
     input: NewClient,
+    keys: Option<&portal_crypto::NewOrganizationKeys>,
     context: &EventContext,
 ) -> Result<OrganizationId, AppError> {
     access.require(Capability::ManageClients)?;
+    let (pair, provider_key) = match keys {
+        Some(keys) => {
+            let wrapped = keys
+                .provider_key
+                .as_ref()
+                .ok_or(AppError::Refused(Refusal::MalformedKeys))?;
+            // Only the form can be checked: the server holds no key that opens them.
+            keys.pair
+                .check()
+                .map_err(|_| AppError::Refused(Refusal::MalformedKeys))?;
+            let pair = (
+                keys.pair.public_key.clone(),
+                keys.pair.private_key.to_string(),
+            );
+            (Some(pair), Some(wrapped.to_string()))
+        }
+        None => (None, None),
+    };
     let provider = access.provider;
     let NewClient {
         name,
@@ -140,6 +163,8 @@ pub async fn create(
         seats: Set(i32::try_from(seats.get()).map_err(|_| AppError::Internal)?),
         enabled: Set(true),
         created_at: Set(context.at),
+        public_key: Set(pair.as_ref().map(|pair| pair.0.clone())),
+        private_key: Set(pair.map(|pair| pair.1)),
         ..Default::default()
     }
     .insert(&txn)
@@ -149,6 +174,7 @@ pub async fn create(
         provider_id: Set(provider.0),
         organization_id: Set(organization.id),
         created_at: Set(context.at),
+        key: Set(provider_key),
         ..Default::default()
     }
     .insert(&txn)

@@ -17,6 +17,11 @@ pub struct Model {
     pub permissions: i64,
     pub reset_password_enrolled: bool,
     pub created_at: DateTimeUtc,
+    /// The organization key, type 4 to the member's public key: set by Confirm (issue 21).
+    pub key: Option<String>,
+    /// The member's user key, type 4 to the organization's public key: set by enrolling in
+    /// account recovery.
+    pub reset_password_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

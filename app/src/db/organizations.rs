@@ -21,6 +21,10 @@ pub struct Model {
     pub seats: i32,
     pub enabled: bool,
     pub created_at: DateTimeUtc,
+    /// The organization's RSA public key (base64 SPKI DER), made in the creating browser.
+    pub public_key: Option<String>,
+    /// Its private key, PKCS#8 DER type 2 under the organization key (account recovery).
+    pub private_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub organization_id: i64,
     pub created_at: DateTimeUtc,
+    /// The client's organization key, type 2 under the provider key.
+    pub key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

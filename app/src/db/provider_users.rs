@@ -14,6 +14,8 @@ pub struct Model {
     /// `invited`, `accepted`, `confirmed` or `revoked`.
     pub status: crate::vocabulary::MemberStatus,
     pub created_at: DateTimeUtc,
+    /// The provider key, type 4 to the member's public key: set by key setup or Confirm.
+    pub key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

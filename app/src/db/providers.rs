@@ -13,6 +13,9 @@ pub struct Model {
     pub enabled: bool,
     pub service_users_may_purchase_seats: bool,
     pub created_at: DateTimeUtc,
+    /// When the provider's key was made (its first admin's browser); `None` until then, for a
+    /// provider the operator's command line made.
+    pub keys_made_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,7 +32,7 @@ pub async fn create_organization(
         seats,
     }
     .read()?;
-    let id = service::create(&context.db, &actor, input, &event_context(&actor)).await?;
+    let id = service::create(&context.db, &actor, input, None, &event_context(&actor)).await?;
     leptos_axum::redirect(&crate::routes::organization_console(id));
     Ok(id)
 }

@@ -24,12 +24,27 @@ use crate::vocabulary::Seats;
 
 /// Creates an organization outside any provider; the actor becomes its confirmed Owner. The
 /// form was read where it arrived ([`NewOrganizationForm::read`](super::types::NewOrganizationForm::read)).
+///
+/// `keys`: the organization key pair and the organization key wrapped to the creator, made
+/// where the creator's password is known (their browser, or natively for demo data). `None`
+/// until the Password Manager's form makes them (issue 21): such an organization has no keys.
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     input: NewOrganization,
+    keys: Option<&portal_crypto::NewOrganizationKeys>,
     context: &EventContext,
 ) -> Result<OrganizationId, AppError> {
+    let (pair, owner_key) = match keys {
+        Some(keys) => {
+            let owner = keys
+                .owner_key
+                .as_ref()
+                .ok_or(AppError::Refused(crate::error::Refusal::MalformedKeys))?;
+            (Some(checked_pair(keys)?), Some(owner.to_string()))
+        }
+        None => (None, None),
+    };
     let NewOrganization {
         name,
         billing_email,
@@ -47,6 +62,8 @@ pub async fn create(
         seats: Set(i32::try_from(seats.get()).map_err(|_| AppError::Internal)?),
         enabled: Set(true),
         created_at: Set(context.at),
+        public_key: Set(pair.as_ref().map(|pair| pair.0.clone())),
+        private_key: Set(pair.map(|pair| pair.1)),
         ..Default::default()
     }
     .insert(&txn)
@@ -61,6 +78,7 @@ pub async fn create(
         permissions: Set(Permissions::empty().0),
         reset_password_enrolled: Set(false),
         created_at: Set(context.at),
+        key: Set(owner_key),
         ..Default::default()
     }
     .insert(&txn)
@@ -76,6 +94,18 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(id)
+}
+
+/// A new organization's key pair as stored (public key, wrapped private key), after checking
+/// its form: the server cannot check more, since it holds no key that opens it.
+fn checked_pair(keys: &portal_crypto::NewOrganizationKeys) -> Result<(String, String), AppError> {
+    keys.pair
+        .check()
+        .map_err(|_| AppError::Refused(crate::error::Refusal::MalformedKeys))?;
+    Ok((
+        keys.pair.public_key.clone(),
+        keys.pair.private_key.to_string(),
+    ))
 }
 
 /// A provider user opening a client's Admin Console is recorded in both logs (Bitwarden's

@@ -249,6 +249,45 @@ async fn create(
     Ok(id)
 }
 
+/// The provider's key (VAULT.md §2), made by a Provider Admin's browser and wrapped to that
+/// admin's own public key: at self-service setup, or at the first visit of the first admin of
+/// a provider the operator's command line made (which starts without one). Once only: the
+/// first setup marks the provider in the same transaction, so two admins setting it up at once
+/// cannot leave two different keys; the second is told someone acted first.
+pub async fn set_up_keys(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    provider: ProviderId,
+    admin: UserId,
+    key: &portal_crypto::WrappedKey,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    let txn = crate::db::begin_write(db).await?;
+    let marked = providers::Entity::update_many()
+        .col_expr(providers::Column::KeysMadeAt, Expr::value(at))
+        .filter(providers::Column::Id.eq(provider.0))
+        .filter(providers::Column::KeysMadeAt.is_null())
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        return Err(AppError::Refused(Refusal::StatusChanged));
+    }
+    let held = provider_users::Entity::update_many()
+        .col_expr(provider_users::Column::Key, Expr::value(key.to_string()))
+        .filter(provider_users::Column::ProviderId.eq(provider.0))
+        .filter(provider_users::Column::UserId.eq(admin.0))
+        .filter(provider_users::Column::Type.eq(crate::vocabulary::ProviderUserType::ProviderAdmin))
+        .filter(provider_users::Column::Status.eq(MemberStatus::Confirmed))
+        .exec(&txn)
+        .await?;
+    // Dropping the transaction undoes the mark: only a confirmed admin holds the first key.
+    if held.rows_affected != 1 {
+        return Err(AppError::Forbidden);
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The provider's plan terms, Teams first.
 pub async fn plan_terms(
     db: &impl ConnectionTrait,

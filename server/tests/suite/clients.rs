@@ -1053,7 +1053,9 @@ async fn broad_searches_count_a_bounded_look_ahead(t: support::TestDb) {
     let db = &t.db;
     user(db, "admin@msp.example").await;
     let p = provider(db, "MSP", "admin@msp.example").await;
-    server::operator::bulk_clients(db, p, 300).await.unwrap();
+    server::operator::bulk_clients(db, p, 300, None)
+        .await
+        .unwrap();
     let bound = SEARCH_LOOKAHEAD_PAGES * 25;
     let first = clients::list(db, p, &query(&[("q", "client")]))
         .await
@@ -1092,11 +1094,15 @@ async fn rare_searches_use_the_trigram_index_and_follow_renames(t: support::Test
     let admin_id = user(db, "admin@msp.example").await;
     let admin = actor(db, admin_id).await;
     let p = provider(db, "MSP", "admin@msp.example").await;
-    server::operator::bulk_clients(db, p, 400).await.unwrap();
+    server::operator::bulk_clients(db, p, 400, None)
+        .await
+        .unwrap();
     // Another provider's clients carry the same names: they never show.
     user(db, "admin@other.example").await;
     let other = provider(db, "Other", "admin@other.example").await;
-    server::operator::bulk_clients(db, other, 60).await.unwrap();
+    server::operator::bulk_clients(db, other, 60, None)
+        .await
+        .unwrap();
 
     // SQLite asks its trigram table first when the term is rare; PostgreSQL's planner
     // chooses its trigram index by itself. Short or common terms scan in name order.
@@ -1154,7 +1160,9 @@ async fn next_and_previous_seek_from_the_rows_on_screen(t: support::TestDb) {
     let db = &t.db;
     user(db, "admin@msp.example").await;
     let p = provider(db, "MSP", "admin@msp.example").await;
-    server::operator::bulk_clients(db, p, 110).await.unwrap();
+    server::operator::bulk_clients(db, p, 110, None)
+        .await
+        .unwrap();
     // Ties in every column: three clients with one name, members on a few (Used 0 for most).
     let ids: Vec<i64> = provider_organizations::Entity::find()
         .filter(provider_organizations::Column::ProviderId.eq(p.0))
@@ -1230,7 +1238,9 @@ async fn next_and_previous_seek_from_the_rows_on_screen(t: support::TestDb) {
     // Another provider's client as the anchor: the page is found by position.
     user(db, "other@msp.example").await;
     let other = provider(db, "Other MSP", "other@msp.example").await;
-    server::operator::bulk_clients(db, other, 1).await.unwrap();
+    server::operator::bulk_clients(db, other, 1, None)
+        .await
+        .unwrap();
     let foreign = provider_organizations::Entity::find()
         .filter(provider_organizations::Column::ProviderId.eq(other.0))
         .one(db)

@@ -376,14 +376,18 @@ async fn a_page_render_asks_the_database_a_constant_number_of_times(t: support::
         (all.len(), sessions)
     };
     let clients = format!("/providers/{}/clients", p.0);
-    server::operator::bulk_clients(db, p, 30).await.unwrap();
+    server::operator::bulk_clients(db, p, 30, None)
+        .await
+        .unwrap();
     let (small, sessions) = render(&clients).await;
     // The caller (session, user, two memberships), the top bar's switcher (2), the provider's
     // overview (4) and the page with its total (1): 12 on 2026-11-30, 20 before the
     // caller was shared. A new one here is a choice, not an accident.
     assert!(small <= 12, "{small} statements for the Clients page");
     assert_eq!(sessions, 1, "the session is read once per render");
-    server::operator::bulk_clients(db, p, 270).await.unwrap();
+    server::operator::bulk_clients(db, p, 270, None)
+        .await
+        .unwrap();
     let (large, _) = render(&clients).await;
     assert_eq!(large, small, "300 clients cost what 30 do");
     let (deep, sessions) = render(&format!("{clients}?page=12")).await;

@@ -106,6 +106,164 @@ async fn seed_bulk_adds_clients_to_the_demo_provider() {
     assert_eq!(clients, 43);
 }
 
+/// An account's private key, opened with its password as its browser would.
+fn private_key_of(user: &users::Model, password: &str) -> app::crypto::PrivateKey {
+    let settings = app::accounts::prelogin::stored(user).unwrap();
+    let (_, private) = app::crypto::account::unlock(
+        password,
+        &settings.salt,
+        settings.kdf,
+        &user.user_key.as_deref().unwrap().parse().unwrap(),
+        &user.private_key.as_deref().unwrap().parse().unwrap(),
+    )
+    .unwrap();
+    private
+}
+
+#[tokio::test]
+async fn the_demo_datas_keys_form_one_chain_from_each_account_to_each_client() {
+    use app::crypto::{EncString, SymmetricKey, WrappedKey};
+    use app::db::{organization_users, organizations, provider_users, providers};
+    const PASSWORD: &str = "correct horse battery staple";
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let output = run(
+        &url,
+        &["seed-bulk", "--clients", "5"],
+        &[("DEMO_PASSWORD", PASSWORD)],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let db = Database::connect(&url).await.unwrap();
+    let account = |email: &'static str| {
+        let db = db.clone();
+        async move {
+            users::Entity::find()
+                .filter(users::Column::Email.eq(email))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let (admin, service) = (
+        account("admin@demo.example").await,
+        account("service@demo.example").await,
+    );
+    let provider = providers::Entity::find_by_id(1)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(provider.keys_made_at.is_some());
+
+    // The admin's and the service user's copies open to the same provider key.
+    let provider_key = |user: &users::Model| {
+        let db = db.clone();
+        let private = private_key_of(user, PASSWORD);
+        let id = user.id;
+        async move {
+            let held = provider_users::Entity::find()
+                .filter(provider_users::Column::UserId.eq(id))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .key
+                .unwrap();
+            private
+                .unwrap_key(&held.parse::<WrappedKey>().unwrap())
+                .unwrap()
+        }
+    };
+    let from_admin = provider_key(&admin).await;
+    let from_service = provider_key(&service).await;
+    assert_eq!(from_admin.to_bytes(), from_service.to_bytes());
+    let opened = server::operator::demo_provider_key(&db, app::ids::ProviderId(1), PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(opened.to_bytes(), from_admin.to_bytes());
+
+    // Every client (the seeds' three and the generated five): its key under the provider key
+    // opens its private key, whose public half is the one stored.
+    let links = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(1))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 8);
+    let mut org_keys = Vec::new();
+    for link in links {
+        let wrapped: EncString = link.key.unwrap().parse().unwrap();
+        let org_key = wrapped.decrypt_key(&from_admin).unwrap();
+        let organization = organizations::Entity::find_by_id(link.organization_id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let pair = app::crypto::OrganizationKeyPair {
+            public_key: organization.public_key.unwrap(),
+            private_key: organization.private_key.unwrap().parse().unwrap(),
+        };
+        let private = pair.open_private(&org_key).unwrap();
+        assert_eq!(private.public_key().to_base64(), pair.public_key);
+        org_keys.push(org_key.to_bytes().to_vec());
+    }
+    org_keys.sort();
+    org_keys.dedup();
+    assert_eq!(org_keys.len(), 8, "each client has a key of its own");
+
+    // The admin's own organization: the Owner's copy (type 4) opens its private key. The
+    // clients' invited owners hold nothing until Confirm.
+    let northwind = organizations::Entity::find()
+        .filter(organizations::Column::Name.eq("Northwind Traders"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner = organization_users::Entity::find()
+        .filter(organization_users::Column::OrganizationId.eq(northwind.id))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let org_key: SymmetricKey = private_key_of(&admin, PASSWORD)
+        .unwrap_key(&owner.key.unwrap().parse().unwrap())
+        .unwrap();
+    let private = app::crypto::PrivateKey::unwrap_from(
+        &northwind.private_key.unwrap().parse().unwrap(),
+        &org_key,
+    )
+    .unwrap();
+    assert_eq!(
+        private.public_key().to_base64(),
+        northwind.public_key.unwrap()
+    );
+    let invited_with_keys = organization_users::Entity::find()
+        .filter(organization_users::Column::Status.eq(app::vocabulary::MemberStatus::Invited))
+        .filter(organization_users::Column::Key.is_not_null())
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(invited_with_keys, 0);
+
+    // Adding to demo data already there needs the admin's password to reach the provider key.
+    let refused = run(&url, &["seed-bulk", "--clients", "1"], &[]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("DEMO_PASSWORD"));
+    let wrong = run(
+        &url,
+        &["seed-bulk", "--clients", "1"],
+        &[("DEMO_PASSWORD", "not the password at all")],
+    );
+    assert!(!wrong.status.success());
+    let after = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(1))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(after, 8, "nothing added without the provider key");
+}
+
 /// Starts `serve` on a free port, stops it once it listens, and returns what it printed.
 fn serve(url: &str, envs: &[(&str, &str)], args: &[&str]) -> String {
     let addr = {

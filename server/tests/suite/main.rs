@@ -21,6 +21,7 @@ mod org_members;
 mod org_members_http;
 mod policies;
 mod prelogin;
+mod provider_keys;
 mod provider_members;
 mod provider_members_http;
 mod recovery;

@@ -372,6 +372,7 @@ pub async fn own_organization(
         }
         .read()
         .unwrap(),
+        None,
         &context(owner),
     )
     .await

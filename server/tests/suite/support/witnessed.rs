@@ -101,7 +101,7 @@ pub mod clients {
             provider,
             Capability::ManageClients,
         )?;
-        real::create(db, &access, input, context).await
+        real::create(db, &access, input, None, context).await
     }
 
     pub async fn eligible_organizations(
