@@ -200,9 +200,9 @@ pub const LANGUAGE: &str = "/language";
 /// Liveness and database status, for operators and load balancers.
 pub const HEALTHZ: &str = "/healthz";
 
-/// The password-strength module (zxcvbn built to wasm, `app/strength`), a folder of the site
-/// beside the bundle's `pkg/`: outside it, because cargo-leptos renames every file it finds
-/// there to its hash, and the module's files keep their names (they are revalidated instead).
+/// Where the password-strength module (zxcvbn built to wasm, `app/strength`) is served: not
+/// under the bundle's `/pkg`, whose files cargo-leptos renames to their hash; the module's keep
+/// their names and are revalidated instead. On disk it is a folder beside the site root.
 pub const STRENGTH_DIR: &str = "/strength";
 
 /// The module's script, which the browser imports when a page first estimates a password.

@@ -59,12 +59,21 @@ pub struct AppState {
     pub trusted_proxies: std::sync::Arc<[ipnet::IpNet]>,
     /// Event exports running at once on this instance (`export::CONCURRENT_EXPORTS`).
     pub exports: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The password-strength module's files (`.ci/strength-module`), served at
+    /// `app::routes::STRENGTH_DIR`: beside the site root (`target/strength` for
+    /// `target/site`), not in it, since every `cargo leptos build` empties the site root.
+    pub strength_dir: std::path::PathBuf,
 }
 
 impl AppState {
     /// State with the defaults of a laptop deployment (tests, and `serve` without settings).
     pub fn new(leptos_options: LeptosOptions, db: DatabaseConnection) -> Self {
+        let strength_dir = std::path::Path::new(leptos_options.site_root.as_ref())
+            .parent()
+            .unwrap_or_else(|| std::path::Path::new("."))
+            .join(&app::routes::STRENGTH_DIR[1..]);
         Self {
+            strength_dir,
             leptos_options,
             db,
             origin_policy: OriginPolicy::default(),
@@ -120,8 +129,7 @@ pub fn router(state: AppState) -> Router {
         );
     // The password-strength module keeps its file names from one release to the next, so the
     // browser asks whether its copy is current (Last-Modified) each time a page imports it.
-    let strength_dir =
-        std::path::Path::new(options.site_root.as_ref()).join(&app::routes::STRENGTH_DIR[1..]);
+    let strength_dir = state.strength_dir.clone();
     let strength_module = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -8,7 +8,10 @@
 //! while the form shows that it is working.
 
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
-use portal_crypto::{AccountKeys, CryptoError, Kdf, MasterKey, MasterPasswordKeys};
+use portal_crypto::{
+    AccountKeys, CryptoError, Kdf, MasterKey, MasterPasswordKeys, NewOrganizationKeys, PublicKey,
+    WrappedKey,
+};
 
 use super::types::{OwnKeys, Prelogin, Strength};
 use super::unlocked::Unlocked;
@@ -146,6 +149,30 @@ pub fn upgrade_keys(
 ) -> Result<(AccountKeys, MasterKey), KeysError> {
     let keys = portal_crypto::account::new_account_with(&master, &password, kdf);
     Ok((keys, master))
+}
+
+/// A new organization's key and key pair, the key wrapped to `owner` (the creator's public key,
+/// base64 SPKI): Password Manager "New organization". Only a public key is needed to give a
+/// key, so a locked tab can create one.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn organization_keys_for(owner: String) -> Result<NewOrganizationKeys, KeysError> {
+    let owner = PublicKey::from_base64(&owner).map_err(KeysError::Crypto)?;
+    Ok(portal_crypto::shared::new_organization(Some(&owner), None).1)
+}
+
+/// A new provider key, wrapped to `admin` (the public key of the admin setting it up).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn provider_key_for(admin: String) -> Result<WrappedKey, KeysError> {
+    let admin = PublicKey::from_base64(&admin).map_err(KeysError::Crypto)?;
+    Ok(portal_crypto::shared::new_provider(&admin).1)
+}
+
+/// The signed-in account's public key (base64 SPKI), to give it a shared key.
+pub async fn own_public_key() -> Result<String, AppError> {
+    super::api::wrapped_keys()
+        .await?
+        .map(|keys| keys.public_key)
+        .ok_or(AppError::Refused(Refusal::KeysMissing))
 }
 
 /// zxcvbn's estimate, with the user's own words (email, name) counted against the password,

@@ -1,6 +1,7 @@
 //! Organization server functions: thin, gate → service → DTO.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use super::types::{ConsoleFrame, OrganizationOverview};
 #[cfg(feature = "ssr")]
@@ -11,14 +12,17 @@ use crate::auth::{
 use crate::error::AppError;
 use crate::ids::OrganizationId;
 
-/// Any signed-in user may create an organization of their own and becomes its Owner.
-#[server(prefix = "/api", endpoint = "organizations/create")]
+/// Any signed-in user may create an organization of their own and becomes its Owner, holding
+/// the organization key their browser made (`keys`: the key pair, and the key wrapped to their
+/// own public key). The browser goes on to the Admin Console by itself.
+#[server(prefix = "/api", endpoint = "organizations/create", input = Json)]
 pub async fn create_organization(
     name: String,
     billing_email: String,
     plan: String,
     billing_cycle: String,
     seats: String,
+    keys: crate::crypto::NewOrganizationKeys,
 ) -> Result<OrganizationId, AppError> {
     use super::service;
     use super::types::NewOrganizationForm;
@@ -32,8 +36,14 @@ pub async fn create_organization(
         seats,
     }
     .read()?;
-    let id = service::create(&context.db, &actor, input, None, &event_context(&actor)).await?;
-    leptos_axum::redirect(&crate::routes::organization_console(id));
+    let id = service::create(
+        &context.db,
+        &actor,
+        input,
+        Some(&keys),
+        &event_context(&actor),
+    )
+    .await?;
     Ok(id)
 }
 

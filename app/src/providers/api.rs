@@ -1,6 +1,7 @@
 //! Provider server functions: thin, gate → service → DTO.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use super::types::ProviderOverview;
 use crate::error::AppError;
@@ -13,12 +14,15 @@ pub async fn provider_setup_open() -> Result<bool, AppError> {
     Ok(call.context.providers.setup == super::service::ProviderSetup::Open)
 }
 
-/// Sets up a provider; the caller becomes its confirmed Provider Admin.
-#[server(prefix = "/api", endpoint = "providers/create")]
+/// Sets up a provider; the caller becomes its confirmed Provider Admin, holding the provider
+/// key their browser made (`key`, type 4 to their own public key). The browser goes on to the
+/// Clients page by itself: the form needs the bundle, which makes the key.
+#[server(prefix = "/api", endpoint = "providers/create", input = Json)]
 pub async fn create_provider(
     name: String,
     business_name: String,
     billing_email: String,
+    key: crate::crypto::WrappedKey,
 ) -> Result<ProviderId, AppError> {
     use super::service::{self, NewProvider};
     use crate::auth::request::event_context;
@@ -33,11 +37,31 @@ pub async fn create_provider(
         &context.providers,
         &actor,
         input,
+        &key,
         &event_context(&actor),
     )
     .await?;
-    leptos_axum::redirect(&crate::routes::provider_clients(id));
     Ok(id)
+}
+
+/// The provider's key, for a provider the operator's command line made (which starts without
+/// one): the first Provider Admin's browser makes it, wrapped to their own public key. Once
+/// only; see [`super::service::set_up_keys`].
+#[server(prefix = "/api", endpoint = "providers/set-up-keys", input = Json)]
+pub async fn set_up_provider_keys(
+    provider: ProviderId,
+    key: crate::crypto::WrappedKey,
+) -> Result<(), AppError> {
+    use crate::auth::{Capability, gate};
+    let call = gate::provider(provider, Capability::ManageProviderSettings).await?;
+    super::service::set_up_keys(
+        &call.context.db,
+        provider,
+        call.access.actor.user_id,
+        &key,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 /// The Provider Portal's frame: name, plans, and which client actions the viewer has.

@@ -125,12 +125,14 @@ fn checked_fields(
     }
 }
 
-/// Self-service setup (`PROVIDER_SETUP=open`): the actor becomes the Provider Admin.
+/// Self-service setup (`PROVIDER_SETUP=open`): the actor becomes the Provider Admin, holding
+/// the provider key their browser made (`key`, type 4 to their own public key).
 pub async fn create_by_user(
     db: &(impl ConnectionTrait + TransactionTrait),
     config: &ProviderConfig,
     actor: &Actor,
     input: NewProvider,
+    key: &portal_crypto::WrappedKey,
     context: &EventContext,
 ) -> Result<ProviderId, AppError> {
     if config.setup != ProviderSetup::Open {
@@ -142,6 +144,7 @@ pub async fn create_by_user(
         (actor.user_id, actor.email.clone()),
         input,
         Minimums::default(),
+        Some(key),
         context,
     )
     .await
@@ -170,6 +173,8 @@ pub async fn create_by_operator(
         (UserId(admin.id), admin.email),
         input,
         minimums,
+        // The command line knows no password: the admin's first visit makes the key.
+        None,
         context,
     )
     .await
@@ -181,6 +186,7 @@ async fn create(
     (admin, admin_email): (UserId, String),
     input: NewProvider,
     minimums: Minimums,
+    key: Option<&portal_crypto::WrappedKey>,
     context: &EventContext,
 ) -> Result<ProviderId, AppError> {
     let (name, business_name, billing_email) =
@@ -194,6 +200,7 @@ async fn create(
         enabled: Set(true),
         service_users_may_purchase_seats: Set(true),
         created_at: Set(context.at),
+        keys_made_at: Set(key.map(|_| context.at)),
         ..Default::default()
     }
     .insert(&txn)
@@ -223,6 +230,7 @@ async fn create(
         r#type: Set(ProviderUserType::ProviderAdmin),
         status: Set(MemberStatus::Confirmed),
         created_at: Set(context.at),
+        key: Set(key.map(ToString::to_string)),
         ..Default::default()
     }
     .insert(&txn)
@@ -326,6 +334,11 @@ pub async fn overview(
         && crate::db::organizations::has_eligible_organizations(db, actor.user_id).await?;
     Ok(ProviderOverview {
         id: provider,
+        keys_ready: row.keys_made_at.is_some(),
+        may_set_up_keys: actor.can(
+            Capability::ManageProviderSettings,
+            Scope::Provider(provider),
+        ),
         name: row.name,
         may_manage_clients,
         plans: plan_terms(db, provider).await?,

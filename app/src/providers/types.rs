@@ -33,6 +33,11 @@ pub struct ProviderOverview {
     pub plans: Vec<PlanTerms>,
     /// DESIGN.md rule 4: the viewer is a confirmed Owner of an organization that may be added.
     pub has_eligible_organizations: bool,
+    /// The provider's key exists (a provider the command line made has none until its first
+    /// admin's visit sets it up).
+    pub keys_ready: bool,
+    /// The viewer is a Provider Admin, who may set the key up.
+    pub may_set_up_keys: bool,
 }
 
 /// The provider's Settings page.

@@ -273,15 +273,19 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         assert!(answer.contains(expected), "{who}: {answer}");
     }
     // Anonymous callers cannot create organizations or providers.
+    let new_provider = serde_json::json!({
+        "name": "X", "business_name": "", "billing_email": "x@x.example",
+        "key": support::wrapped_key(),
+    })
+    .to_string();
+    let new_organization = serde_json::json!({
+        "name": "X", "billing_email": "x@x.example", "plan": "teams",
+        "billing_cycle": "monthly", "seats": "3", "keys": support::organization_keys(),
+    })
+    .to_string();
     for (path, body) in [
-        (
-            "/api/organizations/create",
-            "name=X&billing_email=x%40x.example&plan=teams&billing_cycle=monthly&seats=3",
-        ),
-        (
-            "/api/providers/create",
-            "name=X&business_name=&billing_email=x%40x.example",
-        ),
+        ("/api/organizations/create", new_organization.as_str()),
+        ("/api/providers/create", new_provider.as_str()),
         ("/api/providers/setup-open", ""),
     ] {
         let (_, answer) = post_form(&app, path, body, None).await;
@@ -294,7 +298,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
     let (_, answer) = post_form(
         &closed,
         "/api/providers/create",
-        "name=X&business_name=&billing_email=x%40x.example",
+        &new_provider,
         cookies[0].1.as_deref(),
     )
     .await;

@@ -131,12 +131,20 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call(
             "/api/providers/create",
             Account,
-            "name=&business_name=&billing_email=".into(),
+            serde_json::json!({
+                "name": "", "business_name": "", "billing_email": "",
+                "key": support::wrapped_key(),
+            })
+            .to_string(),
         ),
         call(
             "/api/organizations/create",
             Account,
-            "name=&billing_email=&plan=teams&billing_cycle=monthly&seats=0".into(),
+            serde_json::json!({
+                "name": "", "billing_email": "", "plan": "teams", "billing_cycle": "monthly",
+                "seats": "0", "keys": support::organization_keys(),
+            })
+            .to_string(),
         ),
         // A provider.
         call(
@@ -148,6 +156,11 @@ fn cases(ids: &Ids) -> Vec<Case> {
             "/api/providers/settings",
             Prov(C::ManageProviderSettings),
             format!("provider={p}"),
+        ),
+        call(
+            "/api/providers/set-up-keys",
+            Prov(C::ManageProviderSettings),
+            serde_json::json!({"provider": p, "key": support::wrapped_key()}).to_string(),
         ),
         call(
             "/api/providers/update-settings",

@@ -299,7 +299,9 @@ async fn the_release_builds_precompressed_files_are_sent_as_they_are() {
 async fn the_strength_module_is_served_beside_the_bundle_and_revalidated() {
     let _turn = RENDERS.lock().await;
     let site = tempfile::tempdir().unwrap();
-    let dir = site.path().join(&app::routes::STRENGTH_DIR[1..]);
+    // Beside the site root (`target/strength` for `target/site`): cargo-leptos empties the
+    // site root at every build.
+    let dir = site.path().join("strength");
     std::fs::create_dir_all(&dir).unwrap();
     // What .ci/strength-module leaves: the module's files under their own names, each with its
     // brotli form.
@@ -309,7 +311,10 @@ async fn the_strength_module_is_served_beside_the_bundle_and_revalidated() {
     let t = support::TestDb::sqlite_empty().await.migrated().await;
     // Hashed names for the bundle; the module's names are stable, so it is never cached for
     // a year: a new release's module reaches every browser at its next import.
-    let app = app(&t.db, site.path(), true);
+    let site_root = site.path().join("site");
+    let state = AppState::new(options(&site_root, true), t.db.clone());
+    assert_eq!(state.strength_dir, dir);
+    let app = router(state);
     let response = app
         .clone()
         .oneshot(

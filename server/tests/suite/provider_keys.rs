@@ -141,3 +141,119 @@ async fn two_admins_setting_up_at_once_leave_one_key(t: support::TestDb) {
     assert_eq!(keys_held(db, provider).await, 1);
     t.cleanup().await;
 }
+
+support::each_backend!(new_organizations_and_providers_keep_the_keys_the_browser_made);
+/// Through the endpoints the Password Manager's forms call: the organization keeps its key
+/// pair and its Owner a copy of the key that opens with the Owner's private key; the provider
+/// keeps its key for its admin and is marked set up. Keys not of the browser's form are refused
+/// with nothing saved; a second key setup is refused.
+async fn new_organizations_and_providers_keep_the_keys_the_browser_made(t: support::TestDb) {
+    use app::crypto::shared::new_organization;
+    use app::db::{organization_users, organizations};
+    let db = &t.db;
+    let app = support::router_for(db);
+    let ann = support::user(db, "ann@example.com").await;
+    let cookie = support::session_cookie(db, ann).await;
+    let organizations_now = || async { organizations::Entity::find().count(db).await.unwrap() };
+
+    let owner = PrivateKey::generate();
+    let (org_key, keys) = new_organization(Some(&owner.public_key()), None);
+    let body = |keys: &app::crypto::NewOrganizationKeys| {
+        serde_json::json!({
+            "name": "Keyed Org", "billing_email": "ann@example.com", "plan": "teams",
+            "billing_cycle": "monthly", "seats": "5", "keys": keys,
+        })
+        .to_string()
+    };
+    // Malformed: no copy for the owner, or a public key that is not RSA-2048.
+    let mut without_owner = keys.clone();
+    without_owner.owner_key = None;
+    let mut bad_public = keys.clone();
+    bad_public.pair.public_key = "AAAA".into();
+    for bad in [without_owner, bad_public] {
+        let (_, answer) = support::post_form(
+            &app,
+            "/api/organizations/create",
+            &body(&bad),
+            Some(&cookie),
+        )
+        .await;
+        assert!(answer.contains("MalformedKeys"), "{answer}");
+    }
+    assert_eq!(organizations_now().await, 0);
+
+    let (status, answer) = support::post_form(
+        &app,
+        "/api/organizations/create",
+        &body(&keys),
+        Some(&cookie),
+    )
+    .await;
+    assert!(status.is_success(), "{answer}");
+    let organization = organizations::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        organization.public_key.as_deref(),
+        Some(keys.pair.public_key.as_str())
+    );
+    assert_eq!(
+        organization.private_key,
+        Some(keys.pair.private_key.to_string())
+    );
+    let held = organization_users::Entity::find()
+        .filter(organization_users::Column::OrganizationId.eq(organization.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .key
+        .unwrap();
+    let opened = owner.unwrap_key(&held.parse().unwrap()).unwrap();
+    assert_eq!(opened.to_bytes(), org_key.to_bytes());
+
+    // A provider: its key for its admin, marked set up; a second setup is refused.
+    let (provider_key, for_ann) = new_provider(&owner.public_key());
+    let body = serde_json::json!({
+        "name": "Keyed MSP", "business_name": "", "billing_email": "ann@example.com",
+        "key": for_ann.to_string(),
+    })
+    .to_string();
+    let (status, answer) =
+        support::post_form(&app, "/api/providers/create", &body, Some(&cookie)).await;
+    assert!(status.is_success(), "{answer}");
+    let provider: i64 = answer.trim().parse().unwrap();
+    let row = providers::Entity::find_by_id(provider)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.keys_made_at.is_some());
+    let held = provider_users::Entity::find()
+        .filter(provider_users::Column::ProviderId.eq(provider))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .key
+        .unwrap();
+    let opened = owner.unwrap_key(&held.parse().unwrap()).unwrap();
+    assert_eq!(opened.to_bytes(), provider_key.to_bytes());
+    let again =
+        serde_json::json!({"provider": provider, "key": support::wrapped_key()}).to_string();
+    let (_, answer) =
+        support::post_form(&app, "/api/providers/set-up-keys", &again, Some(&cookie)).await;
+    assert!(answer.contains("StatusChanged"), "{answer}");
+    let still = provider_users::Entity::find()
+        .filter(provider_users::Column::ProviderId.eq(provider))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .key
+        .unwrap();
+    assert_eq!(still, held);
+    t.cleanup().await;
+}

@@ -18,7 +18,7 @@ pub use lock::{IdleLock, KeysSection, LockMenuItem, UnlockForm};
 pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;
 pub use register::{RegisterPage, RegisterSentPage};
-pub use sign_in::{SignInPage, TwoStepSignInPage};
+pub use sign_in::{NeedsScript, SignInPage, TwoStepSignInPage};
 pub use two_step_setup::TwoStepSetupPage;
 pub use verify::VerifyEmailPage;
 pub use viewer::{ViewerResource, provide_viewer, use_viewer};
@@ -94,7 +94,7 @@ where
 /// After a sign-in (both steps): go to `target` within the page, so that the keys the sign-in
 /// opened stay in this tab's memory (a reload would lock them), and fetch the top bar's
 /// viewer again for the new session.
-pub(crate) fn enter_on_success<T: Clone + Send + Sync + 'static>(
+pub fn enter_on_success<T: Clone + Send + Sync + 'static>(
     value: Signal<Option<Result<T, crate::error::AppError>>>,
     target: impl Fn(&T) -> String + 'static,
 ) {

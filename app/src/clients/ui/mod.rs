@@ -148,8 +148,18 @@ fn Clients(provider: ProviderId) -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(overview) => {
+                            let keys_missing = (!overview.keys_ready)
+                                .then(|| {
+                                    view! {
+                                        <crate::providers::ui::ProviderKeyNotice
+                                            provider
+                                            may_set_up=overview.may_set_up_keys
+                                        />
+                                    }
+                                });
                             view! {
                                 <ClientsHeader overview=overview.clone() />
+                                {keys_missing}
                                 <SearchAndSize />
                                 <table::ClientsTable page overview=overview.clone() />
                                 {move || {

@@ -1,16 +1,19 @@
-//! `/organizations/new`: a signed-in user creates an organization and becomes its Owner.
+//! `/organizations/new`: a signed-in user creates an organization and becomes its Owner. The
+//! browser makes the organization's key and key pair and wraps the key to the creator's public
+//! key (VAULT.md §2), so the form needs the bundle.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::{CycleName, PlanName};
-use crate::accounts::ui::{SignInRequired, use_viewer};
-use crate::error::{Field, ProblemText};
+use crate::accounts::browser;
+use crate::accounts::ui::{NeedsScript, SignInRequired, enter_on_success, use_viewer};
+use crate::error::{AppError, Field, ProblemText};
 use crate::i18n::*;
-use crate::organizations::api::CreateOrganization;
+use crate::ids::OrganizationId;
+use crate::organizations::api::create_organization;
 use crate::organizations::types::{BillingCycle, MAX_ORGANIZATION_NAME_CHARS, Plan};
 use crate::routes;
-use crate::widgets::{FormAlert, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, problem_of};
 
 #[component]
 pub fn NewOrganizationPage() -> impl IntoView {
@@ -34,24 +37,36 @@ pub fn NewOrganizationPage() -> impl IntoView {
     }
 }
 
+/// The keys first (only the creator's public key is needed, so a locked tab can do this), then
+/// the organization with them.
+async fn create_with(fields: Fields) -> Result<OrganizationId, AppError> {
+    let keys = browser::organization_keys_for(browser::own_public_key().await?).await?;
+    create_organization(
+        fields.get("name"),
+        fields.get("billing_email"),
+        fields.get("plan"),
+        fields.get("billing_cycle"),
+        fields.get("seats"),
+        keys,
+    )
+    .await
+}
+
 #[component]
 fn NewOrganizationForm(email: String) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<CreateOrganization>::new();
-    let value = Signal::derive(move || action.value().get());
-    let viewer = use_viewer().0;
-    // The switcher lists the new organization.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = value.get() {
-            viewer.refetch();
-        }
-    });
+    let form = BrowserForm::<OrganizationId>::new();
+    let value = form.value();
+    // The switcher lists the new organization (the viewer is fetched again), and its Admin
+    // Console opens.
+    enter_on_success(value, |id| routes::organization_console(*id));
     let choice_problem = move |field| problem_of(value, field);
     view! {
         <section class="panel narrow">
             <h1>{t!(i18n, organizations.new_title)}</h1>
             <p class="muted">{t!(i18n, organizations.new_intro)}</p>
-            <ActionForm action>
+            <NeedsScript />
+            <form on:submit=move |event| form.submit(event, create_with)>
                 <FormAlert value />
                 <TextField
                     name="name"
@@ -113,10 +128,10 @@ fn NewOrganizationForm(email: String) -> impl IntoView {
                     hint=ViewFn::from(move || t!(i18n, organizations.seats_hint))
                     problem=problem_of(value, Field::Seats)
                 />
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, organizations.create)}
                 </button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

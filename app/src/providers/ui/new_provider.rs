@@ -1,16 +1,19 @@
 //! `/providers/new`: a signed-in user sets up a provider and becomes its Provider Admin, when
-//! the deployment allows it (`PROVIDER_SETUP=open`); otherwise the page says who can.
+//! the deployment allows it (`PROVIDER_SETUP=open`); otherwise the page says who can. The
+//! browser makes the provider key and wraps it to the admin's public key (VAULT.md §2), so the
+//! form needs the bundle.
 
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::accounts::ui::{SignInRequired, use_viewer};
-use crate::error::Field;
+use crate::accounts::browser;
+use crate::accounts::ui::{NeedsScript, SignInRequired, enter_on_success, use_viewer};
+use crate::error::{AppError, Field};
 use crate::i18n::*;
-use crate::providers::api::{CreateProvider, provider_setup_open};
+use crate::ids::ProviderId;
+use crate::providers::api::{create_provider, provider_setup_open};
 use crate::providers::types::{MAX_BUSINESS_NAME_CHARS, MAX_PROVIDER_NAME_CHARS};
 use crate::routes;
-use crate::widgets::{FormAlert, TextField, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, problem_of};
 
 #[component]
 pub fn NewProviderPage() -> impl IntoView {
@@ -40,23 +43,31 @@ pub fn NewProviderPage() -> impl IntoView {
     }
 }
 
+/// The provider key first, wrapped to the admin's own public key; then the provider with it.
+async fn create_with(fields: Fields) -> Result<ProviderId, AppError> {
+    let key = browser::provider_key_for(browser::own_public_key().await?).await?;
+    create_provider(
+        fields.get("name"),
+        fields.get("business_name"),
+        fields.get("billing_email"),
+        key,
+    )
+    .await
+}
+
 #[component]
 fn NewProviderForm(email: String) -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<CreateProvider>::new();
-    let value = Signal::derive(move || action.value().get());
-    let viewer = use_viewer().0;
-    // The switcher lists the new provider.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = value.get() {
-            viewer.refetch();
-        }
-    });
+    let form = BrowserForm::<ProviderId>::new();
+    let value = form.value();
+    // The switcher lists the new provider (the viewer is fetched again); its Clients page opens.
+    enter_on_success(value, |id| routes::provider_clients(*id));
     view! {
         <section class="panel narrow">
             <h1>{t!(i18n, providers.new_title)}</h1>
             <p class="muted">{t!(i18n, providers.new_intro)}</p>
-            <ActionForm action>
+            <NeedsScript />
+            <form on:submit=move |event| form.submit(event, create_with)>
                 <FormAlert value />
                 <TextField
                     name="name"
@@ -80,10 +91,10 @@ fn NewProviderForm(email: String) -> impl IntoView {
                     label=Signal::derive(move || t_string!(i18n, providers.billing_email).to_string())
                     problem=problem_of(value, Field::BillingEmail)
                 />
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, providers.create)}
                 </button>
-            </ActionForm>
+            </form>
         </section>
     }
 }

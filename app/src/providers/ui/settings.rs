@@ -9,7 +9,7 @@ use crate::accounts::ui::{Saved, SignInRequired};
 use crate::error::Field;
 use crate::i18n::*;
 use crate::ids::ProviderId;
-use crate::providers::api::{UpdateProviderSettings, get_provider_settings};
+use crate::providers::api::{UpdateProviderSettings, get_provider_overview, get_provider_settings};
 use crate::providers::types::{MAX_BUSINESS_NAME_CHARS, MAX_PROVIDER_NAME_CHARS, ProviderSettings};
 use crate::routes;
 use crate::widgets::{FormAlert, TextField, problem_of};
@@ -27,11 +27,20 @@ pub fn ProviderSettingsPage() -> impl IntoView {
     // The form's outcome outlives the reload of the values after saving.
     let action = ServerAction::<UpdateProviderSettings>::new();
     let saves = crate::widgets::successes(action);
+    // Setting the key up reloads the values too (its section goes away).
+    let keys_set = RwSignal::new(0_u32);
     let settings = Resource::new_blocking(
-        move || (provider(), saves.get()),
-        |(provider, _)| async move {
+        move || (provider(), saves.get(), keys_set.get()),
+        |(provider, _, _)| async move {
             match provider {
-                Some(provider) => get_provider_settings(provider).await.map(|s| (provider, s)),
+                Some(provider) => {
+                    // Whether the key section shows: the overview says (the settings are the
+                    // form's values only).
+                    let keys_ready = get_provider_overview(provider).await?.keys_ready;
+                    get_provider_settings(provider)
+                        .await
+                        .map(|settings| (provider, settings, keys_ready))
+                }
                 None => Err(crate::error::AppError::NotFound),
             }
         },
@@ -42,7 +51,22 @@ pub fn ProviderSettingsPage() -> impl IntoView {
         </div>
         <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
             {move || settings.get().map(|result| match result {
-                Ok((provider, settings)) => view! { <SettingsForm provider settings action /> }.into_any(),
+                Ok((provider, settings, keys_ready)) => {
+                    let setup = (!keys_ready)
+                        .then(|| {
+                            view! {
+                                <super::keys::ProviderKeySetup
+                                    provider
+                                    on_done=move || keys_set.update(|n| *n += 1)
+                                />
+                            }
+                        });
+                    view! {
+                        {setup}
+                        <SettingsForm provider settings action />
+                    }
+                        .into_any()
+                }
                 Err(error) => {
                     let here = provider().map(routes::provider_settings).unwrap_or_default();
                     view! { <SignInRequired error here /> }.into_any()

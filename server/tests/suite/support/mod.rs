@@ -756,3 +756,17 @@ pub async fn login_hash_via_prelogin(
     let prelogin = app::accounts::prelogin::prelogin(db, email).await.unwrap();
     app::crypto::account::login_hash(password, &prelogin.salt, prelogin.kdf).unwrap()
 }
+
+/// A well-formed type-4 key (a new key wrapped to a new public key), for bodies that must decode.
+pub fn wrapped_key() -> String {
+    let (_, wrapped) =
+        app::crypto::shared::new_provider(&app::crypto::PrivateKey::generate().public_key());
+    wrapped.to_string()
+}
+
+/// A new organization's keys as the Password Manager's form sends them (JSON).
+pub fn organization_keys() -> serde_json::Value {
+    let owner = app::crypto::PrivateKey::generate().public_key();
+    let (_, keys) = app::crypto::shared::new_organization(Some(&owner), None);
+    serde_json::to_value(keys).unwrap()
+}
