@@ -194,6 +194,9 @@ pub enum Refusal {
     /// This needs the account's keys, and it has none yet (made before zero knowledge): signing
     /// in again sets them up.
     KeysMissing,
+    /// This needs the provider's key, and it has none yet (the operator's command line made the
+    /// provider) or the caller holds no copy of it.
+    ProviderKeyMissing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -362,5 +365,6 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::MalformedKeys => t!(i18n, refusals.malformed_keys).into_any(),
         Refusal::KdfOutOfBounds => t!(i18n, refusals.kdf_out_of_bounds).into_any(),
         Refusal::KeysMissing => t!(i18n, refusals.keys_missing).into_any(),
+        Refusal::ProviderKeyMissing => t!(i18n, refusals.provider_key_missing).into_any(),
     }
 }

@@ -1,17 +1,21 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, registerWithProvider } from './fixtures';
+import { hydrated, PASSWORD, registerWithProvider } from './fixtures';
 
 // Billing on a provider of its own (other tests add clients to the demo provider while this
 // one runs): the subscription's totals follow the clients' seats (DESIGN.md rule 8, with the
 // default minimums of 10 seats and prices of 4.00 and 6.00 per seat).
 
-async function newClient(page: Page, name: string, plan: string, seats: string): Promise<void> {
+/** Adds a client through the dialog; `locked`: the tab's keys are not open yet, so the dialog
+ *  asks for the master password (the first time only: it unlocks the tab). */
+async function newClient(page: Page, name: string, plan: string, seats: string, locked: boolean): Promise<void> {
   await page.getByRole('link', { name: '+ New client' }).click();
   const dialog = page.getByRole('dialog', { name: 'New client' });
   await dialog.getByLabel('Organization name').fill(name);
   await dialog.getByLabel('Plan').selectOption(plan);
   await dialog.getByLabel('Seats').fill(seats);
   await dialog.getByLabel("Client owner's email").fill(`owner@${name.toLowerCase().replace(/\W/g, '')}.example`);
+  await expect(dialog.getByLabel('Master password')).toHaveCount(locked ? 1 : 0);
+  if (locked) await dialog.getByLabel('Master password').fill(PASSWORD);
   await dialog.getByRole('button', { name: 'Create client' }).click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByRole('link', { name })).toBeVisible();
@@ -20,8 +24,8 @@ async function newClient(page: Page, name: string, plan: string, seats: string):
 test('the subscription follows the clients\' seats, and billing information is validated', async ({ page }) => {
   const { provider } = await registerWithProvider(page, 'Bea Billing', 'Ledger MSP');
   await hydrated(page);
-  await newClient(page, 'Aster Teams', 'teams', '4');
-  await newClient(page, 'Birch Enterprise', 'enterprise', '12');
+  await newClient(page, 'Aster Teams', 'teams', '4', true);
+  await newClient(page, 'Birch Enterprise', 'enterprise', '12', false);
 
   await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Subscription' }).click();
   await expect(page).toHaveURL(new RegExp(`/providers/${provider}/billing/subscription$`));

@@ -167,6 +167,22 @@ pub fn provider_key_for(admin: String) -> Result<WrappedKey, KeysError> {
     Ok(portal_crypto::shared::new_provider(&admin).1)
 }
 
+/// A provider's new client: its key and key pair, the key wrapped under the provider key,
+/// which `provider_key` (the admin's copy, type 4) gives up to `private_key` (the admin's,
+/// PKCS#8 DER, from the unlocked tab).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn client_keys(
+    private_key: portal_crypto::Zeroizing<Vec<u8>>,
+    provider_key: WrappedKey,
+) -> Result<NewOrganizationKeys, KeysError> {
+    let private =
+        portal_crypto::PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
+    let provider = private
+        .unwrap_key(&provider_key)
+        .map_err(KeysError::Crypto)?;
+    Ok(portal_crypto::shared::new_organization(None, Some(&provider)).1)
+}
+
 /// The signed-in account's public key (base64 SPKI), to give it a shared key.
 pub async fn own_public_key() -> Result<String, AppError> {
     super::api::wrapped_keys()

@@ -3,6 +3,7 @@
 //! back on the same search, sort and page.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use super::types::{ClientDetails, ClientPage, ClientQuery, EligibleOrganization};
 use crate::error::AppError;
@@ -36,14 +37,17 @@ pub async fn get_client_details(
     super::service::details(&db, &access, client).await
 }
 
-#[server(prefix = "/api", endpoint = "clients/create")]
+/// New client: the organization's keys come from the admin's browser (its key pair, and its
+/// key wrapped under the provider key; VAULT.md §2), so the dialog needs the bundle, which
+/// closes it itself.
+#[server(prefix = "/api", endpoint = "clients/create", input = Json)]
 pub async fn create_client(
     provider: ProviderId,
     name: String,
     plan: String,
     seats: String,
     owner_email: String,
-    return_to: Option<String>,
+    keys: crate::crypto::NewOrganizationKeys,
 ) -> Result<OrganizationId, AppError> {
     use super::types::NewClientForm;
     let gate::Within { access, context } =
@@ -57,9 +61,7 @@ pub async fn create_client(
     }
     .read()?;
     let context = crate::auth::request::event_context(&access.actor);
-    let id = super::service::create(&db, &access, input, None, &context).await?;
-    back_to_clients(provider, return_to);
-    Ok(id)
+    super::service::create(&db, &access, input, Some(&keys), &context).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/eligible")]

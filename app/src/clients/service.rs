@@ -153,6 +153,11 @@ pub async fn create(
     let txn = crate::db::begin_write(db).await?;
     crate::auth::recheck::provider_by(&txn, context, Capability::ManageClients, provider).await?;
     let provider_model = crate::providers::service::row(&txn, provider).await?;
+    // A key under the provider's key needs a provider key (read in the transaction: made
+    // before this client, or this client waits).
+    if keys.is_some() && provider_model.keys_made_at.is_none() {
+        return Err(AppError::Refused(Refusal::ProviderKeyMissing));
+    }
     let organization = organizations::ActiveModel {
         name_key: Set(name_key(&name)),
         name: Set(name),

@@ -323,9 +323,35 @@ pub async fn overview(
     db: &impl ConnectionTrait,
     access: &InProvider,
 ) -> Result<ProviderOverview, AppError> {
+    use sea_orm::sea_query::{Query, SimpleExpr};
+    use sea_orm::{FromQueryResult, QuerySelect};
+    #[derive(FromQueryResult)]
+    struct Row {
+        name: String,
+        keys_made_at: Option<chrono::DateTime<chrono::Utc>>,
+        my_key: Option<String>,
+    }
     access.require(Capability::ViewClients)?;
     let (actor, provider) = (&access.actor, access.provider);
+    // The viewer's copy of the provider key in the same statement as the provider (a page
+    // render asks the database a fixed, small number of times).
+    let my_key = Query::select()
+        .column(provider_users::Column::Key)
+        .from(provider_users::Entity)
+        .and_where(provider_users::Column::ProviderId.eq(provider.0))
+        .and_where(provider_users::Column::UserId.eq(actor.user_id.0))
+        .and_where(provider_users::Column::Status.eq(MemberStatus::Confirmed))
+        .limit(1)
+        .to_owned();
     let row = providers::Entity::find_by_id(provider.0)
+        .select_only()
+        .column(providers::Column::Name)
+        .column(providers::Column::KeysMadeAt)
+        .expr_as(
+            SimpleExpr::SubQuery(None, Box::new(my_key.into_sub_query_statement())),
+            "my_key",
+        )
+        .into_model::<Row>()
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -333,6 +359,7 @@ pub async fn overview(
     let has_eligible_organizations = may_manage_clients
         && crate::db::organizations::has_eligible_organizations(db, actor.user_id).await?;
     Ok(ProviderOverview {
+        my_key: row.my_key.and_then(|key| key.parse().ok()),
         id: provider,
         keys_ready: row.keys_made_at.is_some(),
         may_set_up_keys: actor.can(

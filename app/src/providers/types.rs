@@ -38,6 +38,9 @@ pub struct ProviderOverview {
     pub keys_ready: bool,
     /// The viewer is a Provider Admin, who may set the key up.
     pub may_set_up_keys: bool,
+    /// The viewer's copy of the provider key (type 4 to their public key), which their browser
+    /// opens to make a new client's keys. `None` until the key is set up and handed to them.
+    pub my_key: Option<crate::crypto::WrappedKey>,
 }
 
 /// The provider's Settings page.

@@ -196,7 +196,11 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
         "provider={pid}&query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25"
     );
     let details = format!("provider={pid}&client={cid}");
-    let create = format!("provider={pid}&name=Sneaky&plan=teams&seats=5&owner_email=x%40x.example");
+    let create = serde_json::json!({
+        "provider": pid, "name": "Sneaky", "plan": "teams", "seats": "5",
+        "owner_email": "x@x.example", "keys": support::client_keys(),
+    })
+    .to_string();
     let eligible = format!("provider={pid}");
     let rename = format!("provider={pid}&client={cid}&name=Renamed");
     let seats = format!("provider={pid}&client={cid}&seats=9");

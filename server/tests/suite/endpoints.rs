@@ -180,7 +180,11 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call(
             "/api/clients/create",
             Prov(C::ManageClients),
-            format!("provider={p}&name=Sneaky&plan=teams&seats=5&owner_email=x%40x.example"),
+            serde_json::json!({
+                "provider": p, "name": "Sneaky", "plan": "teams", "seats": "5",
+                "owner_email": "x@x.example", "keys": support::client_keys(),
+            })
+            .to_string(),
         ),
         call(
             "/api/clients/eligible",

@@ -182,8 +182,12 @@ fn write_load(
     threads: usize,
     stop: Arc<AtomicBool>,
 ) -> Vec<std::thread::JoinHandle<(Vec<String>, u64)>> {
+    // The keys a browser makes for a new client (the server checks their form only): made once
+    // and sent with every request, so the load measures the server, not RSA key generation.
+    let keys = crate::support::client_keys();
     (0..threads)
         .map(|worker| {
+            let keys = keys.clone();
             let targets = targets.clone();
             let cookie = cookie.clone();
             let stop = stop.clone();
@@ -194,13 +198,18 @@ fn write_load(
                 while !stop.load(Ordering::Relaxed) {
                     let url = &targets[(i as usize + worker) % targets.len()];
                     let name = format!("Load {worker}-{i}");
-                    let body = format!(
-                        "provider={provider}&name={}&plan=teams&seats=3&owner_email=owner{worker}x{i}%40client.example",
-                        name.replace(' ', "+")
-                    );
+                    let body = serde_json::json!({
+                        "provider": provider,
+                        "name": name,
+                        "plan": "teams",
+                        "seats": "3",
+                        "owner_email": format!("owner{worker}x{i}@client.example"),
+                        "keys": keys,
+                    })
+                    .to_string();
                     let response = agent
                         .post(&format!("{url}/api/clients/create"))
-                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("content-type", "application/json")
                         .header("accept", "application/json")
                         .header("origin", url.as_str())
                         .header("cookie", &cookie)

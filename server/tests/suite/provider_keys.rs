@@ -257,3 +257,101 @@ async fn new_organizations_and_providers_keep_the_keys_the_browser_made(t: suppo
     assert_eq!(still, held);
     t.cleanup().await;
 }
+
+support::each_backend!(a_new_client_keeps_its_key_under_the_provider_key);
+/// New client over HTTP: refused while the provider has no key, then stored as the admin's
+/// browser made it (the organization key under the provider key opens the organization's
+/// private key); the invited owner holds nothing until Confirm. Keys without the copy under
+/// the provider key are refused, nothing saved.
+async fn a_new_client_keeps_its_key_under_the_provider_key(t: support::TestDb) {
+    use app::crypto::shared::new_organization;
+    use app::db::{organization_users, organizations, provider_organizations};
+    let db = &t.db;
+    let app = support::router_for(db);
+    let admin = support::user(db, "ida@msp.example").await;
+    let provider = support::provider(db, "Client MSP", "ida@msp.example").await;
+    let cookie = support::session_cookie(db, admin).await;
+    let body = |keys: &app::crypto::NewOrganizationKeys| {
+        serde_json::json!({
+            "provider": provider.0, "name": "Keyed Client", "plan": "teams", "seats": "5",
+            "owner_email": "owner@keyed.example", "keys": keys,
+        })
+        .to_string()
+    };
+    let clients_now = || async {
+        provider_organizations::Entity::find()
+            .filter(provider_organizations::Column::ProviderId.eq(provider.0))
+            .count(db)
+            .await
+            .unwrap()
+    };
+
+    // No provider key yet: nothing to wrap the client's key under.
+    let provider_key = app::crypto::SymmetricKey::generate();
+    let (_, keys) = new_organization(None, Some(&provider_key));
+    let (_, answer) =
+        support::post_form(&app, "/api/clients/create", &body(&keys), Some(&cookie)).await;
+    assert!(answer.contains("ProviderKeyMissing"), "{answer}");
+    assert_eq!(clients_now().await, 0);
+
+    let ida = PrivateKey::generate();
+    let (provider_key, for_ida) = new_provider(&ida.public_key());
+    set_up_keys(db, provider, admin, &for_ida, chrono::Utc::now())
+        .await
+        .unwrap();
+    // Without the copy under the provider key: malformed.
+    let (_, mut keys) = new_organization(None, Some(&provider_key));
+    let under_provider = keys.provider_key.take();
+    let (_, answer) =
+        support::post_form(&app, "/api/clients/create", &body(&keys), Some(&cookie)).await;
+    assert!(answer.contains("MalformedKeys"), "{answer}");
+    assert_eq!(clients_now().await, 0);
+
+    keys.provider_key = under_provider;
+    let (status, answer) =
+        support::post_form(&app, "/api/clients/create", &body(&keys), Some(&cookie)).await;
+    assert!(status.is_success(), "{answer}");
+    let link = provider_organizations::Entity::find()
+        .filter(provider_organizations::Column::ProviderId.eq(provider.0))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let stored: app::crypto::EncString = link.key.unwrap().parse().unwrap();
+    let org_key = stored.decrypt_key(&provider_key).unwrap();
+    let organization = organizations::Entity::find_by_id(link.organization_id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let private = PrivateKey::unwrap_from(
+        &organization.private_key.unwrap().parse().unwrap(),
+        &org_key,
+    )
+    .unwrap();
+    assert_eq!(
+        private.public_key().to_base64(),
+        organization.public_key.unwrap()
+    );
+    let owner = organization_users::Entity::find()
+        .filter(organization_users::Column::OrganizationId.eq(organization.id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        owner.key.is_none(),
+        "the invited owner gets the key at Confirm"
+    );
+
+    // The admin's copy of the provider key comes with the Clients page's overview.
+    let (_, answer) = support::post_form(
+        &app,
+        "/api/providers/overview",
+        &format!("provider={}", provider.0),
+        Some(&cookie),
+    )
+    .await;
+    assert!(answer.contains(&for_ida.to_string()), "{answer}");
+    t.cleanup().await;
+}

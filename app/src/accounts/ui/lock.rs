@@ -28,10 +28,17 @@ pub(crate) async fn open_keys(master: portal_crypto::MasterKey) {
 }
 
 async fn unlock_with(fields: Fields) -> Result<(), AppError> {
+    unlock(fields.get("current_password")).await
+}
+
+/// Opens the account's keys in this tab with the master password (a wrong one is reported at
+/// the `current_password` field): for forms that need the keys and ask for the password
+/// themselves when the tab is locked.
+pub async fn unlock(password: String) -> Result<(), AppError> {
     let keys = wrapped_keys()
         .await?
         .ok_or(AppError::Refused(Refusal::KeysMissing))?;
-    unlocked::store(browser::unlock(fields.get("current_password"), keys).await?);
+    unlocked::store(browser::unlock(password, keys).await?);
     Ok(())
 }
 

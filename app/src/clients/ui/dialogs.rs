@@ -1,24 +1,28 @@
 //! The Clients page's dialogs: New client, Add existing organization, Update name, Manage
-//! subscription and Unlink. Each is a form posting to its server function with `return_to`
-//! (the list without the dialog), so success closes the dialog with or without the bundle.
+//! subscription and Unlink. Each but New client is a form posting to its server function with
+//! `return_to` (the list without the dialog), so success closes the dialog with or without the
+//! bundle. New client makes the organization's keys in the browser, so it needs the bundle (a
+//! `<noscript>` says so).
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::{ClientsContext, Dialog, refresh_on_success};
-use crate::accounts::ui::outcome;
+use crate::accounts::ui::{NeedsScript, outcome};
+use crate::accounts::{browser, unlocked};
 use crate::clients::api::{
-    AddExistingOrganization, CreateClient, RenameClient, SetClientSeats, UnlinkClient,
+    AddExistingOrganization, RenameClient, SetClientSeats, UnlinkClient, create_client,
     eligible_organizations, get_client_details,
 };
-use crate::clients::types::ClientDetails;
-use crate::error::{AppError, ErrorText, Field};
+use crate::clients::types::{ClientDetails, NewClientForm};
+use crate::crypto::WrappedKey;
+use crate::error::{AppError, ErrorText, Field, Refusal};
 use crate::i18n::*;
-use crate::ids::OrganizationId;
+use crate::ids::{OrganizationId, ProviderId};
 use crate::organizations::types::{MAX_ORGANIZATION_NAME_CHARS, MAX_SEATS};
 use crate::organizations::ui::PlanName;
 use crate::providers::types::{ProviderOverview, format_cents};
-use crate::widgets::{CloseButton, FormAlert, Modal, TextField, problem_of};
+use crate::widgets::{BrowserForm, CloseButton, Fields, FormAlert, Modal, TextField, problem_of};
 
 /// The row's ⋮ button, which opened the dialog: focus goes back to it on close.
 fn row_menu_button(client: OrganizationId) -> String {
@@ -91,18 +95,34 @@ pub fn ClientDialog(dialog: Dialog, overview: ProviderOverview) -> impl IntoView
     }
 }
 
+/// New client (VAULT.md §2): the fields are checked first, in the browser as the server will;
+/// then this browser opens the admin's copy of the provider key (asking for the master password
+/// when the tab is locked), makes the organization's key and key pair, and sends them with the
+/// key wrapped under the provider key. The dialog closes itself once the client exists.
 #[component]
 fn NewClientDialog(overview: ProviderOverview, close: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let context = expect_context::<ClientsContext>();
-    let action = ServerAction::<CreateClient>::new();
-    let value = outcome(action);
+    let form = BrowserForm::<OrganizationId>::new();
+    let value = form.value();
     refresh_on_success(context.refresh, value);
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = value.get() {
+            navigate(&context.here(None), Default::default());
+        }
+    });
     let plans = overview.plans.clone();
+    let Some(provider_key) = overview.my_key.clone() else {
+        let error = AppError::Refused(Refusal::ProviderKeyMissing);
+        return view! { <ErrorDialog error close /> }.into_any();
+    };
+    let provider = context.provider;
+    let create = move |fields: Fields| create_client_with(provider, provider_key.clone(), fields);
     view! {
         <Modal id="new-client" title=Signal::derive(move || t_string!(i18n, clients.new_client_title).to_string()) close_href=close>
-            <ActionForm action>
-                <Context />
+            <NeedsScript />
+            <form on:submit=move |event| form.submit(event, create.clone())>
                 <FormAlert value />
                 <TextField
                     name="name"
@@ -151,12 +171,53 @@ fn NewClientDialog(overview: ProviderOverview, close: Signal<String>) -> impl In
                     hint=ViewFn::from(move || t!(i18n, clients.owner_email_hint))
                     problem=problem_of(value, Field::OwnerEmail)
                 />
-                <SubmitOrCancel pending=action.pending()>
+                <Show when=move || !unlocked::is_unlocked()>
+                    <TextField
+                        name="current_password"
+                        input_type="password"
+                        required=true
+                        autocomplete="current-password"
+                        label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
+                        hint=ViewFn::from(move || t!(i18n, clients.unlock_hint))
+                        problem=problem_of(value, Field::CurrentPassword)
+                    />
+                </Show>
+                <SubmitOrCancel pending=Memo::new(move |_| form.disabled().get())>
                     {t!(i18n, clients.create)}
                 </SubmitOrCancel>
-            </ActionForm>
+            </form>
         </Modal>
     }
+    .into_any()
+}
+
+/// The New client form's work, in order: the fields (no key is made for a form the server
+/// would refuse), the keys (unlocking the tab first when it is locked), then the client.
+async fn create_client_with(
+    provider: ProviderId,
+    provider_key: WrappedKey,
+    fields: Fields,
+) -> Result<OrganizationId, AppError> {
+    let (name, plan, seats, owner_email) = (
+        fields.get("name"),
+        fields.get("plan"),
+        fields.get("seats"),
+        fields.get("owner_email"),
+    );
+    NewClientForm {
+        name: name.clone(),
+        plan: plan.clone(),
+        seats: seats.clone(),
+        owner_email: owner_email.clone(),
+    }
+    .read()?;
+    if !unlocked::is_unlocked() {
+        crate::accounts::ui::unlock(fields.get("current_password")).await?;
+    }
+    let private = unlocked::with_keys(|keys| keys.private_key.clone())
+        .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+    let keys = browser::client_keys(private, provider_key).await?;
+    create_client(provider, name, plan, seats, owner_email, keys).await
 }
 
 /// Seed 004: the organizations this admin owns and may add, each with "Add"; and "Close".

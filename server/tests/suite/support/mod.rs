@@ -770,3 +770,11 @@ pub fn organization_keys() -> serde_json::Value {
     let (_, keys) = app::crypto::shared::new_organization(Some(&owner), None);
     serde_json::to_value(keys).unwrap()
 }
+
+/// A new client's keys as the New client dialog sends them (JSON): its key pair, and its key
+/// under a provider key (a made-up one: the server checks the form only).
+pub fn client_keys() -> serde_json::Value {
+    let provider = app::crypto::SymmetricKey::generate();
+    let (_, keys) = app::crypto::shared::new_organization(None, Some(&provider));
+    serde_json::to_value(keys).unwrap()
+}
