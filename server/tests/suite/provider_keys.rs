@@ -46,6 +46,19 @@ async fn keys_held(db: &sea_orm::DatabaseConnection, provider: ProviderId) -> u6
         .unwrap()
 }
 
+/// The one key copy held in `provider` (its only member in these tests holds it).
+async fn the_key_held(db: &sea_orm::DatabaseConnection, provider: i64) -> String {
+    provider_users::Entity::find()
+        .filter(provider_users::Column::ProviderId.eq(provider))
+        .filter(provider_users::Column::Key.is_not_null())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .key
+        .unwrap()
+}
+
 support::each_backend!(a_provider_from_the_command_line_gets_its_key_once_from_an_admin);
 async fn a_provider_from_the_command_line_gets_its_key_once_from_an_admin(t: support::TestDb) {
     let db = &t.db;
@@ -96,14 +109,7 @@ async fn a_provider_from_the_command_line_gets_its_key_once_from_an_admin(t: sup
             .unwrap_err(),
         AppError::Refused(Refusal::StatusChanged)
     );
-    let held = provider_users::Entity::find()
-        .filter(provider_users::Column::UserId.eq(admin.0))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .key
-        .unwrap();
+    let held = the_key_held(db, provider.0).await;
     assert_eq!(held, for_ada.to_string());
     let opened = ada.unwrap_key(&held.parse().unwrap()).unwrap();
     assert_eq!(opened.to_bytes(), key.to_bytes());
@@ -231,14 +237,7 @@ async fn new_organizations_and_providers_keep_the_keys_the_browser_made(t: suppo
         .unwrap()
         .unwrap();
     assert!(row.keys_made_at.is_some());
-    let held = provider_users::Entity::find()
-        .filter(provider_users::Column::ProviderId.eq(provider))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .key
-        .unwrap();
+    let held = the_key_held(db, provider).await;
     let opened = owner.unwrap_key(&held.parse().unwrap()).unwrap();
     assert_eq!(opened.to_bytes(), provider_key.to_bytes());
     let again =
@@ -246,15 +245,7 @@ async fn new_organizations_and_providers_keep_the_keys_the_browser_made(t: suppo
     let (_, answer) =
         support::post_form(&app, "/api/providers/set-up-keys", &again, Some(&cookie)).await;
     assert!(answer.contains("StatusChanged"), "{answer}");
-    let still = provider_users::Entity::find()
-        .filter(provider_users::Column::ProviderId.eq(provider))
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap()
-        .key
-        .unwrap();
-    assert_eq!(still, held);
+    assert_eq!(the_key_held(db, provider).await, held);
     t.cleanup().await;
 }
 
