@@ -37,6 +37,13 @@ impl OrganizationKeyPair {
         PublicKey::from_base64(&self.public_key).map(|_| ())
     }
 
+    /// The two columns the server stores (public key, wrapped private key), once their form
+    /// is checked: the server holds no key that opens them, so it can check no more.
+    pub fn stored(&self) -> Result<(String, String), CryptoError> {
+        self.check()?;
+        Ok((self.public_key.clone(), self.private_key.to_string()))
+    }
+
     /// Opens the private key with the organization key (account recovery).
     pub fn open_private(&self, organization_key: &SymmetricKey) -> Result<PrivateKey, CryptoError> {
         PrivateKey::unwrap_from(&self.private_key, organization_key)

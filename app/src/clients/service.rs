@@ -131,14 +131,10 @@ pub async fn create(
                 .provider_key
                 .as_ref()
                 .ok_or(AppError::Refused(Refusal::MalformedKeys))?;
-            // Only the form can be checked: the server holds no key that opens them.
-            keys.pair
-                .check()
+            let pair = keys
+                .pair
+                .stored()
                 .map_err(|_| AppError::Refused(Refusal::MalformedKeys))?;
-            let pair = (
-                keys.pair.public_key.clone(),
-                keys.pair.private_key.to_string(),
-            );
             (Some(pair), Some(wrapped.to_string()))
         }
         None => (None, None),

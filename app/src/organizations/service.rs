@@ -41,7 +41,11 @@ pub async fn create(
                 .owner_key
                 .as_ref()
                 .ok_or(AppError::Refused(crate::error::Refusal::MalformedKeys))?;
-            (Some(checked_pair(keys)?), Some(owner.to_string()))
+            let pair = keys
+                .pair
+                .stored()
+                .map_err(|_| AppError::Refused(crate::error::Refusal::MalformedKeys))?;
+            (Some(pair), Some(owner.to_string()))
         }
         None => (None, None),
     };
@@ -94,18 +98,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(id)
-}
-
-/// A new organization's key pair as stored (public key, wrapped private key), after checking
-/// its form: the server cannot check more, since it holds no key that opens it.
-fn checked_pair(keys: &portal_crypto::NewOrganizationKeys) -> Result<(String, String), AppError> {
-    keys.pair
-        .check()
-        .map_err(|_| AppError::Refused(crate::error::Refusal::MalformedKeys))?;
-    Ok((
-        keys.pair.public_key.clone(),
-        keys.pair.private_key.to_string(),
-    ))
 }
 
 /// A provider user opening a client's Admin Console is recorded in both logs (Bitwarden's
