@@ -197,6 +197,17 @@ pub enum Refusal {
     /// This needs the provider's key, and it has none yet (the operator's command line made the
     /// provider) or the caller holds no copy of it.
     ProviderKeyMissing,
+    /// This needs the organization's key, and the caller holds no copy of it (or the
+    /// organization has none yet).
+    OrganizationKeyMissing,
+    /// Confirming gives the member the place's key, made in the admin's browser: a Confirm
+    /// without it (a plain form, a hand-made request) changes nothing.
+    MemberKeyRequired,
+    /// The member's public key is not the one the key was made for (their keys changed since
+    /// the dialog opened, or the key was meant for someone else).
+    MemberKeyChanged,
+    /// The member's account has no keys yet, so nothing can be given to it.
+    MemberKeysMissing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -366,5 +377,9 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::KdfOutOfBounds => t!(i18n, refusals.kdf_out_of_bounds).into_any(),
         Refusal::KeysMissing => t!(i18n, refusals.keys_missing).into_any(),
         Refusal::ProviderKeyMissing => t!(i18n, refusals.provider_key_missing).into_any(),
+        Refusal::OrganizationKeyMissing => t!(i18n, refusals.organization_key_missing).into_any(),
+        Refusal::MemberKeyRequired => t!(i18n, refusals.member_key_required).into_any(),
+        Refusal::MemberKeyChanged => t!(i18n, refusals.member_key_changed).into_any(),
+        Refusal::MemberKeysMissing => t!(i18n, refusals.member_keys_missing).into_any(),
     }
 }

@@ -11,20 +11,11 @@ import {
   submitSignIn,
   totpCode,
   uniqueEmail,
+  unlockAccountKeys as unlock,
 } from './fixtures';
 
 // The account settings of a signed-in user: keys (lock and unlock), two-step login, sessions,
 // password, address, and the product switcher's keyboard pattern.
-
-/** Unlocks the account page's keys with `password`; returns the fingerprint phrase shown. */
-async function unlock(page: Page, password: string): Promise<string> {
-  const keys = page.locator('section', { has: page.locator('#keys-heading') });
-  await expect(keys.getByTestId('keys-locked')).toBeVisible();
-  await keys.getByLabel('Master password').fill(password);
-  await keys.getByRole('button', { name: 'Unlock' }).click();
-  await expect(keys.getByTestId('fingerprint')).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
-  return (await keys.getByTestId('fingerprint').textContent()) ?? '';
-}
 
 test('keys: unlocked by signing in, locked by a reload, Lock now and the idle timeout', async ({ page }) => {
   const email = uniqueEmail('lock');

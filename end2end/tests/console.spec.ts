@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, mailTo, PASSWORD, signIn, uniqueEmail } from './fixtures';
+import { hydrated, mailTo, PASSWORD, signIn, uniqueEmail, unlockAccountKeys } from './fixtures';
 
 // A client's Admin Console on the demo data, as a service user administers it. These tests
 // change My Client's Organization (members, seats), so the configuration runs this file after
@@ -216,14 +216,29 @@ test('account recovery and Custom permissions: a member enrols, the service user
   const membership = member.locator('.membership').filter({ hasText: CLIENT });
   await expect(membership).toContainText('Accepted');
 
-  // The service user confirms the member.
+  // The service user confirms the member: their browser opens the client's key through the
+  // chain (private key → provider key → organization key) and wraps it to the member's public
+  // key, whose fingerprint phrase is the one the member sees in their account.
+  await member.goto('/account');
+  await hydrated(member);
+  const phrase = await unlockAccountKeys(member, PASSWORD);
+  await member.goto('/memberships');
   await service.goto(service.url() + '?status=accepted');
   await hydrated(service);
   await service.getByRole('row').filter({ hasText: email }).getByRole('button', { name: `Actions for ${email}` }).click();
   await service.getByRole('menuitem', { name: 'Confirm' }).click();
   const confirm = service.getByRole('dialog', { name: 'Confirm members' });
+  await expect(confirm.getByTestId('member-fingerprint')).toHaveText(phrase);
+  await confirm.getByLabel('Master password').fill(PASSWORD);
   await confirm.getByRole('button', { name: 'Confirm' }).click();
   await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
+
+  // The member's browser opens the organization key the service user's browser gave it.
+  await member.goto('/account');
+  await hydrated(member);
+  await unlockAccountKeys(member, PASSWORD);
+  await expect(member.getByTestId('held-keys')).toContainText(`${CLIENT}: opens in this browser`);
+  await member.goto('/memberships');
 
   // The member enrols in account recovery from the Password Manager.
   await member.reload();

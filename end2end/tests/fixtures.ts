@@ -168,3 +168,14 @@ export async function confirmMailedLink(page: Page, email: string): Promise<void
   await hydrated(page);
 }
 
+
+/** Unlocks the account page's keys with `password` (the page must be open and locked); returns
+ *  the fingerprint phrase it shows, the one an admin compares at Confirm. */
+export async function unlockAccountKeys(page: Page, password: string): Promise<string> {
+  const keys = page.locator('section', { has: page.locator('#keys-heading') });
+  await expect(keys.getByTestId('keys-locked')).toBeVisible();
+  await keys.getByLabel('Master password').fill(password);
+  await keys.getByRole('button', { name: 'Unlock' }).click();
+  await expect(keys.getByTestId('fingerprint')).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
+  return (await keys.getByTestId('fingerprint').textContent()) ?? '';
+}

@@ -1,5 +1,14 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, mailTo, PASSWORD, registerAccount, signIn, signInWithoutScript, uniqueEmail } from './fixtures';
+import {
+  hydrated,
+  mailTo,
+  PASSWORD,
+  registerAccount,
+  signIn,
+  signInWithoutScript,
+  uniqueEmail,
+  unlockAccountKeys,
+} from './fixtures';
 
 // The invitation mail goes through a real SMTP server (maildev; see fixtures.ts).
 const MEMBERS = '/providers/1/manage/members';
@@ -59,7 +68,14 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await expect(invitee).toHaveURL(/\/memberships$/);
   await expect(invitee.locator('.membership').filter({ hasText: 'Demo MSP' })).toContainText('Accepted');
 
-  // The admin confirms Sam from the Accepted tab.
+  // Sam's fingerprint phrase, as his account page shows it once his keys are open.
+  await invitee.goto('/account');
+  await hydrated(invitee);
+  const phrase = await unlockAccountKeys(invitee, PASSWORD);
+
+  // The admin confirms Sam from the Accepted tab: the dialog shows the phrase of the public key
+  // the admin's browser wraps the provider key to, the same phrase Sam sees; the admin's tab
+  // was reloaded, so its keys are locked and the dialog asks for the master password.
   await admin.goto(`${MEMBERS}?status=accepted`);
   await hydrated(admin);
   const row = admin.getByRole('row').filter({ hasText: email });
@@ -67,6 +83,11 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await admin.getByRole('menuitem', { name: 'Confirm' }).click();
   const confirm = admin.getByRole('dialog', { name: 'Confirm members' });
   await expect(confirm.getByText(email)).toBeVisible();
+  await expect(confirm.getByTestId('member-fingerprint')).toHaveText(phrase);
+  await confirm.getByLabel('Master password').fill('not my master password');
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm.locator('#field-current_password-error')).toHaveText('This is not correct.');
+  await confirm.getByLabel('Master password').fill(PASSWORD);
   await confirm.getByRole('button', { name: 'Confirm' }).click();
   await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
   await confirm.locator('.modal-actions').getByRole('button', { name: 'Close' }).click();
@@ -96,6 +117,12 @@ test('invite a service user by mail; they register, accept, get confirmed and se
   await admin.getByRole('button', { name: 'Show' }).click();
   await expect(admin.getByText('The end must not be before the start.')).toBeVisible();
   await expect(admin.getByRole('link', { name: 'Export to CSV' })).toHaveCount(0);
+
+  // Sam's browser opens the provider key the admin's browser gave him.
+  await invitee.goto('/account');
+  await hydrated(invitee);
+  await unlockAccountKeys(invitee, PASSWORD);
+  await expect(invitee.getByTestId('held-keys')).toContainText('Demo MSP: opens in this browser');
 
   // Sam now has the provider in the product switcher.
   await invitee.goto('/');
@@ -166,6 +193,10 @@ test('the last Provider Admin is protected, and bulk actions report per row', as
   await page.getByRole('checkbox', { name: `Select ${first}` }).check();
   await page.getByRole('checkbox', { name: `Select ${second}` }).check();
   await page.getByRole('group', { name: 'Selected members:' }).getByRole('button', { name: 'Revoke access' }).click();
+  // The bulk bar is a plain GET form: a new page, server-rendered with the dialog open. Its
+  // form works before the bundle too (a plain post), but the per-row results need the bundle.
+  await expect(page).toHaveURL(/dialog=revoke/);
+  await hydrated(page);
   const revoke = page.getByRole('dialog', { name: 'Revoke access' });
   await expect(revoke.locator('.named-members li')).toHaveCount(2);
   await revoke.getByRole('button', { name: 'Revoke access' }).click();

@@ -16,6 +16,8 @@ use portal_crypto::{
 use super::types::{OwnKeys, Prelogin, Strength};
 use super::unlocked::Unlocked;
 use crate::error::{AppError, Refusal};
+use crate::ids::UserId;
+use crate::members::types::{MemberId, MemberKey, PlaceKey};
 
 /// What went wrong in the browser's part of a form.
 #[derive(Debug)]
@@ -181,6 +183,89 @@ pub fn client_keys(
         .unwrap_key(&provider_key)
         .map_err(KeysError::Crypto)?;
     Ok(portal_crypto::shared::new_organization(None, Some(&provider)).1)
+}
+
+/// Each member's fingerprint phrase, made here from the public key (base64 SPKI) this browser
+/// will wrap the place's key to, and the member's account id: what the member sees in their
+/// own account. Made in the browser, not taken from the server, so that a public key swapped
+/// on the way shows a different phrase. `None` for a key that does not read.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn fingerprints(members: Vec<(UserId, String)>) -> Result<Vec<Option<String>>, KeysError> {
+    Ok(members
+        .iter()
+        .map(|(user, public_key)| {
+            PublicKey::from_base64(public_key)
+                .ok()
+                .map(|key| key.fingerprint(&user.to_string()))
+        })
+        .collect())
+}
+
+/// Confirm's key exchange: opens the place's key with `private_key` (the viewer's, PKCS#8
+/// DER, from the unlocked tab), through the provider key in a provider's client, and wraps it
+/// to each member's public key (base64 SPKI).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn keys_for_members(
+    private_key: portal_crypto::Zeroizing<Vec<u8>>,
+    place: PlaceKey,
+    members: Vec<(MemberId, String)>,
+) -> Result<Vec<MemberKey>, KeysError> {
+    let private =
+        portal_crypto::PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
+    let key = match place {
+        PlaceKey::Own(wrapped) => private.unwrap_key(&wrapped),
+        PlaceKey::ThroughProvider {
+            provider_key,
+            organization_key,
+        } => private
+            .unwrap_key(&provider_key)
+            .and_then(|provider| organization_key.decrypt_key(&provider)),
+    }
+    .map_err(KeysError::Crypto)?;
+    members
+        .into_iter()
+        .map(|(member, public_key)| {
+            let to = PublicKey::from_base64(&public_key).map_err(KeysError::Crypto)?;
+            Ok(MemberKey {
+                member,
+                key: to.wrap_key(&key),
+                public_key,
+            })
+        })
+        .collect()
+}
+
+/// Add existing organization: the organization key, opened from the owner's copy (`own`, type
+/// 4, with `private_key`, PKCS#8 DER), wrapped under the provider key, opened from the owner's
+/// copy of it (`provider_key`, type 4).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn client_key_of(
+    private_key: portal_crypto::Zeroizing<Vec<u8>>,
+    own: WrappedKey,
+    provider_key: WrappedKey,
+) -> Result<portal_crypto::EncString, KeysError> {
+    let private =
+        portal_crypto::PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
+    let organization = private.unwrap_key(&own).map_err(KeysError::Crypto)?;
+    let provider = private
+        .unwrap_key(&provider_key)
+        .map_err(KeysError::Crypto)?;
+    Ok(portal_crypto::EncString::wrap_key(&provider, &organization))
+}
+
+/// Whether each of the account's copies of a shared key opens with its private key
+/// (`private_key`, PKCS#8 DER).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn keys_open(
+    private_key: portal_crypto::Zeroizing<Vec<u8>>,
+    keys: Vec<WrappedKey>,
+) -> Result<Vec<bool>, KeysError> {
+    let private =
+        portal_crypto::PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
+    Ok(keys
+        .iter()
+        .map(|key| private.unwrap_key(key).is_ok())
+        .collect())
 }
 
 /// The signed-in account's public key (base64 SPKI), to give it a shared key.

@@ -534,6 +534,26 @@ pub async fn overview(
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
+    // The copies of shared keys the account holds (a member is given one at Confirm).
+    let parse = |key: Option<String>| key.and_then(|k| k.parse().ok());
+    let org_keys: std::collections::HashMap<i64, crate::crypto::WrappedKey> =
+        organization_users::Entity::find()
+            .filter(organization_users::Column::UserId.eq(actor.user_id.0))
+            .filter(organization_users::Column::Key.is_not_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|m| Some((m.organization_id, parse(m.key)?)))
+            .collect();
+    let provider_keys: std::collections::HashMap<i64, crate::crypto::WrappedKey> =
+        provider_users::Entity::find()
+            .filter(provider_users::Column::UserId.eq(actor.user_id.0))
+            .filter(provider_users::Column::Key.is_not_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|m| Some((m.provider_id, parse(m.key)?)))
+            .collect();
     let mut organizations: Vec<_> = actor
         .organizations
         .iter()
@@ -542,6 +562,7 @@ pub async fn overview(
                 name: org_names.get(&m.organization_id.0)?.clone(),
                 role: m.user_type,
                 status: m.status,
+                key: org_keys.get(&m.organization_id.0).cloned(),
             })
         })
         .collect();
@@ -554,6 +575,7 @@ pub async fn overview(
                 name: provider_names.get(&m.provider_id.0)?.clone(),
                 role: m.user_type,
                 status: m.status,
+                key: provider_keys.get(&m.provider_id.0).cloned(),
             })
         })
         .collect();

@@ -191,6 +191,9 @@ pub struct MembershipInfo<R> {
     pub name: String,
     pub role: R,
     pub status: MemberStatus,
+    /// The account's copy of the place's key (given at Confirm), wrapped to its public key:
+    /// the keys section shows, once unlocked, that it opens.
+    pub key: Option<crate::crypto::WrappedKey>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

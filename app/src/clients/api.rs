@@ -74,19 +74,19 @@ pub async fn eligible_organizations(
     super::service::eligible_organizations(&db, &access).await
 }
 
-#[server(prefix = "/api", endpoint = "clients/add-existing")]
+/// Adds an organization the caller owns, with its key wrapped under the provider key in the
+/// caller's browser (none only for an organization made before keys existed).
+#[server(prefix = "/api", endpoint = "clients/add-existing", input = Json)]
 pub async fn add_existing_organization(
     provider: ProviderId,
     organization: OrganizationId,
-    return_to: Option<String>,
+    key: Option<crate::crypto::EncString>,
 ) -> Result<(), AppError> {
     let gate::Within { access, context } =
         gate::provider(provider, Capability::ManageClients).await?;
     let db = context.db;
     let context = crate::auth::request::event_context(&access.actor);
-    super::service::add_existing(&db, &access, organization, &context).await?;
-    back_to_clients(provider, return_to);
-    Ok(())
+    super::service::add_existing(&db, &access, organization, key.as_ref(), &context).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/rename")]

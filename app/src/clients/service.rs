@@ -222,6 +222,8 @@ struct EligibleRecord {
     name: String,
     plan: crate::vocabulary::Plan,
     seats: i32,
+    has_keys: bool,
+    key: Option<String>,
 }
 
 /// What the caller could add to the provider (rule 3): organizations it owns that no
@@ -251,18 +253,28 @@ async fn eligible_for(
             name: r.name,
             plan: r.plan,
             seats: i64::from(r.seats),
+            has_keys: r.has_keys,
+            key: r
+                .key
+                .map(|key| key.parse().map_err(|_| AppError::Internal))
+                .transpose()?,
         })
     })
     .collect()
 }
 
-/// Rules 3, 4 and 9: links an organization the admin owns. The organization's row is locked
-/// and its eligibility re-checked inside the transaction; the unique index on the link settles
-/// a race with another provider, whose loser gets `AlreadyClient`.
+/// Rules 3, 4 and 9: links an organization the admin owns, with its key wrapped under the
+/// provider key by the owner's browser (`key`), so the provider's members reach it. An
+/// organization made before keys existed has none to give and is linked without (its key is
+/// set up later); one with keys is refused without its key, so no client is left that its
+/// provider cannot open. The organization's row is locked and its eligibility re-checked
+/// inside the transaction; the unique index on the link settles a race with another provider,
+/// whose loser gets `AlreadyClient`.
 pub async fn add_existing(
     db: &(impl ConnectionTrait + TransactionTrait),
     access: &InProvider,
     organization: OrganizationId,
+    key: Option<&portal_crypto::EncString>,
     context: &EventContext,
 ) -> Result<(), AppError> {
     access.require(Capability::ManageClients)?;
@@ -291,11 +303,15 @@ pub async fn add_existing(
         .into_iter()
         .find(|o| o.id == organization)
         .ok_or(AppError::Refused(Refusal::NotEligible))?;
+    if eligible.has_keys && key.is_none() {
+        return Err(AppError::Refused(Refusal::OrganizationKeyMissing));
+    }
     let provider_model = crate::providers::service::row(&txn, provider).await?;
     let linked = provider_organizations::ActiveModel {
         provider_id: Set(provider.0),
         organization_id: Set(organization.0),
         created_at: Set(context.at),
+        key: Set(key.map(ToString::to_string)),
         ..Default::default()
     }
     .insert(&txn)

@@ -334,6 +334,10 @@ pub struct EligibleOrganization {
     pub name: String,
     pub plan: Plan,
     pub seats: i64,
+    /// The organization has keys (every one made since keys exist).
+    pub has_keys: bool,
+    /// The caller's copy of its key, wrapped to the caller's public key.
+    pub key: Option<crate::crypto::WrappedKey>,
 }
 
 /// Rule 8: seats above the plan minimum are purchased; a change purchases when it raises the

@@ -82,6 +82,13 @@ pub fn eligible_statement(user: crate::ids::UserId) -> SelectStatement {
         .column((o.clone(), Column::Name))
         .column((o.clone(), Column::Plan))
         .column((o.clone(), Column::Seats))
+        // Whether it has keys at all, and the owner's copy of its key (type 4): the owner's
+        // browser wraps that key under the provider key when adding it.
+        .expr_as(
+            Expr::col((o.clone(), Column::PublicKey)).is_not_null(),
+            Alias::new("has_keys"),
+        )
+        .column((ou.clone(), organization_users::Column::Key))
         .from_as(Entity, o.clone())
         .join_as(
             JoinType::InnerJoin,

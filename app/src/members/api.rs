@@ -5,9 +5,11 @@
 //! account area's memberships are here too.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use super::types::{
-    Invited, MemberId, MemberPage, MemberQuery, MemberRow, Place, ProviderMembership, RowOutcome,
+    ConfirmPlan, Invited, MemberId, MemberKey, MemberPage, MemberQuery, MemberRow, Place,
+    ProviderMembership, RowOutcome,
 };
 use crate::error::AppError;
 use crate::ids::{OrganizationId, OrganizationUserId, ProviderId};
@@ -97,6 +99,37 @@ pub async fn apply_to_members(
         &members,
     )
     .await
+}
+
+/// What the Confirm dialog opens with: the caller's way to the place's key and the named
+/// members' public keys, for the browser to show each fingerprint phrase and wrap the key.
+#[server(prefix = "/api", endpoint = "members/confirm-plan")]
+pub async fn get_confirm_plan(
+    place: Place,
+    members: Vec<MemberId>,
+) -> Result<ConfirmPlan, AppError> {
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
+    let members: Vec<MemberId> = members.into_iter().take(50).collect();
+    super::keys::confirm_plan(&context.db, &manager, &members).await
+}
+
+/// Confirms members, each with the copy of the place's key the admin's browser made for them
+/// (a type-4 envelope, checked well-formed when the body is read); per-row results.
+#[server(prefix = "/api", endpoint = "members/confirm", input = Json)]
+pub async fn confirm_members(
+    place: Place,
+    keys: Vec<MemberKey>,
+) -> Result<Vec<RowOutcome>, AppError> {
+    use crate::auth::request::{event_context, outbox};
+    let Within {
+        access: manager,
+        context,
+    } = gate::members(place).await?;
+    let events = event_context(&manager.actor);
+    super::service::confirm(&context.db, &events, &outbox(&context), &manager, &keys).await
 }
 
 /// A member's type, and for an organization's Custom type its flags.

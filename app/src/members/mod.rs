@@ -9,6 +9,8 @@ pub mod types;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod keys;
+#[cfg(feature = "ssr")]
 pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod service;

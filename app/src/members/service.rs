@@ -20,9 +20,9 @@ use sea_orm::{
 };
 
 use super::types::{
-    Invitation, Invited, MEMBER_PAGE_SIZE, MemberAction, MemberPage, MemberQuery, MemberRights,
-    MemberRow, MemberStatus, MemberType, OrgUserType, Permissions, ProviderMembership, RowOutcome,
-    SeatFigures, StatusCounts, StatusFilter,
+    Invitation, Invited, MEMBER_PAGE_SIZE, MemberAction, MemberKey, MemberPage, MemberQuery,
+    MemberRights, MemberRow, MemberStatus, MemberType, OrgUserType, Permissions,
+    ProviderMembership, RowOutcome, SeatFigures, StatusCounts, StatusFilter,
 };
 use crate::auth::gate::{Manager, MemberScope};
 use crate::auth::{Actor, Capability, Role, Scope, require_outranks};
@@ -274,13 +274,47 @@ pub async fn apply(
     action: MemberAction,
     members: &[MemberId],
 ) -> Result<Vec<RowOutcome>, AppError> {
-    if members.is_empty() || members.len() > usize::try_from(MEMBER_PAGE_SIZE).unwrap_or(50) {
+    // Confirming hands the member the place's key, which only a browser can make: through
+    // [`confirm`], never here.
+    if action == MemberAction::Confirm {
+        return Err(AppError::Refused(Refusal::MemberKeyRequired));
+    }
+    let rows: Vec<(MemberId, Option<&MemberKey>)> = members.iter().map(|&m| (m, None)).collect();
+    apply_rows(db, context, outbox, manager, action, &rows).await
+}
+
+/// Confirms each member with their copy of the place's key (made in the admin's browser,
+/// wrapped to the member's public key), each in its own transaction as [`apply`] does: a row
+/// whose member's public key is no longer the one the key was made for is refused, so a key
+/// meant for someone else is never stored.
+pub async fn confirm(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    outbox: &Outbox<'_>,
+    manager: &Manager,
+    keys: &[MemberKey],
+) -> Result<Vec<RowOutcome>, AppError> {
+    let rows: Vec<(MemberId, Option<&MemberKey>)> =
+        keys.iter().map(|key| (key.member, Some(key))).collect();
+    apply_rows(db, context, outbox, manager, MemberAction::Confirm, &rows).await
+}
+
+async fn apply_rows(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    context: &EventContext,
+    outbox: &Outbox<'_>,
+    manager: &Manager,
+    action: MemberAction,
+    rows: &[(MemberId, Option<&MemberKey>)],
+) -> Result<Vec<RowOutcome>, AppError> {
+    if rows.is_empty() || rows.len() > usize::try_from(MEMBER_PAGE_SIZE).unwrap_or(50) {
         return Err(AppError::field(Field::Emails, Problem::TooMany(50)));
     }
-    let mut outcomes = Vec::with_capacity(members.len());
-    for &member in members {
+    let mut outcomes = Vec::with_capacity(rows.len());
+    for &(member, key) in rows {
         let mut email = String::new();
-        let result = apply_one(db, context, outbox, manager, action, member, &mut email).await;
+        let one = One { action, key };
+        let result = apply_one(db, context, outbox, manager, one, member, &mut email).await;
         let (result, link) = match result {
             Ok(link) => (Ok(()), link),
             Err(error) => (Err(error), None),
@@ -295,12 +329,19 @@ pub async fn apply(
     Ok(outcomes)
 }
 
+/// One row's action, and for Confirm the member's copy of the key.
+#[derive(Clone, Copy)]
+struct One<'a> {
+    action: MemberAction,
+    key: Option<&'a MemberKey>,
+}
+
 async fn apply_one(
     db: &(impl ConnectionTrait + TransactionTrait),
     context: &EventContext,
     outbox: &Outbox<'_>,
     manager: &Manager,
-    action: MemberAction,
+    One { action, key }: One<'_>,
     id: MemberId,
     email: &mut String,
 ) -> Result<Option<String>, AppError> {
@@ -323,7 +364,18 @@ async fn apply_one(
     let mut token = None;
     let change = match action {
         MemberAction::Confirm => {
-            set_status(&txn, scope, id, MemberStatus::Confirmed).await?;
+            let key = key.ok_or(AppError::Refused(Refusal::MemberKeyRequired))?;
+            // The key was made for the public key the admin's browser fetched (and whose
+            // fingerprint it showed): still this member's, or nothing is stored.
+            let current = super::keys::public_key_of(&txn, member.user_id).await?;
+            match current {
+                None => return Err(AppError::Refused(Refusal::MemberKeysMissing)),
+                Some(current) if current != key.public_key => {
+                    return Err(AppError::Refused(Refusal::MemberKeyChanged));
+                }
+                Some(_) => {}
+            }
+            super::keys::set_confirmed(&txn, scope, id, &key.key).await?;
             Change::Confirmed
         }
         MemberAction::Revoke => {
@@ -339,12 +391,14 @@ async fn apply_one(
                     return Err(AppError::Refused(Refusal::NoSeatsLeft));
                 }
             }
-            // Back where the member was: invited until they accept; someone who had accepted
-            // comes back confirmed (restoring is the admin's decision, as confirming is).
-            let back = if member.user_id.is_some() {
-                MemberStatus::Confirmed
-            } else {
-                MemberStatus::Invited
+            // Back where the member was: invited until they accept; someone confirmed before
+            // (who holds the place's key) comes back confirmed, restoring being the admin's
+            // decision as confirming is; someone revoked before a Confirm gave them the key
+            // comes back accepted, to be confirmed (a confirmed member always holds the key).
+            let back = match (member.user_id, member.has_key) {
+                (None, _) => MemberStatus::Invited,
+                (Some(_), true) => MemberStatus::Confirmed,
+                (Some(_), false) => MemberStatus::Accepted,
             };
             set_status(&txn, scope, id, back).await?;
             Change::Restored
@@ -717,6 +771,8 @@ struct Member {
     user_type: MemberType,
     permissions: Permissions,
     status: MemberStatus,
+    /// Holds a copy of the place's key (given at Confirm).
+    has_key: bool,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -750,16 +806,16 @@ impl MemberRecord {
 
 /// The alias of the member table in the list's statements; both tables name their shared
 /// columns alike.
-fn m() -> Alias {
+pub(super) fn m() -> Alias {
     Alias::new("m")
 }
 
-fn col(name: &'static str) -> sea_orm::sea_query::DynIden {
+pub(super) fn col(name: &'static str) -> sea_orm::sea_query::DynIden {
     Alias::new(name).into_iden()
 }
 
 /// The place's members joined to their accounts, matching the search (address or name).
-fn members_of(scope: MemberScope, search: &str) -> SelectStatement {
+pub(super) fn members_of(scope: MemberScope, search: &str) -> SelectStatement {
     let u = Alias::new("u");
     let mut statement = Query::select();
     let owner = match scope {
@@ -846,6 +902,7 @@ async fn member_in(
                 user_type: MemberType::Organization(m.r#type),
                 permissions: Permissions(m.permissions),
                 status: m.status,
+                has_key: m.key.is_some(),
             }),
         MemberScope::Provider(provider) => provider_users::Entity::find_by_id(id.0)
             .one(db)
@@ -858,6 +915,7 @@ async fn member_in(
                 user_type: MemberType::Provider(m.r#type),
                 permissions: Permissions::empty(),
                 status: m.status,
+                has_key: m.key.is_some(),
             }),
     };
     member.ok_or(AppError::NotFound)

@@ -656,3 +656,46 @@ pub struct ProviderMembership {
     pub user_type: crate::vocabulary::ProviderUserType,
     pub status: MemberStatus,
 }
+
+/// How the viewer reaches a place's key (VAULT.md §2), to give it to a member at Confirm.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum PlaceKey {
+    /// Its own copy, wrapped to its public key: a confirmed member of the place.
+    Own(crate::crypto::WrappedKey),
+    /// A provider user in a client organization: its copy of the provider key, and the
+    /// client's organization key under the provider key.
+    ThroughProvider {
+        provider_key: crate::crypto::WrappedKey,
+        organization_key: crate::crypto::EncString,
+    },
+}
+
+/// A member as the Confirm dialog needs it: the public key the browser wraps the place's key
+/// to, and the account id its fingerprint phrase is made with (none before they accepted, or
+/// for an account that never signed in since it got keys).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ToConfirm {
+    pub member: MemberId,
+    pub email: String,
+    pub status: MemberStatus,
+    pub user: Option<crate::ids::UserId>,
+    pub public_key: Option<String>,
+}
+
+/// What the Confirm dialog opens with: the viewer's way to the place's key (none when it holds
+/// no copy) and the named members of the place.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ConfirmPlan {
+    pub key: Option<PlaceKey>,
+    pub members: Vec<ToConfirm>,
+}
+
+/// One member's copy of the place's key, made in the confirming admin's browser: `key` is the
+/// organization's (or provider's) key wrapped to `public_key`, the member's public key as that
+/// browser had it; the server confirms only while it is still the member's.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MemberKey {
+    pub member: MemberId,
+    pub public_key: String,
+    pub key: crate::crypto::WrappedKey,
+}

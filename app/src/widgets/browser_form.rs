@@ -8,6 +8,12 @@ use leptos::wasm_bindgen::JsCast;
 
 use crate::error::AppError;
 
+/// The `action` of every form a [`BrowserForm`] handles (with `method="post"`): should the page
+/// stop working (a panic ends the bundle), the browser would submit the form itself, and what
+/// it holds (a password) must not go to the server or into an address. The page's
+/// Content-Security-Policy (`form-action 'self'`) refuses this target, so nothing is sent.
+pub const NOWHERE: &str = "about:blank";
+
 /// A form's state: its outcome (shown by `FormAlert` and next to each field), whether its
 /// browser-side work or its server call is under way, and whether the page is interactive.
 pub struct BrowserForm<T: Send + Sync + 'static> {

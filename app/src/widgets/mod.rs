@@ -10,7 +10,7 @@ mod menu;
 mod modal;
 
 pub use address::current_address;
-pub use browser_form::{BrowserForm, Fields};
+pub use browser_form::{BrowserForm, Fields, NOWHERE};
 pub use form::{FormAlert, TextField, problem_of, successes};
 pub use local_time::LocalTime;
 pub use menu::MenuButton;

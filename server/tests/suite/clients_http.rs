@@ -221,7 +221,7 @@ async fn every_clients_server_function_refuses_whom_it_must_and_changes_nothing(
     for org in &owned {
         endpoints.push((
             "/api/clients/add-existing",
-            format!("provider={pid}&organization={}", org.0),
+            serde_json::json!({"provider": pid, "organization": org.0}).to_string(),
             false,
         ));
     }

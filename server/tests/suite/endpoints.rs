@@ -194,7 +194,8 @@ fn cases(ids: &Ids) -> Vec<Case> {
         call(
             "/api/clients/add-existing",
             Prov(C::ManageClients),
-            format!("provider={p}&organization={o}"),
+            serde_json::json!({"provider": p, "organization": o, "key": support::ENVELOPE})
+                .to_string(),
         ),
         call(
             "/api/clients/rename",
@@ -230,6 +231,16 @@ fn cases(ids: &Ids) -> Vec<Case> {
             "/api/members/apply",
             Prov(C::ManageProviderMembers),
             format!("place=p-{p}&action=remove&members={pm}"),
+        ),
+        call(
+            "/api/members/confirm-plan",
+            Prov(C::ManageProviderMembers),
+            format!("place=p-{p}&members[0]={pm}"),
+        ),
+        call(
+            "/api/members/confirm",
+            Prov(C::ManageProviderMembers),
+            support::confirm_body(&format!("p-{p}"), pm),
         ),
         call(
             "/api/members/change-type",
@@ -336,6 +347,16 @@ fn cases(ids: &Ids) -> Vec<Case> {
             "/api/members/apply",
             Org(C::ManageOrgMembers),
             format!("place=o-{o}&action=revoke&members={m}"),
+        ),
+        call(
+            "/api/members/confirm-plan",
+            Org(C::ManageOrgMembers),
+            format!("place=o-{o}&members[0]={m}"),
+        ),
+        call(
+            "/api/members/confirm",
+            Org(C::ManageOrgMembers),
+            support::confirm_body(&format!("o-{o}"), m),
         ),
         call(
             "/api/members/change-type",

@@ -387,11 +387,20 @@ async fn two_instances_share_one_postgresql() {
             std::thread::spawn(move || {
                 agent()
                     .post(&format!("{url}/api/clients/add-existing"))
-                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("content-type", "application/json")
                     .header("accept", "application/json")
                     .header("origin", &url)
                     .header("cookie", &cookie)
-                    .send(&format!("provider={provider}&organization={northwind}"))
+                    // Northwind has keys: its key under the provider's, as the owner's browser
+                    // sends it (any well-formed envelope; the server cannot open it).
+                    .send(
+                        &serde_json::json!({
+                            "provider": provider,
+                            "organization": northwind,
+                            "key": crate::support::ENVELOPE,
+                        })
+                        .to_string(),
+                    )
                     .map(|r| r.status().as_u16())
                     .unwrap_or(0)
             })

@@ -10,6 +10,7 @@ mod accounts;
 mod billing;
 mod clients;
 mod clients_http;
+mod confirm_keys;
 mod demo_data;
 mod endpoints;
 mod events;

@@ -113,6 +113,14 @@ async fn every_org_member_server_function_refuses_whom_it_must_and_changes_nothi
             format!("place=o-{oid}&action=revoke&members={invited}"),
         ),
         (
+            "/api/members/confirm-plan",
+            format!("place=o-{oid}&members[0]={invited}"),
+        ),
+        (
+            "/api/members/confirm",
+            support::confirm_body(&format!("o-{oid}"), invited),
+        ),
+        (
             "/api/members/change-type",
             format!("place=o-{oid}&member={invited}&user_type=admin"),
         ),

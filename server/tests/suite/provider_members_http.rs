@@ -59,6 +59,7 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing(t
     provider(db, "Other", "admin@other.example").await;
     let invited = provider_member(db, p, None, "new@example.com", "service_user", "invited").await;
     let accepted_user = user(db, "acc@example.com").await;
+    support::give_test_keys(db, accepted_user).await;
     let accepted = provider_member(
         db,
         p,
@@ -84,8 +85,12 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing(t
             format!("place=p-{pid}&emails=x%40example.com&user_type=service_user"),
         ),
         (
-            "/api/members/apply",
-            format!("place=p-{pid}&action=confirm&members={accepted}"),
+            "/api/members/confirm-plan",
+            format!("place=p-{pid}&members[0]={accepted}"),
+        ),
+        (
+            "/api/members/confirm",
+            support::confirm_body(&format!("p-{pid}"), accepted),
         ),
         (
             "/api/members/apply",
@@ -172,6 +177,16 @@ async fn every_member_server_function_refuses_whom_it_must_and_changes_nothing(t
         let (status, answer) = post_form(&app, path, body, Some(&admin_cookie)).await;
         assert!(status.is_success(), "admin → {path}: {status} {answer}");
     }
+    // Confirm as a plain bulk action carries no key: refused even to the admin.
+    let (status, answer) = post_form(
+        &app,
+        "/api/members/apply",
+        &format!("place=p-{pid}&action=confirm&members={accepted}"),
+        Some(&admin_cookie),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    assert!(answer.contains("MemberKeyRequired"), "{answer}");
     let after = snapshot(db).await;
     assert_ne!(after, before);
     assert!(after.members.iter().any(|m| m.email == "x@example.com"));

@@ -198,7 +198,15 @@ fn Sections(overview: AccountOverview) -> impl IntoView {
         <div class="account-sections">
             {view! { <ProfileSection name email address /> }.into_any()}
             {view! { <PasswordSection /> }.into_any()}
-            {view! { <super::KeysSection lock set_lock /> }.into_any()}
+            {{
+                // The shared keys this account holds, by the place's name.
+                let held = organizations
+                    .iter()
+                    .filter_map(|m| Some((m.name.clone(), m.key.clone()?)))
+                    .chain(providers.iter().filter_map(|m| Some((m.name.clone(), m.key.clone()?))))
+                    .collect::<Vec<_>>();
+                view! { <super::KeysSection lock set_lock held /> }.into_any()
+            }}
             {view! { <super::kdf::KdfSection current=kdf form=change_kdf /> }.into_any()}
             {view! { <TwoStepSection enabled=two_step_enabled /> }.into_any()}
             {view! { <SessionsSection sessions /> }.into_any()}
@@ -319,7 +327,7 @@ fn ProfileSection(name: String, email: String, address: AddressState) -> impl In
                 <Saved value=renamed />
             </ActionForm>
             <NeedsScript />
-            <form class="inline-form" on:submit=move |event| move_email.submit(event, email_change)>
+            <form class="inline-form" method="post" action=crate::widgets::NOWHERE on:submit=move |event| move_email.submit(event, email_change)>
                 <FormAlert value=moved />
                 <TextField
                     name="email"
@@ -377,7 +385,7 @@ fn PasswordSection() -> impl IntoView {
         <section class="panel" aria-labelledby="password-heading">
             <h2 id="password-heading">{t!(i18n, accounts.change_password)}</h2>
             <p class="muted">{t!(i18n, accounts.change_password_note)}</p>
-            <form on:submit=move |event| form.submit(event, password_change)>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, password_change)>
                 <FormAlert value />
                 <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) />
                 <NewPasswordFields value />
@@ -401,7 +409,7 @@ fn TwoStepSection(enabled: bool) -> impl IntoView {
             {if enabled {
                 view! {
                     <p><span class="badge badge-on">{t!(i18n, accounts.two_step_on)}</span></p>
-                    <form on:submit=move |event| disable.submit(event, two_step_off)>
+                    <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| disable.submit(event, two_step_off)>
                         <FormAlert value />
                         <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) form="two-step" />
                         <button type="submit" class="button danger" disabled=disable.disabled()>{t!(i18n, accounts.two_step_disable)}</button>

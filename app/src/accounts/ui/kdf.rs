@@ -118,7 +118,7 @@ pub fn KdfSection(current: Option<Kdf>, form: BrowserForm<()>) -> impl IntoView 
             <h2 id="kdf-heading">{t!(i18n, accounts.kdf_title)}</h2>
             <p class="muted">{t!(i18n, accounts.kdf_explain)}</p>
             <NeedsScript />
-            <form on:submit=move |event| form.submit(event, kdf_change)>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, kdf_change)>
                 <FormAlert value />
                 <div class="field">
                     <label for="field-kdf">{t!(i18n, accounts.kdf_algorithm)}</label>

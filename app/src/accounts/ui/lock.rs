@@ -10,6 +10,7 @@ use super::sign_in::NeedsScript;
 use crate::accounts::api::{SetLockTimeout, wrapped_keys};
 use crate::accounts::types::LockTimeout;
 use crate::accounts::{browser, unlocked};
+use crate::crypto::WrappedKey;
 use crate::error::{AppError, Field, Refusal};
 use crate::i18n::*;
 use crate::widgets::{BrowserForm, Fields, FormAlert, current_address, problem_of};
@@ -51,7 +52,7 @@ pub fn UnlockForm() -> impl IntoView {
     let value = form.value();
     view! {
         <NeedsScript />
-        <form class="inline-form" on:submit=move |event| form.submit(event, unlock_with)>
+        <form class="inline-form" method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, unlock_with)>
             <FormAlert value />
             <super::PasswordAgain problem=problem_of(value, Field::CurrentPassword) form="unlock" master=true />
             <button type="submit" class="button primary" disabled=form.disabled()>
@@ -64,13 +65,21 @@ pub fn UnlockForm() -> impl IntoView {
 /// The account page's keys: locked or unlocked (with the fingerprint phrase), and how soon an
 /// idle tab locks.
 #[component]
-pub fn KeysSection(lock: LockTimeout, set_lock: ServerAction<SetLockTimeout>) -> impl IntoView {
+pub fn KeysSection(
+    lock: LockTimeout,
+    set_lock: ServerAction<SetLockTimeout>,
+    /// The organizations' and providers' keys the account holds, by their names.
+    held: Vec<(String, WrappedKey)>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="panel" aria-labelledby="keys-heading">
             <h2 id="keys-heading">{t!(i18n, accounts.keys_title)}</h2>
             {move || match unlocked::fingerprint() {
-                Some(phrase) => view! { <Fingerprint phrase /> }.into_any(),
+                Some(phrase) => {
+                    let held = held.clone();
+                    view! { <Fingerprint phrase /> <HeldKeys held /> }.into_any()
+                }
                 None => view! {
                     <p data-testid="keys-locked">
                         <span class="badge badge-off">{t!(i18n, accounts.locked)}</span> " "
@@ -83,6 +92,49 @@ pub fn KeysSection(lock: LockTimeout, set_lock: ServerAction<SetLockTimeout>) ->
             <LockTimeoutForm current=lock action=set_lock />
         </section>
     }
+}
+
+/// The shared keys the account holds, each tried with the open private key: what a Confirm
+/// gave it, shown opening (or not) in this browser.
+#[component]
+fn HeldKeys(held: Vec<(String, WrappedKey)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let opens = RwSignal::new(None::<Vec<bool>>);
+    let keys: Vec<WrappedKey> = held.iter().map(|(_, key)| key.clone()).collect();
+    if !keys.is_empty() {
+        Effect::new(move |_| {
+            let keys = keys.clone();
+            leptos::task::spawn_local(async move {
+                let Some(private) = unlocked::with_keys(|k| k.private_key.clone()) else {
+                    return;
+                };
+                if let Ok(result) = browser::keys_open(private, keys).await {
+                    opens.set(Some(result));
+                }
+            });
+        });
+    }
+    (!held.is_empty()).then(|| {
+        view! {
+            <h3>{t!(i18n, accounts.held_keys)}</h3>
+            <ul class="plain-list" data-testid="held-keys">
+                {held
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, (name, _))| view! {
+                        <li>
+                            <strong>{name}</strong> ": "
+                            {move || match opens.get().and_then(|o| o.get(index).copied()) {
+                                Some(true) => t_string!(i18n, accounts.held_key_opens).to_string(),
+                                Some(false) => t_string!(i18n, accounts.held_key_broken).to_string(),
+                                None => "…".to_owned(),
+                            }}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }
 
 #[component]

@@ -41,7 +41,7 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>{t!(i18n, accounts.register_title)}</h1>
             <NeedsScript />
-            <form on:submit=move |event| form.submit(event, register_with)>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, register_with)>
                 <input type="hidden" name="redirect_to" value=redirect_to />
                 {invitation.map(|token| view! { <input type="hidden" name="invitation" value=token /> })}
                 <FormAlert value />

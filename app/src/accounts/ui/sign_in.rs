@@ -40,7 +40,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>{t!(i18n, accounts.sign_in_title)}</h1>
             {registered.then(|| view! { <p class="alert alert-success" role="status">{t!(i18n, accounts.registered_sign_in)}</p> })}
             <NeedsScript />
-            <form on:submit=submit>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=submit>
                 <FormAlert value />
                 <input type="hidden" name="redirect_to" value=redirect_to />
                 <TextField

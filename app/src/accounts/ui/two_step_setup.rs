@@ -54,7 +54,7 @@ fn EnableForm(setup: TwoStepSetup) -> impl IntoView {
                 {t!(i18n, accounts.two_step_manual)} " " <code class="secret">{secret}</code>
             </p>
             <NeedsScript />
-            <form on:submit=move |event| form.submit(event, enable)>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, enable)>
                 <FormAlert value />
                 <TextField
                     name="code"

@@ -11,10 +11,10 @@ use super::{ClientsContext, Dialog, refresh_on_success};
 use crate::accounts::ui::{NeedsScript, outcome};
 use crate::accounts::{browser, unlocked};
 use crate::clients::api::{
-    AddExistingOrganization, RenameClient, SetClientSeats, UnlinkClient, create_client,
+    RenameClient, SetClientSeats, UnlinkClient, add_existing_organization, create_client,
     eligible_organizations, get_client_details,
 };
-use crate::clients::types::{ClientDetails, NewClientForm};
+use crate::clients::types::{ClientDetails, EligibleOrganization, NewClientForm};
 use crate::crypto::WrappedKey;
 use crate::error::{AppError, ErrorText, Field, Refusal};
 use crate::i18n::*;
@@ -88,7 +88,7 @@ pub fn ClientDialog(dialog: Dialog, overview: ProviderOverview) -> impl IntoView
     }
     match dialog {
         Dialog::NewClient => view! { <NewClientDialog overview close /> }.into_any(),
-        Dialog::AddExisting => view! { <AddExistingDialog close /> }.into_any(),
+        Dialog::AddExisting => view! { <AddExistingDialog overview close /> }.into_any(),
         Dialog::Rename(client) | Dialog::Seats(client) | Dialog::Unlink(client) => {
             view! { <ClientDialogWithDetails dialog client close /> }.into_any()
         }
@@ -122,7 +122,7 @@ fn NewClientDialog(overview: ProviderOverview, close: Signal<String>) -> impl In
     view! {
         <Modal id="new-client" title=Signal::derive(move || t_string!(i18n, clients.new_client_title).to_string()) close_href=close>
             <NeedsScript />
-            <form on:submit=move |event| form.submit(event, create.clone())>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, create.clone())>
                 <FormAlert value />
                 <TextField
                     name="name"
@@ -221,21 +221,62 @@ async fn create_client_with(
 }
 
 /// Seed 004: the organizations this admin owns and may add, each with "Add"; and "Close".
+/// Adding one hands its key to the provider (VAULT.md §2): this browser opens the admin's own
+/// copy of the organization key and the admin's copy of the provider key (asking for the master
+/// password when the tab is locked) and sends the organization key wrapped under the provider
+/// key. The dialog closes itself once the organization is a client.
 #[component]
-fn AddExistingDialog(close: Signal<String>) -> impl IntoView {
+fn AddExistingDialog(overview: ProviderOverview, close: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let context = expect_context::<ClientsContext>();
-    let action = ServerAction::<AddExistingOrganization>::new();
-    let value = outcome(action);
+    let form = BrowserForm::<()>::new();
+    let value = form.value();
     refresh_on_success(context.refresh, value);
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            navigate(&context.here(None), Default::default());
+        }
+    });
     let provider = context.provider;
+    let provider_key = overview.my_key.clone();
+    let password = RwSignal::new(String::new());
     let eligible = Resource::new_blocking(
         move || context.refresh.get(),
         move |_| eligible_organizations(provider),
     );
+    let row = move |organization: EligibleOrganization| {
+        let add = {
+            let (organization, provider_key) = (organization.clone(), provider_key.clone());
+            move |_: Fields| {
+                add_existing_with(
+                    provider,
+                    provider_key.clone(),
+                    organization.clone(),
+                    password.get_untracked(),
+                )
+            }
+        };
+        view! {
+            <li>
+                <span class="eligible-name">{organization.name.clone()}</span>
+                <span class="muted">
+                    <PlanName plan=organization.plan />
+                    " · "
+                    {t!(i18n, clients.seat_count, count = move || organization.seats)}
+                </span>
+                <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, add.clone())>
+                    <button type="submit" class="button primary" disabled=form.disabled()>
+                        {t!(i18n, clients.add)}
+                    </button>
+                </form>
+            </li>
+        }
+    };
     view! {
         <Modal id="add-existing" title=Signal::derive(move || t_string!(i18n, clients.add_existing_title).to_string()) close_href=close>
             <p>{t!(i18n, clients.add_existing_intro)}</p>
+            <NeedsScript />
             <FormAlert value />
             <Transition fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
                 {move || {
@@ -247,29 +288,25 @@ fn AddExistingDialog(close: Signal<String>) -> impl IntoView {
                             }
                             Ok(list) => {
                                 view! {
+                                    <Show when=move || !unlocked::is_unlocked()>
+                                        <div class="field" class:invalid=move || problem_of(value, Field::CurrentPassword).get().is_some()>
+                                            <label for="add-existing-password">{t!(i18n, accounts.master_password)}</label>
+                                            <input
+                                                id="add-existing-password"
+                                                type="password"
+                                                autocomplete="current-password"
+                                                aria-describedby="add-existing-password-hint add-existing-password-error"
+                                                on:input=move |event| password.set(event_target_value(&event))
+                                                prop:value=move || password.get()
+                                            />
+                                            <p class="hint" id="add-existing-password-hint">{t!(i18n, clients.add_existing_unlock_hint)}</p>
+                                            <p class="problem" id="add-existing-password-error" role="alert">
+                                                {move || problem_of(value, Field::CurrentPassword).get().map(|problem| view! { <crate::error::ProblemText problem /> })}
+                                            </p>
+                                        </div>
+                                    </Show>
                                     <ul class="eligible-list">
-                                        {list
-                                            .into_iter()
-                                            .map(|organization| {
-                                                view! {
-                                                    <li>
-                                                        <span class="eligible-name">{organization.name.clone()}</span>
-                                                        <span class="muted">
-                                                            <PlanName plan=organization.plan />
-                                                            " · "
-                                                            {t!(i18n, clients.seat_count, count = move || organization.seats)}
-                                                        </span>
-                                                        <ActionForm action>
-                                                            <Context />
-                                                            <input type="hidden" name="organization" value=organization.id.to_string() />
-                                                            <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                                                                {t!(i18n, clients.add)}
-                                                            </button>
-                                                        </ActionForm>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
+                                        {list.into_iter().map(row.clone()).collect_view()}
                                     </ul>
                                 }
                                     .into_any()
@@ -283,6 +320,32 @@ fn AddExistingDialog(close: Signal<String>) -> impl IntoView {
             </div>
         </Modal>
     }
+}
+
+/// Add existing's work: an organization with keys needs the provider key and the admin's own
+/// copy of the organization key, both opened here (unlocking the tab first when it is locked);
+/// one made before keys existed is added without.
+async fn add_existing_with(
+    provider: ProviderId,
+    provider_key: Option<WrappedKey>,
+    organization: EligibleOrganization,
+    password: String,
+) -> Result<(), AppError> {
+    let key = if organization.has_keys {
+        let provider_key = provider_key.ok_or(AppError::Refused(Refusal::ProviderKeyMissing))?;
+        let own = organization
+            .key
+            .ok_or(AppError::Refused(Refusal::OrganizationKeyMissing))?;
+        if !unlocked::is_unlocked() {
+            crate::accounts::ui::unlock(password).await?;
+        }
+        let private = unlocked::with_keys(|keys| keys.private_key.clone())
+            .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+        Some(browser::client_key_of(private, own, provider_key).await?)
+    } else {
+        None
+    };
+    add_existing_organization(provider, organization.id, key).await
 }
 
 /// Rename, seats and unlink need the client's current figures (it may not be on this page).
@@ -430,6 +493,8 @@ fn UnlinkDialog(details: ClientDetails, close: Signal<String>) -> impl IntoView 
         <Modal id="unlink-client" title=Signal::derive(move || t_string!(i18n, clients.unlink_title).to_string()) close_href=close return_focus=row_menu_button(details.id)>
             <p>{t!(i18n, clients.unlink_question, name = move || name.clone())}</p>
             <p class="muted">{t!(i18n, clients.unlink_explained)}</p>
+            // VAULT.md V8: a key once opened in a browser cannot be recalled.
+            <p class="muted">{t!(i18n, clients.unlink_keys)}</p>
             <ActionForm action>
                 <Context />
                 <input type="hidden" name="client" value=details.id.to_string() />

@@ -27,6 +27,9 @@ use crate::widgets::{CloseButton, FormAlert, Modal};
 pub fn MemberDialog(dialog: Dialog) -> impl IntoView {
     match dialog {
         Dialog::Invite => view! { <InviteDialog /> }.into_any(),
+        Dialog::Apply(MemberAction::Confirm, members) => {
+            view! { <super::confirm::ConfirmDialog members /> }.into_any()
+        }
         Dialog::Apply(action, members) => view! { <ApplyDialog action members /> }.into_any(),
         Dialog::Edit(member) => view! { <EditDialog member /> }.into_any(),
         Dialog::ResetPassword(member) => match expect_context::<MembersContext>().place {
@@ -39,7 +42,7 @@ pub fn MemberDialog(dialog: Dialog) -> impl IntoView {
     }
 }
 
-fn close_href() -> Signal<String> {
+pub(super) fn close_href() -> Signal<String> {
     let context = expect_context::<MembersContext>();
     Signal::derive(move || context.here(None))
 }

@@ -2,6 +2,7 @@
 //! one page for both places, with the names it shares with other pages (translated statuses
 //! and types) and the outcome of invitations and bulk actions.
 
+mod confirm;
 mod dialogs;
 mod names;
 mod outcomes;

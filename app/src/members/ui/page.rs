@@ -92,6 +92,8 @@ pub(crate) struct MembersContext {
     pub reset: ServerAction<ResetMemberPassword>,
     /// The list: dialogs read the viewer's rights from it.
     pub page: Resource<Result<MemberPage, AppError>>,
+    /// Bumped to refetch the list (a dialog's change that is no server action of the page's).
+    pub refresh: RwSignal<u32>,
 }
 
 impl MembersContext {
@@ -164,6 +166,7 @@ fn Members(place: Place) -> impl IntoView {
         edit: ServerAction::new(),
         reset: ServerAction::new(),
         page,
+        refresh,
     };
     provide_context(context);
     for succeeded in [

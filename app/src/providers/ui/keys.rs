@@ -66,7 +66,7 @@ pub fn ProviderKeySetup(
             <h2 id="key-setup-title">{t!(i18n, providers.keys_missing_title)}</h2>
             <p>{t!(i18n, providers.keys_missing_admin)}</p>
             <NeedsScript />
-            <form on:submit=move |event| form.submit(event, move |_| set_up(provider))>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, move |_| set_up(provider))>
                 <FormAlert value />
                 <button type="submit" class="button primary" disabled=form.disabled()>
                     {t!(i18n, providers.keys_set_up)}

@@ -67,7 +67,7 @@ fn NewProviderForm(email: String) -> impl IntoView {
             <h1>{t!(i18n, providers.new_title)}</h1>
             <p class="muted">{t!(i18n, providers.new_intro)}</p>
             <NeedsScript />
-            <form on:submit=move |event| form.submit(event, create_with)>
+            <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, create_with)>
                 <FormAlert value />
                 <TextField
                     name="name"

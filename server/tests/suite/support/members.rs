@@ -9,11 +9,11 @@ use app::error::AppError;
 use app::events::service::EventContext;
 use app::ids::{MemberId, ProviderId};
 use app::mail::Outbox;
-use app::members::service;
 use app::members::types::{
-    Invitation, Invited, MemberAction, MemberPage, MemberQuery, Permissions, Place, RowOutcome,
-    read_type_change,
+    Invitation, Invited, MemberAction, MemberKey, MemberPage, MemberQuery, Permissions, Place,
+    RowOutcome, read_type_change,
 };
+use app::members::{keys, service};
 use sea_orm::DatabaseConnection;
 
 fn flag_names(permissions: Permissions) -> Vec<String> {
@@ -52,7 +52,52 @@ async fn apply_at<I: Copy + Into<MemberId>>(
 ) -> Result<Vec<RowOutcome>, AppError> {
     let manager = gate::manager(db, actor.clone(), place).await?;
     let members: Vec<MemberId> = members.iter().map(|&m| m.into()).collect();
+    if action == MemberAction::Confirm {
+        let keys = member_keys(db, &manager, &members).await?;
+        return service::confirm(db, context, outbox, &manager, &keys).await;
+    }
     service::apply(db, context, outbox, &manager, action, &members).await
+}
+
+/// What the Confirm dialog's browser sends: for each named member, a key wrapped to their
+/// public key as the plan hands it out. An account without keys gets the tests' key pair
+/// first, as its first sign-in would make one; the key wrapped is a made-up one (the server
+/// stores envelopes, it cannot tell which key is inside).
+pub async fn member_keys(
+    db: &DatabaseConnection,
+    manager: &gate::Manager,
+    members: &[MemberId],
+) -> Result<Vec<MemberKey>, AppError> {
+    use app::db::users;
+    use sea_orm::{ActiveModelTrait, Set};
+    let plan = keys::confirm_plan(db, manager, members).await?;
+    let place_key = app::crypto::SymmetricKey::generate();
+    let mut keys = Vec::new();
+    for member in plan.members {
+        let public_key = match (member.public_key, member.user) {
+            (Some(key), _) => key,
+            (None, Some(user)) => {
+                let key = super::test_key_pair().public_key().to_base64();
+                users::ActiveModel {
+                    id: Set(user.0),
+                    public_key: Set(Some(key.clone())),
+                    ..Default::default()
+                }
+                .update(db)
+                .await?;
+                key
+            }
+            // Not accepted yet: the dialog sends nothing for them, a hand-made request might.
+            (None, None) => super::test_key_pair().public_key().to_base64(),
+        };
+        let to = app::crypto::PublicKey::from_base64(&public_key).unwrap();
+        keys.push(MemberKey {
+            member: member.member,
+            key: to.wrap_key(&place_key),
+            public_key,
+        });
+    }
+    Ok(keys)
 }
 
 async fn change_type_at(

@@ -778,3 +778,34 @@ pub fn client_keys() -> serde_json::Value {
     let (_, keys) = app::crypto::shared::new_organization(None, Some(&provider));
     serde_json::to_value(keys).unwrap()
 }
+
+/// A Confirm request's JSON body for one member of `place` ("o-1", "p-1"): a made-up key
+/// wrapped to the tests' public key (an account given it by [`give_test_keys`] is confirmed).
+pub fn confirm_body(place: &str, member: i64) -> String {
+    let public_key = test_key_pair().public_key();
+    let key = public_key.wrap_key(&app::crypto::SymmetricKey::generate());
+    serde_json::json!({
+        "place": place,
+        "keys": [{"member": member, "public_key": public_key.to_base64(), "key": key.to_string()}],
+    })
+    .to_string()
+}
+
+/// One RSA key pair for the tests' accounts that need a public key (made once: a key pair
+/// takes a moment).
+pub fn test_key_pair() -> &'static app::crypto::PrivateKey {
+    static PAIR: std::sync::OnceLock<app::crypto::PrivateKey> = std::sync::OnceLock::new();
+    PAIR.get_or_init(app::crypto::PrivateKey::generate)
+}
+
+/// Gives `user`'s account the tests' public key, as a first sign-in makes keys.
+pub async fn give_test_keys(db: &impl ConnectionTrait, user: UserId) {
+    users::ActiveModel {
+        id: Set(user.0),
+        public_key: Set(Some(test_key_pair().public_key().to_base64())),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .unwrap();
+}

@@ -121,7 +121,7 @@ pub mod clients {
         context: &EventContext,
     ) -> Result<(), AppError> {
         let access = gate::in_provider(actor.clone(), provider, Capability::ManageClients)?;
-        real::add_existing(db, &access, organization, context).await
+        real::add_existing(db, &access, organization, None, context).await
     }
 
     pub async fn rename(
