@@ -13,7 +13,7 @@ use crate::accounts::{browser, unlocked};
 use crate::crypto::WrappedKey;
 use crate::error::{AppError, Field, Refusal};
 use crate::i18n::*;
-use crate::widgets::{BrowserForm, Fields, FormAlert, current_address, problem_of};
+use crate::widgets::{BrowserForm, Fields, FormAlert, TextField, current_address, problem_of};
 
 /// How often an unlocked tab checks whether it has been idle for its timeout.
 const IDLE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
@@ -41,6 +41,41 @@ pub async fn unlock(password: String) -> Result<(), AppError> {
         .ok_or(AppError::Refused(Refusal::KeysMissing))?;
     unlocked::store(browser::unlock(password, keys).await?);
     Ok(())
+}
+
+/// The account's private key (PKCS#8 DER), unlocking the tab first with `password` (what the
+/// form's [`UnlockField`] held) when it is locked: for forms that open a shared key.
+pub async fn private_key(password: String) -> Result<crate::crypto::Zeroizing<Vec<u8>>, AppError> {
+    if !unlocked::is_unlocked() {
+        unlock(password).await?;
+    }
+    unlocked::with_keys(|keys| keys.private_key.clone())
+        .ok_or(AppError::Refused(Refusal::KeysMissing))
+}
+
+/// The master password, asked inside a form only while the tab is locked (`current_password`;
+/// a wrong one is told here): forms that open a shared key unlock the tab on their way.
+#[component]
+pub fn UnlockField(
+    /// The field's problem, from the form's outcome (`problem_of(value, Field::CurrentPassword)`).
+    problem: Signal<Option<crate::error::Problem>>,
+    /// Why the form needs it.
+    hint: ViewFn,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || !unlocked::is_unlocked()>
+            <TextField
+                name="current_password"
+                input_type="password"
+                required=true
+                autocomplete="current-password"
+                label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
+                hint=hint.clone()
+                problem
+            />
+        </Show>
+    }
 }
 
 /// The master password, asked again to open the keys in this tab. A wrong one is told at the

@@ -14,7 +14,7 @@ mod viewer;
 
 pub use account::{AccountPage, Saved, SignInRequired};
 pub use account_menu::AccountMenu;
-pub use lock::{IdleLock, KeysSection, LockMenuItem, UnlockForm, unlock};
+pub use lock::{IdleLock, KeysSection, LockMenuItem, UnlockField, UnlockForm, private_key, unlock};
 pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;
 pub use register::{RegisterPage, RegisterSentPage};

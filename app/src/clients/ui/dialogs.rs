@@ -8,7 +8,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::{ClientsContext, Dialog, refresh_on_success};
-use crate::accounts::ui::{NeedsScript, outcome};
+use crate::accounts::ui::{NeedsScript, UnlockField, outcome, private_key};
 use crate::accounts::{browser, unlocked};
 use crate::clients::api::{
     RenameClient, SetClientSeats, UnlinkClient, add_existing_organization, create_client,
@@ -171,17 +171,7 @@ fn NewClientDialog(overview: ProviderOverview, close: Signal<String>) -> impl In
                     hint=ViewFn::from(move || t!(i18n, clients.owner_email_hint))
                     problem=problem_of(value, Field::OwnerEmail)
                 />
-                <Show when=move || !unlocked::is_unlocked()>
-                    <TextField
-                        name="current_password"
-                        input_type="password"
-                        required=true
-                        autocomplete="current-password"
-                        label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
-                        hint=ViewFn::from(move || t!(i18n, clients.unlock_hint))
-                        problem=problem_of(value, Field::CurrentPassword)
-                    />
-                </Show>
+                <UnlockField problem=problem_of(value, Field::CurrentPassword) hint=ViewFn::from(move || t!(i18n, clients.unlock_hint)) />
                 <SubmitOrCancel pending=Memo::new(move |_| form.disabled().get())>
                     {t!(i18n, clients.create)}
                 </SubmitOrCancel>
@@ -211,11 +201,7 @@ async fn create_client_with(
         owner_email: owner_email.clone(),
     }
     .read()?;
-    if !unlocked::is_unlocked() {
-        crate::accounts::ui::unlock(fields.get("current_password")).await?;
-    }
-    let private = unlocked::with_keys(|keys| keys.private_key.clone())
-        .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+    let private = private_key(fields.get("current_password")).await?;
     let keys = browser::client_keys(private, provider_key).await?;
     create_client(provider, name, plan, seats, owner_email, keys).await
 }
@@ -336,11 +322,7 @@ async fn add_existing_with(
         let own = organization
             .key
             .ok_or(AppError::Refused(Refusal::OrganizationKeyMissing))?;
-        if !unlocked::is_unlocked() {
-            crate::accounts::ui::unlock(password).await?;
-        }
-        let private = unlocked::with_keys(|keys| keys.private_key.clone())
-            .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+        let private = private_key(password).await?;
         Some(browser::client_key_of(private, own, provider_key).await?)
     } else {
         None

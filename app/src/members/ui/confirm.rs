@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 use super::dialogs::close_href;
 use super::page::MembersContext;
-use crate::accounts::ui::NeedsScript;
-use crate::accounts::{browser, unlocked};
+use crate::accounts::browser;
+use crate::accounts::ui::{NeedsScript, UnlockField, private_key};
 use crate::error::{AppError, ErrorText, Field, Refusal};
 use crate::i18n::*;
 use crate::members::api::{confirm_members, get_confirm_plan};
@@ -19,7 +19,7 @@ use crate::members::types::{
     ConfirmPlan, MemberAction, MemberId, MemberStatus, Place, RowOutcome, ToConfirm,
 };
 use crate::members::ui::{ActionIntro, Outcomes, action_title};
-use crate::widgets::{BrowserForm, CloseButton, Fields, FormAlert, NOWHERE, TextField, problem_of};
+use crate::widgets::{BrowserForm, CloseButton, Fields, FormAlert, NOWHERE, problem_of};
 
 /// The phrases worked out so far: by member, or why they could not be.
 type Phrases = Option<Result<HashMap<MemberId, String>, AppError>>;
@@ -109,17 +109,7 @@ fn ConfirmForm(
         }}
         <form method="post" action=NOWHERE on:submit=move |event| form.submit(event, confirm.clone())>
             <FormAlert value />
-            <Show when=move || !unlocked::is_unlocked()>
-                <TextField
-                    name="current_password"
-                    input_type="password"
-                    required=true
-                    autocomplete="current-password"
-                    label=Signal::derive(move || t_string!(i18n, accounts.master_password).to_string())
-                    hint=ViewFn::from(move || t!(i18n, provider_members.unlock_to_confirm))
-                    problem=problem_of(value, Field::CurrentPassword)
-                />
-            </Show>
+            <UnlockField problem=problem_of(value, Field::CurrentPassword) hint=ViewFn::from(move || t!(i18n, provider_members.unlock_to_confirm)) />
             <div class="modal-actions">
                 <button type="submit" class="button primary" disabled=move || form.disabled().get() || !phrases_ready()>
                     {t!(i18n, provider_members.confirm)}
@@ -196,11 +186,7 @@ async fn confirm_with(
     members: Vec<ToConfirm>,
     fields: Fields,
 ) -> Result<Vec<RowOutcome>, AppError> {
-    if !unlocked::is_unlocked() {
-        crate::accounts::ui::unlock(fields.get("current_password")).await?;
-    }
-    let private = unlocked::with_keys(|keys| keys.private_key.clone())
-        .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+    let private = private_key(fields.get("current_password")).await?;
     let mut skipped = Vec::new();
     let mut to_wrap = Vec::new();
     for member in members {
