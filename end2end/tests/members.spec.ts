@@ -244,6 +244,25 @@ test.describe('without JavaScript', () => {
     await expect(bar.getByRole('alert')).toHaveText('Tick one or more members first, then choose what to do.');
     await expect(page.getByRole('dialog')).toHaveCount(0);
   });
+
+  test('a bulk action posted as a plain form comes back to the list with its counts', async ({ page }) => {
+    await signInWithoutScript(page, 'admin@demo.example');
+    // Someone to act on: invited through the plain form.
+    const email = uniqueEmail('plain');
+    await page.goto(`${MEMBERS}?dialog=invite`);
+    await page.getByRole('dialog', { name: 'Invite members' }).getByLabel('Email addresses').fill(email);
+    await page.getByRole('dialog', { name: 'Invite members' }).getByRole('button', { name: 'Invite', exact: true }).click();
+    await page.goto(`${MEMBERS}?status=invited&q=${encodeURIComponent(email)}`);
+    await page.getByRole('checkbox', { name: `Select ${email}` }).check();
+    await page.getByRole('group', { name: 'Selected members:' }).getByRole('button', { name: 'Revoke access' }).click();
+    const revoke = page.getByRole('dialog', { name: 'Revoke access' });
+    await expect(revoke.getByText(email)).toBeVisible();
+    await revoke.getByRole('button', { name: 'Revoke access' }).click();
+    // Back on the list, without the dialog, with the counts (the per-row results need the bundle).
+    await expect(page).toHaveURL(/done=1&unchanged=0/);
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await expect(page.getByRole('status').filter({ hasText: 'not changed' })).toHaveText('1 done, 0 not changed.');
+  });
 });
 
 test('pending invitations are pointed out in the Password Manager and can be declined', async ({ browser }) => {

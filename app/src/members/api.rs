@@ -75,13 +75,16 @@ pub async fn invite_members(
     Ok(invited)
 }
 
-/// Confirm, revoke, restore, remove or re-invite one member or a selection; per-row results.
-/// `members` is a comma-separated list of ids, so a plain form can post a selection.
+/// Revoke, restore, remove or re-invite one member or a selection; per-row results. `members`
+/// is a comma-separated list of ids, so a plain form can post a selection; such a post (no
+/// bundle, or sent before the page was interactive) goes back to `return_to`, the list, with
+/// the counts of rows changed and not changed.
 #[server(prefix = "/api", endpoint = "members/apply")]
 pub async fn apply_to_members(
     place: Place,
     action: String,
     members: String,
+    return_to: Option<String>,
 ) -> Result<Vec<RowOutcome>, AppError> {
     use crate::auth::request::{event_context, outbox};
     let Within {
@@ -90,7 +93,7 @@ pub async fn apply_to_members(
     } = gate::members(place).await?;
     let (action, members) = super::types::parse_bulk(&action, &members)?;
     let events = event_context(&manager.actor);
-    super::service::apply(
+    let outcomes = super::service::apply(
         &context.db,
         &events,
         &outbox(&context),
@@ -98,7 +101,14 @@ pub async fn apply_to_members(
         action,
         &members,
     )
-    .await
+    .await?;
+    if crate::auth::request::is_plain_form_post() {
+        let done = outcomes.iter().filter(|o| o.result.is_ok()).count();
+        let list = crate::routes::local_or(return_to, &place.members_with(""));
+        let back = super::types::with_applied(&list, done, outcomes.len() - done);
+        crate::auth::request::return_to(Some(back), &list);
+    }
+    Ok(outcomes)
 }
 
 /// What the Confirm dialog opens with: the caller's way to the place's key and the named

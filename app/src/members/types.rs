@@ -189,6 +189,17 @@ pub fn with_invites_sent(list: &str, count: usize) -> String {
     format!("{list}{separator}{INVITES_SENT}={count}")
 }
 
+/// The list's query parameters that say what a bulk action posted without the bundle did: how
+/// many rows changed and how many did not (the per-row results need the bundle).
+pub const APPLIED_DONE: &str = "done";
+pub const APPLIED_UNCHANGED: &str = "unchanged";
+
+/// `list` with a bulk action's counts added.
+pub fn with_applied(list: &str, done: usize, unchanged: usize) -> String {
+    let separator = if list.contains('?') { '&' } else { '?' };
+    format!("{list}{separator}{APPLIED_DONE}={done}&{APPLIED_UNCHANGED}={unchanged}")
+}
+
 /// Splits what was typed into addresses: commas, semicolons, spaces and new lines separate.
 /// The form uses it too, to show each address's problem next to it.
 pub fn split_emails(raw: &str) -> Vec<&str> {

@@ -267,3 +267,66 @@ async fn an_invitation_mail_carried_returns_to_the_list_one_it_did_not_stays(t: 
     assert!(body.contains("/invitations/"), "{body}");
     t.cleanup().await;
 }
+
+support::each_backend!(a_bulk_action_posted_without_the_bundle_returns_to_the_list_with_its_counts);
+/// A bulk action's dialog posted as a plain form (no bundle, or before the page was
+/// interactive) goes back to the list with how many rows changed and how many did not; the
+/// bundle's call gets the per-row results and no redirect.
+async fn a_bulk_action_posted_without_the_bundle_returns_to_the_list_with_its_counts(
+    t: support::TestDb,
+) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let db = &t.db;
+    let admin = user(db, "admin@msp.example").await;
+    let p = provider(db, "MSP", "admin@msp.example").await;
+    let cookie = session_cookie(db, admin).await;
+    let invited = provider_member(db, p, None, "new@example.com", "service_user", "invited").await;
+    let revoked = provider_member(db, p, None, "old@example.com", "service_user", "revoked").await;
+    let app = support::router_for(db);
+    let body = format!(
+        "place=p-{0}&action=revoke&members={invited},{revoked}\
+         &return_to=%2Fproviders%2F{0}%2Fmanage%2Fmembers%3Fq%3Dexample",
+        p.0
+    );
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/members/apply")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(body.clone()))
+        .unwrap();
+    let (status, headers, answer) = support::send(&app, request).await;
+    assert!(status.is_redirection(), "{}: {status} {answer}", t.backend);
+    let location = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+        .map(|(_, v)| v.as_str());
+    assert_eq!(
+        location,
+        Some(
+            format!(
+                "/providers/{}/manage/members?q=example&done=1&unchanged=1",
+                p.0
+            )
+            .as_str()
+        ),
+        "one revoked, one already revoked"
+    );
+    let members = snapshot(db).await.members;
+    let status_of = |id: i64| {
+        members
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.status.as_str().to_owned())
+    };
+    assert_eq!(status_of(invited).as_deref(), Some("revoked"));
+
+    // The bundle's call: per-row results, no redirect.
+    let (status, answer) = post_form(&app, "/api/members/apply", &body, Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer.contains("\"member\""), "{answer}");
+    t.cleanup().await;
+}

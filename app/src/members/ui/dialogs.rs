@@ -289,6 +289,8 @@ fn ApplyDialog(action: MemberAction, members: Vec<MemberId>) -> impl IntoView {
                             <Hidden />
                             <input type="hidden" name="action" value=action.as_str() />
                             <input type="hidden" name="members" value=ids />
+                            // Where a plain post (no bundle yet) goes back to, with the counts.
+                            <input type="hidden" name="return_to" value=move || context.here(None) />
                             <FormAlert value=Signal::derive(move || value.get()) />
                             <div class="modal-actions">
                                 <button type="submit" class=if danger { "button danger" } else { "button primary" } disabled=move || pending.get()>

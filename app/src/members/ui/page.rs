@@ -19,8 +19,8 @@ use crate::members::api::{
     ApplyToMembers, ChangeMemberType, InviteMembers, ResetMemberPassword, list_members,
 };
 use crate::members::types::{
-    INVITES_SENT, MemberAction, MemberId, MemberPage, MemberQuery, Place, StatusCounts,
-    StatusFilter,
+    APPLIED_DONE, APPLIED_UNCHANGED, INVITES_SENT, MemberAction, MemberId, MemberPage, MemberQuery,
+    Place, StatusCounts, StatusFilter,
 };
 use crate::members::ui::StatusName;
 
@@ -153,6 +153,13 @@ fn Members(place: Place) -> impl IntoView {
     let invites_sent = Memo::new(move |_| {
         query_map.with(|q| q.get(INVITES_SENT).and_then(|n| n.parse::<u64>().ok()))
     });
+    // A bulk action posted without the bundle came back with its counts.
+    let applied = Memo::new(move |_| {
+        query_map.with(|q| {
+            let count = |key: &str| q.get(key).and_then(|n| n.parse::<usize>().ok());
+            count(APPLIED_DONE).zip(count(APPLIED_UNCHANGED))
+        })
+    });
     let refresh = RwSignal::new(0_u32);
     let page = Resource::new_blocking(
         move || (query.get(), refresh.get()),
@@ -191,6 +198,11 @@ fn Members(place: Place) -> impl IntoView {
                                 {move || invites_sent.get().map(|count| view! {
                                     <p class="alert alert-success" role="status">
                                         {t!(i18n, provider_members.invites_sent, count = move || count)}
+                                    </p>
+                                })}
+                                {move || applied.get().map(|(done, failed)| view! {
+                                    <p class=if failed == 0 { "alert alert-success" } else { "alert alert-error" } role="status">
+                                        {t!(i18n, provider_members.outcome_summary, done = move || done, failed = move || failed)}
                                     </p>
                                 })}
                                 <Tabs counts=page.counts />
