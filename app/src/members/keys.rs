@@ -1,11 +1,10 @@
 //! Confirm as a key exchange (VAULT.md §2): what the confirming admin's browser needs (its way
 //! to the place's key, each member's public key) and storing the copy it made for a member.
-//! The server never sees the place's key itself: it hands out envelopes and stores one.
+//! The server never sees the place's key itself: it hands out envelopes, and the membership
+//! service stores one with the status.
 
 use sea_orm::sea_query::{Expr, Order};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter};
 
 use super::service::{col, m, members_of};
 use super::types::{ConfirmPlan, MemberId, MemberStatus, PlaceKey, ToConfirm};
@@ -141,37 +140,4 @@ pub(super) async fn public_key_of(
         .one(db)
         .await?
         .and_then(|account| account.public_key))
-}
-
-/// The member is confirmed and holds `key`, in one statement: a confirmed member without a
-/// key cannot exist.
-pub(super) async fn set_confirmed(
-    db: &impl ConnectionTrait,
-    scope: MemberScope,
-    id: MemberId,
-    key: &WrappedKey,
-) -> Result<(), AppError> {
-    match scope {
-        MemberScope::Organization(_) => {
-            organization_users::ActiveModel {
-                id: Set(id.0),
-                status: Set(MemberStatus::Confirmed),
-                key: Set(Some(key.to_string())),
-                ..Default::default()
-            }
-            .update(db)
-            .await?;
-        }
-        MemberScope::Provider(_) => {
-            provider_users::ActiveModel {
-                id: Set(id.0),
-                status: Set(MemberStatus::Confirmed),
-                key: Set(Some(key.to_string())),
-                ..Default::default()
-            }
-            .update(db)
-            .await?;
-        }
-    }
-    Ok(())
 }

@@ -375,12 +375,12 @@ async fn apply_one(
                 }
                 Some(_) => {}
             }
-            super::keys::set_confirmed(&txn, scope, id, &key.key).await?;
+            set_status(&txn, scope, id, MemberStatus::Confirmed, Some(&key.key)).await?;
             Change::Confirmed
         }
         MemberAction::Revoke => {
             keep_one_in_charge(&txn, scope, &member).await?;
-            set_status(&txn, scope, id, MemberStatus::Revoked).await?;
+            set_status(&txn, scope, id, MemberStatus::Revoked, None).await?;
             Change::Revoked
         }
         MemberAction::Restore => {
@@ -400,7 +400,7 @@ async fn apply_one(
                 (Some(_), true) => MemberStatus::Confirmed,
                 (Some(_), false) => MemberStatus::Accepted,
             };
-            set_status(&txn, scope, id, back).await?;
+            set_status(&txn, scope, id, back, None).await?;
             Change::Restored
         }
         MemberAction::Remove => {
@@ -992,17 +992,24 @@ async fn insert(
     Ok(MemberId(id))
 }
 
+/// A member's new status; with `key`, also their copy of the place's key, in the same
+/// statement (Confirm: a confirmed member without a key cannot exist).
 async fn set_status(
     db: &impl ConnectionTrait,
     scope: MemberScope,
     id: MemberId,
     status: MemberStatus,
+    key: Option<&crate::crypto::WrappedKey>,
 ) -> Result<(), AppError> {
+    let key = key.map_or(sea_orm::ActiveValue::NotSet, |key| {
+        Set(Some(key.to_string()))
+    });
     match scope {
         MemberScope::Organization(_) => {
             organization_users::ActiveModel {
                 id: Set(id.0),
                 status: Set(status),
+                key,
                 ..Default::default()
             }
             .update(db)
@@ -1012,6 +1019,7 @@ async fn set_status(
             provider_users::ActiveModel {
                 id: Set(id.0),
                 status: Set(status),
+                key,
                 ..Default::default()
             }
             .update(db)

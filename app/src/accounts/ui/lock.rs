@@ -162,7 +162,7 @@ fn HeldKeys(held: Vec<(String, WrappedKey)>) -> impl IntoView {
                             {move || match opens.get().and_then(|o| o.get(index).copied()) {
                                 Some(true) => t_string!(i18n, accounts.held_key_opens).to_string(),
                                 Some(false) => t_string!(i18n, accounts.held_key_broken).to_string(),
-                                None => "…".to_owned(),
+                                None => t_string!(i18n, loading).to_string(),
                             }}
                         </li>
                     })

@@ -133,7 +133,7 @@ fn MemberToConfirm(member: ToConfirm, phrases: RwSignal<Phrases>) -> impl IntoVi
                 <code data-testid="member-fingerprint">
                     {move || phrases.with(|p| match p {
                         Some(Ok(found)) => found.get(&id).cloned().unwrap_or_default(),
-                        _ => "…".to_owned(),
+                        _ => t_string!(i18n, loading).to_string(),
                     })}
                 </code>
             </span>
@@ -159,9 +159,10 @@ fn MemberToConfirm(member: ToConfirm, phrases: RwSignal<Phrases>) -> impl IntoVi
 
 /// Who can be given the key: accepted, with an account that has keys.
 fn eligible(member: &ToConfirm) -> Option<(crate::ids::UserId, String)> {
-    (member.status == MemberStatus::Accepted)
-        .then_some(())
-        .and(member.user.zip(member.public_key.clone()))
+    if member.status != MemberStatus::Accepted {
+        return None;
+    }
+    member.user.zip(member.public_key.clone())
 }
 
 async fn fingerprints_of(members: &[ToConfirm]) -> Result<HashMap<MemberId, String>, AppError> {
