@@ -208,6 +208,15 @@ pub enum Refusal {
     MemberKeyChanged,
     /// The member's account has no keys yet, so nothing can be given to it.
     MemberKeysMissing,
+    /// An admin recovered this account: it chooses its own master password before it does
+    /// anything else (the admin knows the one it signed in with).
+    PasswordChangeRequired,
+    /// The account's key-derivation settings changed while the recovery dialog was open: the
+    /// new password was wrapped with the old ones.
+    AccountChanged,
+    /// A shared key does not open with the caller's keys (made for someone else, or altered on
+    /// the way): nothing was sent.
+    KeyDoesNotOpen,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -381,5 +390,8 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::MemberKeyRequired => t!(i18n, refusals.member_key_required).into_any(),
         Refusal::MemberKeyChanged => t!(i18n, refusals.member_key_changed).into_any(),
         Refusal::MemberKeysMissing => t!(i18n, refusals.member_keys_missing).into_any(),
+        Refusal::PasswordChangeRequired => t!(i18n, refusals.password_change_required).into_any(),
+        Refusal::AccountChanged => t!(i18n, refusals.account_changed).into_any(),
+        Refusal::KeyDoesNotOpen => t!(i18n, refusals.key_does_not_open).into_any(),
     }
 }

@@ -127,6 +127,9 @@ fn with_query(page: String, query: &str) -> String {
     }
 }
 
+/// The account page's master-password section (where a recovered account chooses its own).
+pub const ACCOUNT_PASSWORD: &str = "/account#password";
+
 /// The second step, returning to `redirect_to` afterwards.
 pub fn two_step_sign_in(redirect_to: Option<&str>) -> String {
     match redirect_to.filter(|t| is_local_path(t)) {

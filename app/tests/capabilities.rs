@@ -133,6 +133,7 @@ fn actor(providers: Vec<ProviderMembership>, organizations: Vec<OrganizationMemb
         lock: app::accounts::types::LockTimeout::DEFAULT,
         providers,
         organizations,
+        must_change_password: false,
     }
 }
 
@@ -189,6 +190,38 @@ fn only_confirmed_memberships_count() {
             Err(AppError::Forbidden)
         );
     }
+}
+
+/// An account an admin recovered holds its memberships still, but may use none of them until
+/// it chooses its own master password (the admin knows the one it signed in with).
+#[test]
+fn a_recovered_account_may_do_nothing_until_it_chooses_a_password() {
+    let mut owner = actor(
+        vec![provider_member(
+            P1,
+            ProviderUserType::ProviderAdmin,
+            MemberStatus::Confirmed,
+        )],
+        vec![org_member(OrgUserType::Owner, MemberStatus::Confirmed)],
+    );
+    owner.must_change_password = true;
+    for (capability, scope) in [
+        (Capability::ViewClients, Scope::Provider(P1)),
+        (Capability::ManageOwnMembership, client_of(None)),
+        (Capability::AdministerOrganization, client_of(Some(P1))),
+    ] {
+        assert_eq!(
+            require(&owner, capability, scope),
+            Err(AppError::Refused(
+                app::error::Refusal::PasswordChangeRequired
+            ))
+        );
+    }
+    owner.must_change_password = false;
+    assert_eq!(
+        require(&owner, Capability::ViewClients, Scope::Provider(P1)),
+        Ok(())
+    );
 }
 
 #[test]

@@ -159,9 +159,10 @@ test('an organization that is not yours has no Admin Console for you', async ({ 
   await expect(page.getByText("You don't have access to this.")).toBeVisible();
 });
 
-test('account recovery and Custom permissions: a member enrols, the service user resets the password; the member sees only its sections', async ({ browser }) => {
-  // Three people, a mail and a dozen page loads: longer than the default 30 s under load.
-  test.setTimeout(90_000);
+test('account recovery and Custom permissions: a member enrols, the service user recovers the account and the vault survives; the member sees only its sections', async ({ browser }) => {
+  // Three people, a mail, a dozen page loads and several key derivations: longer than the
+  // default 30 s under load.
+  test.setTimeout(150_000);
   const service = await (await browser.newContext()).newPage();
   await signIn(service, 'service@demo.example');
   await service.goto(CLIENTS);
@@ -177,6 +178,11 @@ test('account recovery and Custom permissions: a member enrols, the service user
   await policy.getByLabel('Turn on').check();
   await policy.getByRole('button', { name: 'Save' }).click();
   await expect(policy.getByRole('heading')).toContainText('On');
+  // The organization's fingerprint phrase, made in this browser: members compare it when
+  // they enrol.
+  const organizationPhrase = policy.getByTestId('organization-fingerprint');
+  await expect(organizationPhrase).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
+  const orgPhrase = (await organizationPhrase.textContent()) ?? '';
   // A master-password minimum outside its bounds is refused next to the field.
   const master = service.locator('[data-policy=master_password]');
   await master.getByLabel('Minimum length').fill('5');
@@ -240,11 +246,18 @@ test('account recovery and Custom permissions: a member enrols, the service user
   await expect(member.getByTestId('held-keys')).toContainText(`${CLIENT}: opens in this browser`);
   await member.goto('/memberships');
 
-  // The member enrols in account recovery from the Password Manager.
+  // The member enrols in account recovery from the Password Manager: the dialog shows the
+  // organization's fingerprint phrase, the one its admins see; the member's browser wraps
+  // their user key to the organization's public key.
   await member.reload();
   await hydrated(member);
   await expect(membership).toContainText('Confirmed');
-  await membership.getByRole('button', { name: 'Enrol' }).click();
+  await membership.getByRole('link', { name: 'Enrol' }).click();
+  const enrol = member.getByRole('dialog', { name: `Enrol in account recovery at ${CLIENT}` });
+  await expect(enrol.getByTestId('organization-fingerprint')).toHaveText(orgPhrase);
+  await enrol.getByLabel('Master password').fill(PASSWORD);
+  await enrol.getByRole('button', { name: 'Enrol' }).click();
+  await expect(enrol).toHaveCount(0);
   await expect(membership).toContainText('Enrolled in account recovery');
 
   // Custom flags open exactly their sections: event logs, nothing else.
@@ -258,22 +271,25 @@ test('account recovery and Custom permissions: a member enrols, the service user
   await member.goto(service.url().replace(/\/members.*$/, '/members'));
   await expect(member.getByText("You don't have access to this.")).toBeVisible();
 
-  // The service user resets the enrolled member's password; the member's sessions end.
+  // The service user recovers the enrolled member's account in their browser (their private
+  // key → provider key → organization key → organization private key → the member's user
+  // key, wrapped under the new password); the member's sessions end.
   await service.goto(service.url().replace(/\?.*$/, ''));
   await hydrated(service);
   const row = service.getByRole('row').filter({ hasText: email });
   await expect(row).toContainText('Enrolled');
   await row.getByRole('button', { name: `Actions for ${email}` }).click();
-  await service.getByRole('menuitem', { name: 'Reset password' }).click();
-  const reset = service.getByRole('dialog', { name: 'Reset password' });
+  await service.getByRole('menuitem', { name: 'Recover account' }).click();
+  const recover = service.getByRole('dialog', { name: 'Recover account' });
   const fresh = 'tangerine lighthouse velvet orbit';
-  await reset.getByLabel('New password').fill(fresh);
-  await expect(reset.locator('.strength')).toHaveAttribute('data-score', /[34]/);
-  await reset.getByLabel('Repeat the password').fill(fresh);
-  await reset.getByRole('button', { name: 'Reset password' }).click();
-  await expect(reset.getByText('Password reset. Every session of this member has ended.')).toBeVisible();
-  await reset.locator('.modal-actions').getByRole('button', { name: 'Close' }).click();
-  await expect(reset).toHaveCount(0);
+  await recover.getByLabel('Master password').fill(PASSWORD);
+  await recover.getByLabel('New password').fill(fresh);
+  await expect(recover.locator('.strength')).toHaveAttribute('data-score', /[34]/);
+  await recover.getByLabel('Repeat the password').fill(fresh);
+  await recover.getByRole('button', { name: 'Recover account' }).click();
+  await expect(recover.getByText('Account recovered. Every session of this member has ended; at their next sign-in they choose their own master password.')).toBeVisible();
+  await recover.locator('.modal-actions').getByRole('button', { name: 'Close' }).click();
+  await expect(recover).toHaveCount(0);
 
   await member.goto('/memberships');
   await expect(member.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
@@ -286,6 +302,30 @@ test('account recovery and Custom permissions: a member enrols, the service user
   await member.getByLabel('Password').fill(fresh);
   await member.getByRole('button', { name: 'Sign in' }).click();
   await expect(member.getByRole('button', { name: 'Account' })).toBeVisible();
+
+  // The recovered member must choose their own master password before anything else: every
+  // page says so, and the Admin Console refuses them until then.
+  const notice = member.getByTestId('password-change-required');
+  await expect(notice).toBeVisible();
+  await member.goto(service.url().replace(/\/members.*$/, '/events'));
+  await expect(member.getByText('An administrator recovered your account. Choose a new master password on your account page before you go on.')).toBeVisible();
+  await notice.getByRole('link', { name: 'Choose a new master password' }).click();
+  await expect(member).toHaveURL(/\/account#password$/);
+  await hydrated(member);
+  const own = 'quiet meadow copper saxophone';
+  const passwordForm = member.locator('section', { has: member.locator('#password-heading') });
+  await passwordForm.getByLabel('Current password').fill(fresh);
+  await passwordForm.getByLabel('New password').fill(own);
+  await passwordForm.getByLabel('Repeat the password').fill(own);
+  await passwordForm.getByRole('button', { name: 'Change password' }).click();
+  await expect(passwordForm.getByRole('status')).toHaveText('Saved.');
+  await expect(notice).toHaveCount(0);
+  // The vault survived: the organization key the service user's browser gave the member before
+  // the recovery still opens with the keys the new password unlocks.
+  await unlockAccountKeys(member, own);
+  await expect(member.getByTestId('held-keys')).toContainText(`${CLIENT}: opens in this browser`);
+  await member.goto(service.url().replace(/\/members.*$/, '/events'));
+  await expect(member.getByRole('heading', { name: 'Event logs' })).toBeVisible();
 
   // Leave the client as the seeds have it: the policy off, the member removed. Turning
   // recovery off while the member is enrolled asks once more, and saves nothing until then.

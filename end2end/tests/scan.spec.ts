@@ -12,9 +12,10 @@ const TYPED = [
   'violet kettle marches sideways at dawn',
   'not it at all, sorry',
   'not the password at all',
-  // Typed by an admin in the recovery dialog (the server hashes it; issue 21 moves recovery to
-  // the organization's keys).
+  // Typed by an admin in the recovery dialog (their browser re-wraps the member's key with it),
+  // then the member's own new password.
   'tangerine lighthouse velvet orbit',
+  'quiet meadow copper saxophone',
 ];
 
 test('the database holds no typed master password, as text or base64', () => {

@@ -24,6 +24,7 @@ mod m20261201_000013_add_user_keys;
 mod m20261201_000014_add_registration_keys;
 mod m20261201_000015_add_user_lock_timeout;
 mod m20261201_000016_add_organization_and_provider_keys;
+mod m20261202_000017_add_account_recovery_keys;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_add_registration_keys::Migration),
             Box::new(m20261201_000015_add_user_lock_timeout::Migration),
             Box::new(m20261201_000016_add_organization_and_provider_keys::Migration),
+            Box::new(m20261202_000017_add_account_recovery_keys::Migration),
         ]
     }
 }

@@ -100,7 +100,8 @@ pub fn open(
     Ok((user_key, private))
 }
 
-fn wrap_user_key(
+/// The same user key under a new master password (what changing it and account recovery send).
+pub(crate) fn wrap_user_key(
     password: &str,
     salt: &str,
     kdf: Kdf,

@@ -5,7 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CryptoError, EncString, PrivateKey, PublicKey, SymmetricKey, WrappedKey};
+use crate::{
+    CryptoError, EncString, Kdf, MasterPasswordKeys, PrivateKey, PublicKey, SymmetricKey,
+    WrappedKey,
+};
 
 /// An organization's key pair as stored: the public key (base64 SPKI DER), to which members
 /// enrolled in account recovery wrap their user key, and the private key (PKCS#8 DER, type 2
@@ -83,4 +86,107 @@ pub fn new_provider(admin: &PublicKey) -> (SymmetricKey, WrappedKey) {
     let key = SymmetricKey::generate();
     let wrapped = admin.wrap_key(&key);
     (key, wrapped)
+}
+
+/// Enrolling in account recovery: the member's user key, wrapped to the organization's public
+/// key (made in the member's browser, after it showed the organization's fingerprint phrase).
+pub fn recovery_key(user_key: &SymmetricKey, organization: &PublicKey) -> WrappedKey {
+    organization.wrap_key(user_key)
+}
+
+/// Account recovery, in the recovering admin's browser: the organization's private key
+/// (`organization_private`, type 2 under `organization_key`) opens the member's enrolment
+/// (`recovery_key`), and the *same* user key is wrapped under `new_password`, derived with the
+/// member's own `salt` and `kdf`. What was encrypted to the member before still opens after.
+pub fn recover_account(
+    organization_key: &SymmetricKey,
+    organization_private: &EncString,
+    recovery_key: &WrappedKey,
+    new_password: &str,
+    salt: &str,
+    kdf: Kdf,
+) -> Result<MasterPasswordKeys, CryptoError> {
+    let private = PrivateKey::unwrap_from(organization_private, organization_key)?;
+    let user_key = private.unwrap_key(recovery_key)?;
+    crate::account::wrap_user_key(new_password, salt, kdf, &user_key)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::account;
+
+    const KDF: Kdf = Kdf::Pbkdf2 {
+        iterations: 600_000,
+    };
+
+    /// Enrol, recover, unlock with the new password: the same user key and private key, so
+    /// what was wrapped to the member before recovery still opens after it.
+    #[test]
+    fn recovery_keeps_the_user_key() {
+        let salt = crate::email_salt("kim@acme.example");
+        let keys = account::new_account("first password", &salt, KDF).unwrap();
+        let (user_key, private) = account::unlock(
+            "first password",
+            &salt,
+            KDF,
+            &keys.master.user_key,
+            &keys.private_key,
+        )
+        .unwrap();
+        let (organization_key, organization) = new_organization(None, None);
+        let organization_public = PublicKey::from_base64(&organization.pair.public_key).unwrap();
+        let enrolment = recovery_key(&user_key, &organization_public);
+        // Shared with the member before the recovery: an organization key wrapped to them.
+        let held = private.public_key().wrap_key(&organization_key);
+
+        let recovered = recover_account(
+            &organization_key,
+            &organization.pair.private_key,
+            &enrolment,
+            "second password",
+            &salt,
+            KDF,
+        )
+        .unwrap();
+        assert_eq!(recovered.kdf, KDF);
+        let (after, private_after) = account::unlock(
+            "second password",
+            &salt,
+            KDF,
+            &recovered.user_key,
+            &keys.private_key,
+        )
+        .unwrap();
+        assert_eq!(after.to_bytes(), user_key.to_bytes());
+        assert_eq!(
+            private_after.unwrap_key(&held).unwrap().to_bytes(),
+            organization_key.to_bytes()
+        );
+        // The old password no longer opens the new envelope.
+        assert!(
+            account::unlock(
+                "first password",
+                &salt,
+                KDF,
+                &recovered.user_key,
+                &keys.private_key
+            )
+            .is_err()
+        );
+    }
+
+    /// An enrolment made for another organization does not open.
+    #[test]
+    fn another_organizations_enrolment_does_not_open() {
+        let user_key = SymmetricKey::generate();
+        let (key, ours) = new_organization(None, None);
+        let (_, theirs) = new_organization(None, None);
+        let theirs = PublicKey::from_base64(&theirs.pair.public_key).unwrap();
+        let enrolment = recovery_key(&user_key, &theirs);
+        assert!(
+            recover_account(&key, &ours.pair.private_key, &enrolment, "x", "salt", KDF).is_err()
+        );
+    }
 }

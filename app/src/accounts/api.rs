@@ -37,6 +37,7 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
         pending_invitations,
         theme: actor.theme,
         lock: actor.lock,
+        must_change_password: actor.must_change_password,
     }))
 }
 

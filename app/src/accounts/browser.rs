@@ -25,6 +25,9 @@ pub enum KeysError {
     /// The chunk with the code could not be fetched (offline, a new release meanwhile).
     Unavailable,
     Crypto(CryptoError),
+    /// A shared key this needs does not open with the keys this browser holds (made for
+    /// someone else, or altered on the way): not the user's typing.
+    DoesNotOpen,
 }
 
 impl From<SplitLoaderError> for KeysError {
@@ -47,6 +50,7 @@ impl From<KeysError> for AppError {
                 crate::error::Problem::Wrong,
             ),
             KeysError::Crypto(_) => AppError::Refused(Refusal::MalformedKeys),
+            KeysError::DoesNotOpen => AppError::Refused(Refusal::KeyDoesNotOpen),
         }
     }
 }
@@ -210,18 +214,7 @@ pub fn keys_for_members(
     place: PlaceKey,
     members: Vec<(MemberId, String)>,
 ) -> Result<Vec<MemberKey>, KeysError> {
-    let private =
-        portal_crypto::PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
-    let key = match place {
-        PlaceKey::Own(wrapped) => private.unwrap_key(&wrapped),
-        PlaceKey::ThroughProvider {
-            provider_key,
-            organization_key,
-        } => private
-            .unwrap_key(&provider_key)
-            .and_then(|provider| organization_key.decrypt_key(&provider)),
-    }
-    .map_err(KeysError::Crypto)?;
+    let key = open_place_key(&private_key, place)?;
     members
         .into_iter()
         .map(|(member, public_key)| {
@@ -233,6 +226,77 @@ pub fn keys_for_members(
             })
         })
         .collect()
+}
+
+/// The place's key, opened with `private_key` (PKCS#8 DER): the viewer's own copy, or through
+/// the provider key in a provider's client.
+fn open_place_key(
+    private_key: &[u8],
+    place: PlaceKey,
+) -> Result<portal_crypto::SymmetricKey, KeysError> {
+    let private =
+        portal_crypto::PrivateKey::from_pkcs8_der(private_key).map_err(KeysError::Crypto)?;
+    match place {
+        PlaceKey::Own(wrapped) => private.unwrap_key(&wrapped),
+        PlaceKey::ThroughProvider {
+            provider_key,
+            organization_key,
+        } => private
+            .unwrap_key(&provider_key)
+            .and_then(|provider| organization_key.decrypt_key(&provider)),
+    }
+    .map_err(|_| KeysError::DoesNotOpen)
+}
+
+/// Enrolling in account recovery: the account's user key (from the unlocked tab) wrapped to
+/// the organization's public key (base64 SPKI).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn recovery_key_for(
+    user_key: portal_crypto::SymmetricKey,
+    organization: String,
+) -> Result<WrappedKey, KeysError> {
+    let organization = PublicKey::from_base64(&organization).map_err(KeysError::Crypto)?;
+    Ok(portal_crypto::shared::recovery_key(
+        &user_key,
+        &organization,
+    ))
+}
+
+/// An organization's fingerprint phrase, from its public key (base64 SPKI) as this browser has
+/// it: what a member compares before enrolling in account recovery. `None` for a key that
+/// does not read.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn organization_fingerprint(
+    organization: crate::ids::OrganizationId,
+    public_key: String,
+) -> Result<Option<String>, KeysError> {
+    Ok(PublicKey::from_base64(&public_key)
+        .ok()
+        .map(|key| key.fingerprint(&organization.to_string())))
+}
+
+/// Account recovery in the admin's browser: `private_key` (the admin's, PKCS#8 DER) opens the
+/// organization key, that the organization's private key, that the member's user key, which is
+/// wrapped under `new_password` with the member's own KDF settings and salt.
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn recovered_keys(
+    private_key: portal_crypto::Zeroizing<Vec<u8>>,
+    plan: crate::members::types::RecoveryPlan,
+    new_password: String,
+) -> Result<MasterPasswordKeys, KeysError> {
+    let organization_key = open_place_key(&private_key, plan.key)?;
+    portal_crypto::shared::recover_account(
+        &organization_key,
+        &plan.organization_private_key,
+        &plan.recovery_key,
+        &new_password,
+        &plan.prelogin.salt,
+        plan.prelogin.kdf,
+    )
+    .map_err(|error| match error {
+        CryptoError::KdfOutOfBounds => KeysError::Crypto(error),
+        _ => KeysError::DoesNotOpen,
+    })
 }
 
 /// Add existing organization: the organization key, opened from the owner's copy (`own`, type

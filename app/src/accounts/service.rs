@@ -386,6 +386,7 @@ pub async fn actor_of(
         lock: stored_lock(user.lock_minutes),
         providers,
         organizations,
+        must_change_password: user.must_change_password,
     }))
 }
 
@@ -448,6 +449,8 @@ pub async fn change_password(
     let old_hash = user.password_hash.clone();
     let mut update: users::ActiveModel = Default::default();
     new.apply(&mut update);
+    // A password of one's own again, after an admin recovered the account.
+    update.must_change_password = Set(false);
     // Only over the hash just checked: a change made meanwhile (another tab) wins, and this
     // one is told so instead of silently replacing a user key it never saw.
     let written = users::Entity::update_many()

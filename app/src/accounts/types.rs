@@ -63,6 +63,9 @@ pub struct Viewer {
     pub theme: crate::vocabulary::Theme,
     /// When an unlocked tab locks itself again.
     pub lock: LockTimeout,
+    /// An admin recovered the account: every page points to choosing a new master password,
+    /// and nothing but the account itself opens until then.
+    pub must_change_password: bool,
 }
 
 /// How long a tab keeps the account's keys without activity before it locks (forgets them;

@@ -46,6 +46,9 @@ pub struct Actor {
     pub lock: crate::accounts::types::LockTimeout,
     pub providers: Vec<ProviderMembership>,
     pub organizations: Vec<OrganizationMembership>,
+    /// The account was recovered by an organization's admin and has not chosen its own master
+    /// password since: it may act on its own account only (the guard refuses the rest).
+    pub must_change_password: bool,
 }
 
 impl Actor {

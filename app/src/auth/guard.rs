@@ -96,7 +96,15 @@ pub fn require_outranks(actor: &Actor, role: Role, organization: OrgScope) -> Re
 /// with [`Refusal::TwoStepRequired`](crate::error::Refusal::TwoStepRequired) when its
 /// membership would allow it but the organization's two-step policy locks it.
 /// Anonymous callers never get this far: building the actor fails with `Unauthenticated`.
+/// An account an admin recovered is refused everything with
+/// [`Refusal::PasswordChangeRequired`](crate::error::Refusal::PasswordChangeRequired) until it
+/// chooses its own master password (the admin knows the one it signed in with).
 pub fn require(actor: &Actor, capability: Capability, scope: Scope) -> Result<(), AppError> {
+    if actor.must_change_password {
+        return Err(AppError::Refused(
+            crate::error::Refusal::PasswordChangeRequired,
+        ));
+    }
     if actor.can(capability, scope) {
         return Ok(());
     }

@@ -132,6 +132,7 @@ pub async fn require_still_by(
         lock: crate::accounts::types::LockTimeout::DEFAULT,
         providers: Vec::new(),
         organizations: Vec::new(),
+        must_change_password: false,
     };
     require_still(db, &skeleton, capability, scope)
         .await

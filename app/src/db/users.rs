@@ -42,6 +42,9 @@ pub struct Model {
     /// Minutes without activity after which a tab forgets the account's keys (it locks);
     /// `0`: only when the page is reloaded or the account signs out.
     pub lock_minutes: i32,
+    /// An admin recovered the account (account recovery): its next sign-in must choose a new
+    /// master password before anything else; the guard refuses every capability until then.
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -186,44 +186,59 @@ pub async fn leave_provider(provider: ProviderId) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Account recovery: a new password for an enrolled member, typed twice.
-#[server(prefix = "/api", endpoint = "members/reset-password")]
-pub async fn reset_member_password(
+/// What the recovering admin's browser needs to recover an enrolled member's account (the
+/// envelopes it opens with the admin's private key, the member's KDF settings).
+#[server(prefix = "/api", endpoint = "members/recovery-plan")]
+pub async fn get_recovery_plan(
     organization: OrganizationId,
     member: OrganizationUserId,
-    password: String,
-    password_confirm: String,
+) -> Result<super::types::RecoveryPlan, AppError> {
+    let Within { access, context } =
+        gate::organization(organization, crate::auth::Capability::ManageAccountRecovery).await?;
+    super::recovery::plan(&context.db, &access, member).await
+}
+
+/// Account recovery: the member's same user key under a new master password, wrapped in the
+/// admin's browser (`keys`: the login hash and the envelope, never the password).
+#[server(prefix = "/api", endpoint = "members/recover", input = Json)]
+pub async fn recover_member(
+    organization: OrganizationId,
+    member: OrganizationUserId,
+    keys: crate::crypto::MasterPasswordKeys,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let Within { access, context } =
         gate::organization(organization, crate::auth::Capability::ManageAccountRecovery).await?;
-    super::recovery::reset_password(
+    super::recovery::recover(
         &context.db,
         &event_context(&access.actor),
         &access,
         member,
-        password,
-        password_confirm,
+        keys,
     )
     .await
 }
 
-/// The caller enrols in account recovery for one of its organizations, or withdraws.
-#[server(prefix = "/api", endpoint = "members/recovery-enrolment")]
-pub async fn set_recovery_enrolment(
+/// The caller enrols in account recovery for one of its organizations: `key` is its user key
+/// wrapped to the organization's public key, made in its browser.
+#[server(prefix = "/api", endpoint = "members/recovery-enrol", input = Json)]
+pub async fn enrol_in_recovery(
     organization: OrganizationId,
-    enrolled: bool,
+    key: crate::crypto::WrappedKey,
 ) -> Result<(), AppError> {
     use crate::auth::request::event_context;
     let Within { access, context } =
         gate::organization(organization, crate::auth::Capability::ManageOwnMembership).await?;
-    super::recovery::set_enrolment(
-        &context.db,
-        &event_context(&access.actor),
-        &access,
-        enrolled,
-    )
-    .await
+    super::recovery::enrol(&context.db, &event_context(&access.actor), &access, &key).await
+}
+
+/// The caller withdraws from account recovery in one of its organizations (a plain form).
+#[server(prefix = "/api", endpoint = "members/recovery-withdraw")]
+pub async fn withdraw_from_recovery(organization: OrganizationId) -> Result<(), AppError> {
+    use crate::auth::request::event_context;
+    let Within { access, context } =
+        gate::organization(organization, crate::auth::Capability::ManageOwnMembership).await?;
+    super::recovery::withdraw(&context.db, &event_context(&access.actor), &access).await
 }
 
 /// The organizations the caller belongs to, with account-recovery enrolment (account area).

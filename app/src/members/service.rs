@@ -311,22 +311,72 @@ async fn apply_rows(
         return Err(AppError::field(Field::Emails, Problem::TooMany(50)));
     }
     let mut outcomes = Vec::with_capacity(rows.len());
+    let mut outgoing = Vec::new();
     for &(member, key) in rows {
         let mut email = String::new();
         let one = One { action, key };
         let result = apply_one(db, context, outbox, manager, one, member, &mut email).await;
-        let (result, link) = match result {
-            Ok(link) => (Ok(()), link),
-            Err(error) => (Err(error), None),
-        };
+        let result = result.map(|mail| {
+            if let Some(mail) = mail {
+                outgoing.push((outcomes.len(), mail));
+            }
+        });
         outcomes.push(RowOutcome {
             member,
             email,
             result,
-            link,
+            link: None,
         });
     }
+    // Rows are written one after another (each locks and checks again), but their mail goes
+    // out side by side once all are written: one after another, a bulk action of 50 waited
+    // for 50 deliveries. All are sent before the answer, so a row still reports an
+    // invitation that could not be mailed (with its link to pass on by hand).
+    use futures_util::StreamExt as _;
+    let sent: Vec<(usize, Option<String>)> = futures_util::stream::iter(outgoing)
+        .map(|(row, mail)| async move { (row, mail.send(outbox.mailer).await) })
+        .buffer_unordered(MAILS_AT_ONCE)
+        .collect()
+        .await;
+    for (row, link) in sent {
+        outcomes[row].link = link;
+    }
     Ok(outcomes)
+}
+
+/// How many of a bulk action's mails are delivered at once (the SMTP transport's pool opens a
+/// connection for each, up to its own limit).
+const MAILS_AT_ONCE: usize = 8;
+
+/// The mail a written row sends its member: a notice of the change, and for Reinvite the new
+/// invitation. Owned, so it can wait until every row is written.
+struct Outgoing {
+    to: String,
+    locale: Locale,
+    actor: String,
+    place: String,
+    notice: Option<(Notice, String)>,
+    invitation: Option<(MemberType, String)>,
+}
+
+impl Outgoing {
+    /// Sends it; `Some(link)` when an invitation could not be mailed (mail off or failed).
+    async fn send(self, mailer: &Mailer) -> Option<String> {
+        let to = (self.to.as_str(), self.locale);
+        if let Some((notice, link)) = self.notice {
+            send_notice(mailer, notice, to, &self.actor, &self.place, link).await;
+        }
+        let (user_type, link) = self.invitation?;
+        let mail = InvitationMail {
+            to: &self.to,
+            locale: self.locale,
+            inviter: &self.actor,
+            place: &self.place,
+            user_type,
+            link: link.clone(),
+        };
+        (send_invitation(mailer, mail).await != Delivery::Sent).then_some(link)
+    }
 }
 
 /// One row's action, and for Confirm the member's copy of the key.
@@ -344,7 +394,7 @@ async fn apply_one(
     One { action, key }: One<'_>,
     id: MemberId,
     email: &mut String,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Outgoing>, AppError> {
     let scope = manager.scope;
     let txn = crate::db::begin_write(db).await?;
     let actor = &recheck(&txn, manager).await?;
@@ -424,30 +474,23 @@ async fn apply_one(
     let locale = account_locale(&txn, &member.email).await?;
     txn.commit().await?;
 
-    let locale = locale_or(locale.as_deref(), outbox.locale);
-    if let Some(notice) = notice(scope, action, &member) {
-        let link = format!(
-            "{}{}",
-            outbox.base_url.trim_end_matches('/'),
-            notice_link(scope)
-        );
-        let to = (member.email.as_str(), locale);
-        send_notice(outbox.mailer, notice, to, &actor.name, &place_name, link).await;
-    }
-    let Some(token) = token else {
+    let notice = notice(scope, action, &member).map(|notice| {
+        let base = outbox.base_url.trim_end_matches('/');
+        (notice, format!("{base}{}", notice_link(scope)))
+    });
+    let invitation =
+        token.map(|token| (member.user_type, invitations::link(outbox.base_url, &token)));
+    if notice.is_none() && invitation.is_none() {
         return Ok(None);
-    };
-    let link = invitations::link(outbox.base_url, &token);
-    let mail = InvitationMail {
-        to: &member.email,
-        locale,
-        inviter: &actor.name,
-        place: &place_name,
-        user_type: member.user_type,
-        link: link.clone(),
-    };
-    let delivery = send_invitation(outbox.mailer, mail).await;
-    Ok((delivery != Delivery::Sent).then_some(link))
+    }
+    Ok(Some(Outgoing {
+        locale: locale_or(locale.as_deref(), outbox.locale),
+        to: member.email,
+        actor: actor.name.clone(),
+        place: place_name,
+        notice,
+        invitation,
+    }))
 }
 
 /// A member's new type (and a Custom member's flags). In an organization the manager must

@@ -655,8 +655,32 @@ pub struct OrgMembership {
     /// The organization's account-recovery policy is on.
     pub recovery_policy: bool,
     pub recovery_enrolled: bool,
+    /// The organization's public key (base64 SPKI): enrolling wraps the member's user key to
+    /// it, after showing its fingerprint phrase. `None` for an organization without keys.
+    pub public_key: Option<String>,
     /// The organization requires two-step login and the viewer has it off: locked out.
     pub two_step_blocked: bool,
+}
+
+/// What the recovering admin's browser needs (VAULT.md §2): its way to the organization key,
+/// the organization's private key under it, the member's user key wrapped to the
+/// organization's public key (their enrolment), and how the member's master key is derived,
+/// with the rules and words a new password is checked against. Nothing here opens without the
+/// admin's own private key.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RecoveryPlan {
+    pub member: MemberId,
+    pub email: String,
+    pub name: String,
+    pub key: PlaceKey,
+    /// The organization's private key (PKCS#8 DER), type 2 under the organization key.
+    pub organization_private_key: crate::crypto::EncString,
+    /// The member's user key, type 4 to the organization's public key.
+    pub recovery_key: crate::crypto::WrappedKey,
+    /// The member's KDF settings and salt: the new master key is derived with them.
+    pub prelogin: crate::accounts::types::Prelogin,
+    /// The strictest master-password policy of the member's organizations.
+    pub rules: Option<crate::policies::types::PasswordRules>,
 }
 
 /// A provider the viewer belongs to, for the account area (where they may leave it).

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::types::Policies;
+use super::types::PolicyPage;
 use crate::error::AppError;
 use crate::ids::OrganizationId;
 
@@ -15,9 +15,9 @@ async fn authorize(organization: OrganizationId) -> Result<Within<InOrganization
 }
 
 #[server(prefix = "/api", endpoint = "policies/get")]
-pub async fn get_policies(organization: OrganizationId) -> Result<Policies, AppError> {
+pub async fn get_policies(organization: OrganizationId) -> Result<PolicyPage, AppError> {
     let Within { context, .. } = authorize(organization).await?;
-    super::service::load(&context.db, organization).await
+    super::service::page(&context.db, organization).await
 }
 
 /// One policy on or off (`enabled` is a checkbox: present means on); a master-password

@@ -18,6 +18,22 @@ use crate::ids::{OrganizationId, UserId};
 use crate::members::types::MemberStatus;
 use crate::validate;
 
+/// The Policies page: the policies and the organization's public key (two queries).
+pub async fn page(
+    db: &impl ConnectionTrait,
+    organization: OrganizationId,
+) -> Result<super::types::PolicyPage, AppError> {
+    let public_key = crate::db::organizations::Entity::find_by_id(organization.0)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .public_key;
+    Ok(super::types::PolicyPage {
+        policies: load(db, organization).await?,
+        public_key,
+    })
+}
+
 /// The organization's policies (one query; no row means off).
 pub async fn load(
     db: &impl ConnectionTrait,
@@ -157,13 +173,17 @@ pub async fn set(
             .await?;
         }
     }
-    // Turning recovery off withdraws every enrolment: members enrol again, knowingly, if
-    // it comes back.
+    // Turning recovery off withdraws every enrolment, and forgets the user keys they gave:
+    // members enrol again, knowingly, if it comes back.
     if kind == PolicyKind::AccountRecovery && !enabled {
         organization_users::Entity::update_many()
             .col_expr(
                 organization_users::Column::ResetPasswordEnrolled,
                 sea_orm::sea_query::Expr::value(false),
+            )
+            .col_expr(
+                organization_users::Column::ResetPasswordKey,
+                sea_orm::sea_query::Expr::value(Option::<String>::None),
             )
             .filter(organization_users::Column::OrganizationId.eq(organization.0))
             .exec(&txn)

@@ -57,6 +57,15 @@ impl Default for PasswordRules {
     }
 }
 
+/// The Policies page: the policies, and the organization's public key (base64 SPKI), whose
+/// fingerprint phrase the page shows beside account recovery (members compare it when they
+/// enrol). `None` for an organization without keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyPage {
+    pub policies: Policies,
+    pub public_key: Option<String>,
+}
+
 /// An organization's policies as its Policies page shows them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policies {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::api::{SetPolicy, get_policies};
 use super::types::{
-    MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, Policies, PolicyKind,
+    MAX_POLICY_LENGTH, MAX_POLICY_STRENGTH, MIN_POLICY_LENGTH, PolicyKind, PolicyPage,
 };
 use crate::accounts::ui::Saved;
 use crate::error::{Field, Problem, ProblemText};
@@ -39,18 +39,23 @@ pub fn PoliciesPage() -> impl IntoView {
     let loaded = organization_form_data(move || saves.iter().map(|s| s.get()).sum(), get_policies);
     let title = Signal::derive(move || t_string!(i18n, nav.policies).to_string());
     view! {
-        <FormPage title loaded here=routes::organization_policies form=|id, policies| view! { <PolicyList id policies /> } />
+        <FormPage title loaded here=routes::organization_policies form=|id, page| view! { <PolicyList id page /> } />
     }
 }
 
 #[component]
-fn PolicyList(id: OrganizationId, policies: Policies) -> impl IntoView {
+fn PolicyList(id: OrganizationId, page: PolicyPage) -> impl IntoView {
     let i18n = use_i18n();
+    let PolicyPage {
+        policies,
+        public_key,
+    } = page;
     let rules = policies.master_password.unwrap_or_default();
     view! {
         <p class="muted">{t!(i18n, policies.intro)}</p>
         <PolicyForm id kind=PolicyKind::AccountRecovery on=policies.account_recovery>
             <p>{t!(i18n, policies.account_recovery_description)}</p>
+            {public_key.map(|public_key| view! { <OrganizationFingerprint id public_key /> })}
         </PolicyForm>
         <PolicyForm id kind=PolicyKind::TwoStepLogin on=policies.two_step_login>
             <p>{t!(i18n, policies.two_step_login_description)}</p>
@@ -173,5 +178,32 @@ fn MasterPasswordRules(min_length: u32, min_strength: u32) -> impl IntoView {
                 {move || strength_problem.get().map(|problem| view! { <ProblemText problem /> })}
             </p>
         </div>
+    }
+}
+
+/// The organization's fingerprint phrase, worked out in this browser from its public key:
+/// what members see when they enrol in account recovery, to compare with what an admin tells
+/// them. Shown once the bundle has made it (never the server's word).
+#[component]
+fn OrganizationFingerprint(id: OrganizationId, public_key: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let phrase = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let public_key = public_key.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(made)) =
+                crate::accounts::browser::organization_fingerprint(id, public_key).await
+            {
+                phrase.set(Some(made));
+            }
+        });
+    });
+    view! {
+        <p class="fingerprint">
+            {t!(i18n, memberships.organization_fingerprint)} ": "
+            <code data-testid="organization-fingerprint">
+                {move || phrase.get().unwrap_or_else(|| t_string!(i18n, loading).to_string())}
+            </code>
+        </p>
     }
 }

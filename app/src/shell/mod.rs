@@ -237,6 +237,7 @@ fn Layout() -> impl IntoView {
         <div class="frame">
             <side_nav::SideNav />
             <main id="main" class="content" tabindex="-1">
+                <crate::accounts::ui::PasswordChangeNotice />
                 <ErrorBoundary fallback=|errors| {
                     view! { <ErrorPanel errors /> }
                 }>

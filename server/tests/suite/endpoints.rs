@@ -364,16 +364,25 @@ fn cases(ids: &Ids) -> Vec<Case> {
             format!("place=o-{o}&member={m}&user_type=admin"),
         ),
         call(
-            "/api/members/reset-password",
+            "/api/members/recovery-plan",
             Org(C::ManageAccountRecovery),
-            format!(
-                "organization={o}&member={m}&password=a+brand+new+passphrase&password_confirm=a+brand+new+passphrase"
-            ),
+            format!("organization={o}&member={m}"),
         ),
         call(
-            "/api/members/recovery-enrolment",
+            "/api/members/recover",
+            Org(C::ManageAccountRecovery),
+            serde_json::json!({"organization": o, "member": m, "keys": support::master_keys()})
+                .to_string(),
+        ),
+        call(
+            "/api/members/recovery-enrol",
             Org(C::ManageOwnMembership),
-            format!("organization={o}&enrolled=true"),
+            serde_json::json!({"organization": o, "key": support::wrapped_key()}).to_string(),
+        ),
+        call(
+            "/api/members/recovery-withdraw",
+            Org(C::ManageOwnMembership),
+            format!("organization={o}"),
         ),
         call(
             "/api/policies/get",

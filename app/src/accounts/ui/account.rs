@@ -128,11 +128,17 @@ impl AccountActions {
         Effect::new(move |_| bump(matches!(rename.value().get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(change_email.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(send_verification.value().get(), Some(Ok(_)))));
-        Effect::new(move |_| bump(matches!(change_password.outcome.get(), Some(Ok(_)))));
+        let viewer = super::use_viewer().0;
+        Effect::new(move |_| {
+            if matches!(change_password.outcome.get(), Some(Ok(_))) {
+                // A recovered account's notice goes once it has a password of its own.
+                viewer.refetch();
+                bump(true);
+            }
+        });
         Effect::new(move |_| bump(matches!(change_kdf.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(disable_two_step.outcome.get(), Some(Ok(_)))));
         Effect::new(move |_| bump(matches!(end_session.value().get(), Some(Ok(_)))));
-        let viewer = super::use_viewer().0;
         Effect::new(move |_| {
             if matches!(set_lock.value().get(), Some(Ok(_))) {
                 // The idle watcher reads the timeout from the viewer.
@@ -382,7 +388,7 @@ fn PasswordSection() -> impl IntoView {
     let form = expect_context::<AccountActions>().change_password;
     let value = form.value();
     view! {
-        <section class="panel" aria-labelledby="password-heading">
+        <section class="panel" id="password" aria-labelledby="password-heading">
             <h2 id="password-heading">{t!(i18n, accounts.change_password)}</h2>
             <p class="muted">{t!(i18n, accounts.change_password_note)}</p>
             <form method="post" action=crate::widgets::NOWHERE on:submit=move |event| form.submit(event, password_change)>

@@ -46,11 +46,23 @@ pub async fn unlock(password: String) -> Result<(), AppError> {
 /// The account's private key (PKCS#8 DER), unlocking the tab first with `password` (what the
 /// form's [`UnlockField`] held) when it is locked: for forms that open a shared key.
 pub async fn private_key(password: String) -> Result<crate::crypto::Zeroizing<Vec<u8>>, AppError> {
+    with_unlocked(password, |keys| keys.private_key.clone()).await
+}
+
+/// The account's user key, unlocking the tab first as [`private_key`] does: enrolling in
+/// account recovery gives the organization a copy of it.
+pub async fn user_key(password: String) -> Result<crate::crypto::SymmetricKey, AppError> {
+    with_unlocked(password, |keys| keys.user_key.clone()).await
+}
+
+async fn with_unlocked<R>(
+    password: String,
+    take: impl FnOnce(&unlocked::Unlocked) -> R,
+) -> Result<R, AppError> {
     if !unlocked::is_unlocked() {
         unlock(password).await?;
     }
-    unlocked::with_keys(|keys| keys.private_key.clone())
-        .ok_or(AppError::Refused(Refusal::KeysMissing))
+    unlocked::with_keys(take).ok_or(AppError::Refused(Refusal::KeysMissing))
 }
 
 /// The master password, asked inside a form only while the tab is locked (`current_password`;

@@ -1,37 +1,47 @@
 //! The Password Manager's "Organizations and providers" page (`/memberships`): pending
 //! invitations to accept or decline, the organizations the user belongs to (with account
-//! recovery enrolment while an organization's policy is on), and the providers, with Leave
-//! (confirmed in a dialog at `?leave={provider}`).
+//! recovery enrolment while an organization's policy is on, in a dialog at
+//! `?enrol={organization}` that shows the organization's fingerprint phrase), and the
+//! providers, with Leave (confirmed in a dialog at `?leave={provider}`).
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::SignInRequired;
-use crate::error::AppError;
+use super::{NeedsScript, SignInRequired};
+use crate::accounts::browser;
+use crate::error::{AppError, ErrorText, Field, Refusal};
 use crate::i18n::*;
-use crate::ids::ProviderId;
+use crate::ids::{OrganizationId, ProviderId};
 use crate::invitations::api::{AnswerInvitation, pending_invitations};
 use crate::invitations::ui::PendingInvitations;
 use crate::members::api::{LeaveProvider, my_provider_memberships};
-use crate::members::api::{SetRecoveryEnrolment, my_org_memberships};
+use crate::members::api::{WithdrawFromRecovery, enrol_in_recovery, my_org_memberships};
 use crate::members::types::ProviderMembership as Membership;
 use crate::members::types::{MemberStatus, OrgMembership, OrgUserType};
 use crate::members::ui::{OrgTypeName, ProviderTypeName, StatusBadge};
 use crate::routes;
-use crate::widgets::{CloseButton, FormAlert, Modal};
+use crate::widgets::{BrowserForm, CloseButton, Fields, FormAlert, Modal, NOWHERE, problem_of};
 
 #[component]
 pub fn MembershipsPage() -> impl IntoView {
     let i18n = use_i18n();
     let answer = ServerAction::<AnswerInvitation>::new();
     let leave = ServerAction::<LeaveProvider>::new();
-    let enrol = ServerAction::<SetRecoveryEnrolment>::new();
+    let withdraw = ServerAction::<WithdrawFromRecovery>::new();
+    let enrol = BrowserForm::<()>::new();
+    let enrolments = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = enrol.outcome.get() {
+            enrolments.update(|n| *n += 1);
+        }
+    });
     let changes = Memo::new(move |_| {
         (
             answer.version().get(),
             leave.version().get(),
-            enrol.version().get(),
+            withdraw.version().get(),
+            enrolments.get(),
         )
     });
     let pending = Resource::new_blocking(move || changes.get(), |_| pending_invitations());
@@ -40,6 +50,12 @@ pub fn MembershipsPage() -> impl IntoView {
     let query = use_query_map();
     let leaving = Memo::new(move |_| {
         query.with(|q| q.get("leave").and_then(|p| p.parse::<ProviderId>().ok()))
+    });
+    let enrolling = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("enrol")
+                .and_then(|o| o.parse::<OrganizationId>().ok())
+        })
     });
     view! {
         <div class="page-header">
@@ -53,7 +69,10 @@ pub fn MembershipsPage() -> impl IntoView {
                 Some(match (pending, organizations, providers) {
                     (Ok(pending), Ok(organizations), Ok(providers)) => view! {
                         <PendingInvitations list=pending action=answer />
-                        <Organizations organizations action=enrol />
+                        <Organizations organizations=organizations.clone() action=withdraw />
+                        {move || enrolling.get().and_then(|id| {
+                            organizations.iter().find(|m| m.organization == id).cloned()
+                        }).map(|membership| view! { <EnrolDialog membership form=enrol /> })}
                         <Providers providers=providers.clone() />
                         {move || leaving.get().and_then(|id| {
                             providers.iter().find(|m| m.provider == id).cloned()
@@ -72,7 +91,7 @@ pub fn MembershipsPage() -> impl IntoView {
 #[component]
 fn Organizations(
     organizations: Vec<OrgMembership>,
-    action: ServerAction<SetRecoveryEnrolment>,
+    action: ServerAction<WithdrawFromRecovery>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let value: Signal<Option<Result<(), AppError>>> = Signal::derive(move || action.value().get());
@@ -103,36 +122,38 @@ fn Organizations(
 #[component]
 fn OrganizationItem(
     membership: OrgMembership,
-    action: ServerAction<SetRecoveryEnrolment>,
+    action: ServerAction<WithdrawFromRecovery>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let m = membership;
     let confirmed = m.status == MemberStatus::Confirmed;
     // A plain User has no Admin Console (DESIGN.md §1): the name is then just a name.
     let console = confirmed && m.user_type != OrgUserType::User && !m.two_step_blocked;
-    // Enrolment is offered only while the policy is on; withdrawing always.
+    // Enrolment is offered only while the policy is on, in a dialog (it wraps the user key in
+    // this browser); withdrawing always, as a plain form.
     let recovery = (confirmed && (m.recovery_policy || m.recovery_enrolled)).then(|| {
-        let enrolled = m.recovery_enrolled;
-        view! {
-            <ActionForm action attr:class="inline-form">
-                <input type="hidden" name="organization" value=m.organization.to_string() />
-                <input type="hidden" name="enrolled" value=(!enrolled).to_string() />
-                <span class="hint">
-                    {if enrolled {
-                        t!(i18n, memberships.recovery_enrolled).into_any()
-                    } else {
-                        t!(i18n, memberships.recovery_offered).into_any()
-                    }}
-                </span>
-                " "
-                <button type="submit" class="button" disabled=move || action.pending().get()>
-                    {if enrolled {
-                        t!(i18n, memberships.recovery_withdraw).into_any()
-                    } else {
-                        t!(i18n, memberships.recovery_enrol).into_any()
-                    }}
-                </button>
-            </ActionForm>
+        if m.recovery_enrolled {
+            view! {
+                <ActionForm action attr:class="inline-form">
+                    <input type="hidden" name="organization" value=m.organization.to_string() />
+                    <span class="hint">{t!(i18n, memberships.recovery_enrolled)}</span>
+                    " "
+                    <button type="submit" class="button" disabled=move || action.pending().get()>
+                        {t!(i18n, memberships.recovery_withdraw)}
+                    </button>
+                </ActionForm>
+            }
+            .into_any()
+        } else {
+            let enrol = format!("{}?enrol={}", routes::MEMBERSHIPS, m.organization);
+            view! {
+                <div class="inline-form">
+                    <span class="hint">{t!(i18n, memberships.recovery_offered)}</span>
+                    " "
+                    <a class="button" href=enrol>{t!(i18n, memberships.recovery_enrol)}</a>
+                </div>
+            }
+            .into_any()
         }
     });
     view! {
@@ -226,4 +247,87 @@ fn LeaveDialog(membership: Membership, action: ServerAction<LeaveProvider>) -> i
             </ActionForm>
         </Modal>
     }
+}
+
+/// Enrolling in account recovery: the organization's fingerprint phrase, worked out in this
+/// browser from the public key the user key will be wrapped to (its admins see the same phrase
+/// under Settings → Policies), and the master password while the tab is locked.
+#[component]
+fn EnrolDialog(membership: OrgMembership, form: BrowserForm<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    // A new dialog starts without the last one's outcome (which would close it at once).
+    form.outcome.set(None);
+    let value = form.value();
+    let name = membership.name.clone();
+    let title = Signal::derive(move || {
+        t_string!(i18n, memberships.enrol_title, name = name.clone()).to_string()
+    });
+    // Effects run in the browser only: the phrase is never the server's word.
+    let phrase = RwSignal::new(None::<Option<String>>);
+    let organization = membership.organization;
+    let public_key = membership.public_key.clone();
+    Effect::new(move |_| {
+        if let Some(public_key) = public_key.clone() {
+            leptos::task::spawn_local(async move {
+                let made = browser::organization_fingerprint(organization, public_key).await;
+                phrase.set(Some(made.ok().flatten()));
+            });
+        }
+    });
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            navigate(routes::MEMBERSHIPS, Default::default());
+        }
+    });
+    let Some(public_key) = membership.public_key.clone() else {
+        let error = AppError::Refused(Refusal::OrganizationKeyMissing);
+        return view! {
+            <Modal id="enrol-recovery" title close_href=routes::MEMBERSHIPS.to_owned()>
+                <p class="alert alert-error" role="alert"><ErrorText error /></p>
+                <div class="modal-actions"><CloseButton /></div>
+            </Modal>
+        }
+        .into_any();
+    };
+    let enrol = move |fields: Fields| enrol_with(organization, public_key.clone(), fields);
+    view! {
+        <Modal id="enrol-recovery" title close_href=routes::MEMBERSHIPS.to_owned()>
+            <p>{t!(i18n, memberships.enrol_body)}</p>
+            <NeedsScript />
+            <p class="fingerprint">
+                {t!(i18n, memberships.organization_fingerprint)} ": "
+                <code data-testid="organization-fingerprint">
+                    {move || match phrase.get() {
+                        Some(Some(phrase)) => phrase,
+                        Some(None) => t_string!(i18n, memberships.fingerprint_unreadable).to_string(),
+                        None => t_string!(i18n, loading).to_string(),
+                    }}
+                </code>
+            </p>
+            <form method="post" action=NOWHERE on:submit=move |event| form.submit(event, enrol.clone())>
+                <FormAlert value />
+                <super::UnlockField problem=problem_of(value, Field::CurrentPassword) hint=ViewFn::from(move || t!(i18n, memberships.unlock_to_enrol)) />
+                <div class="modal-actions">
+                    <button type="submit" class="button primary" disabled=move || form.disabled().get() || !matches!(phrase.get(), Some(Some(_)))>
+                        {t!(i18n, memberships.recovery_enrol)}
+                    </button>
+                    <CloseButton cancel=true />
+                </div>
+            </form>
+        </Modal>
+    }
+    .into_any()
+}
+
+/// Enrolment's work: unlock when locked, wrap the user key to the organization's public key
+/// here, send only that envelope.
+async fn enrol_with(
+    organization: OrganizationId,
+    public_key: String,
+    fields: Fields,
+) -> Result<(), AppError> {
+    let user_key = super::user_key(fields.get("current_password")).await?;
+    let key = browser::recovery_key_for(user_key, public_key).await?;
+    enrol_in_recovery(organization, key).await
 }

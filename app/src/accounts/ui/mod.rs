@@ -14,14 +14,16 @@ mod viewer;
 
 pub use account::{AccountPage, Saved, SignInRequired};
 pub use account_menu::AccountMenu;
-pub use lock::{IdleLock, KeysSection, LockMenuItem, UnlockField, UnlockForm, private_key, unlock};
+pub use lock::{
+    IdleLock, KeysSection, LockMenuItem, UnlockField, UnlockForm, private_key, unlock, user_key,
+};
 pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;
 pub use register::{RegisterPage, RegisterSentPage};
 pub use sign_in::{NeedsScript, SignInPage, TwoStepSignInPage};
 pub use two_step_setup::TwoStepSetupPage;
 pub use verify::VerifyEmailPage;
-pub use viewer::{ViewerResource, provide_viewer, use_viewer};
+pub use viewer::{PasswordChangeNotice, ViewerResource, provide_viewer, use_viewer};
 
 use leptos::prelude::*;
 

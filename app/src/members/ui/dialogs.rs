@@ -7,10 +7,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::page::{Dialog, MembersContext, join_ids};
-use crate::accounts::ui::NewPasswordFields;
 use crate::error::{AppError, ErrorText, Field, Problem, ProblemText};
 use crate::i18n::*;
-use crate::ids::OrganizationId;
 use crate::members::api::get_members;
 use crate::members::types::{
     MAX_INVITES, MemberAction, MemberId, MemberRights, MemberRow, MemberType, OrgUserType,
@@ -32,9 +30,9 @@ pub fn MemberDialog(dialog: Dialog) -> impl IntoView {
         }
         Dialog::Apply(action, members) => view! { <ApplyDialog action members /> }.into_any(),
         Dialog::Edit(member) => view! { <EditDialog member /> }.into_any(),
-        Dialog::ResetPassword(member) => match expect_context::<MembersContext>().place {
+        Dialog::Recover(member) => match expect_context::<MembersContext>().place {
             Place::Organization(organization) => {
-                view! { <ResetPasswordDialog organization member /> }.into_any()
+                view! { <super::recover::RecoverDialog organization member /> }.into_any()
             }
             // A provider's members have no account recovery.
             Place::Provider(_) => ().into_any(),
@@ -351,63 +349,6 @@ fn EditDialog(member: MemberId) -> impl IntoView {
                     </Suspense>
                 }.into_any()
             }}
-        </Modal>
-    }
-}
-
-/// Account recovery: the admin types the member's new password twice (its strength shown);
-/// the server checks the portal's and the organization's rules and ends the member's sessions.
-/// After a reset the form is hidden, not dropped: dropping the password fields while their
-/// strength check is live disposed signals it still read (a panic that stopped the page).
-#[component]
-fn ResetPasswordDialog(organization: OrganizationId, member: MemberId) -> impl IntoView {
-    let i18n = use_i18n();
-    let context = expect_context::<MembersContext>();
-    let server = context.reset;
-    server.value().set(None);
-    let value = server.value();
-    let outcome = Signal::derive(move || value.get());
-    let pending = server.pending();
-    let named = members_named(vec![member]);
-    let title = Signal::derive(move || t_string!(i18n, org_members.reset_password).to_string());
-    let done = Memo::new(move |_| matches!(value.get(), Some(Ok(()))));
-    view! {
-        <Modal id="member-reset-password" title close_href=close_href() return_focus=format!("[aria-controls='member-menu-{member}']")>
-            <div class="dialog-done" hidden=move || !done.get()>
-                <p class="alert alert-success" role="status">
-                    {move || done.get().then_some(t!(i18n, org_members.password_reset_done))}
-                </p>
-                <div class="modal-actions"><CloseButton primary=true /></div>
-            </div>
-            <div hidden=move || done.get()>
-                <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
-                    {move || named.get().map(|result| match result.map(|named| named.into_iter().next()) {
-                        Ok(Some(row)) => {
-                            let words = Signal::stored(
-                                [Some(row.email.clone()), row.name.clone()].into_iter().flatten().collect::<Vec<_>>(),
-                            );
-                            view! {
-                                <p><strong>{row.email.clone()}</strong></p>
-                                <p class="hint">{t!(i18n, org_members.reset_password_hint)}</p>
-                                <ActionForm action=server>
-                                    <input type="hidden" name="organization" value=organization.to_string() />
-                                    <input type="hidden" name="member" value=member.to_string() />
-                                    <FormAlert value=outcome />
-                                    <NewPasswordFields value=outcome name="password" confirm_name="password_confirm" context=words />
-                                    <div class="modal-actions">
-                                        <button type="submit" class="button danger" disabled=move || pending.get()>
-                                            {t!(i18n, org_members.reset_password)}
-                                        </button>
-                                        <CloseButton cancel=true />
-                                    </div>
-                                </ActionForm>
-                            }.into_any()
-                        }
-                        Ok(None) => view! { <p class="alert alert-error" role="alert"><ErrorText error=AppError::NotFound /></p> }.into_any(),
-                        Err(error) => view! { <p class="alert alert-error" role="alert"><ErrorText error /></p> }.into_any(),
-                    })}
-                </Suspense>
-            </div>
         </Modal>
     }
 }

@@ -7,6 +7,7 @@ mod dialogs;
 mod names;
 mod outcomes;
 mod page;
+mod recover;
 mod table;
 
 pub use names::{

@@ -1,7 +1,7 @@
 //! Members (`/organizations/{id}/members` in the Admin Console, `/providers/{id}/manage/members`
 //! in the Provider Portal): the seat figures (an organization's), status tabs with counts,
 //! search, the table with selection and row menus, and the dialogs (invite, confirm / revoke /
-//! restore / remove / resend for one member or a selection, edit type, reset a password).
+//! restore / remove / resend for one member or a selection, edit type, recover an account).
 //! Everything lives in the URL (`status`, `q`, `page`, `dialog`, `member`), so it works as links
 //! and GET forms before the browser bundle loads, and reload, back and shared links reopen the
 //! same view.
@@ -15,9 +15,7 @@ use super::table::MembersTable;
 use crate::accounts::ui::SignInRequired;
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::members::api::{
-    ApplyToMembers, ChangeMemberType, InviteMembers, ResetMemberPassword, list_members,
-};
+use crate::members::api::{ApplyToMembers, ChangeMemberType, InviteMembers, list_members};
 use crate::members::types::{
     APPLIED_DONE, APPLIED_UNCHANGED, INVITES_SENT, MemberAction, MemberId, MemberPage, MemberQuery,
     Place, StatusCounts, StatusFilter,
@@ -30,8 +28,9 @@ pub(crate) enum Dialog {
     Invite,
     Apply(MemberAction, Vec<MemberId>),
     Edit(MemberId),
-    /// Account recovery: a new password for an enrolled organization member.
-    ResetPassword(MemberId),
+    /// Account recovery: a new master password for an enrolled organization member, their
+    /// vault kept (the user key re-wrapped in the viewer's browser).
+    Recover(MemberId),
 }
 
 impl Dialog {
@@ -45,7 +44,7 @@ impl Dialog {
             "invite" => Some(Self::Invite),
             // `type`: the provider page's older name for it.
             "edit" | "type" => members.first().copied().map(Self::Edit),
-            "reset-password" => members.first().copied().map(Self::ResetPassword),
+            "recover" => members.first().copied().map(Self::Recover),
             other => {
                 let action = MemberAction::parse(other)?;
                 (!members.is_empty()).then_some(Self::Apply(action, members))
@@ -64,8 +63,8 @@ impl Dialog {
                 ("dialog", "edit".to_owned()),
                 ("member", member.to_string()),
             ],
-            Self::ResetPassword(member) => vec![
-                ("dialog", "reset-password".to_owned()),
+            Self::Recover(member) => vec![
+                ("dialog", "recover".to_owned()),
                 ("member", member.to_string()),
             ],
         }
@@ -89,7 +88,6 @@ pub(crate) struct MembersContext {
     pub invite: ServerAction<InviteMembers>,
     pub apply: ServerAction<ApplyToMembers>,
     pub edit: ServerAction<ChangeMemberType>,
-    pub reset: ServerAction<ResetMemberPassword>,
     /// The list: dialogs read the viewer's rights from it.
     pub page: Resource<Result<MemberPage, AppError>>,
     /// Bumped to refetch the list (a dialog's change that is no server action of the page's).
@@ -171,7 +169,6 @@ fn Members(place: Place) -> impl IntoView {
         invite: ServerAction::new(),
         apply: ServerAction::new(),
         edit: ServerAction::new(),
-        reset: ServerAction::new(),
         page,
         refresh,
     };

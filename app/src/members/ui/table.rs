@@ -191,7 +191,7 @@ fn Pager(total: u64, current: u32, query: MemberQuery) -> impl IntoView {
 }
 
 /// `security`: the two-step and recovery columns (an organization's); `recover`: the viewer
-/// may reset enrolled members' passwords.
+/// may recover enrolled members' accounts.
 #[component]
 fn Row(row: MemberRow, security: bool, recover: bool, two_step_required: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -283,8 +283,8 @@ fn Row(row: MemberRow, security: bool, recover: bool, two_step_required: bool) -
                         </li>
                         {resettable.then(|| view! {
                             <li role="none">
-                                <a role="menuitem" href=move || context.here(Some(&Dialog::ResetPassword(id)))>
-                                    {t!(i18n, org_members.reset_password)}
+                                <a role="menuitem" href=move || context.here(Some(&Dialog::Recover(id)))>
+                                    {t!(i18n, org_members.recover_account)}
                                 </a>
                             </li>
                         })}

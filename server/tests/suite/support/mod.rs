@@ -764,6 +764,18 @@ pub fn wrapped_key() -> String {
     wrapped.to_string()
 }
 
+/// A new master password's keys as a browser sends them (JSON): what account recovery sends.
+pub fn master_keys() -> serde_json::Value {
+    let salt = app::crypto::email_salt("someone@example.com");
+    let keys = app::crypto::account::new_account(
+        "a brand new passphrase",
+        &salt,
+        app::crypto::Kdf::default(),
+    )
+    .unwrap();
+    serde_json::to_value(keys.master).unwrap()
+}
+
 /// A new organization's keys as the Password Manager's form sends them (JSON).
 pub fn organization_keys() -> serde_json::Value {
     let owner = app::crypto::PrivateKey::generate().public_key();

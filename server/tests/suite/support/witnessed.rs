@@ -253,30 +253,51 @@ pub mod recovery {
 
     pub use real::memberships;
 
-    pub async fn set_enrolment(
+    pub async fn enrol(
         db: &(impl ConnectionTrait + TransactionTrait),
         context: &EventContext,
         actor: &Actor,
         scope: OrgScope,
-        enrolled: bool,
+        key: &app::crypto::WrappedKey,
     ) -> Result<(), AppError> {
         let access =
             in_organization(db, actor.clone(), scope, Capability::ManageOwnMembership).await?;
-        real::set_enrolment(db, context, &access, enrolled).await
+        real::enrol(db, context, &access, key).await
     }
 
-    pub async fn reset_password(
+    pub async fn withdraw(
+        db: &(impl ConnectionTrait + TransactionTrait),
+        context: &EventContext,
+        actor: &Actor,
+        scope: OrgScope,
+    ) -> Result<(), AppError> {
+        let access =
+            in_organization(db, actor.clone(), scope, Capability::ManageOwnMembership).await?;
+        real::withdraw(db, context, &access).await
+    }
+
+    pub async fn plan(
+        db: &(impl ConnectionTrait + TransactionTrait),
+        actor: &Actor,
+        scope: OrgScope,
+        member: OrganizationUserId,
+    ) -> Result<app::members::types::RecoveryPlan, AppError> {
+        let access =
+            in_organization(db, actor.clone(), scope, Capability::ManageAccountRecovery).await?;
+        real::plan(db, &access, member).await
+    }
+
+    pub async fn recover(
         db: &(impl ConnectionTrait + TransactionTrait),
         context: &EventContext,
         actor: &Actor,
         scope: OrgScope,
         member: OrganizationUserId,
-        new: String,
-        confirm: String,
+        keys: app::crypto::MasterPasswordKeys,
     ) -> Result<(), AppError> {
         let access =
             in_organization(db, actor.clone(), scope, Capability::ManageAccountRecovery).await?;
-        real::reset_password(db, context, &access, member, new, confirm).await
+        real::recover(db, context, &access, member, keys).await
     }
 }
 
