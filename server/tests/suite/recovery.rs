@@ -655,42 +655,45 @@ async fn policy_and_recovery_server_functions_refuse_whom_they_must(t: support::
     let (status, text) =
         post_form(&app, "/api/policies/set", &admin_only[1].1, Some(&cookie)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
+    let member = Some(session_cookie(db, plain).await);
+    let enrolment = || async {
+        let row = organization_users::Entity::find_by_id(pid)
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        (row.reset_password_enrolled, row.reset_password_key)
+    };
     let (status, text) = post_form(
         &app,
         "/api/members/recovery-enrol",
         &enrol,
-        Some(&session_cookie(db, plain).await),
+        member.as_deref(),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    let row = organization_users::Entity::find_by_id(pid)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(row.reset_password_enrolled && row.reset_password_key.is_some());
-    // A malformed enrolment (not a type-4 envelope) is refused and changes nothing.
-    let (status, _) = post_form(
+    let enrolled = enrolment().await;
+    assert!(enrolled.0 && enrolled.1.is_some());
+    // A malformed enrolment (a type-2 envelope, not type 4) is refused at the door and
+    // changes nothing.
+    let malformed = serde_json::json!({"organization": oid, "key": support::ENVELOPE});
+    let (status, text) = post_form(
         &app,
         "/api/members/recovery-enrol",
-        &serde_json::json!({"organization": oid, "key": support::ENVELOPE}).to_string(),
-        Some(&session_cookie(db, plain).await),
+        &malformed.to_string(),
+        member.as_deref(),
     )
     .await;
-    assert_ne!(status, StatusCode::OK);
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert_eq!(enrolment().await, enrolled);
     let (status, text) = post_form(
         &app,
         "/api/members/recovery-withdraw",
         &withdraw,
-        Some(&session_cookie(db, plain).await),
+        member.as_deref(),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    let row = organization_users::Entity::find_by_id(pid)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert!(!row.reset_password_enrolled && row.reset_password_key.is_none());
+    assert_eq!(enrolment().await, (false, None));
     t.cleanup().await;
 }
