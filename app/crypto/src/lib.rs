@@ -12,6 +12,7 @@
 //!   (RSA-OAEP with SHA-1) that hands a symmetric key to someone's public key.
 //! - [`fingerprint_phrase`]: the five words a person compares before trusting a public key.
 //! - [`derive_shareable_key`]: the key of a Send, from the seed in its link.
+//! - [`vault`]: items in Bitwarden's field-level shape, each string sealed under the item's key.
 //!
 //! Only types 2 and 4 are made, and only they are accepted: Bitwarden's older types (0: no MAC,
 //! 1: AES-128, 3/5/6: other RSA paddings) are refused when parsed, so nothing can be downgraded.
@@ -54,6 +55,7 @@ mod kdf;
 mod keys;
 mod rsa_keys;
 pub mod shared;
+pub mod vault;
 
 pub use account::{AccountKeys, MasterPasswordKeys};
 pub use envelope::EncString;
