@@ -25,6 +25,7 @@ mod m20261201_000014_add_registration_keys;
 mod m20261201_000015_add_user_lock_timeout;
 mod m20261201_000016_add_organization_and_provider_keys;
 mod m20261202_000017_add_account_recovery_keys;
+mod m20261202_000018_create_vault;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_add_user_lock_timeout::Migration),
             Box::new(m20261201_000016_add_organization_and_provider_keys::Migration),
             Box::new(m20261202_000017_add_account_recovery_keys::Migration),
+            Box::new(m20261202_000018_create_vault::Migration),
         ]
     }
 }
@@ -69,4 +71,11 @@ pub const TABLES: &[&str] = &[
     "invitations",
     "policies",
     "email_verifications",
+    "folders",
+    "ciphers",
+    "cipher_folders",
+    "favorites",
+    "collections",
+    "collection_ciphers",
+    "collection_members",
 ];

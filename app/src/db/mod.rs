@@ -2,8 +2,15 @@
 //! `Serialize`, so a password hash cannot be sent to a browser by accident. Each domain maps
 //! rows to its own types.
 
+pub mod cipher_folders;
+pub mod ciphers;
+pub mod collection_ciphers;
+pub mod collection_members;
+pub mod collections;
 pub mod email_verifications;
 pub mod events;
+pub mod favorites;
+pub mod folders;
 pub mod invitations;
 pub mod invoices;
 pub mod lock;

@@ -27,5 +27,6 @@ mod provider_members;
 mod provider_members_http;
 mod recovery;
 mod startup;
+mod vault_schema;
 mod verification;
 mod zero_knowledge;
