@@ -217,6 +217,9 @@ pub enum Refusal {
     /// A shared key does not open with the caller's keys (made for someone else, or altered on
     /// the way): nothing was sent.
     KeyDoesNotOpen,
+    /// A vault item that is not of the form the browser makes: data of another type, too many
+    /// history entries, a number out of range, or over the size an item may have.
+    MalformedItem,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -393,5 +396,6 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::PasswordChangeRequired => t!(i18n, refusals.password_change_required).into_any(),
         Refusal::AccountChanged => t!(i18n, refusals.account_changed).into_any(),
         Refusal::KeyDoesNotOpen => t!(i18n, refusals.key_does_not_open).into_any(),
+        Refusal::MalformedItem => t!(i18n, refusals.malformed_item).into_any(),
     }
 }

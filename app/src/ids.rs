@@ -38,6 +38,8 @@ id_type!(
     OrganizationId,
     /// An organization's member row (`organization_users`).
     OrganizationUserId,
+    /// A vault item (`ciphers`).
+    ItemId,
     /// A member row of the place a request names (`organization_users` or `provider_users`):
     /// it means something only next to its `Place`.
     MemberId,

@@ -24,6 +24,7 @@ pub mod routes;
 pub mod seats;
 pub mod shell;
 pub mod validate;
+pub mod vault;
 pub mod vocabulary;
 pub mod widgets;
 

@@ -77,6 +77,21 @@ fn cases(ids: &Ids) -> Vec<Case> {
     vec![
         // Own account.
         call("/api/accounts/details", Account, String::new()),
+        // Own vault items.
+        call("/api/vault/items", Account, String::new()),
+        call(
+            "/api/vault/create",
+            Account,
+            serde_json::json!({"input": support::item_input(&app::crypto::SymmetricKey::generate(), "x")})
+                .to_string(),
+        ),
+        call(
+            "/api/vault/update",
+            Account,
+            serde_json::json!({"id": 1, "revision": 1, "input": support::item_input(&app::crypto::SymmetricKey::generate(), "x")})
+                .to_string(),
+        ),
+        call("/api/vault/trash", Account, "id=1&revision=1&trash=true".into()),
         call("/api/accounts/update-name", Account, "name=Mallory".into()),
         call("/api/accounts/set-theme", Account, "theme=dark".into()),
         call("/api/accounts/set-lock-timeout", Account, "minutes=5".into()),
