@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 /// Lowest first.
-const LAYERS: [&str; 11] = [
+const LAYERS: [&str; 12] = [
     "events",
     "auth",
     "invitations",
@@ -21,6 +21,7 @@ const LAYERS: [&str; 11] = [
     "billing",
     "organizations",
     "members",
+    "vault",
 ];
 
 /// A domain's modules that are data, usable from anywhere.
