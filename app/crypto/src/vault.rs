@@ -152,6 +152,13 @@ macro_rules! strings_only {
         }
 
         impl<S> $name<S> {
+            /// Every field empty.
+            pub const fn empty() -> Self {
+                Self {
+                    $($field: None,)+
+                }
+            }
+
             fn map<T, E>(self, f: &mut impl FnMut(S) -> Result<T, E>) -> Result<$name<T>, E> {
                 Ok($name {
                     $($field: self.$field.map(&mut *f).transpose()?,)+
@@ -222,6 +229,30 @@ pub struct PasswordHistory<S> {
 }
 
 impl<S> Item<S> {
+    /// A new item of `kind` named `name`, with its type's data present and empty (what the
+    /// shape check asks for) and nothing else: what an "add item" form starts from.
+    pub fn new(kind: ItemType, name: S) -> Self {
+        Self {
+            kind,
+            name,
+            notes: None,
+            login: (kind == ItemType::Login).then_some(Login {
+                username: None,
+                password: None,
+                totp: None,
+                uris: Vec::new(),
+                password_revision_date: None,
+            }),
+            secure_note: (kind == ItemType::SecureNote).then_some(SecureNote { kind: 0 }),
+            card: (kind == ItemType::Card).then(Card::empty),
+            identity: (kind == ItemType::Identity).then(Identity::empty),
+            ssh_key: (kind == ItemType::SshKey).then(SshKey::empty),
+            fields: Vec::new(),
+            password_history: Vec::new(),
+            reprompt: 0,
+        }
+    }
+
     /// The same item with every user string passed through `f`, in one place so that sealing
     /// and opening cannot disagree about which strings there are.
     fn map<T, E>(self, mut f: impl FnMut(S) -> Result<T, E>) -> Result<Item<T>, E> {

@@ -24,6 +24,21 @@ async fn post_json(
     post_form(app, path, &body.to_string(), Some(cookie)).await
 }
 
+/// `vault/create` with `input` (`{key, item}`).
+async fn create(
+    app: &axum::Router,
+    input: serde_json::Value,
+    cookie: &str,
+) -> (StatusCode, String) {
+    post_json(
+        app,
+        "/api/vault/create",
+        serde_json::json!({"input": input}),
+        cookie,
+    )
+    .await
+}
+
 support::each_backend!(own_items_are_created_listed_changed_and_trashed);
 async fn own_items_are_created_listed_changed_and_trashed(t: support::TestDb) {
     let db = &t.db;
@@ -31,13 +46,7 @@ async fn own_items_are_created_listed_changed_and_trashed(t: support::TestDb) {
     let kim = session_cookie(db, user(db, "kim@acme.example").await).await;
     let user_key = SymmetricKey::generate();
 
-    let (status, text) = post_json(
-        &app,
-        "/api/vault/create",
-        serde_json::json!({"input": item_input(&user_key, "Alarm code")}),
-        &kim,
-    )
-    .await;
+    let (status, text) = create(&app, item_input(&user_key, "Alarm code"), &kim).await;
     assert_eq!(status, StatusCode::OK, "{}: {text}", t.backend);
     let created: Written = serde_json::from_str(&text).unwrap();
     assert_eq!(created.revision, 1);
@@ -110,13 +119,7 @@ async fn bad_items_and_other_peoples_items_change_nothing(t: support::TestDb) {
         ("unknown field", unknown),
         ("type 4", type4),
     ] {
-        let (status, text) = post_json(
-            &app,
-            "/api/vault/create",
-            serde_json::json!({"input": input}),
-            &kim,
-        )
-        .await;
+        let (status, text) = create(&app, input, &kim).await;
         assert_eq!(
             status,
             StatusCode::BAD_REQUEST,
@@ -137,13 +140,7 @@ async fn bad_items_and_other_peoples_items_change_nothing(t: support::TestDb) {
         large["item"]["fields"] = fields.clone().into();
     }
     for (what, input) in [("another type's data", mixed), ("too large", large)] {
-        let (status, text) = post_json(
-            &app,
-            "/api/vault/create",
-            serde_json::json!({"input": input}),
-            &kim,
-        )
-        .await;
+        let (status, text) = create(&app, input, &kim).await;
         assert_eq!(
             status,
             StatusCode::CONFLICT,
@@ -155,13 +152,7 @@ async fn bad_items_and_other_peoples_items_change_nothing(t: support::TestDb) {
     assert_eq!(ciphers::Entity::find().count(db).await.unwrap(), 0);
 
     // Kim's item: Lee neither sees it nor changes it.
-    let (_, text) = post_json(
-        &app,
-        "/api/vault/create",
-        serde_json::json!({"input": good}),
-        &kim,
-    )
-    .await;
+    let (_, text) = create(&app, good, &kim).await;
     let created: Written = serde_json::from_str(&text).unwrap();
     let before = stored(db, created.id.0).await;
     let (_, text) = post_form(&app, "/api/vault/items", "", Some(&lee)).await;

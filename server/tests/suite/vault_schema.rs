@@ -17,9 +17,6 @@ use support::{acme, membership, user};
 
 fn login(name: &str, username: &str, password: &str) -> Item<String> {
     Item {
-        kind: ItemType::Login,
-        name: name.into(),
-        notes: None,
         login: Some(Login {
             username: Some(username.into()),
             password: Some(password.into()),
@@ -27,13 +24,7 @@ fn login(name: &str, username: &str, password: &str) -> Item<String> {
             uris: Vec::new(),
             password_revision_date: None,
         }),
-        secure_note: None,
-        card: None,
-        identity: None,
-        ssh_key: None,
-        fields: Vec::new(),
-        password_history: Vec::new(),
-        reprompt: 0,
+        ..Item::new(ItemType::Login, name.into())
     }
 }
 

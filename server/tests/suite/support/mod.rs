@@ -767,20 +767,11 @@ pub fn wrapped_key() -> String {
 /// A vault item as the browser sends it (JSON `{key, item}`): a secure note sealed under a new
 /// item key, itself wrapped under `owner_key`.
 pub fn item_input(owner_key: &app::crypto::SymmetricKey, name: &str) -> serde_json::Value {
-    use app::crypto::vault::{Item, ItemType, SecureNote, new_item_key};
+    use app::crypto::vault::{Item, ItemType, new_item_key};
     let (item_key, key) = new_item_key(owner_key);
     let item = Item {
-        kind: ItemType::SecureNote,
-        name: name.to_owned(),
         notes: Some(format!("notes of {name}")),
-        login: None,
-        secure_note: Some(SecureNote { kind: 0 }),
-        card: None,
-        identity: None,
-        ssh_key: None,
-        fields: Vec::new(),
-        password_history: Vec::new(),
-        reprompt: 0,
+        ..Item::new(ItemType::SecureNote, name.to_owned())
     };
     serde_json::json!({"key": key.to_string(), "item": item.seal(&item_key)})
 }
