@@ -220,6 +220,21 @@ pub enum Refusal {
     /// A vault item that is not of the form the browser makes: data of another type, too many
     /// history entries, a number out of range, or over the size an item may have.
     MalformedItem,
+    /// An organization's item lives in at least one collection.
+    CollectionRequired,
+    /// A collection that is not this organization's (or no longer exists).
+    UnknownCollection,
+    /// A collection the caller may only view items of: they cannot put items in it or change
+    /// its items.
+    CollectionReadOnly,
+    /// A folder that is not the caller's (or no longer exists).
+    UnknownFolder,
+    /// A member who is not this organization's (or no longer is).
+    UnknownMember,
+    /// The collection still holds items: the dialog asks again, with a box to tick.
+    CollectionNotEmpty,
+    /// Only items in the trash are deleted for good.
+    NotInTrash,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -397,5 +412,12 @@ pub fn RefusalText(refusal: Refusal) -> impl IntoView {
         Refusal::AccountChanged => t!(i18n, refusals.account_changed).into_any(),
         Refusal::KeyDoesNotOpen => t!(i18n, refusals.key_does_not_open).into_any(),
         Refusal::MalformedItem => t!(i18n, refusals.malformed_item).into_any(),
+        Refusal::CollectionRequired => t!(i18n, refusals.collection_required).into_any(),
+        Refusal::UnknownCollection => t!(i18n, refusals.unknown_collection).into_any(),
+        Refusal::CollectionReadOnly => t!(i18n, refusals.collection_read_only).into_any(),
+        Refusal::UnknownFolder => t!(i18n, refusals.unknown_folder).into_any(),
+        Refusal::UnknownMember => t!(i18n, refusals.unknown_member).into_any(),
+        Refusal::CollectionNotEmpty => t!(i18n, refusals.collection_not_empty).into_any(),
+        Refusal::NotInTrash => t!(i18n, refusals.not_in_trash).into_any(),
     }
 }

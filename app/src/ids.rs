@@ -40,6 +40,10 @@ id_type!(
     OrganizationUserId,
     /// A vault item (`ciphers`).
     ItemId,
+    /// An organization's collection of items.
+    CollectionId,
+    /// A user's own folder of items.
+    FolderId,
     /// A member row of the place a request names (`organization_users` or `provider_users`):
     /// it means something only next to its `Place`.
     MemberId,

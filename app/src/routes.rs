@@ -48,6 +48,8 @@ macro_rules! pages {
             fn provider_billing_information(provider: ProviderId) = "providers/:provider/billing/information" => crate::billing::ui::BillingInfoPage;
             /// The page an invitation link opens.
             fn invitation(token: &str) = "invitations/:token" => crate::invitations::ui::InvitationPage;
+            /// The Password Manager's vault: every item the user may open.
+            const VAULT = "vault" => crate::vault::ui::VaultPage;
             /// The Password Manager's organizations, providers and pending invitations.
             const MEMBERSHIPS = "memberships" => crate::accounts::ui::MembershipsPage;
             /// Creating an organization of one's own (Password Manager).
@@ -64,6 +66,8 @@ macro_rules! pages {
             fn organization_billing_information(organization: OrganizationId) = "organizations/:organization/billing/information" => crate::organizations::ui::OrganizationBillingPage;
             /// Admin Console → Settings → Organization info.
             fn organization_settings(organization: OrganizationId) = "organizations/:organization/settings" => crate::organizations::ui::OrganizationInfoPage;
+            /// Admin Console → Collections (names, item counts, members' access).
+            fn organization_collections(organization: OrganizationId) = "organizations/:organization/collections" => crate::vault::ui::CollectionsPage;
             /// Admin Console → Settings → Policies.
             fn organization_policies(organization: OrganizationId) = "organizations/:organization/settings/policies" => crate::policies::ui::PoliciesPage;
         }
@@ -167,6 +171,14 @@ pub fn provider_clients_with(provider: ProviderId, query: &str) -> String {
 /// A provider's members with a query string (`status`, `q`, `page`, `dialog`, `member`).
 pub fn provider_members_with(provider: ProviderId, query: &str) -> String {
     with_query(provider_members(provider), query)
+}
+
+/// The vault with a query string (`filter`, `item`, `new`, `edit`).
+pub fn vault_with(pairs: &[(&str, String)]) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    with_query(VAULT.to_owned(), &query)
 }
 
 /// One invoice's per-client report as CSV.

@@ -40,6 +40,7 @@ const MATRIX: &[(Capability, [u8; 8])] = &[
     (Capability::ManageGroups,           [0, 0, 1, 1, 1, 0, 0, 1]),
     (Capability::ManageCollections,      [0, 0, 1, 1, 1, 0, 0, 1]),
     (Capability::ViewVaultItems,         [0, 0, 0, 1, 1, 1, 1, 1]),
+    (Capability::EditAnyItem,            [0, 0, 0, 1, 1, 0, 0, 1]),
     (Capability::ManageOwnMembership,    [0, 0, 0, 1, 1, 1, 1, 1]),
 ];
 
@@ -97,7 +98,10 @@ fn each_custom_flag_unlocks_exactly_its_sections() {
         (Permissions::MANAGE_GROUPS, &[C::ManageGroups]),
         (Permissions::MANAGE_POLICIES, &[C::ManagePolicies]),
         (Permissions::CREATE_COLLECTIONS, &[C::ManageCollections]),
-        (Permissions::EDIT_ANY_COLLECTION, &[C::ManageCollections]),
+        (
+            Permissions::EDIT_ANY_COLLECTION,
+            &[C::ManageCollections, C::EditAnyItem],
+        ),
         (Permissions::DELETE_ANY_COLLECTION, &[C::ManageCollections]),
     ];
     assert_eq!(expectations.len(), Permissions::ALL.len());

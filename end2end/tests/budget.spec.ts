@@ -21,6 +21,7 @@ const PAGES: { name: string; path: string; as?: string }[] = [
   { name: 'provider event log', path: '/providers/1/manage/events', as: 'admin@demo.example' },
   { name: 'console members', path: '/organizations/1/members', as: 'admin@demo.example' },
   { name: 'account', path: '/account', as: 'admin@demo.example' },
+  { name: 'vault', path: '/vault', as: 'admin@demo.example' },
 ];
 
 const ASSET = /\/pkg\/.*\.(wasm|js|css)$/;

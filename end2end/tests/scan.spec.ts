@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { PASSWORD } from './fixtures';
 
 // Zero knowledge (VAULT.md rule V1): after every journey has run (this project depends on the
-// others), the database file holds none of the master passwords the journeys typed, neither as
+// others), the database file holds none of the master passwords and vault secrets the journeys typed, neither as
 // text nor as base64: the browser sent login hashes and keys, never a password. The scan reads
 // the raw file (and its write-ahead log), so rows, indexes and freed pages alike are covered.
 const TYPED = [
@@ -16,6 +16,12 @@ const TYPED = [
   // then the member's own new password.
   'tangerine lighthouse velvet orbit',
   'quiet meadow copper saxophone',
+  // Typed into vault items (vault.spec.ts): sealed in the browser, never sent in the clear.
+  'opal harbor lantern 9317',
+  'JBSWY3DPEHPK3PXP',
+  '4111111111111111',
+  'the alarm code is 4512 then hash',
+  'PRIVATE KEY of the deploy robot',
 ];
 
 test('the database holds no typed master password, as text or base64', () => {

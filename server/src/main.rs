@@ -52,6 +52,12 @@ enum Command {
         #[arg(long)]
         clients: u32,
     },
+    /// N generated logins in the demo admin's own vault, sealed with its keys (`DEMO_PASSWORD`
+    /// opens them): the Vault page at scale (`end2end/timing-vault.mjs`).
+    SeedVault {
+        #[arg(long)]
+        items: u32,
+    },
     /// Issue every provider's invoice for a month that is over (`--month YYYY-MM`); providers
     /// that have it already are left alone. `serve` does this by itself for the month before,
     /// at start and every hour.
@@ -244,6 +250,24 @@ async fn run(command: Command) -> Result<(), StartupError> {
             let db = migrated(&config).await?;
             seed_demo(&db, &config).await.map(drop)
         }
+        Command::SeedVault { items } => {
+            let db = migrated(&config).await?;
+            let password = config.demo_password.clone().ok_or_else(|| {
+                StartupError::Other(
+                    "seed-vault seals the items with the demo admin's keys: set DEMO_PASSWORD to \
+                     its password"
+                        .into(),
+                )
+            })?;
+            let started = std::time::Instant::now();
+            operator::bulk_items(&db, &password, items).await?;
+            tracing::info!(
+                items,
+                seconds = started.elapsed().as_secs(),
+                "generated logins added to the demo admin's vault"
+            );
+            Ok(())
+        }
         Command::SeedBulk { clients } => {
             let db = migrated(&config).await?;
             // The clients' keys go under the demo provider's key, which only the demo admin's
@@ -399,7 +423,8 @@ async fn shutdown_signal() {
 
 /// At start-up and then every hour: the month before gets its invoices (the automatic run at
 /// each month's start; every instance may run it, the unique (provider, period) makes the
-/// second one a no-op), and throttling rows no limit looks at any more are forgotten.
+/// second one a no-op), throttling rows no limit looks at any more are forgotten, and items
+/// in the trash for 30 days are deleted for good (V5).
 async fn hourly(
     db: sea_orm::DatabaseConnection,
     throttle: app::accounts::throttle::ThrottleConfig,
@@ -410,6 +435,11 @@ async fn hourly(
         let now = chrono::Utc::now();
         if let Err(error) = app::accounts::throttle::forget_old(&db, &throttle, now).await {
             tracing::warn!(?error, "old sign-in attempts not forgotten");
+        }
+        match app::vault::service::purge_trash(&db, now).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "items past 30 days in the trash deleted"),
+            Err(error) => tracing::warn!(?error, "the trash was not purged"),
         }
         let period = app::billing::service::previous_month(now);
         match app::billing::service::issue_all(&db, &period, now).await {

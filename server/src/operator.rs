@@ -220,6 +220,7 @@ pub async fn seed_demo(
             "demo data is already there ({DEMO_ADMIN} exists)"
         )));
     }
+    let password_again = password.clone();
     let admin = create_user(db, DEMO_ADMIN, "Alex Admin", "en", password.clone()).await?;
     let service = create_user(db, DEMO_SERVICE_USER, "Sam Service", "en", password).await?;
     let provider = create_provider(
@@ -305,8 +306,9 @@ pub async fn seed_demo(
             .await
             .map_err(explain)?;
     }
-    let (_, northwind_keys) = new_organization(Some(&public_key_of(db, admin).await?), None);
-    orgs::create(
+    let (northwind_key, northwind_keys) =
+        new_organization(Some(&public_key_of(db, admin).await?), None);
+    let northwind = orgs::create(
         db,
         &admin_actor,
         NewOrganizationForm {
@@ -323,7 +325,228 @@ pub async fn seed_demo(
     )
     .await
     .map_err(explain)?;
+    let admin_actor = app::accounts::service::actor_of(db, admin, app::ids::SessionId(0))
+        .await
+        .map_err(explain)?
+        .ok_or_else(|| StartupError::Other("the demo admin vanished".into()))?;
+    seed_demo_vault(
+        db,
+        &admin_actor,
+        &password_again,
+        northwind,
+        &northwind_key,
+        &context,
+    )
+    .await?;
     Ok(provider)
+}
+
+/// A login with a username, a password and an address (and a one-time code's key, if any).
+fn demo_login(
+    name: &str,
+    username: &str,
+    password: &str,
+    uri: &str,
+    totp: Option<&str>,
+) -> app::crypto::vault::Item<String> {
+    use app::crypto::vault::{Item, ItemType, Login, LoginUri};
+    Item {
+        login: Some(Login {
+            username: Some(username.into()),
+            password: Some(password.into()),
+            totp: totp.map(Into::into),
+            uris: vec![LoginUri {
+                uri: Some(uri.into()),
+                match_kind: None,
+            }],
+            password_revision_date: None,
+        }),
+        ..Item::new(ItemType::Login, name.into())
+    }
+}
+
+/// The demo admin's user key, opened with its password as its browser would.
+async fn demo_user_key(
+    db: &DatabaseConnection,
+    password: &str,
+) -> Result<(app::auth::Actor, SymmetricKey), StartupError> {
+    let fail = |what: String| StartupError::Other(format!("the demo admin's keys: {what}"));
+    let row = users::Entity::find()
+        .filter(users::Column::Email.eq(DEMO_ADMIN))
+        .one(db)
+        .await
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| fail(format!("{DEMO_ADMIN} does not exist")))?;
+    let settings = app::accounts::prelogin::stored(&row).ok_or_else(|| fail("no keys".into()))?;
+    let parse = |text: Option<&str>| {
+        text.unwrap_or_default()
+            .parse::<app::crypto::EncString>()
+            .map_err(|e| fail(e.to_string()))
+    };
+    let (user_key, _) = app::crypto::account::unlock(
+        password,
+        &settings.salt,
+        settings.kdf,
+        &parse(row.user_key.as_deref())?,
+        &parse(row.private_key.as_deref())?,
+    )
+    .map_err(|_| fail("DEMO_PASSWORD is not the demo admin's password".into()))?;
+    let actor = app::accounts::service::actor_of(db, UserId(row.id), app::ids::SessionId(0))
+        .await
+        .map_err(explain)?
+        .ok_or_else(|| fail("the demo admin vanished".into()))?;
+    Ok((actor, user_key))
+}
+
+/// `seed-vault --items N`: N generated logins in the demo admin's own vault, each sealed under
+/// its own key as the admin's browser would, in one transaction.
+pub async fn bulk_items(
+    db: &DatabaseConnection,
+    password: &str,
+    count: u32,
+) -> Result<(), StartupError> {
+    let (admin, user_key) = demo_user_key(db, password).await?;
+    let txn = app::db::begin_write(db)
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))?;
+    for n in 1..=count {
+        let item = demo_login(
+            &format!("Generated login {n:05}"),
+            &format!("user{n}@generated.example"),
+            &format!("generated-password-{n}"),
+            &format!("https://site{n}.generated.example"),
+            None,
+        );
+        let (item_key, key) = app::crypto::vault::new_item_key(&user_key);
+        let input = app::vault::types::ItemInput {
+            key,
+            item: item.seal(&item_key),
+        };
+        app::vault::service::create_own(&txn, &admin, input)
+            .await
+            .map_err(explain)?;
+    }
+    txn.commit()
+        .await
+        .map_err(|e| StartupError::Other(e.to_string()))
+}
+
+/// The demo admin's own vault and Northwind Traders' (which the admin owns): a few realistic
+/// items, sealed natively as the admin's browser would seal them (the password opens the
+/// admin's user key; Northwind's key is the one just made). Provider users get no items in
+/// clients' vaults (V2), so the clients start with none.
+async fn seed_demo_vault(
+    db: &DatabaseConnection,
+    admin: &app::auth::Actor,
+    password: &str,
+    northwind: app::ids::OrganizationId,
+    northwind_key: &SymmetricKey,
+    context: &EventContext,
+) -> Result<(), StartupError> {
+    use app::crypto::vault::{Card, Item, ItemType, new_item_key};
+    use app::vault::types::{CollectionInput, ItemInput};
+    let (_, user_key) = demo_user_key(db, password).await?;
+    let seal = |owner: &SymmetricKey, item: Item<String>| {
+        let (item_key, key) = new_item_key(owner);
+        ItemInput {
+            key,
+            item: item.seal(&item_key),
+        }
+    };
+    let personal = [
+        demo_login(
+            "Microsoft 365 admin center",
+            DEMO_ADMIN,
+            "Tr1cky-Otter-Harbor-58",
+            "https://admin.microsoft.com",
+            Some("KRSXG5CTMVRXEZLU"),
+        ),
+        demo_login(
+            "RMM console",
+            "alex.admin",
+            "Velvet-Compass-Drift-41",
+            "https://rmm.demo.example",
+            None,
+        ),
+        Item {
+            notes: Some(
+                "After hours: call the on-call phone first, then the client's named contact."
+                    .into(),
+            ),
+            ..Item::new(ItemType::SecureNote, "Escalation procedure".into())
+        },
+        Item {
+            card: Some(Card {
+                cardholder_name: Some("Alex Admin".into()),
+                brand: Some("Visa".into()),
+                number: Some("4242424242424242".into()),
+                exp_month: Some("12".into()),
+                exp_year: Some("2029".into()),
+                code: Some("123".into()),
+            }),
+            ..Item::new(ItemType::Card, "Company card (test number)".into())
+        },
+    ];
+    for item in personal {
+        app::vault::service::create_own(db, admin, seal(&user_key, item))
+            .await
+            .map_err(explain)?;
+    }
+    let managing = app::auth::gate::in_organization(
+        db,
+        admin.clone(),
+        northwind,
+        app::auth::Capability::ManageCollections,
+    )
+    .await
+    .map_err(explain)?;
+    let collection = app::vault::collections::save(
+        db,
+        &managing,
+        context,
+        None,
+        &CollectionInput {
+            name: app::crypto::EncString::encrypt_str(northwind_key, "Office IT"),
+            access: Vec::new(),
+        },
+    )
+    .await
+    .map_err(explain)?;
+    let member = app::auth::gate::in_organization(
+        db,
+        admin.clone(),
+        northwind,
+        app::auth::Capability::ViewVaultItems,
+    )
+    .await
+    .map_err(explain)?;
+    for item in [
+        demo_login(
+            "Office Wi-Fi",
+            "northwind-staff",
+            "Maple-Lantern-Quartz-73",
+            "https://router.northwind.example",
+            None,
+        ),
+        demo_login(
+            "Firewall admin",
+            "admin",
+            "Copper-Falcon-Meadow-19",
+            "https://firewall.northwind.example",
+            None,
+        ),
+    ] {
+        app::vault::org_items::create(
+            db,
+            &member,
+            context,
+            &[collection],
+            seal(northwind_key, item),
+        )
+        .await
+        .map_err(explain)?;
+    }
+    Ok(())
 }
 
 /// An account's public key, as stored (every account the command line makes has keys).

@@ -230,7 +230,7 @@ pub fn keys_for_members(
 
 /// The place's key, opened with `private_key` (PKCS#8 DER): the viewer's own copy, or through
 /// the provider key in a provider's client.
-fn open_place_key(
+pub(crate) fn open_place_key(
     private_key: &[u8],
     place: PlaceKey,
 ) -> Result<portal_crypto::SymmetricKey, KeysError> {

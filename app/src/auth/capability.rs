@@ -42,13 +42,17 @@ pub enum Capability {
     ManageGroups,
     ManageCollections,
     ViewVaultItems,
+    /// Every item of the organization, in every collection or none, without being given the
+    /// collection: Owners, Admins, Custom members who may edit any collection. A member's own
+    /// access (provider users have none in a client's vault, V2).
+    EditAnyItem,
     /// One's own membership: enrol in account recovery or withdraw. Members only (provider
     /// users administer a client without belonging to it).
     ManageOwnMembership,
 }
 
 impl Capability {
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::ViewClients,
         Self::UpdateClient,
         Self::PurchaseSeats,
@@ -72,6 +76,7 @@ impl Capability {
         Self::ManageGroups,
         Self::ManageCollections,
         Self::ViewVaultItems,
+        Self::EditAnyItem,
         Self::ManageOwnMembership,
     ];
 
@@ -80,7 +85,10 @@ impl Capability {
     pub const fn is_vault_item_access(self) -> bool {
         matches!(
             self,
-            Self::ViewVaultItems | Self::ExportVaultData | Self::ManageOwnMembership
+            Self::ViewVaultItems
+                | Self::EditAnyItem
+                | Self::ExportVaultData
+                | Self::ManageOwnMembership
         )
     }
 
@@ -125,7 +133,10 @@ pub const fn decide(role: Role, capability: Capability) -> bool {
             !capability.is_provider_scoped()
                 && !matches!(
                     capability,
-                    C::ViewVaultItems | C::ExportVaultData | C::ManageOwnMembership
+                    C::ViewVaultItems
+                        | C::EditAnyItem
+                        | C::ExportVaultData
+                        | C::ManageOwnMembership
                 )
         }
         Role::Owner => !capability.is_provider_scoped(),
@@ -153,6 +164,7 @@ pub const fn decide(role: Role, capability: Capability) -> bool {
                     .union(Permissions::EDIT_ANY_COLLECTION)
                     .union(Permissions::DELETE_ANY_COLLECTION),
             ),
+            C::EditAnyItem => p.contains(Permissions::EDIT_ANY_COLLECTION),
             C::ViewVaultItems | C::ManageOwnMembership => true,
             _ => false,
         },
@@ -165,6 +177,7 @@ impl crate::organizations::types::ConsoleSection {
         use crate::organizations::types::ConsoleSection as S;
         match self {
             S::Members => Capability::ManageOrgMembers,
+            S::Collections => Capability::ManageCollections,
             S::EventLogs => Capability::ViewEventLogs,
             S::Subscription => Capability::ManageSeats,
             S::BillingInformation => Capability::ManageOrgBilling,

@@ -65,6 +65,16 @@ pub fn member_details(email: &str) -> String {
     serde_json::json!({ "email": email }).to_string()
 }
 
+/// An event's details about a vault item: its number and type, all the server knows of it.
+pub fn item_details(item: crate::ids::ItemId, kind: u8) -> String {
+    serde_json::json!({ "item": item.0, "type": kind }).to_string()
+}
+
+/// An event's details about a collection: its number (its name is sealed).
+pub fn collection_details(collection: crate::ids::CollectionId) -> String {
+    serde_json::json!({ "collection": collection.0 }).to_string()
+}
+
 pub async fn record(
     db: &impl ConnectionTrait,
     context: &EventContext,
@@ -180,10 +190,17 @@ impl EventRecord {
             .as_deref()
             .and_then(|d| serde_json::from_str(d).ok());
         let detail = |key: &str| details.as_ref().and_then(|d| d.get(key));
+        let number = |key: &str| detail(key).and_then(serde_json::Value::as_i64);
         let target = detail("email")
             .and_then(|e| e.as_str().map(str::to_owned))
             .or(self.member_email)
-            .or(self.organization_name);
+            .or(self.organization_name)
+            .or_else(|| {
+                number("item")
+                    .or_else(|| number("collection"))
+                    .map(|id| format!("#{id}"))
+            });
+        let item_kind = number("type").and_then(|kind| u8::try_from(kind).ok());
         let change = [
             "seats",
             "name",
@@ -206,6 +223,7 @@ impl EventRecord {
             code: self.r#type,
             actor: self.actor_name.zip(self.actor_email),
             target,
+            item_kind,
             change,
             ip: self.ip,
         }

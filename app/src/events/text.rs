@@ -94,9 +94,57 @@ pub fn describe(locale: Locale, row: &EventRow) -> String {
         EventType::ProviderClientAccessed => {
             td_string!(locale, events.client_accessed, target = target).to_string()
         }
+        EventType::ItemCreated => item(locale, row, Item::Created, &target),
+        EventType::ItemUpdated => item(locale, row, Item::Updated, &target),
+        EventType::ItemDeleted => item(locale, row, Item::Deleted, &target),
+        EventType::ItemMovedToOrganization => item(locale, row, Item::Moved, &target),
+        EventType::ItemCollectionsChanged => item(locale, row, Item::Collections, &target),
+        EventType::ItemTrashed => item(locale, row, Item::Trashed, &target),
+        EventType::ItemRestored => item(locale, row, Item::Restored, &target),
+        EventType::CollectionCreated => {
+            td_string!(locale, events.collection_created, target = target).to_string()
+        }
+        EventType::CollectionUpdated => {
+            td_string!(locale, events.collection_updated, target = target).to_string()
+        }
+        EventType::CollectionDeleted => {
+            td_string!(locale, events.collection_deleted, target = target).to_string()
+        }
     };
     match &row.change {
         Some((from, to)) => format!("{text} ({from} → {to})"),
         None => text,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Item {
+    Created,
+    Updated,
+    Deleted,
+    Moved,
+    Collections,
+    Trashed,
+    Restored,
+}
+
+/// An item event: the item's number and its type's name (the server knows nothing else).
+fn item(locale: Locale, row: &EventRow, what: Item, number: &str) -> String {
+    let kind = row
+        .item_kind
+        .and_then(|kind| crate::crypto::vault::ItemType::try_from(kind).ok())
+        .map(|kind| crate::vault::types::kind_name(locale, kind))
+        .unwrap_or_default();
+    let target = format!("{number} ({kind})");
+    match what {
+        Item::Created => td_string!(locale, events.item_created, target = target).to_string(),
+        Item::Updated => td_string!(locale, events.item_updated, target = target).to_string(),
+        Item::Deleted => td_string!(locale, events.item_deleted, target = target).to_string(),
+        Item::Moved => td_string!(locale, events.item_moved, target = target).to_string(),
+        Item::Collections => {
+            td_string!(locale, events.item_collections, target = target).to_string()
+        }
+        Item::Trashed => td_string!(locale, events.item_trashed, target = target).to_string(),
+        Item::Restored => td_string!(locale, events.item_restored, target = target).to_string(),
     }
 }

@@ -40,6 +40,20 @@ pub enum EventType {
     ProviderClientRemoved,
     /// A provider user opened the client's Admin Console (Bitwarden's "vault accessed").
     ProviderClientAccessed,
+    /// An organization's item (the server never knows its name: the log shows its id and type).
+    ItemCreated,
+    ItemUpdated,
+    /// Deleted for good (from the trash, or by an admin).
+    ItemDeleted,
+    /// A personal item moved into the organization.
+    ItemMovedToOrganization,
+    ItemCollectionsChanged,
+    ItemTrashed,
+    ItemRestored,
+    CollectionCreated,
+    /// Renamed, or members' access changed.
+    CollectionUpdated,
+    CollectionDeleted,
 }
 
 impl EventType {
@@ -75,10 +89,20 @@ impl EventType {
             Self::ProviderClientAdded => 1901,
             Self::ProviderClientRemoved => 1902,
             Self::ProviderClientAccessed => 1903,
+            Self::ItemCreated => 1100,
+            Self::ItemUpdated => 1101,
+            Self::ItemDeleted => 1102,
+            Self::ItemMovedToOrganization => 1105,
+            Self::ItemCollectionsChanged => 1106,
+            Self::ItemTrashed => 1115,
+            Self::ItemRestored => 1116,
+            Self::CollectionCreated => 1300,
+            Self::CollectionUpdated => 1301,
+            Self::CollectionDeleted => 1302,
         }
     }
 
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 40] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
@@ -109,6 +133,16 @@ impl EventType {
         Self::ProviderClientAdded,
         Self::ProviderClientRemoved,
         Self::ProviderClientAccessed,
+        Self::ItemCreated,
+        Self::ItemUpdated,
+        Self::ItemDeleted,
+        Self::ItemMovedToOrganization,
+        Self::ItemCollectionsChanged,
+        Self::ItemTrashed,
+        Self::ItemRestored,
+        Self::CollectionCreated,
+        Self::CollectionUpdated,
+        Self::CollectionDeleted,
     ];
 
     pub fn from_code(code: i32) -> Option<Self> {
@@ -124,6 +158,9 @@ pub enum EventTarget {
     ProviderMember(i64),
     Organization(i64),
     Provider(i64),
+    /// A vault item (`ciphers`).
+    Item(i64),
+    Collection(i64),
 }
 
 impl EventTarget {
@@ -135,6 +172,8 @@ impl EventTarget {
             Self::ProviderMember(_) => "provider_user",
             Self::Organization(_) => "organization",
             Self::Provider(_) => "provider",
+            Self::Item(_) => "cipher",
+            Self::Collection(_) => "collection",
         }
     }
 
@@ -144,7 +183,9 @@ impl EventTarget {
             | Self::OrganizationMember(id)
             | Self::ProviderMember(id)
             | Self::Organization(id)
-            | Self::Provider(id) => id,
+            | Self::Provider(id)
+            | Self::Item(id)
+            | Self::Collection(id) => id,
         }
     }
 }
@@ -217,8 +258,11 @@ pub struct EventRow {
     pub code: i32,
     /// Who acted: name and address; none for the operator's command line.
     pub actor: Option<(String, String)>,
-    /// What it was about: a member's address, an organization's name.
+    /// What it was about: a member's address, an organization's name, an item's or a
+    /// collection's number.
     pub target: Option<String>,
+    /// An item's type (1–5), for item events: the log names the type, never the item.
+    pub item_kind: Option<u8>,
     /// A changed value, before and after (seats, a name).
     pub change: Option<(String, String)>,
     pub ip: Option<String>,

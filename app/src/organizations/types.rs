@@ -40,6 +40,7 @@ impl OrganizationOverview {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConsoleSection {
     Members,
+    Collections,
     EventLogs,
     Subscription,
     BillingInformation,
@@ -48,8 +49,9 @@ pub enum ConsoleSection {
 }
 
 impl ConsoleSection {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Members,
+        Self::Collections,
         Self::EventLogs,
         Self::Subscription,
         Self::BillingInformation,

@@ -76,6 +76,9 @@ pub fn SideNav() -> impl IntoView {
                     <A href=routes::HOME exact=true>{t!(i18n, nav.home)}</A>
                 </li>
                 <li>
+                    <A href=routes::VAULT>{t!(i18n, nav.vault)}</A>
+                </li>
+                <li>
                     <A href=routes::MEMBERSHIPS exact=true>
                         {t!(i18n, nav.memberships)}
                         <Transition fallback=|| ()>

@@ -1,23 +1,21 @@
-//! Personal items: what the server does with them is check their form, keep them, and let
-//! only their owner read or change them. Every write is one conditional statement on the item's
+//! Personal items, and what every item write shares: the server checks an item's form, keeps
+//! it, and lets only those it belongs to read or change it. Every write is one conditional statement on the item's
 //! owner and revision, so a stale write (V4) or someone else's changes nothing.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::types::{ITEM_PAGE_SIZE, ItemInput, ItemPage, MAX_ITEM_BYTES, StoredItem, Written};
+use super::types::{ItemInput, MAX_ITEM_BYTES, MAX_NAME_BYTES, StoredItem, Written};
 use crate::auth::Actor;
+use crate::crypto::EncString;
 use crate::db::ciphers;
 use crate::error::{AppError, Refusal};
-use crate::ids::ItemId;
+use crate::ids::{ItemId, OrganizationId, UserId};
 
 /// The item's form, which the types could not check (its data matches its type, history and
 /// small numbers in range), and its size; returns the JSON to store.
-fn checked(input: &ItemInput) -> Result<String, AppError> {
+pub(super) fn checked(input: &ItemInput) -> Result<String, AppError> {
     input
         .item
         .check()
@@ -29,30 +27,26 @@ fn checked(input: &ItemInput) -> Result<String, AppError> {
     Ok(data)
 }
 
-/// The caller's own items, one page in id order (one query).
-pub async fn list_own(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    after: Option<ItemId>,
-) -> Result<ItemPage, AppError> {
-    let mut rows = ciphers::Entity::find()
-        .filter(ciphers::Column::UserId.eq(actor.user_id.0))
-        .filter(ciphers::Column::Id.gt(after.map_or(0, |id| id.0)))
-        .order_by_asc(ciphers::Column::Id)
-        .limit(ITEM_PAGE_SIZE + 1)
-        .all(db)
-        .await?;
-    let more = rows.len() as u64 > ITEM_PAGE_SIZE;
-    rows.truncate(usize::try_from(ITEM_PAGE_SIZE).unwrap_or(usize::MAX));
-    let items = rows
-        .into_iter()
-        .map(stored)
-        .collect::<Result<Vec<_>, _>>()?;
-    let next = more.then(|| items.last().map(|item| item.id)).flatten();
-    Ok(ItemPage { items, next })
+/// A sealed name to store, refused over [`MAX_NAME_BYTES`] (the forms take far less: only a
+/// broken client sends more).
+pub(super) fn name_to_store(name: &EncString) -> Result<String, AppError> {
+    let name = name.to_string();
+    if name.len() > MAX_NAME_BYTES {
+        return Err(AppError::BadRequest);
+    }
+    Ok(name)
 }
 
-fn stored(row: ciphers::Model) -> Result<StoredItem, AppError> {
+/// A sealed name as stored (a folder's or a collection's): the server only ever wrote
+/// well-formed envelopes there, so one that does not parse is a damaged row.
+pub(super) fn sealed_name(text: &str, what: &'static str, id: i64) -> Result<EncString, AppError> {
+    text.parse().map_err(|_| {
+        tracing::error!(what, id, "a stored name does not parse");
+        AppError::Internal
+    })
+}
+
+pub(super) fn stored(row: ciphers::Model) -> Result<StoredItem, AppError> {
     let broken = |what: &str| {
         tracing::error!(item = row.id, what, "a stored item does not parse");
         AppError::Internal
@@ -73,9 +67,24 @@ pub async fn create_own(
     input: ItemInput,
 ) -> Result<Written, AppError> {
     let data = checked(&input)?;
+    insert_item(db, ItemOwner::User(actor.user_id), &input, data).await
+}
+
+/// Stores a new item of `owner` at revision 1 (`data`: the checked JSON of `input`).
+pub(super) async fn insert_item(
+    db: &impl ConnectionTrait,
+    owner: ItemOwner,
+    input: &ItemInput,
+    data: String,
+) -> Result<Written, AppError> {
     let now = Utc::now();
+    let (user, organization) = match owner {
+        ItemOwner::User(user) => (Some(user.0), None),
+        ItemOwner::Organization(organization) => (None, Some(organization.0)),
+    };
     let row = ciphers::ActiveModel {
-        user_id: Set(Some(actor.user_id.0)),
+        user_id: Set(user),
+        organization_id: Set(organization),
         r#type: Set(i16::from(u8::from(input.item.kind))),
         key: Set(input.key.to_string()),
         data: Set(data),
@@ -108,7 +117,7 @@ pub async fn update_own(
         )
         .col_expr(ciphers::Column::Key, Expr::value(input.key.to_string()))
         .col_expr(ciphers::Column::Data, Expr::value(data));
-    write_own(db, actor, id, revision, change).await
+    write_item(db, ItemOwner::User(actor.user_id), id, revision, change).await
 }
 
 /// Moves one of the caller's items to the trash, or back, if it is still at `revision`.
@@ -122,15 +131,32 @@ pub async fn trash_own(
     let deleted_at = trash.then(Utc::now);
     let change = ciphers::Entity::update_many()
         .col_expr(ciphers::Column::DeletedAt, Expr::value(deleted_at));
-    write_own(db, actor, id, revision, change).await
+    write_item(db, ItemOwner::User(actor.user_id), id, revision, change).await
 }
 
-/// One conditional statement: the change, the next revision and its date, only on the caller's
-/// item at `revision`. Nothing written: someone else's or no such item (not found), or a newer
+/// Whose an item is: a user's own, or an organization's.
+#[derive(Clone, Copy, Debug)]
+pub enum ItemOwner {
+    User(UserId),
+    Organization(OrganizationId),
+}
+
+impl ItemOwner {
+    fn condition(self) -> sea_orm::Condition {
+        let condition = sea_orm::Condition::all();
+        match self {
+            Self::User(user) => condition.add(ciphers::Column::UserId.eq(user.0)),
+            Self::Organization(org) => condition.add(ciphers::Column::OrganizationId.eq(org.0)),
+        }
+    }
+}
+
+/// One conditional statement: the change, the next revision and its date, only on the owner's
+/// item at `revision`. Nothing written: another owner's or no such item (not found), or a newer
 /// revision (conflict: the browser offers to reload).
-async fn write_own(
+pub(super) async fn write_item(
     db: &impl ConnectionTrait,
-    actor: &Actor,
+    owner: ItemOwner,
     id: ItemId,
     revision: i64,
     change: sea_orm::UpdateMany<ciphers::Entity>,
@@ -142,7 +168,7 @@ async fn write_own(
         )
         .col_expr(ciphers::Column::RevisionDate, Expr::value(Utc::now()))
         .filter(ciphers::Column::Id.eq(id.0))
-        .filter(ciphers::Column::UserId.eq(actor.user_id.0))
+        .filter(owner.condition())
         .filter(ciphers::Column::Revision.eq(revision))
         .exec(db)
         .await?;
@@ -152,12 +178,62 @@ async fn write_own(
             revision: revision + 1,
         });
     }
-    let mine = ciphers::Entity::find_by_id(id.0)
-        .filter(ciphers::Column::UserId.eq(actor.user_id.0))
+    let exists = ciphers::Entity::find_by_id(id.0)
+        .filter(owner.condition())
         .one(db)
         .await?;
-    Err(match mine {
+    Err(match exists {
         Some(_) => AppError::Conflict,
         None => AppError::NotFound,
     })
+}
+
+/// Deletes the owner's item for good if it is in the trash (one statement).
+pub(super) async fn delete_item(
+    db: &impl ConnectionTrait,
+    owner: ItemOwner,
+    id: ItemId,
+) -> Result<(), AppError> {
+    let deleted = ciphers::Entity::delete_many()
+        .filter(ciphers::Column::Id.eq(id.0))
+        .filter(owner.condition())
+        .filter(ciphers::Column::DeletedAt.is_not_null())
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 1 {
+        return Ok(());
+    }
+    let exists = ciphers::Entity::find_by_id(id.0)
+        .filter(owner.condition())
+        .one(db)
+        .await?;
+    Err(match exists {
+        Some(_) => AppError::Refused(Refusal::NotInTrash),
+        None => AppError::NotFound,
+    })
+}
+
+/// Deletes one of the caller's items in the trash for good.
+pub async fn delete_own(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: ItemId,
+) -> Result<(), AppError> {
+    delete_item(db, ItemOwner::User(actor.user_id), id).await
+}
+
+/// How long an item stays in the trash (V5).
+pub const TRASH_DAYS: i64 = 30;
+
+/// The hourly job's part: items in the trash for longer than [`TRASH_DAYS`] are deleted for
+/// good (their collections, folders and favourites go with them). Returns how many.
+pub async fn purge_trash(
+    db: &impl ConnectionTrait,
+    now: chrono::DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let deleted = ciphers::Entity::delete_many()
+        .filter(ciphers::Column::DeletedAt.lt(now - chrono::Duration::days(TRASH_DAYS)))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }

@@ -39,6 +39,15 @@ impl Fields {
         self.0.get(name).as_string().unwrap_or_default()
     }
 
+    /// Every value of a field that repeats (a group of checkboxes), in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .get_all(name)
+            .iter()
+            .filter_map(|value| value.as_string())
+            .collect()
+    }
+
     /// A field's text, `None` when it is absent or empty (an optional hidden field).
     pub fn optional(&self, name: &str) -> Option<String> {
         Some(self.get(name)).filter(|value| !value.is_empty())

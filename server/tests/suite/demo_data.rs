@@ -246,6 +246,56 @@ async fn the_demo_datas_keys_form_one_chain_from_each_account_to_each_client() {
         .unwrap();
     assert_eq!(invited_with_keys, 0);
 
+    // A newcomer sees a vault at once: the admin's own items and Northwind's, each opening
+    // with the keys the admin's browser holds (user key; the Owner's copy of Northwind's key).
+    let settings = app::accounts::prelogin::stored(&admin).unwrap();
+    let (user_key, _) = app::crypto::account::unlock(
+        PASSWORD,
+        &settings.salt,
+        settings.kdf,
+        &admin.user_key.as_deref().unwrap().parse().unwrap(),
+        &admin.private_key.as_deref().unwrap().parse().unwrap(),
+    )
+    .unwrap();
+    let actor =
+        app::accounts::service::actor_of(&db, app::ids::UserId(admin.id), app::ids::SessionId(0))
+            .await
+            .unwrap()
+            .unwrap();
+    let page = app::vault::sync::page(&db, &actor, None).await.unwrap();
+    let mut names = Vec::new();
+    for visible in &page.items {
+        let owner = match visible.organization {
+            None => &user_key,
+            Some(organization) => {
+                assert_eq!(organization.0, northwind.id, "no client's items (V2)");
+                &org_key
+            }
+        };
+        let item_key = visible.stored.key.decrypt_key(owner).unwrap();
+        names.push(visible.stored.item.clone().open(&item_key).unwrap().name);
+    }
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Company card (test number)",
+            "Escalation procedure",
+            "Firewall admin",
+            "Microsoft 365 admin center",
+            "Office Wi-Fi",
+            "RMM console",
+        ]
+    );
+    assert_eq!(page.collections.len(), 1);
+    assert_eq!(
+        &*page.collections[0]
+            .name
+            .decrypt_to_string(&org_key)
+            .unwrap(),
+        "Office IT"
+    );
+
     // Adding to demo data already there needs the admin's password to reach the provider key.
     let refused = run(&url, &["seed-bulk", "--clients", "1"], &[]);
     assert!(!refused.status.success());

@@ -74,24 +74,10 @@ fn cases(ids: &Ids) -> Vec<Case> {
     let client_query =
         "query[search]=&query[sort]=name&query[direction]=asc&query[page]=1&query[size]=25";
     let event_query = "query[from]=&query[to]=&query[tz]=0&query[page]=1";
+    let item = || support::item_input(&app::crypto::SymmetricKey::generate(), "x");
     vec![
         // Own account.
         call("/api/accounts/details", Account, String::new()),
-        // Own vault items.
-        call("/api/vault/items", Account, String::new()),
-        call(
-            "/api/vault/create",
-            Account,
-            serde_json::json!({"input": support::item_input(&app::crypto::SymmetricKey::generate(), "x")})
-                .to_string(),
-        ),
-        call(
-            "/api/vault/update",
-            Account,
-            serde_json::json!({"id": 1, "revision": 1, "input": support::item_input(&app::crypto::SymmetricKey::generate(), "x")})
-                .to_string(),
-        ),
-        call("/api/vault/trash", Account, "id=1&revision=1&trash=true".into()),
         call("/api/accounts/update-name", Account, "name=Mallory".into()),
         call("/api/accounts/set-theme", Account, "theme=dark".into()),
         call("/api/accounts/set-lock-timeout", Account, "minutes=5".into()),
@@ -389,6 +375,77 @@ fn cases(ids: &Ids) -> Vec<Case> {
             serde_json::json!({"organization": o, "member": m, "keys": support::master_keys()})
                 .to_string(),
         ),
+        // The vault: one's own items, folders and sync; an organization's items (a member's
+        // access, which a provider's role in its client never is: V2) and collections.
+        call("/api/vault/sync", Account, String::new()),
+        call(
+            "/api/vault/create",
+            Account,
+            serde_json::json!({"input": item()}).to_string(),
+        ),
+        call(
+            "/api/vault/update",
+            Account,
+            serde_json::json!({"id": 1, "revision": 1, "input": item()}).to_string(),
+        ),
+        call("/api/vault/trash", Account, "id=1&revision=1&trash=true".into()),
+        call("/api/vault/delete", Account, "id=1".into()),
+        call(
+            "/api/vault/folder-save",
+            Account,
+            serde_json::json!({"id": null, "name": support::ENVELOPE}).to_string(),
+        ),
+        call("/api/vault/folder-delete", Account, "id=1".into()),
+        call("/api/vault/place", Account, "id=1&favorite=true".into()),
+        call(
+            "/api/vault/org-create",
+            Org(C::ViewVaultItems),
+            serde_json::json!({"organization": o, "collections": [1], "input": item()}).to_string(),
+        ),
+        call(
+            "/api/vault/org-update",
+            Org(C::ViewVaultItems),
+            serde_json::json!({"organization": o, "id": 1, "revision": 1, "input": item()})
+                .to_string(),
+        ),
+        call(
+            "/api/vault/org-trash",
+            Org(C::ViewVaultItems),
+            format!("organization={o}&id=1&revision=1&trash=true"),
+        ),
+        call(
+            "/api/vault/org-delete",
+            Org(C::ViewVaultItems),
+            format!("organization={o}&id=1"),
+        ),
+        call(
+            "/api/vault/org-item-collections",
+            Org(C::ViewVaultItems),
+            serde_json::json!({"organization": o, "id": 1, "revision": 1, "collections": [1]})
+                .to_string(),
+        ),
+        call(
+            "/api/vault/move",
+            Org(C::ViewVaultItems),
+            serde_json::json!({"organization": o, "id": 1, "revision": 1, "key": support::ENVELOPE, "collections": [1]})
+                .to_string(),
+        ),
+        call(
+            "/api/vault/collections",
+            Org(C::ManageCollections),
+            format!("organization={o}"),
+        ),
+        call(
+            "/api/vault/collection-save",
+            Org(C::ManageCollections),
+            serde_json::json!({"organization": o, "id": null, "input": {"name": support::ENVELOPE, "access": []}})
+                .to_string(),
+        ),
+        call(
+            "/api/vault/collection-delete",
+            Org(C::ManageCollections),
+            format!("organization={o}&id=1&with_items=true"),
+        ),
         call(
             "/api/members/recovery-enrol",
             Org(C::ManageOwnMembership),
@@ -464,6 +521,13 @@ async fn snapshot(db: &DatabaseConnection) -> Vec<String> {
         provider_plans,
         provider_users,
         providers,
+        ciphers,
+        collections,
+        collection_ciphers,
+        collection_members,
+        folders,
+        cipher_folders,
+        favorites,
     )
 }
 

@@ -28,6 +28,7 @@ mod provider_members_http;
 mod recovery;
 mod startup;
 mod vault_items;
+mod vault_org;
 mod vault_schema;
 mod verification;
 mod zero_knowledge;

@@ -250,7 +250,7 @@ async fn the_console_shows_each_role_exactly_its_sections(t: support::TestDb) {
     assert_eq!(sections(owner).await.sections, S::ALL.to_vec());
     assert_eq!(
         sections(admin).await.sections,
-        vec![S::Members, S::EventLogs, S::Policies]
+        vec![S::Members, S::Collections, S::EventLogs, S::Policies]
     );
     assert_eq!(sections(logs).await.sections, vec![S::EventLogs]);
     let frame = sections(service).await;

@@ -10,7 +10,7 @@ use crate::support;
 use app::crypto::SymmetricKey;
 use app::crypto::vault::SealedItem;
 use app::db::ciphers;
-use app::vault::types::{ItemPage, MAX_ITEM_BYTES, Written};
+use app::vault::types::{MAX_ITEM_BYTES, SyncPage, Written};
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use support::{item_input, post_form, session_cookie, user};
@@ -52,12 +52,14 @@ async fn own_items_are_created_listed_changed_and_trashed(t: support::TestDb) {
     assert_eq!(created.revision, 1);
 
     // Listed, and opened with the user key as the browser will.
-    let (status, text) = post_form(&app, "/api/vault/items", "", Some(&kim)).await;
+    let (status, text) = post_form(&app, "/api/vault/sync", "", Some(&kim)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    let page: ItemPage = serde_json::from_str(&text).unwrap();
+    let page: SyncPage = serde_json::from_str(&text).unwrap();
     assert_eq!(page.items.len(), 1);
     assert!(page.next.is_none());
-    let listed = &page.items[0];
+    let listed = &page.items[0].stored;
+    assert!(page.items[0].organization.is_none());
+    assert!(page.items[0].rights.edit && page.items[0].rights.manage);
     let item_key = listed.key.decrypt_key(&user_key).unwrap();
     let opened = listed.item.clone().open(&item_key).unwrap();
     assert_eq!(opened.name, "Alarm code");
@@ -155,8 +157,8 @@ async fn bad_items_and_other_peoples_items_change_nothing(t: support::TestDb) {
     let (_, text) = create(&app, good, &kim).await;
     let created: Written = serde_json::from_str(&text).unwrap();
     let before = stored(db, created.id.0).await;
-    let (_, text) = post_form(&app, "/api/vault/items", "", Some(&lee)).await;
-    let page: ItemPage = serde_json::from_str(&text).unwrap();
+    let (_, text) = post_form(&app, "/api/vault/sync", "", Some(&lee)).await;
+    let page: SyncPage = serde_json::from_str(&text).unwrap();
     assert!(page.items.is_empty(), "{}", t.backend);
     let update = serde_json::json!({"id": created.id, "revision": 1, "input": item_input(&user_key, "Lee's")});
     let (status, _) = post_json(&app, "/api/vault/update", update, &lee).await;
@@ -175,7 +177,8 @@ async fn bad_items_and_other_peoples_items_change_nothing(t: support::TestDb) {
 
 support::each_backend!(a_listing_is_paged_in_sql_in_id_order);
 async fn a_listing_is_paged_in_sql_in_id_order(t: support::TestDb) {
-    use app::vault::service::{create_own, list_own};
+    use app::vault::service::create_own;
+    use app::vault::sync::page as list_own;
     use app::vault::types::{ITEM_PAGE_SIZE, ItemInput};
     let db = &t.db;
     let kim = support::actor(db, user(db, "kim@acme.example").await).await;
@@ -187,11 +190,16 @@ async fn a_listing_is_paged_in_sql_in_id_order(t: support::TestDb) {
     }
     let first = list_own(db, &kim, None).await.unwrap();
     assert_eq!(first.items.len() as u64, ITEM_PAGE_SIZE, "{}", t.backend);
-    assert!(first.items.windows(2).all(|w| w[0].id < w[1].id));
-    assert_eq!(first.next, first.items.last().map(|item| item.id));
+    assert!(
+        first
+            .items
+            .windows(2)
+            .all(|w| w[0].stored.id < w[1].stored.id)
+    );
+    assert_eq!(first.next, first.items.last().map(|item| item.stored.id));
     let second = list_own(db, &kim, first.next).await.unwrap();
     assert_eq!(second.items.len(), 1);
     assert!(second.next.is_none());
-    assert!(second.items[0].id > first.items[ITEM_PAGE_SIZE as usize - 1].id);
+    assert!(second.items[0].stored.id > first.items[ITEM_PAGE_SIZE as usize - 1].stored.id);
     t.cleanup().await;
 }

@@ -65,6 +65,7 @@ fn Sections(frame: ConsoleFrame) -> impl IntoView {
     });
     let link = |section: ConsoleSection| match section {
         ConsoleSection::Members => routes::organization_members(id),
+        ConsoleSection::Collections => routes::organization_collections(id),
         ConsoleSection::EventLogs => routes::organization_events(id),
         ConsoleSection::Subscription => routes::organization_subscription(id),
         ConsoleSection::BillingInformation => routes::organization_billing_information(id),
@@ -80,6 +81,7 @@ fn Sections(frame: ConsoleFrame) -> impl IntoView {
         (open & 1 << section as u8 != 0).then(|| {
             let label = match section {
                 ConsoleSection::Members => t!(i18n, provider_members.title).into_any(),
+                ConsoleSection::Collections => t!(i18n, nav.collections).into_any(),
                 ConsoleSection::EventLogs => t!(i18n, events.title).into_any(),
                 ConsoleSection::Subscription => t!(i18n, billing.subscription).into_any(),
                 ConsoleSection::BillingInformation => t!(i18n, billing.information).into_any(),
@@ -110,6 +112,7 @@ fn Sections(frame: ConsoleFrame) -> impl IntoView {
             <A href=routes::organization_console(id) exact=true>{t!(i18n, nav.overview)}</A>
         </li>
         {item(ConsoleSection::Members)}
+        {item(ConsoleSection::Collections)}
         {group(t!(i18n, nav.reporting).into_any(), &[ConsoleSection::EventLogs])}
         {group(
             t!(i18n, billing.title).into_any(),
