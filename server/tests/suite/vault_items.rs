@@ -13,16 +13,7 @@ use app::db::ciphers;
 use app::vault::types::{MAX_ITEM_BYTES, SyncPage, Written};
 use axum::http::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use support::{item_input, post_form, session_cookie, user};
-
-async fn post_json(
-    app: &axum::Router,
-    path: &str,
-    body: serde_json::Value,
-    cookie: &str,
-) -> (StatusCode, String) {
-    post_form(app, path, &body.to_string(), Some(cookie)).await
-}
+use support::{item_input, post_form, post_json, session_cookie, user};
 
 /// `vault/create` with `input` (`{key, item}`).
 async fn create(

@@ -15,7 +15,7 @@ use app::members::types::Permissions;
 use app::vault::types::{CollectionsPage, Rights, SyncPage, Written};
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use support::{item_input, membership, post_form, session_cookie, user};
+use support::{item_input, membership, post_form, post_json, session_cookie, user};
 
 struct Org {
     app: axum::Router,
@@ -38,15 +38,6 @@ struct Org {
 
 async fn post(app: &axum::Router, path: &str, body: &str, cookie: &str) -> (StatusCode, String) {
     post_form(app, path, body, Some(cookie)).await
-}
-
-async fn post_json(
-    app: &axum::Router,
-    path: &str,
-    body: serde_json::Value,
-    cookie: &str,
-) -> (StatusCode, String) {
-    post_form(app, path, &body.to_string(), Some(cookie)).await
 }
 
 async fn sync(app: &axum::Router, cookie: &str) -> SyncPage {

@@ -766,6 +766,16 @@ pub fn wrapped_key() -> String {
 
 /// A vault item as the browser sends it (JSON `{key, item}`): a secure note sealed under a new
 /// item key, itself wrapped under `owner_key`.
+/// A JSON body to a server function (`input = Json`) as `cookie`'s session.
+pub async fn post_json(
+    app: &Router,
+    path: &str,
+    body: serde_json::Value,
+    cookie: &str,
+) -> (axum::http::StatusCode, String) {
+    post_form(app, path, &body.to_string(), Some(cookie)).await
+}
+
 pub fn item_input(owner_key: &app::crypto::SymmetricKey, name: &str) -> serde_json::Value {
     use app::crypto::vault::{Item, ItemType, new_item_key};
     let (item_key, key) = new_item_key(owner_key);
