@@ -37,11 +37,12 @@ export default defineConfig({
       ],
     },
   },
-  // The Admin Console journey changes the demo client whose seed figures other specs read:
-  // it runs once they are done. The database scan runs after every journey, on what they wrote.
+  // The Admin Console journey and vault sharing change demo organizations whose seed figures
+  // other specs read (members, seats, a collection's items): they run once those are done. The
+  // database scan runs after every journey, on what they wrote.
   projects: [
-    { name: 'chromium', testIgnore: /(console|scan)\.spec\.ts/ },
-    { name: 'console', testMatch: /console\.spec\.ts/, dependencies: ['chromium'] },
+    { name: 'chromium', testIgnore: /(console|vault-sharing|scan)\.spec\.ts/ },
+    { name: 'console', testMatch: /(console|vault-sharing)\.spec\.ts/, dependencies: ['chromium'] },
     { name: 'scan', testMatch: /scan\.spec\.ts/, dependencies: ['console'] },
   ],
 });

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated, mailTo, PASSWORD, signIn, uniqueEmail, unlockAccountKeys } from './fixtures';
+import { confirmMember, hydrated, mailTo, PASSWORD, signIn, uniqueEmail, unlockAccountKeys } from './fixtures';
 
 // A client's Admin Console on the demo data, as a service user administers it. These tests
 // change My Client's Organization (members, seats), so the configuration runs this file after
@@ -231,13 +231,7 @@ test('account recovery and Custom permissions: a member enrols, the service user
   await member.goto('/memberships');
   await service.goto(service.url() + '?status=accepted');
   await hydrated(service);
-  await service.getByRole('row').filter({ hasText: email }).getByRole('button', { name: `Actions for ${email}` }).click();
-  await service.getByRole('menuitem', { name: 'Confirm' }).click();
-  const confirm = service.getByRole('dialog', { name: 'Confirm members' });
-  await expect(confirm.getByTestId('member-fingerprint')).toHaveText(phrase);
-  await confirm.getByLabel('Master password').fill(PASSWORD);
-  await confirm.getByRole('button', { name: 'Confirm' }).click();
-  await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
+  await confirmMember(service, email, phrase);
 
   // The member's browser opens the organization key the service user's browser gave it.
   await member.goto('/account');

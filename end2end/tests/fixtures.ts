@@ -179,3 +179,30 @@ export async function unlockAccountKeys(page: Page, password: string): Promise<s
   await expect(keys.getByTestId('fingerprint')).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
   return (await keys.getByTestId('fingerprint').textContent()) ?? '';
 }
+
+/** Opens an invitation `link` in `page` (a browser context of its own), creates the account it
+ *  names as `name` and accepts; ends on the Password Manager's memberships page. */
+export async function registerFromInvitation(page: Page, link: string, name: string): Promise<void> {
+  await page.goto(link);
+  await hydrated(page);
+  await page.locator('#main').getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Repeat the password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/invitations\//);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page).toHaveURL(/\/memberships$/);
+}
+
+/** Confirms `email` from the Members page open in `admin` (its Accepted tab): the dialog must
+ *  show `phrase`, the member's fingerprint phrase; the admin's master password opens the key. */
+export async function confirmMember(admin: Page, email: string, phrase: string): Promise<void> {
+  await admin.getByRole('row').filter({ hasText: email }).getByRole('button', { name: `Actions for ${email}` }).click();
+  await admin.getByRole('menuitem', { name: 'Confirm' }).click();
+  const confirm = admin.getByRole('dialog', { name: 'Confirm members' });
+  await expect(confirm.getByTestId('member-fingerprint')).toHaveText(phrase);
+  await confirm.getByLabel('Master password').fill(PASSWORD);
+  await confirm.getByRole('button', { name: 'Confirm' }).click();
+  await expect(confirm.getByText('1 done, 0 not changed.')).toBeVisible();
+}

@@ -22,6 +22,10 @@ const TYPED = [
   '4111111111111111',
   'the alarm code is 4512 then hash',
   'PRIVATE KEY of the deploy robot',
+  // A login's passwords (one of them now in its history) and a hidden custom field.
+  'saffron tunnel 2280 first',
+  'cobalt willow 6614 second',
+  'pin-9081-7264-x',
 ];
 
 test('the database holds no typed master password, as text or base64', () => {

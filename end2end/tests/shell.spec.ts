@@ -80,6 +80,9 @@ test('an unknown address shows the translated 404 page', async ({ page, context 
   const response = await page.goto('/no/such/page');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  // Hydration writes the page's locale cookie: the test's own comes after it, or hydration
+  // (late on a loaded machine) overwrites it and the next page is in English.
+  await hydrated(page);
 
   // Site-wide, as the app itself stores it (it replaces the cookie hydration wrote).
   await context.addCookies([{ name: 'i18n_pref_locale', value: 'nl', url: new URL('/', page.url()).href }]);

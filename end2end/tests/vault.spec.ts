@@ -15,6 +15,13 @@ const VAULT_SECRETS = {
   privateKey: 'PRIVATE KEY of the deploy robot',
 };
 
+/** Typed into custom fields and passwords (scan.spec.ts has them too). */
+const CUSTOM_SECRETS = {
+  first: 'saffron tunnel 2280 first',
+  second: 'cobalt willow 6614 second',
+  pin: 'pin-9081-7264-x',
+};
+
 async function unlockVault(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Your vault is locked' })).toBeVisible();
   await page.getByLabel('Master password').fill(PASSWORD);
@@ -177,4 +184,66 @@ test("an organization's collections: the Owner's vault shows their items, the co
   await service.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Collections', exact: true }).click();
   await expect(service.getByTestId('items-not-for-providers')).toBeVisible();
   await service.close();
+});
+
+test('custom fields, the password history and an item that asks for the master password again', async ({ page }) => {
+  await registerAccount(page, uniqueEmail('fields'), 'Fran Fields');
+  await page.goto('/vault');
+  await hydrated(page);
+  await unlockVault(page);
+
+  await page.locator('.new-item-links').getByRole('link', { name: 'Login', exact: true }).click();
+  const add = page.getByRole('dialog', { name: 'New item' });
+  await add.getByLabel('Name', { exact: true }).fill('Alarm panel');
+  await add.getByLabel('Password', { exact: true }).fill(CUSTOM_SECRETS.first);
+  const custom = add.getByTestId('custom-field');
+  await add.getByRole('button', { name: 'Add a field' }).click();
+  await custom.nth(0).getByLabel('Field name').fill('Site code');
+  await custom.nth(0).getByLabel('Value').fill('A-17');
+  await add.getByRole('button', { name: 'Add a field' }).click();
+  await custom.nth(1).getByLabel('Field type').selectOption({ label: 'Hidden' });
+  await custom.nth(1).getByLabel('Field name').fill('Installer PIN');
+  await custom.nth(1).getByLabel('Value').fill(CUSTOM_SECRETS.pin);
+  await add.getByRole('button', { name: 'Add a field' }).click();
+  await custom.nth(2).getByLabel('Field type').selectOption({ label: 'Yes or no' });
+  await custom.nth(2).getByLabel('Field name').fill('Monitored');
+  await custom.nth(2).getByLabel('Value').check();
+  // A row left empty is dropped, not saved.
+  await add.getByRole('button', { name: 'Add a field' }).click();
+  await expect(custom).toHaveCount(4);
+  await add.getByLabel('Ask for the master password again to open this item').check();
+  await add.getByRole('button', { name: 'Save' }).click();
+
+  // Re-prompt: nothing of the item shows until the master password is given again.
+  const item = page.getByRole('dialog', { name: 'Alarm panel' });
+  await expect(item.getByTestId('reprompt')).toBeVisible();
+  await expect(item.getByTestId('item-custom').first()).toBeHidden();
+  await expect(item.getByRole('link', { name: 'Edit' })).toBeHidden();
+  await item.getByLabel('Master password', { exact: true }).fill('not the password at all');
+  await item.getByRole('button', { name: 'Open the item' }).click();
+  await expect(item.locator('.field.invalid')).toBeVisible();
+  await expect(item.getByTestId('item-custom').first()).toBeHidden();
+  await item.getByLabel('Master password', { exact: true }).fill(PASSWORD);
+  await item.getByRole('button', { name: 'Open the item' }).click();
+  const fields = item.getByTestId('item-custom');
+  await expect(fields).toHaveCount(3);
+  await expect(fields.nth(0)).toHaveText('A-17');
+  await expect(fields.nth(1)).not.toContainText(CUSTOM_SECRETS.pin);
+  await expect(fields.nth(2)).toHaveText('Yes');
+
+  // A new password puts the old one in the history.
+  await item.getByRole('link', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit item' });
+  await edit.getByLabel('Master password', { exact: true }).fill(PASSWORD);
+  await edit.getByRole('button', { name: 'Open the item' }).click();
+  await expect(edit.getByTestId('custom-field')).toHaveCount(3);
+  await edit.getByLabel('Password', { exact: true }).fill(CUSTOM_SECRETS.second);
+  await edit.getByRole('button', { name: 'Save' }).click();
+  const again = page.getByRole('dialog', { name: 'Alarm panel' });
+  await again.getByLabel('Master password', { exact: true }).fill(PASSWORD);
+  await again.getByRole('button', { name: 'Open the item' }).click();
+  await again.getByText('Password history (1 earlier password)').click();
+  const history = again.getByTestId('item-history');
+  await again.locator('.password-history').getByRole('button', { name: 'Show' }).click();
+  await expect(history).toHaveText(CUSTOM_SECRETS.first);
 });

@@ -361,6 +361,41 @@ pub async fn strength(password: String, context: Vec<String>) -> Result<Strength
     }
 }
 
+/// What the generator makes (the module clamps the numbers to Bitwarden's limits).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Generate {
+    Password {
+        length: u32,
+        uppercase: bool,
+        lowercase: bool,
+        digits: bool,
+        special: bool,
+        avoid_ambiguous: bool,
+    },
+    Passphrase {
+        words: u32,
+        separator: String,
+        capitalize: bool,
+        include_number: bool,
+    },
+}
+
+/// A new password or passphrase, made in the browser by the strength module (which carries
+/// the generator and its word list, `app/strength`): never asked of the server.
+pub async fn generate(rules: Generate) -> Result<String, AppError> {
+    #[cfg(feature = "hydrate")]
+    {
+        zxcvbn::generate(&rules)
+            .await
+            .ok_or_else(|| AppError::Transport("the password generator did not load".into()))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = rules;
+        Err(AppError::Transport("generated in the browser only".into()))
+    }
+}
+
 /// Starts fetching the strength module before the first estimate (a new-password field got
 /// focus), so the meter answers as soon as the user pauses.
 pub fn prepare_strength() {
@@ -389,10 +424,70 @@ export function prepare_strength(url) { load(url).catch(() => {}); }
 export function strength_score(url, password, context) {
   return load(url).then((module) => module.score(password, context));
 }
+export function generate_password(url, length, upper, lower, digits, special, unambiguous) {
+  return load(url).then((module) => module.password(length, upper, lower, digits, special, unambiguous));
+}
+export function generate_passphrase(url, words, separator, capitalize, number) {
+  return load(url).then((module) => module.passphrase(words, separator, capitalize, number));
+}
 "#)]
     extern "C" {
         fn prepare_strength(url: &str);
         fn strength_score(url: &str, password: &str, context: Vec<String>) -> js_sys::Promise;
+        fn generate_password(
+            url: &str,
+            length: u32,
+            upper: bool,
+            lower: bool,
+            digits: bool,
+            special: bool,
+            unambiguous: bool,
+        ) -> js_sys::Promise;
+        fn generate_passphrase(
+            url: &str,
+            words: u32,
+            separator: &str,
+            capitalize: bool,
+            number: bool,
+        ) -> js_sys::Promise;
+    }
+
+    /// `None`: the module did not load.
+    pub async fn generate(rules: &super::Generate) -> Option<String> {
+        let promise = match rules {
+            super::Generate::Password {
+                length,
+                uppercase,
+                lowercase,
+                digits,
+                special,
+                avoid_ambiguous,
+            } => generate_password(
+                STRENGTH_MODULE,
+                *length,
+                *uppercase,
+                *lowercase,
+                *digits,
+                *special,
+                *avoid_ambiguous,
+            ),
+            super::Generate::Passphrase {
+                words,
+                separator,
+                capitalize,
+                include_number,
+            } => generate_passphrase(
+                STRENGTH_MODULE,
+                *words,
+                separator,
+                *capitalize,
+                *include_number,
+            ),
+        };
+        wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .ok()?
+            .as_string()
     }
 
     pub fn prepare() {

@@ -55,18 +55,20 @@ impl OpenVault {
     }
 }
 
-/// Opens every page of a sync: the organization keys with the private key (PKCS#8 DER), each
-/// item's key with its owner's key, and the item with its key.
+/// Opens one page of a sync into `vault` (what the pages before it opened): the organization
+/// keys it carries with the private key (PKCS#8 DER, parsed only when a page has keys), each
+/// item's key with its owner's key, and the item with its key. Page by page, so the next
+/// page travels while this one opens (`ui::load`).
 #[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn open_vault(
+pub fn open_page(
     user_key: SymmetricKey,
     private_key: Zeroizing<Vec<u8>>,
-    pages: Vec<SyncPage>,
+    mut vault: OpenVault,
+    page: SyncPage,
 ) -> Result<OpenVault, KeysError> {
-    let private = PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
-    let mut vault = OpenVault::default();
-    for page in &pages {
-        for held in &page.keys {
+    if !page.keys.is_empty() {
+        let private = PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
+        for held in page.keys {
             vault
                 .organizations
                 .push((held.organization, held.name.clone()));
@@ -78,53 +80,52 @@ pub fn open_vault(
             }
         }
     }
-    for page in pages {
-        for folder in page.folders {
-            match folder.name.decrypt_to_string(&user_key) {
-                Ok(name) => vault.folders.push((folder.id, String::clone(&name))),
-                Err(_) => vault.unreadable += 1,
-            }
+    for folder in page.folders {
+        match folder.name.decrypt_to_string(&user_key) {
+            Ok(name) => vault.folders.push((folder.id, String::clone(&name))),
+            Err(_) => vault.unreadable += 1,
         }
-        for collection in page.collections {
-            let name = vault
-                .keys
-                .get(&collection.organization)
-                .and_then(|key| collection.name.decrypt_to_string(key).ok());
-            match name {
-                Some(name) => vault.collections.push((
-                    collection.id,
-                    collection.organization,
-                    String::clone(&name),
-                )),
-                None => vault.unreadable += 1,
-            }
+    }
+    for collection in page.collections {
+        let name = vault
+            .keys
+            .get(&collection.organization)
+            .and_then(|key| collection.name.decrypt_to_string(key).ok());
+        match name {
+            Some(name) => vault.collections.push((
+                collection.id,
+                collection.organization,
+                String::clone(&name),
+            )),
+            None => vault.unreadable += 1,
         }
-        for visible in page.items {
-            let owner = match visible.organization {
-                None => Some(&user_key),
-                Some(organization) => vault.keys.get(&organization),
-            };
-            let stored = visible.stored;
-            let opened = owner
-                .and_then(|owner| stored.key.decrypt_key(owner).ok())
-                .and_then(|key| stored.item.open(&key).ok());
-            let Some(item) = opened else {
-                vault.unreadable += 1;
-                continue;
-            };
-            vault.items.push(OpenItem {
-                id: stored.id,
-                revision: stored.revision,
-                key: stored.key,
-                organization: visible.organization,
-                collections: visible.collections,
-                folder: visible.folder,
-                favorite: visible.favorite,
-                trashed: stored.trashed,
-                rights: visible.rights,
-                item,
-            });
-        }
+    }
+    vault.items.reserve(page.items.len());
+    for visible in page.items {
+        let owner = match visible.organization {
+            None => Some(&user_key),
+            Some(organization) => vault.keys.get(&organization),
+        };
+        let stored = visible.stored;
+        let opened = owner
+            .and_then(|owner| stored.key.decrypt_key(owner).ok())
+            .and_then(|key| stored.item.open(&key).ok());
+        let Some(item) = opened else {
+            vault.unreadable += 1;
+            continue;
+        };
+        vault.items.push(OpenItem {
+            id: stored.id,
+            revision: stored.revision,
+            key: stored.key,
+            organization: visible.organization,
+            collections: visible.collections,
+            folder: visible.folder,
+            favorite: visible.favorite,
+            trashed: stored.trashed,
+            rights: visible.rights,
+            item,
+        });
     }
     Ok(vault)
 }
@@ -175,4 +176,17 @@ pub fn open_names(
 #[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
 pub fn seal_name(key: SymmetricKey, name: String) -> Result<EncString, KeysError> {
     Ok(EncString::encrypt(&key, name.as_bytes()))
+}
+
+/// An item's key, taken from under one key (the user key) and wrapped under another (an
+/// organization's), for moving the item into that organization: the item itself is not
+/// sealed again (VAULT.md §4).
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+pub fn rewrap_item_key(
+    from: SymmetricKey,
+    to: SymmetricKey,
+    key: EncString,
+) -> Result<EncString, KeysError> {
+    let item_key = key.decrypt_key(&from).map_err(|_| KeysError::DoesNotOpen)?;
+    Ok(EncString::wrap_key(&to, &item_key))
 }

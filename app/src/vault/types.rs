@@ -18,6 +18,13 @@ pub const MAX_NAME_BYTES: usize = 2_000;
 /// Items handed out per page of a listing (the browser asks for the next page after `after`).
 pub const ITEM_PAGE_SIZE: u64 = 500;
 
+/// A custom field's type, as Bitwarden numbers them.
+pub const FIELD_TEXT: u8 = 0;
+pub const FIELD_HIDDEN: u8 = 1;
+pub const FIELD_BOOLEAN: u8 = 2;
+/// Follows another field of the item (`linked_id`: 100 the username, 101 the password, …).
+pub const FIELD_LINKED: u8 = 3;
+
 /// An item as the browser sends it: its own key, wrapped under the owner's key, and the item
 /// with every user string sealed under that key.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -145,6 +145,18 @@ pub fn MenuButton(
             });
         }
     });
+    // Before the bundle loaded, the stylesheet showed the list while the widget had focus; a
+    // menu the user opened then stays open when hydration takes it over, instead of vanishing
+    // under the pointer on its way to an item.
+    Effect::new(move |_| {
+        let (Some(wrapper), Some(active)) = (wrapper.get(), document().active_element()) else {
+            return;
+        };
+        if wrapper.contains(Some(&active)) {
+            open.set(true);
+            request_animation_frame(place_open);
+        }
+    });
     let close = move |return_focus: bool| {
         open.set(false);
         if return_focus && let Some(button) = button.get_untracked() {

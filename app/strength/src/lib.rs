@@ -6,6 +6,9 @@
 //! password anyway (the operator's command line, the admin's recovery form), and in the browser
 //! as a wasm module of its own, loaded only by the pages with a new-password field
 //! (`app::accounts::browser::strength`), so a password being typed never leaves the browser.
+//! The password generator ([`generator`]) rides in the same module, with its word list.
+
+pub mod generator;
 
 /// The longest password estimated: zxcvbn's cost grows with length, and the portal refuses
 /// longer passwords anyway (`app::accounts::types::MAX_PASSWORD_CHARS`, which a test keeps
@@ -28,12 +31,46 @@ pub fn estimate(password: &str, context: &[&str]) -> u8 {
     u8::from(zxcvbn::zxcvbn(&password, &context).score())
 }
 
-/// The module's one export, for the browser: `score(password, context)`.
+/// The module's exports, for the browser: `score(password, context)`, `password(...)` and
+/// `passphrase(...)`.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn score(password: &str, context: Vec<String>) -> u8 {
     let context: Vec<&str> = context.iter().take(8).map(String::as_str).collect();
     estimate(password, &context)
+}
+
+/// A generated password (see [`generator::password`]).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn password(
+    length: u32,
+    uppercase: bool,
+    lowercase: bool,
+    digits: bool,
+    special: bool,
+    avoid_ambiguous: bool,
+) -> String {
+    generator::password(&generator::PasswordRules {
+        length: length as usize,
+        uppercase,
+        lowercase,
+        digits,
+        special,
+        avoid_ambiguous,
+    })
+}
+
+/// A generated passphrase (see [`generator::passphrase`]).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn passphrase(words: u32, separator: String, capitalize: bool, include_number: bool) -> String {
+    generator::passphrase(&generator::PassphraseRules {
+        words: words as usize,
+        separator,
+        capitalize,
+        include_number,
+    })
 }
 
 #[cfg(test)]

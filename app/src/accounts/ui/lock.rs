@@ -43,6 +43,17 @@ pub async fn unlock(password: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Checks the master password without touching this tab's keys (an item that asks for it
+/// again): the keys are opened with it and dropped. A wrong one is reported at the
+/// `current_password` field, as unlocking reports it.
+pub async fn check_master_password(password: String) -> Result<(), AppError> {
+    let keys = wrapped_keys()
+        .await?
+        .ok_or(AppError::Refused(Refusal::KeysMissing))?;
+    browser::unlock(password, keys).await?;
+    Ok(())
+}
+
 /// The account's private key (PKCS#8 DER), unlocking the tab first with `password` (what the
 /// form's [`UnlockField`] held) when it is locked: for forms that open a shared key.
 pub async fn private_key(password: String) -> Result<crate::crypto::Zeroizing<Vec<u8>>, AppError> {

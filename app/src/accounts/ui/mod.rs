@@ -15,7 +15,8 @@ mod viewer;
 pub use account::{AccountPage, Saved, SignInRequired};
 pub use account_menu::AccountMenu;
 pub use lock::{
-    IdleLock, KeysSection, LockMenuItem, UnlockField, UnlockForm, private_key, unlock, user_key,
+    IdleLock, KeysSection, LockMenuItem, UnlockField, UnlockForm, check_master_password,
+    private_key, unlock, user_key,
 };
 pub use memberships::MembershipsPage;
 pub use new_password::NewPasswordFields;

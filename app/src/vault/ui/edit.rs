@@ -4,6 +4,8 @@
 //! envelopes only. An edit names the revision it started from, so a change made meanwhile
 //! elsewhere is refused (409) and the list reloads.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::{Filter, KindName, VaultState, vault_href};
@@ -48,6 +50,12 @@ fn read_item(
     }
     item.name = name;
     item.notes = optional(fields, "notes");
+    item.reprompt = u8::from(!fields.get("reprompt").is_empty());
+    // An editor whose access excludes passwords saw no custom fields (hidden ones are
+    // passwords too): they stay as they were.
+    if !keep_password {
+        item.fields = super::custom_fields::read(fields, &item.fields);
+    }
     match item.kind {
         ItemType::Login => {
             let login = item.login.get_or_insert(Login {
@@ -141,7 +149,7 @@ fn now_iso() -> String {
 /// Reads, seals and sends the form; returns the item's id.
 async fn save(
     fields: Fields,
-    vault: OpenVault,
+    vault: Arc<OpenVault>,
     kind: ItemType,
     existing: Option<OpenItem>,
 ) -> Result<ItemId, AppError> {
@@ -197,7 +205,7 @@ async fn save(
 
 #[component]
 pub fn EditDialog(
-    vault: OpenVault,
+    vault: Arc<OpenVault>,
     kind: ItemType,
     #[prop(optional)] existing: Option<OpenItem>,
     filter: Filter,
@@ -234,36 +242,26 @@ pub fn EditDialog(
     let folder = existing.as_ref().and_then(|e| e.folder);
     let favorite = existing.as_ref().is_some_and(|e| e.favorite);
     // Organizations with a collection the user may put items in, for a new item.
-    let mut owners: Vec<Owner> = Vec::new();
-    if adding {
-        for (id, organization, name) in &vault.collections {
-            if !vault.keys.contains_key(organization) {
-                continue;
-            }
-            match owners.iter_mut().find(|o| o.organization == *organization) {
-                Some(owner) => owner.collections.push((*id, name.clone())),
-                None => owners.push(Owner {
-                    organization: *organization,
-                    name: vault.organization_name(*organization),
-                    collections: vec![(*id, name.clone())],
-                }),
-            }
-        }
-    }
+    let owners = if adding { owners(&vault) } else { Vec::new() };
     let folders = vault.folders.clone();
     let submit_vault = vault.clone();
     let submit_existing = existing.clone();
     let submit =
         move |fields: Fields| save(fields, submit_vault.clone(), kind, submit_existing.clone());
     let name_problem = problem_of(value, Field::Name);
+    let hide_password = existing.as_ref().is_some_and(|e| e.rights.hide_passwords);
+    // An item that asks for the master password again asks before its form shows.
+    let reprompt = item.reprompt == 1 && !adding;
+    let confirmed = RwSignal::new(!reprompt);
     view! {
         <Modal id="vault-edit" title close_href=close>
             <p class="muted"><KindName kind /></p>
-            <form method="post" action=NOWHERE on:submit=move |event| form.submit(event, submit.clone())>
+            {reprompt.then(|| view! { <super::item::Reprompt confirmed /> })}
+            <form method="post" action=NOWHERE hidden=move || !confirmed.get() on:submit=move |event| form.submit(event, submit.clone())>
                 <FormAlert value />
                 {move || matches!(value.get(), Some(Err(AppError::Conflict))).then(|| view! { <p><super::ReloadButton /></p> })}
                 <TextField name="name" label=Signal::derive(move || t_string!(i18n, vault.name).to_string()) required=true maxlength=MAX_NAME value=item.name.clone() problem=name_problem />
-                <TypeFields item=item.clone() hide_password=existing.as_ref().is_some_and(|e| e.rights.hide_passwords) />
+                <TypeFields item=item.clone() hide_password />
                 <div class="field">
                     <label for="field-notes">{t!(i18n, vault.notes)}</label>
                     <textarea id="field-notes" name="notes" rows="3">{item.notes.clone().unwrap_or_default()}</textarea>
@@ -279,10 +277,14 @@ pub fn EditDialog(
                         </select>
                     </div>
                 })}
+                {(!hide_password).then(|| view! { <super::custom_fields::CustomFields fields=item.fields.clone() /> })}
                 <div class="field checkbox">
                     <label><input type="checkbox" name="favorite" value="1" checked=favorite /> " " {t!(i18n, vault.favorite)}</label>
                 </div>
-                {(!owners.is_empty()).then(|| view! { <OwnerFields owners /> })}
+                <div class="field checkbox">
+                    <label><input type="checkbox" name="reprompt" value="1" checked=item.reprompt == 1 /> " " {t!(i18n, vault.reprompt_option)}</label>
+                </div>
+                {(!owners.is_empty()).then(|| view! { <OwnerFields owners include_me=true /> })}
                 <div class="modal-actions">
                     <button type="submit" class="button primary" disabled=move || form.disabled().get()>
                         {t!(i18n, vault.save)}
@@ -294,32 +296,63 @@ pub fn EditDialog(
     }
 }
 
-/// An organization a new item can be placed in, with the collections offered.
-struct Owner {
+/// An organization an item can be placed in, with the collections offered.
+pub(super) struct Owner {
     organization: OrganizationId,
     name: String,
     collections: Vec<(CollectionId, String)>,
 }
 
-/// Who a new item belongs to: the user, or an organization with at least one collection.
+/// The organizations whose key this tab holds, with the collections the user sees in them.
+pub(super) fn owners(vault: &OpenVault) -> Vec<Owner> {
+    let mut owners: Vec<Owner> = Vec::new();
+    for (id, organization, name) in &vault.collections {
+        if !vault.keys.contains_key(organization) {
+            continue;
+        }
+        match owners.iter_mut().find(|o| o.organization == *organization) {
+            Some(owner) => owner.collections.push((*id, name.clone())),
+            None => owners.push(Owner {
+                organization: *organization,
+                name: vault.organization_name(*organization),
+                collections: vec![(*id, name.clone())],
+            }),
+        }
+    }
+    owners
+}
+
+/// Who an item belongs to: the user (offered with `include_me`), or an organization, in at
+/// least one of its collections.
 #[component]
-fn OwnerFields(owners: Vec<Owner>) -> impl IntoView {
+pub(super) fn OwnerFields(owners: Vec<Owner>, include_me: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let owner = RwSignal::new(String::new());
+    let first = if include_me {
+        String::new()
+    } else {
+        owners
+            .first()
+            .map(|o| o.organization.to_string())
+            .unwrap_or_default()
+    };
+    let owner = RwSignal::new(first.clone());
     view! {
         <div class="field">
             <label for="field-owner">{t!(i18n, vault.owner)}</label>
             <select id="field-owner" name="owner" on:change=move |ev| owner.set(event_target_value(&ev))>
-                <option value="" selected=true>{t!(i18n, vault.owner_me)}</option>
-                {owners.iter().map(|owner| view! {
-                    <option value=owner.organization.to_string()>{owner.name.clone()}</option>
+                {include_me.then(|| view! { <option value="" selected=true>{t!(i18n, vault.owner_me)}</option> })}
+                {owners.iter().map(|owner| {
+                    let id = owner.organization.to_string();
+                    view! { <option value=id.clone() selected=id == first>{owner.name.clone()}</option> }
                 }).collect_view()}
             </select>
         </div>
         {owners.into_iter().map(|Owner { organization, collections, .. }| {
             let id = organization.to_string();
             view! {
-                <fieldset class="field" hidden=move || owner.get() != id>
+                // Disabled as well as hidden: ticks left in another organization's collections
+                // are not sent.
+                <fieldset class="field" hidden={let id = id.clone(); move || owner.get() != id} disabled=move || owner.get() != id>
                     <legend>{t!(i18n, vault.collections)}</legend>
                     {collections.into_iter().map(|(collection, name)| view! {
                         <label class="checkbox">
@@ -369,6 +402,7 @@ fn TypeFields(
             } else {
                 view! {
                     {text_field("password", label(|l| td_string!(l, vault.password).to_string()), login.password, "password")}
+                    <super::generator::Generator target="field-password" />
                     {text_field("totp", label(|l| td_string!(l, vault.totp_secret).to_string()), login.totp, "text")}
                 }
                 .into_any()

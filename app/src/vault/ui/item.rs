@@ -5,11 +5,13 @@
 use leptos::prelude::*;
 
 use super::{Filter, KindName, VaultState, vault_href};
+use crate::error::Field;
 use crate::error::{AppError, ErrorText};
 use crate::i18n::*;
 use crate::vault::api::{delete_item, delete_org_item, trash_item, trash_org_item};
 use crate::vault::browser::OpenItem;
-use crate::widgets::{CloseButton, Modal};
+use crate::vault::types::{FIELD_BOOLEAN, FIELD_HIDDEN, FIELD_LINKED, FIELD_TEXT};
+use crate::widgets::{BrowserForm, CloseButton, Fields, FormAlert, Modal, NOWHERE, problem_of};
 
 /// How long a copied secret stays on the clipboard.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -279,6 +281,67 @@ fn fields(item: &OpenItem) -> Vec<AnyView> {
             true,
         );
     }
+    // Custom fields: text as it is, hidden ones masked (and, like passwords, kept from an
+    // "except passwords" access), booleans as yes or no, linked ones naming what they follow.
+    for field in &it.fields {
+        let label = Signal::derive({
+            let name = field.name.clone().unwrap_or_default();
+            move || name.clone()
+        });
+        match field.kind {
+            FIELD_TEXT => text(&mut shown, label, &field.value, "item-custom", false),
+            FIELD_HIDDEN if !hide => text(&mut shown, label, &field.value, "item-custom", true),
+            FIELD_BOOLEAN => {
+                let yes = field.value.as_deref() == Some("true");
+                shown.push(view! {
+                    <div class="item-field">
+                        <dt>{label}</dt>
+                        <dd data-testid="item-custom">
+                            {move || if yes { t_string!(i18n, vault.yes) } else { t_string!(i18n, vault.no) }}
+                        </dd>
+                    </div>
+                }.into_any());
+            }
+            FIELD_LINKED => {
+                let linked = field.linked_id;
+                shown.push(
+                    view! {
+                        <div class="item-field">
+                            <dt>{label}</dt>
+                            <dd class="muted" data-testid="item-custom">
+                                {move || match linked {
+                                    Some(100) => t_string!(i18n, vault.linked_username).to_string(),
+                                    Some(101) => t_string!(i18n, vault.linked_password).to_string(),
+                                    _ => t_string!(i18n, vault.linked_other).to_string(),
+                                }}
+                            </dd>
+                        </div>
+                    }
+                    .into_any(),
+                );
+            }
+            _ => {}
+        }
+    }
+    if !hide && !it.password_history.is_empty() {
+        let count = it.password_history.len();
+        let history = it.password_history.clone();
+        shown.push(view! {
+            <details class="item-field password-history">
+                <summary>{t!(i18n, vault.password_history, count = move || count)}</summary>
+                <ul class="plain-list">
+                    {history.into_iter().map(|entry| {
+                        let date = entry.last_used_date.get(..10).unwrap_or_default().to_owned();
+                        view! {
+                            <li>
+                                <Value label=Signal::derive(move || date.clone()) value=entry.password secret=true testid="item-history" />
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
+        }.into_any());
+    }
     if let Some(notes) = it.notes.clone().filter(|n| !n.is_empty()) {
         shown.push(
             view! {
@@ -291,6 +354,33 @@ fn fields(item: &OpenItem) -> Vec<AnyView> {
         );
     }
     shown
+}
+
+/// An item marked "ask for the master password again": its fields stay hidden until the
+/// password opens this account's keys once more (in this browser, like unlocking).
+#[component]
+pub(super) fn Reprompt(confirmed: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = BrowserForm::<()>::new();
+    let value = form.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            confirmed.set(true);
+        }
+    });
+    let check = |fields: Fields| async move {
+        crate::accounts::ui::check_master_password(fields.get("current_password")).await
+    };
+    view! {
+        <form class="inline-form reprompt" method="post" action=NOWHERE hidden=move || confirmed.get() on:submit=move |event| form.submit(event, check)>
+            <p class="hint" data-testid="reprompt">{t!(i18n, vault.reprompt_ask)}</p>
+            <FormAlert value />
+            <crate::accounts::ui::PasswordAgain problem=problem_of(value, Field::CurrentPassword) form="reprompt" master=true />
+            <button type="submit" class="button primary" disabled=form.disabled()>
+                {t!(i18n, vault.reprompt_confirm)}
+            </button>
+        </form>
+    }
 }
 
 /// What the trash buttons do: to the trash, back, or away for good.
@@ -348,22 +438,44 @@ pub fn ItemDialog(item: OpenItem, filter: Filter) -> impl IntoView {
     let edit = vault_href(filter, Some(("edit", item.id.to_string())));
     let can_edit = item.rights.edit;
     let can_delete = item.rights.manage;
+    // A personal item can move into an organization; an organization's item has its
+    // collections changed by those who manage it.
+    let share = match item.organization {
+        None => can_edit.then(|| t_string!(i18n, vault.share_move).to_string()),
+        Some(_) => can_delete.then(|| t_string!(i18n, vault.share_collections).to_string()),
+    }
+    .filter(|_| !item.trashed)
+    .map(|label| {
+        (
+            label,
+            vault_href(filter, Some(("share", item.id.to_string()))),
+        )
+    });
     let trashed = item.trashed;
     let shown = fields(&item);
+    // Re-prompt: the item's fields (and its editing) wait for the master password again.
+    let reprompt = item.item.reprompt == 1;
+    let confirmed = RwSignal::new(!reprompt);
     view! {
         <Modal id="vault-item" title close_href=close>
             <p class="muted"><KindName kind />{trashed.then(|| view! { " · " {t!(i18n, vault.in_trash)} })}</p>
             {(!can_edit).then(|| view! { <p class="hint" data-testid="read-only">{t!(i18n, vault.read_only)}</p> })}
-            <dl class="item-fields">{shown}</dl>
-            <p class="alert alert-error" role="alert">
+            {reprompt.then(|| view! { <Reprompt confirmed /> })}
+            <dl class="item-fields" hidden=move || !confirmed.get()>{shown}</dl>
+            <div role="alert">
                 {move || outcome.get().and_then(Result::err).map(|error| {
                     let stale = matches!(error, AppError::Conflict);
-                    view! { <ErrorText error /> {stale.then(|| view! { " " <super::ReloadButton /> })} }
+                    view! {
+                        <p class="alert alert-error">
+                            <ErrorText error /> {stale.then(|| view! { " " <super::ReloadButton /> })}
+                        </p>
+                    }
                 })}
-            </p>
+            </div>
             <div class="modal-actions">
                 {(can_edit && !trashed).then(|| view! {
-                    <a class="button primary" href=edit.clone()>{t!(i18n, vault.edit)}</a>
+                    <a class="button primary" href=edit.clone() hidden=move || !confirmed.get()>{t!(i18n, vault.edit)}</a>
+                    {share.map(|(label, href)| view! { <a class="button" href=href>{label}</a> })}
                     <button type="button" class="button" disabled=move || working.get() on:click=move |_| run_trash(Act::Trash)>
                         {t!(i18n, vault.move_to_trash)}
                     </button>

@@ -3,20 +3,27 @@
 //! the items exist only once the tab is unlocked, since only the browser holds the keys.
 //!
 //! Where things are, in the URL: the filter (`?filter=favorites`, `type-1`, `folder-3`,
-//! `collection-5`, `trash`), the open item (`&item=12`), the add dialog (`&new=login`) and the
-//! edit dialog (`&edit=12`), so reload, back and a shared link land in the same place.
+//! `collection-5`, `trash`), the open item (`&item=12`), the add dialog (`&new=1`), the edit
+//! dialog (`&edit=12`), sharing (`&share=12`) and a folder's dialog (`&folder=new`, `&folder=3`),
+//! so reload, back and a shared link land in the same place.
 
 mod collections;
+mod custom_fields;
 mod edit;
+mod folders;
+mod generator;
 mod item;
 mod list;
+mod share;
 mod totp;
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::sync;
-use super::browser::{OpenVault, open_vault};
+use super::browser::{OpenVault, open_page};
 use crate::accounts::api::wrapped_keys;
 use crate::accounts::ui::{SignInRequired, UnlockForm};
 use crate::accounts::unlocked;
@@ -110,7 +117,8 @@ pub fn vault_href(filter: Filter, extra: Option<(&str, String)>) -> String {
 /// The opened vault, shared by the page's parts.
 #[derive(Clone, Copy)]
 pub struct VaultState {
-    pub vault: RwSignal<Option<Result<OpenVault, AppError>>, LocalStorage>,
+    /// Shared, not copied: the page's parts and dialogs hold the same opened vault.
+    pub vault: RwSignal<Option<Result<Arc<OpenVault>, AppError>>, LocalStorage>,
     pub search: RwSignal<String>,
     loads: RwSignal<u32>,
 }
@@ -122,22 +130,35 @@ impl VaultState {
     }
 }
 
-/// Every page of the sync, opened with this tab's keys.
-async fn load() -> Result<OpenVault, AppError> {
-    let mut pages = Vec::new();
-    let mut after: Option<ItemId> = None;
-    loop {
-        let page = sync(after).await?;
-        after = page.next;
-        pages.push(page);
-        if after.is_none() {
-            break;
-        }
-    }
+/// Every page of the sync, opened with this tab's keys. The next page is asked for before the
+/// current one is opened, so fetching and opening overlap (the browser receives while the
+/// wasm decrypts): a 5,000-item vault takes ten pages.
+async fn load() -> Result<Arc<OpenVault>, AppError> {
     let (user_key, private_key) =
         unlocked::with_keys(|keys| (keys.user_key.clone(), keys.private_key.clone()))
             .ok_or(AppError::Refused(Refusal::KeysMissing))?;
-    Ok(open_vault(user_key, private_key, pages).await?)
+    let mut vault = OpenVault::default();
+    let mut page = sync(None).await?;
+    loop {
+        let after = page.next;
+        // `join` polls the fetch first, so its request is on the wire before the opening
+        // (synchronous work) starts.
+        let (next, opened) = futures_util::future::join(
+            async move {
+                match after {
+                    Some(after) => Some(sync(Some(after)).await),
+                    None => None,
+                }
+            },
+            open_page(user_key.clone(), private_key.clone(), vault, page),
+        )
+        .await;
+        vault = opened?;
+        match next {
+            Some(next) => page = next?,
+            None => return Ok(Arc::new(vault)),
+        }
+    }
 }
 
 #[component]
@@ -205,6 +226,11 @@ fn OpenedVault() -> impl IntoView {
         Memo::new(move |_| query.with(|q| q.get("item").and_then(|id| id.parse::<ItemId>().ok())));
     let editing =
         Memo::new(move |_| query.with(|q| q.get("edit").and_then(|id| id.parse::<ItemId>().ok())));
+    let sharing =
+        Memo::new(move |_| query.with(|q| q.get("share").and_then(|id| id.parse::<ItemId>().ok())));
+    // `?folder=new`, or a folder's id.
+    let foldering =
+        Memo::new(move |_| query.with(|q| q.get("folder").map(|f| f.parse::<FolderId>().ok())));
     let adding = Memo::new(move |_| {
         query.with(|q| {
             q.get("new").map(|kind| {
@@ -246,6 +272,17 @@ fn OpenedVault() -> impl IntoView {
             if let Some(id) = editing.get() {
                 let item = vault.items.iter().find(|i| i.id == id).cloned()?;
                 return Some(view! { <edit::EditDialog vault kind=item.item.kind existing=item filter=filter.get() /> }.into_any());
+            }
+            if let Some(folder) = foldering.get() {
+                let existing = folder.and_then(|id| vault.folders.iter().find(|(f, _)| *f == id).cloned());
+                if folder.is_some() && existing.is_none() {
+                    return None;
+                }
+                return Some(view! { <folders::FolderDialog existing filter=filter.get() /> }.into_any());
+            }
+            if let Some(id) = sharing.get() {
+                let item = vault.items.iter().find(|i| i.id == id).cloned()?;
+                return Some(view! { <share::ShareDialog vault item filter=filter.get() /> }.into_any());
             }
             let id = open_item.get()?;
             let item = vault.items.iter().find(|i| i.id == id).cloned()?;
