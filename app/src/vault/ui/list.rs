@@ -295,7 +295,9 @@ fn ItemIcon(kind: ItemType) -> impl IntoView {
 #[component]
 fn ItemRow(item: OpenItem, filter: Memo<Filter>) -> impl IntoView {
     let i18n = use_i18n();
-    let href = vault_href(filter.get_untracked(), Some(("item", item.id.to_string())));
+    // Follows the filter: a row kept across a change of filter links with the new one.
+    let id = item.id;
+    let href = move || vault_href(filter.get(), Some(("item", id.to_string())));
     let kind = item.item.kind;
     view! {
         <li data-item=item.id.to_string()>
