@@ -97,6 +97,11 @@ test('the generator, a folder, moving a login into a collection, and a member wh
   await add.getByLabel('Digits (0–9)').uncheck();
   await add.getByLabel('Special characters (!@#$%^&*)').uncheck();
   await expect(generated).toHaveText(/^[A-Za-z]{20}$/);
+  // A length out of range: the field shows the one used.
+  await add.getByLabel('Length (5–128)').fill('500');
+  await add.getByLabel('Length (5–128)').press('Tab');
+  await expect(add.getByLabel('Length (5–128)')).toHaveValue('128');
+  await expect(generated).toHaveText(/^[A-Za-z]{128}$/);
   // Then a passphrase of four capitalized words, one with a digit.
   await add.getByRole('radio', { name: 'Words (passphrase)' }).check();
   await add.getByLabel('Number of words (3–20)').fill('4');

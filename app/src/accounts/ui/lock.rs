@@ -32,26 +32,26 @@ async fn unlock_with(fields: Fields) -> Result<(), AppError> {
     unlock(fields.get("current_password")).await
 }
 
-/// Opens the account's keys in this tab with the master password (a wrong one is reported at
-/// the `current_password` field): for forms that need the keys and ask for the password
-/// themselves when the tab is locked.
-pub async fn unlock(password: String) -> Result<(), AppError> {
+/// The account's keys, opened with the master password (a wrong one is reported at the
+/// `current_password` field).
+async fn keys_opened_with(password: String) -> Result<unlocked::Unlocked, AppError> {
     let keys = wrapped_keys()
         .await?
         .ok_or(AppError::Refused(Refusal::KeysMissing))?;
-    unlocked::store(browser::unlock(password, keys).await?);
+    Ok(browser::unlock(password, keys).await?)
+}
+
+/// Opens the account's keys in this tab with the master password: for forms that need the
+/// keys and ask for the password themselves when the tab is locked.
+pub async fn unlock(password: String) -> Result<(), AppError> {
+    unlocked::store(keys_opened_with(password).await?);
     Ok(())
 }
 
 /// Checks the master password without touching this tab's keys (an item that asks for it
-/// again): the keys are opened with it and dropped. A wrong one is reported at the
-/// `current_password` field, as unlocking reports it.
+/// again): the keys are opened with it and dropped.
 pub async fn check_master_password(password: String) -> Result<(), AppError> {
-    let keys = wrapped_keys()
-        .await?
-        .ok_or(AppError::Refused(Refusal::KeysMissing))?;
-    browser::unlock(password, keys).await?;
-    Ok(())
+    keys_opened_with(password).await.map(drop)
 }
 
 /// The account's private key (PKCS#8 DER), unlocking the tab first with `password` (what the

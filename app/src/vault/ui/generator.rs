@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use crate::accounts::browser::{Generate, generate};
 use crate::i18n::*;
 
-/// A number typed into an option, kept within its range (the module clamps again).
+/// A number typed into an option, kept within its range: the field shows the number used (a
+/// length of 500 becomes 128, a word count of "x" the default), and the module clamps again.
 fn bounded(text: &str, fallback: u32, range: std::ops::RangeInclusive<u32>) -> u32 {
     text.trim()
         .parse::<u32>()
@@ -130,7 +131,7 @@ pub fn Generator(target: &'static str) -> impl IntoView {
                 <div hidden=move || passphrase.get()>
                     <div class="field">
                         <label for="generator-length">{t!(i18n, vault.generator_length)}</label>
-                        <input id="generator-length" type="text" inputmode="numeric" size="4" prop:value=move || length.get() on:change=move |ev| length.set(event_target_value(&ev)) />
+                        <input id="generator-length" type="text" inputmode="numeric" size="4" prop:value=move || length.get() on:change=move |ev| length.set(bounded(&event_target_value(&ev), 20, 5..=128).to_string()) />
                     </div>
                     <Check label=text(|l| td_string!(l, vault.generator_uppercase).to_string()) value=uppercase />
                     <Check label=text(|l| td_string!(l, vault.generator_lowercase).to_string()) value=lowercase />
@@ -141,7 +142,7 @@ pub fn Generator(target: &'static str) -> impl IntoView {
                 <div hidden=move || !passphrase.get()>
                     <div class="field">
                         <label for="generator-words">{t!(i18n, vault.generator_words)}</label>
-                        <input id="generator-words" type="text" inputmode="numeric" size="4" prop:value=move || words.get() on:change=move |ev| words.set(event_target_value(&ev)) />
+                        <input id="generator-words" type="text" inputmode="numeric" size="4" prop:value=move || words.get() on:change=move |ev| words.set(bounded(&event_target_value(&ev), 5, 3..=20).to_string()) />
                     </div>
                     <div class="field">
                         <label for="generator-separator">{t!(i18n, vault.generator_separator)}</label>
