@@ -310,41 +310,52 @@ impl From<sea_orm::DbErr> for AppError {
 #[component]
 pub fn ProblemText(problem: Problem) -> impl IntoView {
     let i18n = use_i18n();
+    move || problem_text(i18n.get_locale(), problem)
+}
+
+/// A field's problem in `locale`. Sentences, not a view per sentence: these texts are in every
+/// page's first load, and each `t!(…).into_any()` was a view type of its own with its own
+/// build, hydrate and rebuild code (about 1 KB of wasm per sentence).
+pub fn problem_text(locale: Locale, problem: Problem) -> String {
     match problem {
-        Problem::Required => t!(i18n, problems.required).into_any(),
-        Problem::TooShort(min) => t!(i18n, problems.too_short, count = move || min).into_any(),
-        Problem::TooLong(max) => t!(i18n, problems.too_long, count = move || max).into_any(),
-        Problem::InvalidEmail => t!(i18n, problems.invalid_email).into_any(),
-        Problem::Taken => t!(i18n, problems.taken).into_any(),
-        Problem::Mismatch => t!(i18n, problems.mismatch).into_any(),
-        Problem::Unsupported => t!(i18n, problems.unsupported).into_any(),
-        Problem::Wrong => t!(i18n, problems.wrong).into_any(),
-        Problem::TooWeak => t!(i18n, problems.too_weak).into_any(),
-        Problem::NotANumber => t!(i18n, problems.not_a_number).into_any(),
+        Problem::Required => td_string!(locale, problems.required).to_string(),
+        Problem::TooShort(min) => td_string!(locale, problems.too_short, count = min).to_string(),
+        Problem::TooLong(max) => td_string!(locale, problems.too_long, count = max).to_string(),
+        Problem::InvalidEmail => td_string!(locale, problems.invalid_email).to_string(),
+        Problem::Taken => td_string!(locale, problems.taken).to_string(),
+        Problem::Mismatch => td_string!(locale, problems.mismatch).to_string(),
+        Problem::Unsupported => td_string!(locale, problems.unsupported).to_string(),
+        Problem::Wrong => td_string!(locale, problems.wrong).to_string(),
+        Problem::TooWeak => td_string!(locale, problems.too_weak).to_string(),
+        Problem::NotANumber => td_string!(locale, problems.not_a_number).to_string(),
         Problem::BelowMinimum(min) => {
-            t!(i18n, problems.below_minimum, count = move || min).into_any()
+            td_string!(locale, problems.below_minimum, count = min).to_string()
         }
         Problem::AboveMaximum(max) => {
-            t!(i18n, problems.above_maximum, count = move || max).into_any()
+            td_string!(locale, problems.above_maximum, count = max).to_string()
         }
-        Problem::BelowUsed(used) => t!(i18n, problems.below_used, count = move || used).into_any(),
+        Problem::BelowUsed(used) => {
+            td_string!(locale, problems.below_used, count = used).to_string()
+        }
         Problem::PurchaseNeedsProviderAdmin => {
-            t!(i18n, problems.purchase_needs_provider_admin).into_any()
+            td_string!(locale, problems.purchase_needs_provider_admin).to_string()
         }
-        Problem::AlreadyMember => t!(i18n, problems.already_member).into_any(),
-        Problem::Duplicate => t!(i18n, problems.duplicate).into_any(),
-        Problem::TooMany(max) => t!(i18n, problems.too_many, count = move || max).into_any(),
-        Problem::InvalidDate => t!(i18n, problems.invalid_date).into_any(),
-        Problem::BeforeStart => t!(i18n, problems.before_start).into_any(),
-        Problem::MonthNotOver => t!(i18n, problems.month_not_over).into_any(),
-        Problem::InvalidTaxId => t!(i18n, problems.invalid_tax_id).into_any(),
-        Problem::SeatsLeft(left) => t!(i18n, problems.seats_left, count = move || left).into_any(),
+        Problem::AlreadyMember => td_string!(locale, problems.already_member).to_string(),
+        Problem::Duplicate => td_string!(locale, problems.duplicate).to_string(),
+        Problem::TooMany(max) => td_string!(locale, problems.too_many, count = max).to_string(),
+        Problem::InvalidDate => td_string!(locale, problems.invalid_date).to_string(),
+        Problem::BeforeStart => td_string!(locale, problems.before_start).to_string(),
+        Problem::MonthNotOver => td_string!(locale, problems.month_not_over).to_string(),
+        Problem::InvalidTaxId => td_string!(locale, problems.invalid_tax_id).to_string(),
+        Problem::SeatsLeft(left) => {
+            td_string!(locale, problems.seats_left, count = left).to_string()
+        }
         Problem::WithdrawsEnrolments(count) => {
-            t!(i18n, problems.withdraws_enrolments, count = move || count).into_any()
+            td_string!(locale, problems.withdraws_enrolments, count = count).to_string()
         }
-        Problem::ControlCharacters => t!(i18n, problems.control_characters).into_any(),
+        Problem::ControlCharacters => td_string!(locale, problems.control_characters).to_string(),
         Problem::RangeTooLong(days) => {
-            t!(i18n, problems.range_too_long, count = move || days).into_any()
+            td_string!(locale, problems.range_too_long, count = days).to_string()
         }
     }
 }
@@ -353,20 +364,27 @@ pub fn ProblemText(problem: Problem) -> impl IntoView {
 #[component]
 pub fn ErrorText(error: AppError) -> impl IntoView {
     let i18n = use_i18n();
-    match error {
-        AppError::Unauthenticated => t!(i18n, errors.unauthenticated).into_any(),
-        AppError::Forbidden => t!(i18n, errors.forbidden).into_any(),
-        AppError::NotFound => t!(i18n, errors.not_found).into_any(),
-        AppError::Conflict => t!(i18n, errors.conflict).into_any(),
-        AppError::Invalid(_) => t!(i18n, errors.invalid).into_any(),
-        AppError::InvalidCredentials => t!(i18n, errors.invalid_credentials).into_any(),
+    move || error_text(i18n.get_locale(), &error)
+}
+
+/// An error's sentence in `locale` (see [`problem_text`] for why a string).
+pub fn error_text(locale: Locale, error: &AppError) -> String {
+    match *error {
+        AppError::Unauthenticated => td_string!(locale, errors.unauthenticated).to_string(),
+        AppError::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+        AppError::NotFound => td_string!(locale, errors.not_found).to_string(),
+        AppError::Conflict => td_string!(locale, errors.conflict).to_string(),
+        AppError::Invalid(_) => td_string!(locale, errors.invalid).to_string(),
+        AppError::InvalidCredentials => td_string!(locale, errors.invalid_credentials).to_string(),
         AppError::TooManyAttempts { minutes } => {
-            t!(i18n, errors.too_many_attempts, count = move || minutes).into_any()
+            td_string!(locale, errors.too_many_attempts, count = minutes).to_string()
         }
-        AppError::Busy => t!(i18n, errors.busy).into_any(),
-        AppError::BadRequest => t!(i18n, errors.bad_request).into_any(),
-        AppError::Refused(refusal) => view! { <RefusalText refusal /> }.into_any(),
-        AppError::Internal | AppError::Transport(_) => t!(i18n, errors.internal).into_any(),
+        AppError::Busy => td_string!(locale, errors.busy).to_string(),
+        AppError::BadRequest => td_string!(locale, errors.bad_request).to_string(),
+        AppError::Refused(refusal) => refusal_text(locale, refusal),
+        AppError::Internal | AppError::Transport(_) => {
+            td_string!(locale, errors.internal).to_string()
+        }
     }
 }
 
@@ -374,50 +392,75 @@ pub fn ErrorText(error: AppError) -> impl IntoView {
 #[component]
 pub fn RefusalText(refusal: Refusal) -> impl IntoView {
     let i18n = use_i18n();
+    move || refusal_text(i18n.get_locale(), refusal)
+}
+
+/// A refusal's sentence in `locale` (see [`problem_text`] for why a string).
+pub fn refusal_text(locale: Locale, refusal: Refusal) -> String {
     match refusal {
-        Refusal::AlreadyClient => t!(i18n, refusals.already_client).into_any(),
-        Refusal::NotEligible => t!(i18n, refusals.not_eligible).into_any(),
-        Refusal::NoOwnerOutsideProvider => t!(i18n, refusals.no_owner_outside_provider).into_any(),
-        Refusal::ProviderSetupClosed => t!(i18n, refusals.provider_setup_closed).into_any(),
-        Refusal::LastProviderAdmin => t!(i18n, refusals.last_provider_admin).into_any(),
-        Refusal::NotAccepted => t!(i18n, refusals.not_accepted).into_any(),
-        Refusal::StatusChanged => t!(i18n, refusals.status_changed).into_any(),
-        Refusal::NotOnYourself => t!(i18n, refusals.not_on_yourself).into_any(),
-        Refusal::InvitationInvalid => t!(i18n, refusals.invitation_invalid).into_any(),
-        Refusal::InvitationUsed => t!(i18n, refusals.invitation_used).into_any(),
-        Refusal::InvitationExpired => t!(i18n, refusals.invitation_expired).into_any(),
-        Refusal::InvitationForAnotherEmail => {
-            t!(i18n, refusals.invitation_for_another_email).into_any()
+        Refusal::AlreadyClient => td_string!(locale, refusals.already_client).to_string(),
+        Refusal::NotEligible => td_string!(locale, refusals.not_eligible).to_string(),
+        Refusal::NoOwnerOutsideProvider => {
+            td_string!(locale, refusals.no_owner_outside_provider).to_string()
         }
-        Refusal::LastOwner => t!(i18n, refusals.last_owner).into_any(),
-        Refusal::BeyondOwnRights => t!(i18n, refusals.beyond_own_rights).into_any(),
-        Refusal::NoSeatsLeft => t!(i18n, refusals.no_seats_left).into_any(),
-        Refusal::RecoveryOff => t!(i18n, refusals.recovery_off).into_any(),
-        Refusal::NotEnrolled => t!(i18n, refusals.not_enrolled).into_any(),
-        Refusal::TwoStepRequired => t!(i18n, refusals.two_step_required).into_any(),
-        Refusal::VerificationInvalid => t!(i18n, refusals.verification_invalid).into_any(),
-        Refusal::VerificationUsed => t!(i18n, refusals.verification_used).into_any(),
-        Refusal::VerificationExpired => t!(i18n, refusals.verification_expired).into_any(),
-        Refusal::EmailNotVerified => t!(i18n, refusals.email_not_verified).into_any(),
-        Refusal::TwoStepSetupExpired => t!(i18n, refusals.two_step_setup_expired).into_any(),
-        Refusal::MalformedKeys => t!(i18n, refusals.malformed_keys).into_any(),
-        Refusal::KdfOutOfBounds => t!(i18n, refusals.kdf_out_of_bounds).into_any(),
-        Refusal::KeysMissing => t!(i18n, refusals.keys_missing).into_any(),
-        Refusal::ProviderKeyMissing => t!(i18n, refusals.provider_key_missing).into_any(),
-        Refusal::OrganizationKeyMissing => t!(i18n, refusals.organization_key_missing).into_any(),
-        Refusal::MemberKeyRequired => t!(i18n, refusals.member_key_required).into_any(),
-        Refusal::MemberKeyChanged => t!(i18n, refusals.member_key_changed).into_any(),
-        Refusal::MemberKeysMissing => t!(i18n, refusals.member_keys_missing).into_any(),
-        Refusal::PasswordChangeRequired => t!(i18n, refusals.password_change_required).into_any(),
-        Refusal::AccountChanged => t!(i18n, refusals.account_changed).into_any(),
-        Refusal::KeyDoesNotOpen => t!(i18n, refusals.key_does_not_open).into_any(),
-        Refusal::MalformedItem => t!(i18n, refusals.malformed_item).into_any(),
-        Refusal::CollectionRequired => t!(i18n, refusals.collection_required).into_any(),
-        Refusal::UnknownCollection => t!(i18n, refusals.unknown_collection).into_any(),
-        Refusal::CollectionReadOnly => t!(i18n, refusals.collection_read_only).into_any(),
-        Refusal::UnknownFolder => t!(i18n, refusals.unknown_folder).into_any(),
-        Refusal::UnknownMember => t!(i18n, refusals.unknown_member).into_any(),
-        Refusal::CollectionNotEmpty => t!(i18n, refusals.collection_not_empty).into_any(),
-        Refusal::NotInTrash => t!(i18n, refusals.not_in_trash).into_any(),
+        Refusal::ProviderSetupClosed => {
+            td_string!(locale, refusals.provider_setup_closed).to_string()
+        }
+        Refusal::LastProviderAdmin => td_string!(locale, refusals.last_provider_admin).to_string(),
+        Refusal::NotAccepted => td_string!(locale, refusals.not_accepted).to_string(),
+        Refusal::StatusChanged => td_string!(locale, refusals.status_changed).to_string(),
+        Refusal::NotOnYourself => td_string!(locale, refusals.not_on_yourself).to_string(),
+        Refusal::InvitationInvalid => td_string!(locale, refusals.invitation_invalid).to_string(),
+        Refusal::InvitationUsed => td_string!(locale, refusals.invitation_used).to_string(),
+        Refusal::InvitationExpired => td_string!(locale, refusals.invitation_expired).to_string(),
+        Refusal::InvitationForAnotherEmail => {
+            td_string!(locale, refusals.invitation_for_another_email).to_string()
+        }
+        Refusal::LastOwner => td_string!(locale, refusals.last_owner).to_string(),
+        Refusal::BeyondOwnRights => td_string!(locale, refusals.beyond_own_rights).to_string(),
+        Refusal::NoSeatsLeft => td_string!(locale, refusals.no_seats_left).to_string(),
+        Refusal::RecoveryOff => td_string!(locale, refusals.recovery_off).to_string(),
+        Refusal::NotEnrolled => td_string!(locale, refusals.not_enrolled).to_string(),
+        Refusal::TwoStepRequired => td_string!(locale, refusals.two_step_required).to_string(),
+        Refusal::VerificationInvalid => {
+            td_string!(locale, refusals.verification_invalid).to_string()
+        }
+        Refusal::VerificationUsed => td_string!(locale, refusals.verification_used).to_string(),
+        Refusal::VerificationExpired => {
+            td_string!(locale, refusals.verification_expired).to_string()
+        }
+        Refusal::EmailNotVerified => td_string!(locale, refusals.email_not_verified).to_string(),
+        Refusal::TwoStepSetupExpired => {
+            td_string!(locale, refusals.two_step_setup_expired).to_string()
+        }
+        Refusal::MalformedKeys => td_string!(locale, refusals.malformed_keys).to_string(),
+        Refusal::KdfOutOfBounds => td_string!(locale, refusals.kdf_out_of_bounds).to_string(),
+        Refusal::KeysMissing => td_string!(locale, refusals.keys_missing).to_string(),
+        Refusal::ProviderKeyMissing => {
+            td_string!(locale, refusals.provider_key_missing).to_string()
+        }
+        Refusal::OrganizationKeyMissing => {
+            td_string!(locale, refusals.organization_key_missing).to_string()
+        }
+        Refusal::MemberKeyRequired => td_string!(locale, refusals.member_key_required).to_string(),
+        Refusal::MemberKeyChanged => td_string!(locale, refusals.member_key_changed).to_string(),
+        Refusal::MemberKeysMissing => td_string!(locale, refusals.member_keys_missing).to_string(),
+        Refusal::PasswordChangeRequired => {
+            td_string!(locale, refusals.password_change_required).to_string()
+        }
+        Refusal::AccountChanged => td_string!(locale, refusals.account_changed).to_string(),
+        Refusal::KeyDoesNotOpen => td_string!(locale, refusals.key_does_not_open).to_string(),
+        Refusal::MalformedItem => td_string!(locale, refusals.malformed_item).to_string(),
+        Refusal::CollectionRequired => td_string!(locale, refusals.collection_required).to_string(),
+        Refusal::UnknownCollection => td_string!(locale, refusals.unknown_collection).to_string(),
+        Refusal::CollectionReadOnly => {
+            td_string!(locale, refusals.collection_read_only).to_string()
+        }
+        Refusal::UnknownFolder => td_string!(locale, refusals.unknown_folder).to_string(),
+        Refusal::UnknownMember => td_string!(locale, refusals.unknown_member).to_string(),
+        Refusal::CollectionNotEmpty => {
+            td_string!(locale, refusals.collection_not_empty).to_string()
+        }
+        Refusal::NotInTrash => td_string!(locale, refusals.not_in_trash).to_string(),
     }
 }

@@ -46,3 +46,12 @@ pub use shell::{App, shell};
 
 /// The cookie that keeps a visitor's chosen language (leptos_i18n reads and writes it).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
+/// The `Set-Cookie` / `document.cookie` value that keeps `locale` for a year, site-wide: set by
+/// the no-JavaScript language form on the server and by the language menu in the browser.
+pub fn language_cookie(locale: i18n::Locale) -> String {
+    format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        leptos_i18n::Locale::as_str(locale)
+    )
+}

@@ -215,6 +215,11 @@ pub const LANGUAGE: &str = "/language";
 /// Liveness and database status, for operators and load balancers.
 pub const HEALTHZ: &str = "/healthz";
 
+/// EFF's long word list, which fingerprint phrases are made of: fetched by the browser the
+/// first time a page shows a phrase (`accounts::browser`). The list never changes; a new list
+/// would get a new address.
+pub const WORD_LIST: &str = "/words/eff-large-wordlist.txt";
+
 /// Where the password-strength module (zxcvbn built to wasm, `app/strength`) is served: not
 /// under the bundle's `/pkg`, whose files cargo-leptos renames to their hash; the module's keep
 /// their names and are revalidated instead. On disk it is a folder beside the site root.

@@ -208,9 +208,14 @@ test('custom fields, the password history and an item that asks for the master p
   await custom.nth(2).getByLabel('Field type').selectOption({ label: 'Yes or no' });
   await custom.nth(2).getByLabel('Field name').fill('Monitored');
   await custom.nth(2).getByLabel('Value').check();
+  // A linked field follows another field of the item (Bitwarden's number for the password).
+  await add.getByRole('button', { name: 'Add a field' }).click();
+  await custom.nth(3).getByLabel('Field type').selectOption({ label: 'Linked' });
+  await custom.nth(3).getByLabel('Field name').fill('Panel login');
+  await custom.nth(3).getByLabel('Field it follows').selectOption({ label: 'Password' });
   // A row left empty is dropped, not saved.
   await add.getByRole('button', { name: 'Add a field' }).click();
-  await expect(custom).toHaveCount(4);
+  await expect(custom).toHaveCount(5);
   await add.getByLabel('Ask for the master password again to open this item').check();
   await add.getByRole('button', { name: 'Save' }).click();
 
@@ -226,17 +231,19 @@ test('custom fields, the password history and an item that asks for the master p
   await item.getByLabel('Master password', { exact: true }).fill(PASSWORD);
   await item.getByRole('button', { name: 'Open the item' }).click();
   const fields = item.getByTestId('item-custom');
-  await expect(fields).toHaveCount(3);
+  await expect(fields).toHaveCount(4);
   await expect(fields.nth(0)).toHaveText('A-17');
   await expect(fields.nth(1)).not.toContainText(CUSTOM_SECRETS.pin);
   await expect(fields.nth(2)).toHaveText('Yes');
+  await expect(fields.nth(3)).toHaveText('Follows: Password');
 
   // A new password puts the old one in the history.
   await item.getByRole('link', { name: 'Edit' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit item' });
   await edit.getByLabel('Master password', { exact: true }).fill(PASSWORD);
   await edit.getByRole('button', { name: 'Open the item' }).click();
-  await expect(edit.getByTestId('custom-field')).toHaveCount(3);
+  await expect(edit.getByTestId('custom-field')).toHaveCount(4);
+  await expect(edit.getByTestId('custom-field').nth(3).getByLabel('Field it follows')).toHaveValue('101');
   await edit.getByLabel('Password', { exact: true }).fill(CUSTOM_SECRETS.second);
   await edit.getByRole('button', { name: 'Save' }).click();
   const again = page.getByRole('dialog', { name: 'Alarm panel' });

@@ -27,7 +27,6 @@ use app::i18n::Locale;
 use app::mail::Mailer;
 use app::providers::service::ProviderConfig;
 use app::routes;
-use leptos_i18n::Locale as _;
 
 use crate::db::backend_name;
 use crate::security::{HeaderPolicy, OriginPolicy, check_origin, limit_body, security_headers};
@@ -146,6 +145,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(routes::HEALTHZ, get(healthz))
         .route(routes::LANGUAGE, post(set_language))
+        .route(routes::WORD_LIST, get(word_list))
         .route(
             crate::export::PROVIDER_EVENTS,
             get(crate::export::provider_events),
@@ -258,19 +258,27 @@ struct LanguageForm {
     return_to: Option<String>,
 }
 
+/// The fingerprint word list (see [`routes::WORD_LIST`]): cached for good, compressed by the
+/// compression layer (62 KB of text, about 21 KB brotli).
+async fn word_list() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        app::crypto::fingerprint::EFF_WORDS,
+    )
+        .into_response()
+}
+
 /// The language menu's form target without JavaScript: remember the choice, go back.
 async fn set_language(Form(form): Form<LanguageForm>) -> Response {
     let back = routes::local_or(form.return_to, routes::HOME);
     let mut response = Redirect::to(&back).into_response();
-    if let Ok(locale) = form.locale.parse::<Locale>() {
-        let cookie = format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            app::LANGUAGE_COOKIE,
-            locale.as_str()
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
+    if let Ok(locale) = form.locale.parse::<Locale>()
+        && let Ok(value) = HeaderValue::from_str(&app::language_cookie(locale))
+    {
+        response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
 }

@@ -197,13 +197,16 @@ pub fn print_demo_sign_ins(base_url: &str, password: &str) {
     println!("  Demo data loaded. Sign in at {base_url}/sign-in with");
     println!("    {DEMO_ADMIN:<24} (Provider Admin of \"Demo MSP\")");
     println!("    {DEMO_SERVICE_USER:<24} (Service User of \"Demo MSP\")");
+    for client in &DEMO_CLIENTS {
+        println!("    {:<24} (Owner of \"{}\")", client.owner, client.name);
+    }
     println!("  and the password  {password}");
     println!("  It is shown only now. DEMO=0 (or `serve --no-demo`) starts without demo data.");
     println!();
 }
 
-/// The seeds' provider with its three clients (15/20/10 seats, one member each), a Service
-/// User, and an organization the admin owns and may add.
+/// The seeds' provider with its three clients (15/20/10 seats, each with its Owner and a few
+/// items), a Service User, and an organization the admin owns and may add.
 pub async fn seed_demo(
     db: &DatabaseConnection,
     config: &ProviderConfig,
@@ -271,40 +274,35 @@ pub async fn seed_demo(
         app::auth::Capability::ManageClients,
     )
     .map_err(explain)?;
-    for (name, plan, seats, owner) in [
-        (
-            "My Client's Organization",
-            "enterprise",
-            "15",
-            "owner@myclient.example",
-        ),
-        (
-            "Second Client's Organization",
-            "teams",
-            "20",
-            "owner@secondclient.example",
-        ),
-        (
-            "Third Client's Organization",
-            "enterprise",
-            "10",
-            "owner@thirdclient.example",
-        ),
-    ] {
+    let mut clients_made = Vec::new();
+    for client in DEMO_CLIENTS {
         let input = NewClientForm {
-            name: name.into(),
-            plan: plan.into(),
-            seats: seats.into(),
-            owner_email: owner.into(),
+            name: client.name.into(),
+            plan: client.plan.into(),
+            seats: client.seats.into(),
+            owner_email: client.owner.into(),
         }
         .read()
         .map_err(explain)?;
         // The admin's browser makes each client's keys; the invited owner gets the organization
         // key when confirmed.
-        let (_, keys) = new_organization(None, Some(&provider_key));
-        clients::create(db, &in_provider, input, Some(&keys), &context)
+        let (client_key, keys) = new_organization(None, Some(&provider_key));
+        let organization = clients::create(db, &in_provider, input, Some(&keys), &context)
             .await
             .map_err(explain)?;
+        clients_made.push((client, organization, client_key));
+    }
+    for (client, organization, client_key) in clients_made {
+        seed_demo_client(
+            db,
+            &admin_actor,
+            client,
+            organization,
+            &client_key,
+            &password_again,
+            &context,
+        )
+        .await?;
     }
     let (northwind_key, northwind_keys) =
         new_organization(Some(&public_key_of(db, admin).await?), None);
@@ -339,6 +337,245 @@ pub async fn seed_demo(
     )
     .await?;
     Ok(provider)
+}
+
+/// One of the seeds' clients, with its Owner (an account of its own, so that a newcomer can sign
+/// in as a client too) and the items its vault starts with.
+struct DemoClient {
+    name: &'static str,
+    plan: &'static str,
+    seats: &'static str,
+    owner: &'static str,
+    owner_name: &'static str,
+    /// Collection name, then its logins: (name, username, password, address).
+    collections: &'static [(&'static str, &'static [DemoLogin])],
+}
+
+type DemoLogin = (&'static str, &'static str, &'static str, &'static str);
+
+const DEMO_CLIENTS: [DemoClient; 3] = [
+    DemoClient {
+        name: "My Client's Organization",
+        plan: "enterprise",
+        seats: "15",
+        owner: "owner@myclient.example",
+        owner_name: "Morgan Owner",
+        collections: &[
+            (
+                "Front desk",
+                &[
+                    (
+                        "Booking system",
+                        "frontdesk",
+                        "Harbor-Tulip-Ledger-62",
+                        "https://booking.myclient.example",
+                    ),
+                    (
+                        "Reception PC",
+                        "reception",
+                        "Pebble-Signal-Orchid-27",
+                        "https://myclient.example",
+                    ),
+                ],
+            ),
+            (
+                "Finance",
+                &[(
+                    "Online banking",
+                    "myclient-finance",
+                    "Granite-Willow-Beacon-90",
+                    "https://bank.example",
+                )],
+            ),
+        ],
+    },
+    DemoClient {
+        name: "Second Client's Organization",
+        plan: "teams",
+        seats: "20",
+        owner: "owner@secondclient.example",
+        owner_name: "Sasha Owner",
+        collections: &[(
+            "Shared accounts",
+            &[
+                (
+                    "Accounting software",
+                    "office@secondclient.example",
+                    "Meadow-Rocket-Saffron-35",
+                    "https://accounting.example",
+                ),
+                (
+                    "Company social media",
+                    "secondclient",
+                    "Lemon-Anchor-Thistle-84",
+                    "https://social.example",
+                ),
+            ],
+        )],
+    },
+    DemoClient {
+        name: "Third Client's Organization",
+        plan: "enterprise",
+        seats: "10",
+        owner: "owner@thirdclient.example",
+        owner_name: "Taylor Owner",
+        collections: &[(
+            "Infrastructure",
+            &[
+                (
+                    "Domain registrar",
+                    "hostmaster@thirdclient.example",
+                    "Cobalt-Fern-Harvest-16",
+                    "https://registrar.example",
+                ),
+                (
+                    "Cloud console",
+                    "root@thirdclient.example",
+                    "Amber-Glacier-Pilot-53",
+                    "https://cloud.example",
+                ),
+            ],
+        )],
+    },
+];
+
+/// A demo client's Owner, as the seeds' figures have them (one seat used), made a real member:
+/// an account with the demo password accepts the invitation that New client sent, the demo admin
+/// confirms it with the client's key wrapped to the Owner's public key (the provider admin's
+/// browser does that through the provider key), and the Owner files the client's first items,
+/// sealed under the client's key as the Owner's browser would. Provider users get no items in a
+/// client's vault (V2), so the Owner makes them.
+async fn seed_demo_client(
+    db: &DatabaseConnection,
+    admin: &app::auth::Actor,
+    client: DemoClient,
+    organization: app::ids::OrganizationId,
+    client_key: &SymmetricKey,
+    password: &str,
+    context: &EventContext,
+) -> Result<(), StartupError> {
+    use app::ids::{MemberId, OrganizationUserId};
+    use app::invitations::types::PendingRef;
+    use app::mail::{Mailer, Outbox};
+    use app::members::types::MemberKey;
+    let fail = |e: sea_orm::DbErr| StartupError::Other(e.to_string());
+    let owner = create_user(db, client.owner, client.owner_name, "en", password.into()).await?;
+    let owner_actor = actor(db, owner).await?;
+    let member = organization_users::Entity::find()
+        .filter(organization_users::Column::OrganizationId.eq(organization.0))
+        .filter(organization_users::Column::Email.eq(client.owner))
+        .one(db)
+        .await
+        .map_err(fail)?
+        .ok_or_else(|| StartupError::Other(format!("{}: no invitation", client.owner)))?;
+    let member = OrganizationUserId(member.id);
+    app::invitations::service::accept_pending(
+        db,
+        context,
+        &owner_actor,
+        PendingRef::Organization(member),
+    )
+    .await
+    .map_err(explain)?;
+    let manager = app::auth::gate::manager(
+        db,
+        admin.clone(),
+        app::vocabulary::Place::Organization(organization),
+    )
+    .await
+    .map_err(explain)?;
+    let public_key = public_key_of(db, owner).await?;
+    let keys = [MemberKey {
+        member: MemberId::from(member),
+        public_key: public_key.to_base64(),
+        key: public_key.wrap_key(client_key),
+    }];
+    // Demo data sends no mail (the notice would go to a made-up address).
+    let mailer = Mailer::off();
+    let outbox = Outbox {
+        mailer: &mailer,
+        base_url: "http://localhost",
+        locale: app::i18n::Locale::en,
+    };
+    for outcome in app::members::service::confirm(db, context, &outbox, &manager, &keys)
+        .await
+        .map_err(explain)?
+    {
+        outcome.result.map_err(explain)?;
+    }
+    // Confirmed now: the Owner acts in the organization through the same checks a request makes.
+    let owner_actor = actor(db, owner).await?;
+    let owner_context = EventContext {
+        actor: Some(owner),
+        ..operator_context()
+    };
+    for (name, logins) in client.collections {
+        seed_collection(
+            db,
+            &owner_actor,
+            organization,
+            client_key,
+            &owner_context,
+            name,
+            logins,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A new collection `name` of `organization` with `logins` in it, made by `member` (a confirmed
+/// member who manages collections) through the same checks a request makes, everything sealed
+/// under the organization's `key` as the member's browser would seal it.
+async fn seed_collection(
+    db: &DatabaseConnection,
+    member: &app::auth::Actor,
+    organization: app::ids::OrganizationId,
+    key: &SymmetricKey,
+    context: &EventContext,
+    name: &str,
+    logins: &[DemoLogin],
+) -> Result<(), StartupError> {
+    use app::vault::types::CollectionInput;
+    let in_organization =
+        |capability| app::auth::gate::in_organization(db, member.clone(), organization, capability);
+    let managing = in_organization(app::auth::Capability::ManageCollections)
+        .await
+        .map_err(explain)?;
+    let collection = app::vault::collections::save(
+        db,
+        &managing,
+        context,
+        None,
+        &CollectionInput {
+            name: app::crypto::EncString::encrypt_str(key, name),
+            access: Vec::new(),
+        },
+    )
+    .await
+    .map_err(explain)?;
+    let filing = in_organization(app::auth::Capability::ViewVaultItems)
+        .await
+        .map_err(explain)?;
+    for (name, username, secret, uri) in logins.iter().copied() {
+        let (item_key, wrapped) = app::crypto::vault::new_item_key(key);
+        let item = app::vault::types::ItemInput {
+            key: wrapped,
+            item: demo_login(name, username, secret, uri, None).seal(&item_key),
+        };
+        app::vault::org_items::create(db, &filing, context, &[collection], item)
+            .await
+            .map_err(explain)?;
+    }
+    Ok(())
+}
+
+/// An account as the guard sees it (its memberships included), outside a request.
+async fn actor(db: &DatabaseConnection, user: UserId) -> Result<app::auth::Actor, StartupError> {
+    app::accounts::service::actor_of(db, user, app::ids::SessionId(0))
+        .await
+        .map_err(explain)?
+        .ok_or_else(|| StartupError::Other(format!("account {user} vanished")))
 }
 
 /// A login with a username, a password and an address (and a one-time code's key, if any).
@@ -433,8 +670,8 @@ pub async fn bulk_items(
 
 /// The demo admin's own vault and Northwind Traders' (which the admin owns): a few realistic
 /// items, sealed natively as the admin's browser would seal them (the password opens the
-/// admin's user key; Northwind's key is the one just made). Provider users get no items in
-/// clients' vaults (V2), so the clients start with none.
+/// admin's user key; Northwind's key is the one just made). The clients' items are their
+/// Owners' ([`seed_demo_client`]): provider users make none (V2).
 async fn seed_demo_vault(
     db: &DatabaseConnection,
     admin: &app::auth::Actor,
@@ -444,7 +681,7 @@ async fn seed_demo_vault(
     context: &EventContext,
 ) -> Result<(), StartupError> {
     use app::crypto::vault::{Card, Item, ItemType, new_item_key};
-    use app::vault::types::{CollectionInput, ItemInput};
+    use app::vault::types::ItemInput;
     let (_, user_key) = demo_user_key(db, password).await?;
     let seal = |owner: &SymmetricKey, item: Item<String>| {
         let (item_key, key) = new_item_key(owner);
@@ -492,61 +729,29 @@ async fn seed_demo_vault(
             .await
             .map_err(explain)?;
     }
-    let managing = app::auth::gate::in_organization(
+    seed_collection(
         db,
-        admin.clone(),
+        admin,
         northwind,
-        app::auth::Capability::ManageCollections,
-    )
-    .await
-    .map_err(explain)?;
-    let collection = app::vault::collections::save(
-        db,
-        &managing,
+        northwind_key,
         context,
-        None,
-        &CollectionInput {
-            name: app::crypto::EncString::encrypt_str(northwind_key, "Office IT"),
-            access: Vec::new(),
-        },
+        "Office IT",
+        &[
+            (
+                "Office Wi-Fi",
+                "northwind-staff",
+                "Maple-Lantern-Quartz-73",
+                "https://router.northwind.example",
+            ),
+            (
+                "Firewall admin",
+                "admin",
+                "Copper-Falcon-Meadow-19",
+                "https://firewall.northwind.example",
+            ),
+        ],
     )
     .await
-    .map_err(explain)?;
-    let member = app::auth::gate::in_organization(
-        db,
-        admin.clone(),
-        northwind,
-        app::auth::Capability::ViewVaultItems,
-    )
-    .await
-    .map_err(explain)?;
-    for item in [
-        demo_login(
-            "Office Wi-Fi",
-            "northwind-staff",
-            "Maple-Lantern-Quartz-73",
-            "https://router.northwind.example",
-            None,
-        ),
-        demo_login(
-            "Firewall admin",
-            "admin",
-            "Copper-Falcon-Meadow-19",
-            "https://firewall.northwind.example",
-            None,
-        ),
-    ] {
-        app::vault::org_items::create(
-            db,
-            &member,
-            context,
-            &[collection],
-            seal(northwind_key, item),
-        )
-        .await
-        .map_err(explain)?;
-    }
-    Ok(())
 }
 
 /// An account's public key, as stored (every account the command line makes has keys).

@@ -23,4 +23,7 @@ pub enum CryptoError {
     /// Decrypted bytes that should have been UTF-8 text were not.
     #[error("decrypted data is not text")]
     NotText,
+    /// A fingerprint word list that is not of EFF's long list's shape (fetched from the server).
+    #[error("the word list is not EFF's long list")]
+    WordList,
 }

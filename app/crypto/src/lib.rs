@@ -50,7 +50,7 @@ pub(crate) use text_form;
 pub mod account;
 mod envelope;
 mod error;
-mod fingerprint;
+pub mod fingerprint;
 mod kdf;
 mod keys;
 mod rsa_keys;
@@ -60,7 +60,9 @@ pub mod vault;
 pub use account::{AccountKeys, MasterPasswordKeys};
 pub use envelope::EncString;
 pub use error::CryptoError;
+#[cfg(not(target_arch = "wasm32"))]
 pub use fingerprint::fingerprint_phrase;
+pub use fingerprint::{WordList, fingerprint_phrase_in};
 pub use kdf::{Kdf, MasterKey, email_salt};
 pub use keys::{SymmetricKey, derive_shareable_key, keyed_hash};
 pub use rsa_keys::{PrivateKey, PublicKey, WrappedKey};

@@ -128,7 +128,14 @@ impl PublicKey {
         WrappedKey(bytes)
     }
 
-    /// The five words a person compares before trusting this key ([`crate::fingerprint_phrase`]).
+    /// The five words a person compares before trusting this key
+    /// ([`crate::fingerprint_phrase_in`]).
+    pub fn fingerprint_in(&self, words: &crate::WordList<'_>, owner_id: &str) -> String {
+        crate::fingerprint_phrase_in(words, owner_id, &self.to_spki_der())
+    }
+
+    /// [`Self::fingerprint_in`] with the embedded list (native builds).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn fingerprint(&self, owner_id: &str) -> String {
         crate::fingerprint_phrase(owner_id, &self.to_spki_der())
     }

@@ -9,9 +9,11 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use base64::Engine as _;
+#[cfg(not(target_arch = "wasm32"))]
+use portal_crypto::fingerprint_phrase;
 use portal_crypto::{
-    CryptoError, EncString, Kdf, MasterKey, PrivateKey, PublicKey, SymmetricKey, WrappedKey,
-    derive_shareable_key, email_salt, fingerprint_phrase,
+    CryptoError, EncString, Kdf, MasterKey, PrivateKey, PublicKey, SymmetricKey, WordList,
+    WrappedKey, derive_shareable_key, email_salt, fingerprint_phrase_in,
 };
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -108,12 +110,20 @@ fn fingerprint_phrase_known_answer() {
         ))
         .unwrap();
     assert_eq!(spki.len(), 294);
-    let phrase = fingerprint_phrase("a09726a0-9590-49d1-a5f5-afe300b6a515", &spki);
+    // The browser's way: the list as the server serves it, checked, then used.
+    let words = WordList::parse(include_str!("../src/eff_large_wordlist.txt")).unwrap();
+    let phrase = fingerprint_phrase_in(&words, "a09726a0-9590-49d1-a5f5-afe300b6a515", &spki);
     assert_eq!(phrase, "turban-deftly-anime-chatroom-unselfish");
     assert_eq!(
         PublicKey::from_spki_der(&spki)
             .unwrap()
-            .fingerprint("a09726a0-9590-49d1-a5f5-afe300b6a515"),
+            .fingerprint_in(&words, "a09726a0-9590-49d1-a5f5-afe300b6a515"),
+        phrase
+    );
+    // Native builds embed the same list.
+    #[cfg(not(target_arch = "wasm32"))]
+    assert_eq!(
+        fingerprint_phrase("a09726a0-9590-49d1-a5f5-afe300b6a515", &spki),
         phrase
     );
 }

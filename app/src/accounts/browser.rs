@@ -102,11 +102,11 @@ fn unlocked(
     private_key: portal_crypto::PrivateKey,
     keys: &OwnKeys,
 ) -> Unlocked {
-    let fingerprint = private_key.public_key().fingerprint(&keys.user.to_string());
     Unlocked {
         user_key,
+        public_key: private_key.public_key().to_spki_der(),
         private_key: private_key.to_pkcs8_der(),
-        fingerprint,
+        user: keys.user,
     }
 }
 
@@ -189,18 +189,97 @@ pub fn client_keys(
     Ok(portal_crypto::shared::new_organization(None, Some(&provider)).1)
 }
 
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// EFF's word list, which phrases are made of: fetched from the server the first time this
+    /// tab shows a phrase, checked, and kept for the tab's life. Embedded, it sat in every
+    /// page's first load (the splitter leaves all data in the main module); natively it is
+    /// embedded.
+    static WORDS: std::cell::OnceCell<&'static str> = const { std::cell::OnceCell::new() };
+}
+
+/// Makes sure the word list is at hand (one request per tab, cached by the browser for good).
+async fn load_words() -> Result<(), KeysError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        if WORDS.with(|words| words.get().is_some()) {
+            return Ok(());
+        }
+        let response =
+            JsFuture::from(leptos::prelude::window().fetch_with_str(crate::routes::WORD_LIST))
+                .await
+                .ok()
+                .and_then(|response| response.dyn_into::<web_sys::Response>().ok())
+                .filter(web_sys::Response::ok)
+                .ok_or(KeysError::Unavailable)?;
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|text| text.as_string()),
+            Err(_) => None,
+        }
+        .ok_or(KeysError::Unavailable)?;
+        portal_crypto::WordList::parse(&text).map_err(KeysError::Crypto)?;
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        WORDS.with(|words| {
+            let _ = words.set(text);
+        });
+    }
+    Ok(())
+}
+
+/// The list [`load_words`] made sure of.
+fn words() -> Result<portal_crypto::WordList<'static>, KeysError> {
+    #[cfg(feature = "hydrate")]
+    {
+        let text = WORDS
+            .with(|words| words.get().copied())
+            .ok_or(KeysError::Unavailable)?;
+        portal_crypto::WordList::parse(text).map_err(KeysError::Crypto)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Ok(portal_crypto::WordList::eff())
+    }
+}
+
+/// The account's own fingerprint phrase, from the public key of the private key it opened (not
+/// the one the server lists, which a hostile server could swap): what a member compares with
+/// the admin who confirms them.
+pub async fn own_fingerprint(user: UserId, public_key: Vec<u8>) -> Result<String, KeysError> {
+    load_words().await?;
+    own_phrase(user, public_key).await
+}
+
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+fn own_phrase(user: UserId, public_key: Vec<u8>) -> Result<String, KeysError> {
+    let key = PublicKey::from_spki_der(&public_key).map_err(KeysError::Crypto)?;
+    Ok(key.fingerprint_in(&words()?, &user.to_string()))
+}
+
 /// Each member's fingerprint phrase, made here from the public key (base64 SPKI) this browser
 /// will wrap the place's key to, and the member's account id: what the member sees in their
 /// own account. Made in the browser, not taken from the server, so that a public key swapped
 /// on the way shows a different phrase. `None` for a key that does not read.
+pub async fn fingerprints(
+    members: Vec<(UserId, String)>,
+) -> Result<Vec<Option<String>>, KeysError> {
+    load_words().await?;
+    member_phrases(members).await
+}
+
 #[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn fingerprints(members: Vec<(UserId, String)>) -> Result<Vec<Option<String>>, KeysError> {
+fn member_phrases(members: Vec<(UserId, String)>) -> Result<Vec<Option<String>>, KeysError> {
+    let words = words()?;
     Ok(members
         .iter()
         .map(|(user, public_key)| {
             PublicKey::from_base64(public_key)
                 .ok()
-                .map(|key| key.fingerprint(&user.to_string()))
+                .map(|key| key.fingerprint_in(&words, &user.to_string()))
         })
         .collect())
 }
@@ -265,14 +344,23 @@ pub fn recovery_key_for(
 /// An organization's fingerprint phrase, from its public key (base64 SPKI) as this browser has
 /// it: what a member compares before enrolling in account recovery. `None` for a key that
 /// does not read.
-#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn organization_fingerprint(
+pub async fn organization_fingerprint(
     organization: crate::ids::OrganizationId,
     public_key: String,
 ) -> Result<Option<String>, KeysError> {
+    load_words().await?;
+    organization_phrase(organization, public_key).await
+}
+
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+fn organization_phrase(
+    organization: crate::ids::OrganizationId,
+    public_key: String,
+) -> Result<Option<String>, KeysError> {
+    let words = words()?;
     Ok(PublicKey::from_base64(&public_key)
         .ok()
-        .map(|key| key.fingerprint(&organization.to_string())))
+        .map(|key| key.fingerprint_in(&words, &organization.to_string())))
 }
 
 /// Account recovery in the admin's browser: `private_key` (the admin's, PKCS#8 DER) opens the

@@ -16,10 +16,10 @@ pub struct Unlocked {
     /// here would pull RSA code (its drop) out of the crypto chunk into every page that can
     /// unlock (measured: the account page's first load grew by 107 KB raw).
     pub private_key: Zeroizing<Vec<u8>>,
-    /// The account's fingerprint phrase, from the public key of the private key just opened
-    /// (not the public key the server lists, which a hostile server could swap): what a member
-    /// compares with the admin who confirms them.
-    pub fingerprint: String,
+    /// The public half of the private key just opened (SPKI DER), and the account it belongs
+    /// to: what the account's fingerprint phrase is made of (`browser::own_fingerprint`).
+    pub public_key: Vec<u8>,
+    pub user: crate::ids::UserId,
 }
 
 #[cfg(feature = "hydrate")]
@@ -92,10 +92,11 @@ pub fn with_keys<R>(f: impl FnOnce(&Unlocked) -> R) -> Option<R> {
     }
 }
 
-/// The account's fingerprint phrase while unlocked (reactive, like [`is_unlocked`]).
-pub fn fingerprint() -> Option<String> {
+/// What the account's fingerprint phrase is made of while unlocked (reactive, like
+/// [`is_unlocked`]): the account and the public key of the private key it opened.
+pub fn fingerprint_source() -> Option<(crate::ids::UserId, Vec<u8>)> {
     is_unlocked()
-        .then(|| with_keys(|keys| keys.fingerprint.clone()))
+        .then(|| with_keys(|keys| (keys.user, keys.public_key.clone())))
         .flatten()
 }
 

@@ -19,6 +19,22 @@ pub fn native_name(locale: Locale) -> &'static str {
     }
 }
 
+/// Keeps the choice in the cookie the server reads, as the form's answer does. The browser build
+/// leaves leptos_i18n's own cookie handling out (its `cookie` feature is on for the server
+/// only): it brought a cookie parser, the `time` crate and a broadcast channel into every
+/// page's first load for this one line.
+fn remember(locale: Locale) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = document.set_cookie(&crate::language_cookie(locale));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = locale;
+}
+
 #[component]
 pub fn LanguageMenu() -> impl IntoView {
     let i18n = use_i18n();
@@ -49,6 +65,7 @@ pub fn LanguageMenu() -> impl IntoView {
                         .map(|locale| {
                             let choose = move |event: ev::MouseEvent| {
                                 event.prevent_default();
+                                remember(locale);
                                 i18n.set_locale(locale);
                             };
                             view! {

@@ -52,6 +52,43 @@ pub struct Written {
     pub revision: i64,
 }
 
+/// What a linked custom field of each item type may follow, in the order the editor offers
+/// them: Bitwarden's `LinkedIdType` numbers (login 100–101, card 300–305, identity 400–418),
+/// so a field linked here follows the same field in Bitwarden's clients.
+pub fn linkable(kind: crate::crypto::vault::ItemType) -> &'static [u32] {
+    use crate::crypto::vault::ItemType;
+    match kind {
+        ItemType::Login => &[100, 101],
+        ItemType::Card => &[300, 304, 305, 301, 302, 303],
+        ItemType::Identity => &[418, 416, 417, 409, 410, 411, 413],
+        ItemType::SecureNote | ItemType::SshKey => &[],
+    }
+}
+
+/// The name of the field a linked field follows, in the reader's language (`None` for a
+/// number this portal does not show: Bitwarden's clients know more identity fields).
+pub fn linked_name(locale: crate::i18n::Locale, linked: u32) -> Option<String> {
+    use crate::i18n::td_string;
+    let name = match linked {
+        100 | 413 => td_string!(locale, vault.username),
+        101 => td_string!(locale, vault.password),
+        300 => td_string!(locale, vault.cardholder),
+        301 => td_string!(locale, vault.exp_month),
+        302 => td_string!(locale, vault.exp_year),
+        303 => td_string!(locale, vault.security_code),
+        304 => td_string!(locale, vault.brand),
+        305 => td_string!(locale, vault.card_number),
+        409 => td_string!(locale, vault.company),
+        410 => td_string!(locale, vault.email),
+        411 => td_string!(locale, vault.phone),
+        416 => td_string!(locale, vault.first_name),
+        417 => td_string!(locale, vault.last_name),
+        418 => td_string!(locale, vault.full_name),
+        _ => return None,
+    };
+    Some(name.to_string())
+}
+
 /// A type's name in the reader's language (the event log and the Vault page).
 pub fn kind_name(locale: crate::i18n::Locale, kind: crate::crypto::vault::ItemType) -> String {
     use crate::crypto::vault::ItemType;

@@ -192,6 +192,7 @@ async fn the_demo_datas_keys_form_one_chain_from_each_account_to_each_client() {
         .unwrap();
     assert_eq!(links.len(), 8);
     let mut org_keys = Vec::new();
+    let mut key_of_client = std::collections::HashMap::new();
     for link in links {
         let wrapped: EncString = link.key.unwrap().parse().unwrap();
         let org_key = wrapped.decrypt_key(&from_admin).unwrap();
@@ -207,6 +208,7 @@ async fn the_demo_datas_keys_form_one_chain_from_each_account_to_each_client() {
         let private = pair.open_private(&org_key).unwrap();
         assert_eq!(private.public_key().to_base64(), pair.public_key);
         org_keys.push(org_key.to_bytes().to_vec());
+        key_of_client.insert(link.organization_id, org_key);
     }
     org_keys.sort();
     org_keys.dedup();
@@ -295,6 +297,65 @@ async fn the_demo_datas_keys_form_one_chain_from_each_account_to_each_client() {
             .unwrap(),
         "Office IT"
     );
+
+    // Each seed client's Owner is a confirmed member whose copy (type 4) opens the same key the
+    // provider key opens, and sees the client's items (sealed under that key) in their vault.
+    for (email, expected_collections, expected) in [
+        (
+            "owner@myclient.example",
+            2,
+            &["Booking system", "Online banking", "Reception PC"][..],
+        ),
+        (
+            "owner@secondclient.example",
+            1,
+            &["Accounting software", "Company social media"][..],
+        ),
+        (
+            "owner@thirdclient.example",
+            1,
+            &["Cloud console", "Domain registrar"][..],
+        ),
+    ] {
+        let owner = account(email).await;
+        let member = organization_users::Entity::find()
+            .filter(organization_users::Column::UserId.eq(owner.id))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(member.status, app::vocabulary::MemberStatus::Confirmed);
+        assert_eq!(member.r#type, app::vocabulary::OrgUserType::Owner);
+        let held: SymmetricKey = private_key_of(&owner, PASSWORD)
+            .unwrap_key(&member.key.unwrap().parse().unwrap())
+            .unwrap();
+        assert_eq!(
+            held.to_bytes(),
+            key_of_client[&member.organization_id].to_bytes(),
+            "{email}"
+        );
+        let actor = app::accounts::service::actor_of(
+            &db,
+            app::ids::UserId(owner.id),
+            app::ids::SessionId(0),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let page = app::vault::sync::page(&db, &actor, None).await.unwrap();
+        let mut names = Vec::new();
+        for visible in &page.items {
+            assert_eq!(
+                visible.organization.map(|o| o.0),
+                Some(member.organization_id)
+            );
+            let item_key = visible.stored.key.decrypt_key(&held).unwrap();
+            names.push(visible.stored.item.clone().open(&item_key).unwrap().name);
+        }
+        names.sort();
+        assert_eq!(names, expected, "{email}");
+        assert_eq!(page.collections.len(), expected_collections, "{email}");
+    }
 
     // Adding to demo data already there needs the admin's password to reach the provider key.
     let refused = run(&url, &["seed-bulk", "--clients", "1"], &[]);

@@ -195,6 +195,43 @@ async fn the_language_form_sets_the_cookie_and_returns_to_the_page() {
 }
 
 #[tokio::test]
+async fn the_fingerprint_word_list_is_served_compressed_and_cached_for_good() {
+    let _turn = RENDERS.lock().await;
+    let site = tempfile::tempdir().unwrap();
+    let t = support::TestDb::sqlite_empty().await.migrated().await;
+    let app = app(&t.db, site.path(), false);
+    let response = app
+        .clone()
+        .oneshot(
+            get(app::routes::WORD_LIST)
+                .header(header::ACCEPT_ENCODING, "br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "br");
+    assert!(
+        response.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    // Uncompressed, it is the list the browser checks and makes phrases of.
+    let (status, _, body) = send(
+        &app,
+        get(app::routes::WORD_LIST).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let words = app::crypto::WordList::parse(&body).unwrap();
+    let key = app::crypto::PrivateKey::generate().public_key();
+    assert_eq!(key.fingerprint_in(&words, "7"), key.fingerprint("7"));
+    t.cleanup().await;
+}
+
+#[tokio::test]
 async fn bodies_over_the_limit_are_refused() {
     let _turn = RENDERS.lock().await;
     let site = tempfile::tempdir().unwrap();

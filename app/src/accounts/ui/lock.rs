@@ -133,10 +133,10 @@ pub fn KeysSection(
     view! {
         <section class="panel" aria-labelledby="keys-heading">
             <h2 id="keys-heading">{t!(i18n, accounts.keys_title)}</h2>
-            {move || match unlocked::fingerprint() {
-                Some(phrase) => {
+            {move || match unlocked::fingerprint_source() {
+                Some((user, public_key)) => {
                     let held = held.clone();
-                    view! { <Fingerprint phrase /> <HeldKeys held /> }.into_any()
+                    view! { <Fingerprint user public_key /> <HeldKeys held /> }.into_any()
                 }
                 None => view! {
                     <p data-testid="keys-locked">
@@ -196,12 +196,30 @@ fn HeldKeys(held: Vec<(String, WrappedKey)>) -> impl IntoView {
 }
 
 #[component]
-fn Fingerprint(phrase: String) -> impl IntoView {
+fn Fingerprint(user: crate::ids::UserId, public_key: Vec<u8>) -> impl IntoView {
     let i18n = use_i18n();
+    // Made in this browser (the word list arrives the first time a phrase is shown).
+    let phrase = RwSignal::new(None::<Result<String, AppError>>);
+    leptos::task::spawn_local(async move {
+        let made = browser::own_fingerprint(user, public_key).await;
+        // The section re-renders when the tab's keys change (a second unlock, a lock): a phrase
+        // made for a view already gone is dropped, not set on a disposed signal (which panics).
+        let _ = phrase.try_set(Some(made.map_err(AppError::from)));
+    });
     view! {
         <p><span class="badge badge-on">{t!(i18n, accounts.unlocked)}</span></p>
         <h3>{t!(i18n, accounts.fingerprint)}</h3>
-        <p class="fingerprint" data-testid="fingerprint"><code>{phrase}</code></p>
+        {move || match phrase.get() {
+            None => view! { <p class="loading" role="status">{t!(i18n, loading)}</p> }.into_any(),
+            Some(Ok(phrase)) => view! {
+                <p class="fingerprint" data-testid="fingerprint"><code>{phrase}</code></p>
+            }
+            .into_any(),
+            Some(Err(error)) => view! {
+                <p class="alert alert-error" role="alert"><crate::error::ErrorText error /></p>
+            }
+            .into_any(),
+        }}
         <p class="muted">{t!(i18n, accounts.fingerprint_explain)}</p>
         <button type="button" class="button" on:click=|_| unlocked::lock()>
             {t!(i18n, accounts.lock_now)}

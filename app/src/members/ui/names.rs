@@ -1,5 +1,7 @@
 //! Names of member statuses and types, translated; shared by the provider's and the
-//! organizations' member lists.
+//! organizations' member lists. Each renders one string that follows the language
+//! (`t_string!` in a closure), not a view per name: a `t!(…).into_any()` per arm was a view type
+//! of its own, with its own build, hydrate and rebuild code in the Members pages' first load.
 
 use leptos::prelude::*;
 
@@ -12,11 +14,11 @@ use crate::providers::types::ProviderUserType;
 #[component]
 pub fn StatusName(status: MemberStatus) -> impl IntoView {
     let i18n = use_i18n();
-    match status {
-        MemberStatus::Invited => t!(i18n, members.status_invited).into_any(),
-        MemberStatus::Accepted => t!(i18n, members.status_accepted).into_any(),
-        MemberStatus::Confirmed => t!(i18n, members.status_confirmed).into_any(),
-        MemberStatus::Revoked => t!(i18n, members.status_revoked).into_any(),
+    move || match status {
+        MemberStatus::Invited => t_string!(i18n, members.status_invited).to_string(),
+        MemberStatus::Accepted => t_string!(i18n, members.status_accepted).to_string(),
+        MemberStatus::Confirmed => t_string!(i18n, members.status_confirmed).to_string(),
+        MemberStatus::Revoked => t_string!(i18n, members.status_revoked).to_string(),
     }
 }
 
@@ -33,20 +35,20 @@ pub fn StatusBadge(status: MemberStatus) -> impl IntoView {
 #[component]
 pub fn ProviderTypeName(user_type: ProviderUserType) -> impl IntoView {
     let i18n = use_i18n();
-    match user_type {
-        ProviderUserType::ProviderAdmin => t!(i18n, members.provider_admin).into_any(),
-        ProviderUserType::ServiceUser => t!(i18n, members.service_user).into_any(),
+    move || match user_type {
+        ProviderUserType::ProviderAdmin => t_string!(i18n, members.provider_admin).to_string(),
+        ProviderUserType::ServiceUser => t_string!(i18n, members.service_user).to_string(),
     }
 }
 
 #[component]
 pub fn OrgTypeName(user_type: OrgUserType) -> impl IntoView {
     let i18n = use_i18n();
-    match user_type {
-        OrgUserType::Owner => t!(i18n, members.owner).into_any(),
-        OrgUserType::Admin => t!(i18n, members.admin).into_any(),
-        OrgUserType::User => t!(i18n, members.user).into_any(),
-        OrgUserType::Custom => t!(i18n, members.custom).into_any(),
+    move || match user_type {
+        OrgUserType::Owner => t_string!(i18n, members.owner).to_string(),
+        OrgUserType::Admin => t_string!(i18n, members.admin).to_string(),
+        OrgUserType::User => t_string!(i18n, members.user).to_string(),
+        OrgUserType::Custom => t_string!(i18n, members.custom).to_string(),
     }
 }
 
@@ -54,12 +56,12 @@ pub fn OrgTypeName(user_type: OrgUserType) -> impl IntoView {
 #[component]
 pub fn ActionName(action: MemberAction) -> impl IntoView {
     let i18n = use_i18n();
-    match action {
-        MemberAction::Confirm => t!(i18n, provider_members.confirm).into_any(),
-        MemberAction::Revoke => t!(i18n, provider_members.revoke).into_any(),
-        MemberAction::Restore => t!(i18n, provider_members.restore).into_any(),
-        MemberAction::Remove => t!(i18n, provider_members.remove).into_any(),
-        MemberAction::Reinvite => t!(i18n, provider_members.reinvite).into_any(),
+    move || match action {
+        MemberAction::Confirm => t_string!(i18n, provider_members.confirm).to_string(),
+        MemberAction::Revoke => t_string!(i18n, provider_members.revoke).to_string(),
+        MemberAction::Restore => t_string!(i18n, provider_members.restore).to_string(),
+        MemberAction::Remove => t_string!(i18n, provider_members.remove).to_string(),
+        MemberAction::Reinvite => t_string!(i18n, provider_members.reinvite).to_string(),
     }
 }
 
@@ -67,23 +69,29 @@ pub fn ActionName(action: MemberAction) -> impl IntoView {
 #[component]
 pub fn PermissionName(flag: Permissions) -> impl IntoView {
     let i18n = use_i18n();
-    match flag {
-        Permissions::ACCESS_EVENT_LOGS => t!(i18n, org_members.perm_access_event_logs).into_any(),
+    move || match flag {
+        Permissions::ACCESS_EVENT_LOGS => {
+            t_string!(i18n, org_members.perm_access_event_logs).to_string()
+        }
         Permissions::ACCESS_IMPORT_EXPORT => {
-            t!(i18n, org_members.perm_access_import_export).into_any()
+            t_string!(i18n, org_members.perm_access_import_export).to_string()
         }
-        Permissions::ACCESS_REPORTS => t!(i18n, org_members.perm_access_reports).into_any(),
-        Permissions::MANAGE_USERS => t!(i18n, org_members.perm_manage_users).into_any(),
+        Permissions::ACCESS_REPORTS => t_string!(i18n, org_members.perm_access_reports).to_string(),
+        Permissions::MANAGE_USERS => t_string!(i18n, org_members.perm_manage_users).to_string(),
         Permissions::MANAGE_ACCOUNT_RECOVERY => {
-            t!(i18n, org_members.perm_manage_account_recovery).into_any()
+            t_string!(i18n, org_members.perm_manage_account_recovery).to_string()
         }
-        Permissions::MANAGE_GROUPS => t!(i18n, org_members.perm_manage_groups).into_any(),
-        Permissions::MANAGE_POLICIES => t!(i18n, org_members.perm_manage_policies).into_any(),
-        Permissions::CREATE_COLLECTIONS => t!(i18n, org_members.perm_create_collections).into_any(),
+        Permissions::MANAGE_GROUPS => t_string!(i18n, org_members.perm_manage_groups).to_string(),
+        Permissions::MANAGE_POLICIES => {
+            t_string!(i18n, org_members.perm_manage_policies).to_string()
+        }
+        Permissions::CREATE_COLLECTIONS => {
+            t_string!(i18n, org_members.perm_create_collections).to_string()
+        }
         Permissions::EDIT_ANY_COLLECTION => {
-            t!(i18n, org_members.perm_edit_any_collection).into_any()
+            t_string!(i18n, org_members.perm_edit_any_collection).to_string()
         }
-        _ => t!(i18n, org_members.perm_delete_any_collection).into_any(),
+        _ => t_string!(i18n, org_members.perm_delete_any_collection).to_string(),
     }
 }
 
@@ -100,18 +108,24 @@ pub fn TypeName(user_type: MemberType) -> impl IntoView {
 #[component]
 pub fn TypeHint(user_type: MemberType) -> impl IntoView {
     let i18n = use_i18n();
-    match user_type {
-        MemberType::Organization(OrgUserType::Owner) => t!(i18n, org_members.owner_hint).into_any(),
-        MemberType::Organization(OrgUserType::Admin) => t!(i18n, org_members.admin_hint).into_any(),
-        MemberType::Organization(OrgUserType::User) => t!(i18n, org_members.user_hint).into_any(),
+    move || match user_type {
+        MemberType::Organization(OrgUserType::Owner) => {
+            t_string!(i18n, org_members.owner_hint).to_string()
+        }
+        MemberType::Organization(OrgUserType::Admin) => {
+            t_string!(i18n, org_members.admin_hint).to_string()
+        }
+        MemberType::Organization(OrgUserType::User) => {
+            t_string!(i18n, org_members.user_hint).to_string()
+        }
         MemberType::Organization(OrgUserType::Custom) => {
-            t!(i18n, org_members.custom_hint).into_any()
+            t_string!(i18n, org_members.custom_hint).to_string()
         }
         MemberType::Provider(ProviderUserType::ServiceUser) => {
-            t!(i18n, provider_members.service_user_hint).into_any()
+            t_string!(i18n, provider_members.service_user_hint).to_string()
         }
         MemberType::Provider(ProviderUserType::ProviderAdmin) => {
-            t!(i18n, provider_members.provider_admin_hint).into_any()
+            t_string!(i18n, provider_members.provider_admin_hint).to_string()
         }
     }
 }
@@ -120,9 +134,9 @@ pub fn TypeHint(user_type: MemberType) -> impl IntoView {
 #[component]
 pub fn EditTypeName(place: Place) -> impl IntoView {
     let i18n = use_i18n();
-    match place {
-        Place::Organization(_) => t!(i18n, org_members.change_type).into_any(),
-        Place::Provider(_) => t!(i18n, provider_members.change_type).into_any(),
+    move || match place {
+        Place::Organization(_) => t_string!(i18n, org_members.change_type).to_string(),
+        Place::Provider(_) => t_string!(i18n, provider_members.change_type).to_string(),
     }
 }
 
@@ -132,15 +146,21 @@ pub fn EditTypeName(place: Place) -> impl IntoView {
 pub fn ActionIntro(place: Place, action: MemberAction) -> impl IntoView {
     let i18n = use_i18n();
     let organization = matches!(place, Place::Organization(_));
-    match action {
-        MemberAction::Confirm if organization => t!(i18n, org_members.confirm_intro).into_any(),
-        MemberAction::Revoke if organization => t!(i18n, org_members.revoke_intro).into_any(),
-        MemberAction::Restore if organization => t!(i18n, org_members.restore_intro).into_any(),
-        MemberAction::Confirm => t!(i18n, provider_members.confirm_intro).into_any(),
-        MemberAction::Revoke => t!(i18n, provider_members.revoke_intro).into_any(),
-        MemberAction::Restore => t!(i18n, provider_members.restore_intro).into_any(),
-        MemberAction::Remove => t!(i18n, provider_members.remove_intro).into_any(),
-        MemberAction::Reinvite => t!(i18n, provider_members.reinvite_intro).into_any(),
+    move || match action {
+        MemberAction::Confirm if organization => {
+            t_string!(i18n, org_members.confirm_intro).to_string()
+        }
+        MemberAction::Revoke if organization => {
+            t_string!(i18n, org_members.revoke_intro).to_string()
+        }
+        MemberAction::Restore if organization => {
+            t_string!(i18n, org_members.restore_intro).to_string()
+        }
+        MemberAction::Confirm => t_string!(i18n, provider_members.confirm_intro).to_string(),
+        MemberAction::Revoke => t_string!(i18n, provider_members.revoke_intro).to_string(),
+        MemberAction::Restore => t_string!(i18n, provider_members.restore_intro).to_string(),
+        MemberAction::Remove => t_string!(i18n, provider_members.remove_intro).to_string(),
+        MemberAction::Reinvite => t_string!(i18n, provider_members.reinvite_intro).to_string(),
     }
 }
 

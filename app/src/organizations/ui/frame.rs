@@ -79,14 +79,19 @@ fn Sections(frame: ConsoleFrame) -> impl IntoView {
         .fold(0, |bits, s| bits | 1 << s as u8);
     let item = move |section: ConsoleSection| {
         (open & 1 << section as u8 != 0).then(|| {
-            let label = match section {
-                ConsoleSection::Members => t!(i18n, provider_members.title).into_any(),
-                ConsoleSection::Collections => t!(i18n, nav.collections).into_any(),
-                ConsoleSection::EventLogs => t!(i18n, events.title).into_any(),
-                ConsoleSection::Subscription => t!(i18n, billing.subscription).into_any(),
-                ConsoleSection::BillingInformation => t!(i18n, billing.information).into_any(),
-                ConsoleSection::OrganizationInfo => t!(i18n, nav.organization_info).into_any(),
-                ConsoleSection::Policies => t!(i18n, nav.policies).into_any(),
+            // One string that follows the language, not a view type per section.
+            let label = move || match section {
+                ConsoleSection::Members => t_string!(i18n, provider_members.title).to_string(),
+                ConsoleSection::Collections => t_string!(i18n, nav.collections).to_string(),
+                ConsoleSection::EventLogs => t_string!(i18n, events.title).to_string(),
+                ConsoleSection::Subscription => t_string!(i18n, billing.subscription).to_string(),
+                ConsoleSection::BillingInformation => {
+                    t_string!(i18n, billing.information).to_string()
+                }
+                ConsoleSection::OrganizationInfo => {
+                    t_string!(i18n, nav.organization_info).to_string()
+                }
+                ConsoleSection::Policies => t_string!(i18n, nav.policies).to_string(),
             };
             view! { <li><A href=link(section) exact=true>{label}</A></li> }
         })

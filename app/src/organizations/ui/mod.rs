@@ -22,19 +22,20 @@ use crate::i18n::*;
 #[component]
 pub fn PlanName(plan: Plan) -> impl IntoView {
     let i18n = use_i18n();
-    match plan {
-        Plan::Free => t!(i18n, plans.free).into_any(),
-        Plan::Families => t!(i18n, plans.families).into_any(),
-        Plan::Teams => t!(i18n, plans.teams).into_any(),
-        Plan::Enterprise => t!(i18n, plans.enterprise).into_any(),
+    // One string that follows the language, not a view type per name.
+    move || match plan {
+        Plan::Free => t_string!(i18n, plans.free).to_string(),
+        Plan::Families => t_string!(i18n, plans.families).to_string(),
+        Plan::Teams => t_string!(i18n, plans.teams).to_string(),
+        Plan::Enterprise => t_string!(i18n, plans.enterprise).to_string(),
     }
 }
 
 #[component]
 pub fn CycleName(cycle: BillingCycle) -> impl IntoView {
     let i18n = use_i18n();
-    match cycle {
-        BillingCycle::Monthly => t!(i18n, plans.monthly).into_any(),
-        BillingCycle::Annual => t!(i18n, plans.annual).into_any(),
+    move || match cycle {
+        BillingCycle::Monthly => t_string!(i18n, plans.monthly).to_string(),
+        BillingCycle::Annual => t_string!(i18n, plans.annual).to_string(),
     }
 }

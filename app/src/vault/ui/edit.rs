@@ -54,7 +54,7 @@ fn read_item(
     // An editor whose access excludes passwords saw no custom fields (hidden ones are
     // passwords too): they stay as they were.
     if !keep_password {
-        item.fields = super::custom_fields::read(fields, &item.fields);
+        item.fields = super::custom_fields::read(fields, item.kind);
     }
     match item.kind {
         ItemType::Login => {
@@ -277,7 +277,7 @@ pub fn EditDialog(
                         </select>
                     </div>
                 })}
-                {(!hide_password).then(|| view! { <super::custom_fields::CustomFields fields=item.fields.clone() /> })}
+                {(!hide_password).then(|| view! { <super::custom_fields::CustomFields fields=item.fields.clone() kind=item.kind /> })}
                 <div class="field checkbox">
                     <label><input type="checkbox" name="favorite" value="1" checked=favorite /> " " {t!(i18n, vault.favorite)}</label>
                 </div>

@@ -309,10 +309,12 @@ fn fields(item: &OpenItem) -> Vec<AnyView> {
                         <div class="item-field">
                             <dt>{label}</dt>
                             <dd class="muted" data-testid="item-custom">
-                                {move || match linked {
-                                    Some(100) => t_string!(i18n, vault.linked_username).to_string(),
-                                    Some(101) => t_string!(i18n, vault.linked_password).to_string(),
-                                    _ => t_string!(i18n, vault.linked_other).to_string(),
+                                {move || {
+                                    let locale = i18n.get_locale();
+                                    match linked.and_then(|id| crate::vault::types::linked_name(locale, id)) {
+                                        Some(field) => td_string!(locale, vault.linked_follows, field = field).to_string(),
+                                        None => t_string!(i18n, vault.linked_other).to_string(),
+                                    }
                                 }}
                             </dd>
                         </div>
