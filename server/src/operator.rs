@@ -264,10 +264,7 @@ pub async fn seed_demo(
         ..operator_context()
     };
     // The demo admin acts as itself, through the same checks a request makes.
-    let admin_actor = app::accounts::service::actor_of(db, admin, app::ids::SessionId(0))
-        .await
-        .map_err(explain)?
-        .ok_or_else(|| StartupError::Other("the demo admin vanished".into()))?;
+    let admin_actor = actor(db, admin).await?;
     let in_provider = app::auth::gate::in_provider(
         admin_actor.clone(),
         provider,
@@ -323,10 +320,7 @@ pub async fn seed_demo(
     )
     .await
     .map_err(explain)?;
-    let admin_actor = app::accounts::service::actor_of(db, admin, app::ids::SessionId(0))
-        .await
-        .map_err(explain)?
-        .ok_or_else(|| StartupError::Other("the demo admin vanished".into()))?;
+    let admin_actor = actor(db, admin).await?;
     seed_demo_vault(
         db,
         &admin_actor,
