@@ -1,5 +1,36 @@
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { TOTP, Secret } from 'otpauth';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** EFF's long word list, the one fingerprint phrases are drawn from (the repository's copy). */
+const EFF_WORDS = new Set(
+  readFileSync(join(__dirname, '../../app/crypto/src/eff_large_wordlist.txt'), 'utf8').split('\n').filter(Boolean),
+);
+
+/** Whether `phrase` is exactly five words of EFF's list joined by hyphens. Four words of the list
+ *  hold a hyphen themselves ("yo-yo", "t-shirt"...), so the phrase is split every way it can be. */
+export function isFingerprintPhrase(phrase: string): boolean {
+  const parts = phrase.split('-');
+  // ways[i]: the word counts with which parts[0..i] can be read as list words.
+  const ways: Set<number>[] = parts.map(() => new Set<number>());
+  const counts = (end: number): Set<number> => (end < 0 ? new Set([0]) : ways[end]);
+  for (let end = 0; end < parts.length; end++) {
+    for (let start = end; start >= Math.max(0, end - 1); start--) {
+      if (!EFF_WORDS.has(parts.slice(start, end + 1).join('-'))) continue;
+      for (const n of counts(start - 1)) ways[end].add(n + 1);
+    }
+  }
+  return parts.length > 0 && ways[parts.length - 1].has(5);
+}
+
+/** Waits until `locator` shows a fingerprint phrase and returns it. */
+export async function fingerprintPhraseOf(locator: Locator): Promise<string> {
+  await expect(locator).toHaveText(/^[a-z]+(-[a-z]+){4,}$/);
+  const phrase = (await locator.textContent()) ?? '';
+  expect(isFingerprintPhrase(phrase), `"${phrase}" is five words of EFF's list`).toBe(true);
+  return phrase;
+}
 
 /** Waits until the wasm bundle has hydrated the page (the shell sets this attribute). */
 export async function hydrated(page: Page): Promise<void> {
@@ -176,8 +207,7 @@ export async function unlockAccountKeys(page: Page, password: string): Promise<s
   await expect(keys.getByTestId('keys-locked')).toBeVisible();
   await keys.getByLabel('Master password').fill(password);
   await keys.getByRole('button', { name: 'Unlock' }).click();
-  await expect(keys.getByTestId('fingerprint')).toHaveText(/^[a-z]+(-[a-z]+){4}$/);
-  return (await keys.getByTestId('fingerprint').textContent()) ?? '';
+  return fingerprintPhraseOf(keys.getByTestId('fingerprint'));
 }
 
 /** Opens an invitation `link` in `page` (a browser context of its own), creates the account it
