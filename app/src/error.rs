@@ -191,6 +191,11 @@ pub enum Refusal {
     MalformedKeys,
     /// Key-derivation settings outside the accepted bounds (VAULT.md §2).
     KdfOutOfBounds,
+    /// An import of more items or folders/collections than one import may bring.
+    ImportTooLarge,
+    /// Making a key pair needs the browser's WebCrypto, which exists only on a secure page
+    /// (HTTPS, or localhost): said in the browser, before anything is sent.
+    SecureContextRequired,
     /// This needs the account's keys, and it has none yet (made before zero knowledge): signing
     /// in again sets them up.
     KeysMissing,
@@ -435,6 +440,10 @@ pub fn refusal_text(locale: Locale, refusal: Refusal) -> String {
         }
         Refusal::MalformedKeys => td_string!(locale, refusals.malformed_keys).to_string(),
         Refusal::KdfOutOfBounds => td_string!(locale, refusals.kdf_out_of_bounds).to_string(),
+        Refusal::ImportTooLarge => td_string!(locale, refusals.import_too_large).to_string(),
+        Refusal::SecureContextRequired => {
+            td_string!(locale, refusals.secure_context_required).to_string()
+        }
         Refusal::KeysMissing => td_string!(locale, refusals.keys_missing).to_string(),
         Refusal::ProviderKeyMissing => {
             td_string!(locale, refusals.provider_key_missing).to_string()

@@ -2,7 +2,7 @@
 //! and the no-JavaScript language switch. Layers apply to every route.
 
 use axum::body::Body;
-use axum::extract::{FromRef, State};
+use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -29,7 +29,9 @@ use app::providers::service::ProviderConfig;
 use app::routes;
 
 use crate::db::backend_name;
-use crate::security::{HeaderPolicy, OriginPolicy, check_origin, limit_body, security_headers};
+use crate::security::{
+    BodyLimits, HeaderPolicy, OriginPolicy, check_origin, limit_body, security_headers,
+};
 
 /// No form or server-function argument in the product comes near this; larger bodies are
 /// refused before any handler reads them.
@@ -158,6 +160,20 @@ pub fn router(state: AppState) -> Router {
             crate::export::INVOICE_REPORT,
             get(crate::export::invoice_report),
         )
+        // axum's own 2 MB cap on a handler's body is raised to the import's (`limit_body`
+        // below has already held the request to it).
+        .route(
+            app::vault::import::OWN_IMPORT,
+            post(crate::import::own).layer(DefaultBodyLimit::max(
+                app::vault::import::MAX_IMPORT_BODY_BYTES,
+            )),
+        )
+        .route(
+            app::vault::import::ORGANIZATION_IMPORT,
+            post(crate::import::organization).layer(DefaultBodyLimit::max(
+                app::vault::import::MAX_IMPORT_BODY_BYTES,
+            )),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -187,7 +203,10 @@ pub fn router(state: AppState) -> Router {
             check_origin,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            BODY_LIMIT_BYTES,
+            BodyLimits {
+                default: BODY_LIMIT_BYTES,
+                import: app::vault::import::MAX_IMPORT_BODY_BYTES,
+            },
             limit_body,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -6,6 +6,7 @@ pub mod db;
 pub mod error;
 pub mod export;
 pub mod http;
+pub mod import;
 pub mod operator;
 pub mod security;
 

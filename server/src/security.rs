@@ -121,10 +121,37 @@ pub async fn security_headers(
     response
 }
 
-/// Refuses a body over `limit` bytes with 413, whether it declares its length or comes in
-/// chunks. Every form and server-function argument is small, so the body is read here once
-/// and handed on whole; handlers never see a partial one.
-pub async fn limit_body(State(limit): State<usize>, request: Request, next: Next) -> Response {
+/// How large a request body may be: `default` for every form and server function, `import`
+/// for the import routes (`crate::import::ROUTES`), whose sealed items weigh megabytes.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimits {
+    pub default: usize,
+    pub import: usize,
+}
+
+impl BodyLimits {
+    fn for_path(self, path: &str) -> usize {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let import = crate::import::ROUTES.iter().any(|route| {
+            let pattern: Vec<&str> = route.trim_matches('/').split('/').collect();
+            pattern.len() == segments.len()
+                && pattern.iter().zip(&segments).all(|(want, got)| {
+                    want == got || (want.starts_with('{') && got.parse::<i64>().is_ok())
+                })
+        });
+        if import { self.import } else { self.default }
+    }
+}
+
+/// Refuses a body over its limit ([`BodyLimits`]) with 413, whether it declares its length or
+/// comes in chunks. The body is read here once and handed on whole; handlers never see a
+/// partial one.
+pub async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = limits.for_path(request.uri().path());
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)

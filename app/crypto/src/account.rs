@@ -41,14 +41,21 @@ pub fn new_account(password: &str, salt: &str, kdf: Kdf) -> Result<AccountKeys, 
         &MasterKey::derive(password, salt, kdf)?,
         password,
         kdf,
+        &PrivateKey::generate(),
     ))
 }
 
-/// [`new_account`] with the master key already derived (from `password` with `kdf`): the
-/// browser keeps it to open the new keys once the account is signed in, without a second KDF.
-pub fn new_account_with(master: &MasterKey, password: &str, kdf: Kdf) -> AccountKeys {
+/// [`new_account`] with the master key already derived (from `password` with `kdf`) and the
+/// key pair already made: the browser keeps the master key to open the new keys once the
+/// account is signed in, without a second KDF, and makes the pair with WebCrypto (see
+/// [`PrivateKey::generate`]).
+pub fn new_account_with(
+    master: &MasterKey,
+    password: &str,
+    kdf: Kdf,
+    private: &PrivateKey,
+) -> AccountKeys {
     let user_key = SymmetricKey::generate();
-    let private = PrivateKey::generate();
     AccountKeys {
         master: master_password_keys(master, password, kdf, &user_key),
         public_key: private.public_key().to_base64(),

@@ -24,7 +24,12 @@ fn padding() -> rsa::Oaep<sha1::Sha1> {
 pub struct PrivateKey(rsa::PrivateKey);
 
 impl PrivateKey {
-    /// A new key pair (e = 65537). Takes a moment: hundreds of milliseconds in a browser.
+    /// A new key pair (e = 65537), for native callers (the operator's command line, demo data,
+    /// tests). The browser bundle must not call it: its prime search carries a 49 KB table of
+    /// constants that would sit in every page's first load (the splitter moves code out of
+    /// the main module, never data), and WebCrypto makes the pair faster anyway. The browser
+    /// hands its pair to [`crate::account::new_account_with`] and
+    /// [`crate::shared::new_organization_with`] as PKCS#8 instead.
     pub fn generate() -> Self {
         // The random source failing means no key can be made at all (see `random_bytes`); key
         // generation at a fixed size and exponent cannot otherwise fail.

@@ -72,9 +72,19 @@ pub fn new_organization(
     owner: Option<&PublicKey>,
     provider: Option<&SymmetricKey>,
 ) -> (SymmetricKey, NewOrganizationKeys) {
+    new_organization_with(owner, provider, &PrivateKey::generate())
+}
+
+/// [`new_organization`] with its key pair already made (the browser makes it with WebCrypto:
+/// see [`PrivateKey::generate`]).
+pub fn new_organization_with(
+    owner: Option<&PublicKey>,
+    provider: Option<&SymmetricKey>,
+    pair: &PrivateKey,
+) -> (SymmetricKey, NewOrganizationKeys) {
     let key = SymmetricKey::generate();
     let keys = NewOrganizationKeys {
-        pair: OrganizationKeyPair::generate(&key),
+        pair: OrganizationKeyPair::of(pair, &key),
         owner_key: owner.map(|public| public.wrap_key(&key)),
         provider_key: provider.map(|provider| EncString::wrap_key(provider, &key)),
     };

@@ -71,6 +71,16 @@ impl Format {
         }
     }
 
+    /// The format's name, the same in every language (product names).
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::BitwardenJson => "Bitwarden (json)",
+            Format::BitwardenCsv => "Bitwarden (csv)",
+            Format::ChromeCsv => "Chrome / Edge (csv)",
+            Format::LastPassCsv => "LastPass (csv)",
+        }
+    }
+
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|format| format.slug() == slug)
     }

@@ -28,6 +28,9 @@ pub enum KeysError {
     /// A shared key this needs does not open with the keys this browser holds (made for
     /// someone else, or altered on the way): not the user's typing.
     DoesNotOpen,
+    /// The page is not a secure context (plain HTTP at an address other than localhost), so
+    /// the browser offers no WebCrypto to make a key pair with.
+    InsecureContext,
 }
 
 impl From<SplitLoaderError> for KeysError {
@@ -51,6 +54,7 @@ impl From<KeysError> for AppError {
             ),
             KeysError::Crypto(_) => AppError::Refused(Refusal::MalformedKeys),
             KeysError::DoesNotOpen => AppError::Refused(Refusal::KeyDoesNotOpen),
+            KeysError::InsecureContext => AppError::Refused(Refusal::SecureContextRequired),
         }
     }
 }
@@ -113,15 +117,26 @@ fn unlocked(
 /// A new account's keys, derived for `email` (the salt the account keeps), and the master key
 /// they came from: a registration that signs in at once (an invitation link) opens the keys
 /// with it.
-#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn new_account(
+pub async fn new_account(
     password: String,
     email: String,
     kdf: Kdf,
 ) -> Result<(AccountKeys, MasterKey), KeysError> {
+    let pair = key_pair().await?;
+    account_keys_with(password, email, kdf, pair).await
+}
+
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+fn account_keys_with(
+    password: String,
+    email: String,
+    kdf: Kdf,
+    pair: portal_crypto::Zeroizing<Vec<u8>>,
+) -> Result<(AccountKeys, MasterKey), KeysError> {
+    let pair = portal_crypto::PrivateKey::from_pkcs8_der(&pair).map_err(KeysError::Crypto)?;
     let salt = portal_crypto::email_salt(&email);
     let master = MasterKey::derive(&password, &salt, kdf).map_err(KeysError::Crypto)?;
-    let keys = portal_crypto::account::new_account_with(&master, &password, kdf);
+    let keys = portal_crypto::account::new_account_with(&master, &password, kdf, &pair);
     Ok((keys, master))
 }
 
@@ -147,23 +162,43 @@ pub fn change_master_password(
 /// The keys an account made before zero knowledge gets at its first sign-in, wrapped under the
 /// master key that sign-in derived for its login hash (with the prelogin's salt and `kdf`): no
 /// second KDF. The master key comes back to open the keys once they are stored.
-#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn upgrade_keys(
+pub async fn upgrade_keys(
     master: MasterKey,
     password: String,
     kdf: Kdf,
 ) -> Result<(AccountKeys, MasterKey), KeysError> {
-    let keys = portal_crypto::account::new_account_with(&master, &password, kdf);
+    let pair = key_pair().await?;
+    upgrade_keys_with(master, password, kdf, pair).await
+}
+
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+fn upgrade_keys_with(
+    master: MasterKey,
+    password: String,
+    kdf: Kdf,
+    pair: portal_crypto::Zeroizing<Vec<u8>>,
+) -> Result<(AccountKeys, MasterKey), KeysError> {
+    let pair = portal_crypto::PrivateKey::from_pkcs8_der(&pair).map_err(KeysError::Crypto)?;
+    let keys = portal_crypto::account::new_account_with(&master, &password, kdf, &pair);
     Ok((keys, master))
 }
 
 /// A new organization's key and key pair, the key wrapped to `owner` (the creator's public key,
 /// base64 SPKI): Password Manager "New organization". Only a public key is needed to give a
 /// key, so a locked tab can create one.
+pub async fn organization_keys_for(owner: String) -> Result<NewOrganizationKeys, KeysError> {
+    let pair = key_pair().await?;
+    organization_keys_with(owner, pair).await
+}
+
 #[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn organization_keys_for(owner: String) -> Result<NewOrganizationKeys, KeysError> {
+fn organization_keys_with(
+    owner: String,
+    pair: portal_crypto::Zeroizing<Vec<u8>>,
+) -> Result<NewOrganizationKeys, KeysError> {
+    let pair = portal_crypto::PrivateKey::from_pkcs8_der(&pair).map_err(KeysError::Crypto)?;
     let owner = PublicKey::from_base64(&owner).map_err(KeysError::Crypto)?;
-    Ok(portal_crypto::shared::new_organization(Some(&owner), None).1)
+    Ok(portal_crypto::shared::new_organization_with(Some(&owner), None, &pair).1)
 }
 
 /// A new provider key, wrapped to `admin` (the public key of the admin setting it up).
@@ -176,17 +211,82 @@ pub fn provider_key_for(admin: String) -> Result<WrappedKey, KeysError> {
 /// A provider's new client: its key and key pair, the key wrapped under the provider key,
 /// which `provider_key` (the admin's copy, type 4) gives up to `private_key` (the admin's,
 /// PKCS#8 DER, from the unlocked tab).
-#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
-pub fn client_keys(
+pub async fn client_keys(
     private_key: portal_crypto::Zeroizing<Vec<u8>>,
     provider_key: WrappedKey,
 ) -> Result<NewOrganizationKeys, KeysError> {
+    let pair = key_pair().await?;
+    client_keys_with(private_key, provider_key, pair).await
+}
+
+#[wasm_split(account_keys, wasm_split_path = leptos::wasm_split, fallible)]
+fn client_keys_with(
+    private_key: portal_crypto::Zeroizing<Vec<u8>>,
+    provider_key: WrappedKey,
+    pair: portal_crypto::Zeroizing<Vec<u8>>,
+) -> Result<NewOrganizationKeys, KeysError> {
+    let pair = portal_crypto::PrivateKey::from_pkcs8_der(&pair).map_err(KeysError::Crypto)?;
     let private =
         portal_crypto::PrivateKey::from_pkcs8_der(&private_key).map_err(KeysError::Crypto)?;
     let provider = private
         .unwrap_key(&provider_key)
         .map_err(KeysError::Crypto)?;
-    Ok(portal_crypto::shared::new_organization(None, Some(&provider)).1)
+    Ok(portal_crypto::shared::new_organization_with(None, Some(&provider), &pair).1)
+}
+
+/// A new RSA-2048 key pair (e = 65537), as PKCS#8 DER. The browser's WebCrypto makes it:
+/// Rust's prime search would put a 49 KB table of constants into every page's first load
+/// (the splitter moves code out of the main module, never data) and runs several times
+/// slower than the browser's native code. WebCrypto exists only in a secure context (HTTPS,
+/// or localhost), as Bitwarden's web vault also requires. On the server, where nothing calls
+/// this, it is the crate's own generator.
+async fn key_pair() -> Result<portal_crypto::Zeroizing<Vec<u8>>, KeysError> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::{JsCast, JsValue};
+        use wasm_bindgen_futures::JsFuture;
+        let window = leptos::prelude::window();
+        if !window.is_secure_context() {
+            return Err(KeysError::InsecureContext);
+        }
+        let subtle = window
+            .crypto()
+            .map_err(|_| KeysError::InsecureContext)?
+            .subtle();
+        // What Bitwarden's clients make: RSA-OAEP, 2048 bits, e = 65537, SHA-1 (VAULT.md §1).
+        let algorithm = js_sys::Object::new();
+        let exponent = js_sys::Uint8Array::from(&[1u8, 0, 1][..]);
+        for (name, value) in [
+            ("name", JsValue::from_str("RSA-OAEP")),
+            ("modulusLength", JsValue::from(2048)),
+            ("publicExponent", exponent.into()),
+            ("hash", JsValue::from_str("SHA-1")),
+        ] {
+            js_sys::Reflect::set(&algorithm, &JsValue::from_str(name), &value)
+                .map_err(|_| KeysError::Unavailable)?;
+        }
+        let usages = js_sys::Array::of2(&"encrypt".into(), &"decrypt".into());
+        let pair = subtle
+            .generate_key_with_object(&algorithm, true, &usages)
+            .map_err(|_| KeysError::Unavailable)?;
+        let pair: web_sys::CryptoKeyPair = JsFuture::from(pair)
+            .await
+            .map_err(|_| KeysError::Unavailable)?
+            .unchecked_into();
+        let der = subtle
+            .export_key("pkcs8", &pair.get_private_key())
+            .map_err(|_| KeysError::Unavailable)?;
+        let der = JsFuture::from(der)
+            .await
+            .map_err(|_| KeysError::Unavailable)?;
+        Ok(portal_crypto::Zeroizing::new(
+            js_sys::Uint8Array::new(&der).to_vec(),
+        ))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Ok(portal_crypto::PrivateKey::generate().to_pkcs8_der())
+    }
 }
 
 #[cfg(feature = "hydrate")]

@@ -8,10 +8,11 @@
 //! - [`members`]: managing the members of an organization or a provider (one code path for
 //!   both, `crate::members`).
 //!
-//! CSV routes are plain axum handlers: they build the caller with [`actor_from_headers`] and
-//! get their witness from [`log_reader`] / [`in_provider`], the same checks.
-//! `server/tests/suite/endpoints.rs` walks the server-function registry and every CSV route
-//! and proves that a caller without a session is refused everywhere but [`Open`], and that
+//! CSV and import routes are plain axum handlers: they build the caller with
+//! [`actor_from_headers`] and get their witness from [`log_reader`] / [`in_provider`] /
+//! [`in_organization`], the same checks (a personal import acts on the caller's own account).
+//! `server/tests/suite/endpoints.rs` walks the server-function registry and every CSV and
+//! import route and proves that a caller without a session is refused everywhere but [`Open`], and that
 //! each role without the capability is refused.
 //!
 //! The witnesses (`super::witness`) can only be made in `auth` (their proof field is visible

@@ -146,9 +146,17 @@ pub fn client_info() -> ClientInfo {
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip());
-    let ip = client_address(peer, &parts.headers, &trusted).map(|ip| ip.to_string());
-    let user_agent = parts
-        .headers
+    client_info_from(peer, &parts.headers, &trusted)
+}
+
+/// [`client_info`] for plain axum handlers (the import route), from what they extract.
+pub fn client_info_from(
+    peer: Option<IpAddr>,
+    headers: &http::HeaderMap,
+    trusted: &[ipnet::IpNet],
+) -> ClientInfo {
+    let ip = client_address(peer, headers, trusted).map(|ip| ip.to_string());
+    let user_agent = headers
         .get(USER_AGENT)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);

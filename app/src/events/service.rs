@@ -217,6 +217,9 @@ impl EventRecord {
             };
             Some((text(change.get("from")?), text(change.get("to")?)))
         });
+        let imported = number("imported")
+            .and_then(|count| u32::try_from(count).ok())
+            .zip(detail("format").and_then(|f| f.as_str().map(str::to_owned)));
         EventRow {
             id: self.id,
             at: self.at.to_rfc3339(),
@@ -225,6 +228,7 @@ impl EventRecord {
             target,
             item_kind,
             change,
+            imported,
             ip: self.ip,
         }
     }

@@ -110,6 +110,19 @@ pub fn describe(locale: Locale, row: &EventRow) -> String {
         EventType::CollectionDeleted => {
             td_string!(locale, events.collection_deleted, target = target).to_string()
         }
+        EventType::VaultImported => {
+            let (count, format) = row.imported.clone().unwrap_or_default();
+            let format = portal_import::Format::from_slug(&format)
+                .map_or(format, |format| format.label().to_owned());
+            td_string!(
+                locale,
+                events.vault_imported,
+                count = count,
+                format = format,
+                target = target
+            )
+            .to_string()
+        }
     };
     match &row.change {
         Some((from, to)) => format!("{text} ({from} → {to})"),

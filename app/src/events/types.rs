@@ -54,6 +54,9 @@ pub enum EventType {
     /// Renamed, or members' access changed.
     CollectionUpdated,
     CollectionDeleted,
+    /// Items imported into the organization (by its own admins, or by a provider's user: then
+    /// in the provider's log too). Details: how many, and the file's format.
+    VaultImported,
 }
 
 impl EventType {
@@ -99,10 +102,11 @@ impl EventType {
             Self::CollectionCreated => 1300,
             Self::CollectionUpdated => 1301,
             Self::CollectionDeleted => 1302,
+            Self::VaultImported => 1692,
         }
     }
 
-    pub const ALL: [Self; 40] = [
+    pub const ALL: [Self; 41] = [
         Self::OrganizationUserInvited,
         Self::OrganizationUpdated,
         Self::OrganizationSeatsChanged,
@@ -143,6 +147,7 @@ impl EventType {
         Self::CollectionCreated,
         Self::CollectionUpdated,
         Self::CollectionDeleted,
+        Self::VaultImported,
     ];
 
     pub fn from_code(code: i32) -> Option<Self> {
@@ -265,6 +270,8 @@ pub struct EventRow {
     pub item_kind: Option<u8>,
     /// A changed value, before and after (seats, a name).
     pub change: Option<(String, String)>,
+    /// An import: how many items, and the file's format (`portal_import::Format::slug`).
+    pub imported: Option<(u32, String)>,
     pub ip: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! Every endpoint goes through the gate (`app::auth::gate`). This test takes the list of
 //! server functions from the server-function registry (what the router really serves, not a
-//! list written here) and the CSV routes from `server::export::ROUTES`, and proves for each:
+//! list written here), the CSV routes from `server::export::ROUTES` and the import routes from
+//! `server::import::ROUTES`, and proves for each:
 //! - it is one of the named open endpoints (`gate::Open`), or a caller without a session is
 //!   refused with 401 and nothing changes;
 //! - in a provider or an organization, every role that lacks the endpoint's capability (by
@@ -38,8 +39,18 @@ struct Case {
     path: String,
     scope: Scope,
     body: String,
-    /// A CSV route: a GET, `path` filled in.
-    csv: bool,
+    kind: Kind,
+}
+
+/// What serves an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A server function (from the registry), posted.
+    ServerFn,
+    /// A CSV route (`server::export::ROUTES`): a GET, `path` filled in.
+    Csv,
+    /// An import route (`server::import::ROUTES`): a JSON POST, `path` filled in.
+    Import,
 }
 
 /// The ids the bodies name.
@@ -56,8 +67,17 @@ fn call(path: &str, scope: Scope, body: String) -> Case {
         path: path.to_owned(),
         scope,
         body,
-        csv: false,
+        kind: Kind::ServerFn,
     }
+}
+
+/// An import of one sealed item: what the import routes take.
+fn import_body() -> String {
+    let key = app::crypto::SymmetricKey::generate();
+    let mut item = support::item_input(&key, "Imported");
+    item["favorite"] = serde_json::json!(false);
+    item["containers"] = serde_json::json!([]);
+    serde_json::json!({"format": "chrome-csv", "containers": [], "items": [item]}).to_string()
 }
 
 fn cases(ids: &Ids) -> Vec<Case> {
@@ -471,19 +491,32 @@ fn cases(ids: &Ids) -> Vec<Case> {
             path: format!("/providers/{p}/manage/events/export.csv"),
             scope: Prov(C::ViewProviderEventLogs),
             body: String::new(),
-            csv: true,
+            kind: Kind::Csv,
         },
         Case {
             path: format!("/organizations/{o}/events/export.csv"),
             scope: Org(C::ViewEventLogs),
             body: String::new(),
-            csv: true,
+            kind: Kind::Csv,
         },
         Case {
             path: format!("/providers/{p}/billing/invoices/{invoice}/report.csv"),
             scope: Prov(C::ManageProviderBilling),
             body: String::new(),
-            csv: true,
+            kind: Kind::Csv,
+        },
+        // Import routes.
+        Case {
+            path: "/vault/import".into(),
+            scope: Account,
+            body: import_body(),
+            kind: Kind::Import,
+        },
+        Case {
+            path: format!("/organizations/{o}/vault/import"),
+            scope: Org(C::ImportVaultData),
+            body: import_body(),
+            kind: Kind::Import,
         },
     ]
 }
@@ -531,8 +564,8 @@ async fn snapshot(db: &DatabaseConnection) -> Vec<String> {
     )
 }
 
-/// The `{param}` pattern a filled-in CSV path was made from.
-fn csv_pattern(path: &str) -> String {
+/// The `{param}` pattern a filled-in CSV or import path was made from.
+fn route_pattern(path: &str) -> String {
     path.split('/')
         .map(|part| match part.parse::<i64>() {
             Ok(_) => "{}",
@@ -640,7 +673,7 @@ async fn every_endpoint_names_its_scope_and_refuses_who_it_must(t: support::Test
     assert!(open.is_subset(&registered), "every open endpoint is served");
     let covered: BTreeSet<String> = cases
         .iter()
-        .filter(|c| !c.csv)
+        .filter(|c| c.kind == Kind::ServerFn)
         .map(|c| c.path.clone())
         .collect();
     let missing: Vec<&String> = registered
@@ -657,22 +690,24 @@ async fn every_endpoint_names_its_scope_and_refuses_who_it_must(t: support::Test
     );
     let stale: Vec<&String> = covered.difference(&registered).collect();
     assert!(stale.is_empty(), "cases for no endpoint: {stale:?}");
-    let csv: BTreeSet<String> = cases
-        .iter()
-        .filter(|c| c.csv)
-        .map(|c| csv_pattern(&c.path))
-        .collect();
-    let routes: BTreeSet<String> = server::export::ROUTES
-        .iter()
-        .map(|r| pattern_of(r))
-        .collect();
-    assert_eq!(csv, routes, "every CSV route has a case");
+    for (kind, routes) in [
+        (Kind::Csv, &server::export::ROUTES[..]),
+        (Kind::Import, &server::import::ROUTES[..]),
+    ] {
+        let cased: BTreeSet<String> = cases
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| route_pattern(&c.path))
+            .collect();
+        let routes: BTreeSet<String> = routes.iter().map(|r| pattern_of(r)).collect();
+        assert_eq!(cased, routes, "every {kind:?} route has a case");
+    }
 
     let send = |case: &Case, cookie: Option<String>| {
         let app = app.clone();
-        let (path, body, csv) = (case.path.clone(), case.body.clone(), case.csv);
+        let (path, body, kind) = (case.path.clone(), case.body.clone(), case.kind);
         async move {
-            if csv {
+            if kind == Kind::Csv {
                 let (status, _, answer) = get_path(&app, &path, cookie.as_deref()).await;
                 (status, answer)
             } else {

@@ -27,6 +27,7 @@ mod provider_members;
 mod provider_members_http;
 mod recovery;
 mod startup;
+mod vault_import;
 mod vault_items;
 mod vault_org;
 mod vault_schema;
