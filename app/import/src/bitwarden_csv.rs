@@ -22,14 +22,7 @@ pub(crate) fn parse(text_in: &str) -> Result<Parsed, ImportError> {
         ],
     )?;
     let mut parsed = Parsed::default();
-    for row in table.rows() {
-        if row.is_blank() {
-            parsed.skipped.push(Skipped {
-                place: row.place,
-                reason: SkipReason::Empty,
-            });
-            continue;
-        }
+    for row in table.filled_rows(&mut parsed) {
         let kind = row.get("type").trim().to_lowercase();
         let mut item = match kind.as_str() {
             "login" | "" => login(

@@ -2,19 +2,12 @@
 //! Chrome 118. Every row is a login.
 
 use crate::csv_table::Table;
-use crate::{ImportError, Imported, Parsed, SkipReason, Skipped, login, text, verbatim};
+use crate::{ImportError, Imported, Parsed, login, text, verbatim};
 
 pub(crate) fn parse(text_in: &str) -> Result<Parsed, ImportError> {
     let table = Table::read(text_in, &["name", "url", "username", "password"])?;
     let mut parsed = Parsed::default();
-    for row in table.rows() {
-        if row.is_blank() {
-            parsed.skipped.push(Skipped {
-                place: row.place,
-                reason: SkipReason::Empty,
-            });
-            continue;
-        }
+    for row in table.filled_rows(&mut parsed) {
         let uris = text(row.get("url")).into_iter().collect();
         let mut item = login(
             text(row.get("name")),
@@ -37,7 +30,7 @@ pub(crate) fn parse(text_in: &str) -> Result<Parsed, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Format, Place, parse as read};
+    use crate::{Format, Place, SkipReason, Skipped, parse as read};
 
     #[test]
     fn rows_become_logins_with_their_notes() {

@@ -57,6 +57,19 @@ impl Table {
         self.columns.iter().any(|name| name == column)
     }
 
+    /// The rows with something in them; each blank row is listed in `parsed` as skipped.
+    pub fn filled_rows(&self, parsed: &mut crate::Parsed) -> Vec<Row<'_>> {
+        let (filled, blank): (Vec<Row<'_>>, Vec<Row<'_>>) =
+            self.rows().partition(|row| !row.is_blank());
+        parsed
+            .skipped
+            .extend(blank.into_iter().map(|row| crate::Skipped {
+                place: row.place,
+                reason: crate::SkipReason::Empty,
+            }));
+        filled
+    }
+
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         self.rows.iter().map(|(place, record)| Row {
             place: *place,

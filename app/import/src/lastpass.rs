@@ -5,9 +5,7 @@
 //! which becomes `/`.
 
 use crate::csv_table::Table;
-use crate::{
-    ImportError, Imported, Item, ItemType, Parsed, SkipReason, Skipped, login, text, verbatim,
-};
+use crate::{ImportError, Imported, Item, ItemType, Parsed, login, text, verbatim};
 use portal_crypto::vault::{Card, Field, Identity};
 
 /// LastPass's URL for a secure note.
@@ -19,14 +17,7 @@ pub(crate) fn parse(text_in: &str) -> Result<Parsed, ImportError> {
         &["url", "username", "password", "extra", "name", "grouping"],
     )?;
     let mut parsed = Parsed::default();
-    for row in table.rows() {
-        if row.is_blank() {
-            parsed.skipped.push(Skipped {
-                place: row.place,
-                reason: SkipReason::Empty,
-            });
-            continue;
-        }
+    for row in table.filled_rows(&mut parsed) {
         let name = text(row.get("name"));
         let item = if row.get("url").trim() == NOTE_URL {
             note(name, row.get("extra"))
