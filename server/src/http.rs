@@ -2,7 +2,7 @@
 //! and the no-JavaScript language switch. Layers apply to every route.
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -160,19 +160,10 @@ pub fn router(state: AppState) -> Router {
             crate::export::INVOICE_REPORT,
             get(crate::export::invoice_report),
         )
-        // axum's own 2 MB cap on a handler's body is raised to the import's (`limit_body`
-        // below has already held the request to it).
-        .route(
-            app::vault::import::OWN_IMPORT,
-            post(crate::import::own).layer(DefaultBodyLimit::max(
-                app::vault::import::MAX_IMPORT_BODY_BYTES,
-            )),
-        )
+        .route(app::vault::import::OWN_IMPORT, post(crate::import::own))
         .route(
             app::vault::import::ORGANIZATION_IMPORT,
-            post(crate::import::organization).layer(DefaultBodyLimit::max(
-                app::vault::import::MAX_IMPORT_BODY_BYTES,
-            )),
+            post(crate::import::organization),
         )
         .leptos_routes_with_context(
             &state,

@@ -1,11 +1,12 @@
 //! The import routes (issue 23): a JSON POST of sealed items, larger than a server function may
-//! take (`app::vault::import::MAX_IMPORT_BODY_BYTES`, set by `security::BodyLimits`), through
-//! the same session, origin check and gate as every server function. The answer is JSON: the
+//! take (`app::vault::import::MAX_IMPORT_BODY_BYTES`, held by `security::BodyLimits`), through
+//! the same session, origin check and gate as every server function. The body is read only
+//! after the gate let the caller through. The answer is JSON: the
 //! outcome, or the `AppError` with its status, which the browser turns into its message as it
 //! does for server functions.
 
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,15 +26,15 @@ use crate::http::AppState;
 pub const ROUTES: [&str; 2] = [import::OWN_IMPORT, import::ORGANIZATION_IMPORT];
 
 /// `POST /vault/import`: into the caller's own vault.
-pub async fn own(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn own(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
     let context = state.server_context();
     let actor = match gate::actor_from_headers(&context, &headers).await {
         Ok(actor) => actor,
         Err(error) => return answer(Err(error)),
     };
-    let request = match read(&body) {
+    let request = match read(body).await {
         Ok(request) => request,
-        Err(error) => return answer(Err(error)),
+        Err(error) => return error,
     };
     answer(import::import_own(&context.db, &actor, request).await)
 }
@@ -46,7 +47,7 @@ pub async fn organization(
     // Present when served with connect info (always, outside tests).
     peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let context = state.server_context();
     let actor = match gate::actor_from_headers(&context, &headers).await {
@@ -73,17 +74,33 @@ pub async fn organization(
         Ok(access) => access,
         Err(error) => return answer(Err(error)),
     };
-    let request = match read(&body) {
+    let request = match read(body).await {
         Ok(request) => request,
-        Err(error) => return answer(Err(error)),
+        Err(error) => return error,
     };
     answer(import::import_into_organization(&context.db, &access, &events, request).await)
 }
 
-/// The body as sealed items: a plaintext string, an unknown field or an envelope of another
-/// type fails here, before anything runs (V1).
-fn read(body: &[u8]) -> Result<ImportRequest, AppError> {
-    serde_json::from_slice(body).map_err(|_| AppError::Refused(app::error::Refusal::MalformedItem))
+/// Reads the body (held to the import's limit by `security::limit_body`: 413 past it) as
+/// sealed items: a plaintext string, an unknown field or an envelope of another type fails
+/// here, before anything runs (V1).
+async fn read(body: Body) -> Result<ImportRequest, Response> {
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|error| {
+            // The limit's error arrives wrapped (axum's error around the body's): look down
+            // the chain.
+            let too_large =
+                std::iter::successors(std::error::Error::source(&error), |e| e.source())
+                    .any(|source| source.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                StatusCode::PAYLOAD_TOO_LARGE.into_response()
+            } else {
+                StatusCode::BAD_REQUEST.into_response()
+            }
+        })?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| answer(Err(AppError::Refused(app::error::Refusal::MalformedItem))))
 }
 
 fn answer(result: Result<ImportOutcome, AppError>) -> Response {

@@ -130,7 +130,8 @@ pub struct BodyLimits {
 }
 
 impl BodyLimits {
-    fn for_path(self, path: &str) -> usize {
+    /// The limit for `path`, and whether it is an import route.
+    fn for_path(self, path: &str) -> (usize, bool) {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         let import = crate::import::ROUTES.iter().any(|route| {
             let pattern: Vec<&str> = route.trim_matches('/').split('/').collect();
@@ -139,19 +140,25 @@ impl BodyLimits {
                     want == got || (want.starts_with('{') && got.parse::<i64>().is_ok())
                 })
         });
-        if import { self.import } else { self.default }
+        if import {
+            (self.import, true)
+        } else {
+            (self.default, false)
+        }
     }
 }
 
 /// Refuses a body over its limit ([`BodyLimits`]) with 413, whether it declares its length or
-/// comes in chunks. The body is read here once and handed on whole; handlers never see a
-/// partial one.
+/// comes in chunks. Small bodies are read here once and handed on whole; handlers never see a
+/// partial one. An import's body is handed on unread, held to its limit as it streams: the
+/// handler reads it only once the caller is authorized, so nobody without a session can make
+/// the server hold 64 MiB.
 pub async fn limit_body(
     State(limits): State<BodyLimits>,
     request: Request,
     next: Next,
 ) -> Response {
-    let limit = limits.for_path(request.uri().path());
+    let (limit, import) = limits.for_path(request.uri().path());
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -161,6 +168,10 @@ pub async fn limit_body(
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
     let (parts, body) = request.into_parts();
+    if import {
+        let body = Body::new(http_body_util::Limited::new(body, limit));
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let bytes = match http_body_util::Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(error) if error.is::<http_body_util::LengthLimitError>() => {

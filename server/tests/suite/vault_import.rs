@@ -266,4 +266,34 @@ async fn the_import_route_takes_more_than_a_server_function_and_no_more_than_its
         .unwrap();
     let (status, _, _) = support::send(&app, request).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "on {}", t.backend);
+    // One that does not say its length is cut off at the limit as it streams; and a caller
+    // without a session is refused before the body is read at all.
+    let oversized = vec![b' '; app::vault::import::MAX_IMPORT_BODY_BYTES + 1];
+    for (cookie, expected) in [
+        (Some(cookie.as_str()), StatusCode::PAYLOAD_TOO_LARGE),
+        (None, StatusCode::UNAUTHORIZED),
+    ] {
+        let mut request = axum::http::Request::builder()
+            .method("POST")
+            .uri("/vault/import")
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(cookie) = cookie {
+            request = request.header(axum::http::header::COOKIE, cookie);
+        }
+        let body = axum::body::Body::from_stream(futures_util::stream::iter(
+            oversized
+                .chunks(1 << 20)
+                .map(|chunk| Ok::<_, std::io::Error>(axum::body::Bytes::copy_from_slice(chunk)))
+                .collect::<Vec<_>>(),
+        ));
+        let (status, _, _) = support::send(&app, request.body(body).unwrap()).await;
+        assert_eq!(
+            status,
+            expected,
+            "session {:?} on {}",
+            cookie.is_some(),
+            t.backend
+        );
+    }
 }
