@@ -97,19 +97,22 @@ mod service {
         let txn = crate::db::begin_write(db).await?;
         let now = Utc::now();
         let mut made = 0;
+        let named = existing(&request, |container| match container {
+            Container::Folder(id) => Some(id.0),
+            _ => None,
+        });
+        let mine = folders::Entity::find()
+            .filter(folders::Column::Id.is_in(named.clone()))
+            .filter(folders::Column::UserId.eq(user))
+            .count(&txn)
+            .await?;
+        if mine != named.len() as u64 {
+            return Err(AppError::Refused(Refusal::UnknownFolder));
+        }
         let mut folder_ids = Vec::with_capacity(request.containers.len());
         for container in &request.containers {
             folder_ids.push(match container {
-                Container::Folder(id) => {
-                    let mine = folders::Entity::find_by_id(id.0)
-                        .filter(folders::Column::UserId.eq(user))
-                        .count(&txn)
-                        .await?;
-                    if mine != 1 {
-                        return Err(AppError::Refused(Refusal::UnknownFolder));
-                    }
-                    id.0
-                }
+                Container::Folder(id) => id.0,
                 Container::New(name) => {
                     made += 1;
                     folders::ActiveModel {
@@ -170,19 +173,22 @@ mod service {
         lock::organization(&txn, organization).await?;
         let now = Utc::now();
         let mut made = 0;
+        let named = existing(&request, |container| match container {
+            Container::Collection(id) => Some(id.0),
+            _ => None,
+        });
+        let ours = collections::Entity::find()
+            .filter(collections::Column::Id.is_in(named.clone()))
+            .filter(collections::Column::OrganizationId.eq(organization.0))
+            .count(&txn)
+            .await?;
+        if ours != named.len() as u64 {
+            return Err(AppError::Refused(Refusal::UnknownCollection));
+        }
         let mut collection_ids = Vec::with_capacity(request.containers.len());
         for container in &request.containers {
             collection_ids.push(match container {
-                Container::Collection(id) => {
-                    let ours = collections::Entity::find_by_id(id.0)
-                        .filter(collections::Column::OrganizationId.eq(organization.0))
-                        .count(&txn)
-                        .await?;
-                    if ours != 1 {
-                        return Err(AppError::Refused(Refusal::UnknownCollection));
-                    }
-                    id.0
-                }
+                Container::Collection(id) => id.0,
                 Container::New(name) => {
                     made += 1;
                     collections::ActiveModel {
@@ -233,6 +239,15 @@ mod service {
         record(&txn, context, event, Some(details.to_string())).await?;
         txn.commit().await?;
         outcome(ids.len(), made)
+    }
+
+    /// The existing folders or collections the request names (`id_of` picks them), each once:
+    /// checked against their owner in one query, not one per container.
+    fn existing(request: &ImportRequest, id_of: impl Fn(&Container) -> Option<i64>) -> Vec<i64> {
+        let mut ids: Vec<i64> = request.containers.iter().filter_map(id_of).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
 
     /// Every item's form and size (as a single new item's), the container positions, the

@@ -76,6 +76,30 @@ async fn a_personal_import_files_items_in_new_folders_with_favourites(t: support
     let (_, text) = post_form(&app, "/api/vault/sync", "", Some(&bob)).await;
     let page: SyncPage = serde_json::from_str(&text).unwrap();
     assert!(page.items.is_empty());
+
+    // A folder that exists may be named: Ann's is taken, Bob may not file into it.
+    let folder = page_folders(&app, &cookie).await[0];
+    let into = |folder: i64| {
+        request(
+            "chrome-csv",
+            json!([{"Folder": folder}]),
+            vec![imported(&key, "Filed", false, &[0])],
+        )
+    };
+    let (status, text) = post_form(&app, "/vault/import", &into(folder), Some(&bob)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{text}");
+    assert!(text.contains("UnknownFolder"), "{text}");
+    let (status, text) = post_form(&app, "/vault/import", &into(folder), Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(count!(folders::Entity, db), 2, "no folder made");
+    assert_eq!(count!(cipher_folders::Entity, db), 3);
+}
+
+/// The ids of the caller's folders, from sync.
+async fn page_folders(app: &axum::Router, cookie: &str) -> Vec<i64> {
+    let (_, text) = post_form(app, "/api/vault/sync", "", Some(cookie)).await;
+    let page: SyncPage = serde_json::from_str(&text).unwrap();
+    page.folders.iter().map(|folder| folder.id.0).collect()
 }
 
 support::each_backend!(a_service_user_imports_into_a_client_and_both_logs_say_so);
